@@ -1,0 +1,5 @@
+"""Database layer: engine, sessions, audit log, migrations."""
+
+from ecodesk.db.database import Database
+
+__all__ = ["Database"]

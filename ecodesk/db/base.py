@@ -1,0 +1,52 @@
+"""Declarative base and the columns every business record shares (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic batch migrations on SQLite can find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def local_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Audited:
+    """Marker: every insert, update and delete of this model is written to the audit log."""
+
+    # The Chinese name of the record kind, for history views and messages.
+    __label__: str = ""
+    # Columns left out of the audit log (derived or bulky).
+    __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
+
+
+class RecordMixin(Audited):
+    """id, timestamps, operator names, soft delete and 备注 — the columns of every business record."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Local wall-clock time (the clerk's), set in Python: SQLite's CURRENT_TIMESTAMP is UTC.
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=local_now, onupdate=local_now)
+    created_by: Mapped[str] = mapped_column(String(40), default="")
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    # Soft delete: a deleted record keeps its row and can be restored from its history.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    remark: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

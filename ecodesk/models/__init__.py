@@ -1,0 +1,39 @@
+"""ORM models. Importing this package registers every table on ``Base.metadata``."""
+
+from ecodesk.db.audit import AuditEntry
+from ecodesk.models.attachment import Attachment
+from ecodesk.models.org import (
+    ENTERPRISE_STATUSES,
+    ENTERPRISE_TAGS,
+    INDUSTRIES,
+    PERSON_ROLES,
+    UNIT_KINDS,
+    VILLAGE_KINDS,
+    Enterprise,
+    Grid,
+    Household,
+    Person,
+    PersonRole,
+    Unit,
+    grid_members,
+)
+from ecodesk.models.setting import Setting
+
+__all__ = [
+    "ENTERPRISE_STATUSES",
+    "ENTERPRISE_TAGS",
+    "INDUSTRIES",
+    "PERSON_ROLES",
+    "UNIT_KINDS",
+    "VILLAGE_KINDS",
+    "Attachment",
+    "AuditEntry",
+    "Enterprise",
+    "Grid",
+    "Household",
+    "Person",
+    "PersonRole",
+    "Setting",
+    "Unit",
+    "grid_members",
+]

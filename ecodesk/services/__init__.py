@@ -1,0 +1,1 @@
+"""Use cases: one module per domain area; all validation lives here."""

@@ -1,0 +1,270 @@
+"""Organisation records (基础信息): the declarations of units, grids, people, households, enterprises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecodesk.errors import FieldProblem
+from ecodesk.models import (
+    ENTERPRISE_STATUSES,
+    ENTERPRISE_TAGS,
+    INDUSTRIES,
+    PERSON_ROLES,
+    UNIT_KINDS,
+    VILLAGE_KINDS,
+    Enterprise,
+    Grid,
+    Household,
+    Person,
+    PersonRole,
+    Unit,
+)
+from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec, unique_among_live
+from ecodesk.services.validation import credit_code_problem, normalise_credit_code, phone_problem
+
+T = FieldType
+
+VILLAGE_REF = RefSpec(
+    Unit, "village_id", sort_attr="sort_order", where=lambda: Unit.kind.in_(VILLAGE_KINDS), target_label="村/社区"
+)
+UNIT_REF = RefSpec(Unit, "unit_id", sort_attr="sort_order", target_label="单位")
+
+
+def _remark() -> Field:
+    return Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False)
+
+
+# -- 单位 ---------------------------------------------------------------------------------------
+
+
+def _unit_name_unique(session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
+    name = values.get("name")
+    if name and not unique_among_live(session, Unit, "name", name, existing):
+        return [FieldProblem("name", "单位名称", f"已有名为“{name}”的单位")]
+    return []
+
+
+UNITS = RecordKind(
+    name="units",
+    label="单位",
+    model=Unit,
+    fields=(
+        Field("name", "单位名称", required=True, max_len=60, aliases=("名称", "单位", "村名"), width=18),
+        Field("kind", "类别", T.CHOICE, required=True, choices=UNIT_KINDS, aliases=("类型", "单位类别"), width=10),
+        Field("leader", "负责人", max_len=40, aliases=("联系人",), width=10),
+        Field("phone", "联系电话", max_len=40, aliases=("电话", "手机"), width=14),
+        Field("sort_order", "排序", T.INT, min_value=0, max_value=9999, default=0, aliases=("序号",), width=6),
+        Field("active", "启用", T.BOOL, default=True, aliases=("是否启用",), width=6),
+        _remark(),
+    ),
+    search_keys=("name", "leader", "phone"),
+    status_key="kind",
+    default_sort="sort_order",
+    validators=(_unit_name_unique,),
+)
+
+
+# -- 人员 and their roles --------------------------------------------------------------------------
+
+
+def _split_roles(text: str) -> list[str]:
+    """Split ``网格员、领导小组成员（党委副书记、镇长）`` on 、 outside brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in text.replace(",", "、").replace("，", "、").replace("(", "（").replace(")", "）"):
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            depth = max(0, depth - 1)
+        if ch == "、" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_roles(_session: Session, text: str) -> list[tuple[str, str]]:
+    roles = []
+    for part in _split_roles(text):
+        role, _, title = part.partition("（")
+        role, title = role.strip(), title.rstrip("）").strip()
+        if role not in PERSON_ROLES:
+            raise ValueError(f"“{role}”不是可选的身份（{'、'.join(PERSON_ROLES)}）")
+        roles.append((role, title))
+    return roles
+
+
+def _apply_roles(_session: Session, person: Person, roles: list[tuple[str, str]]) -> None:
+    person.roles = [PersonRole(role=role, title=title) for role, title in roles]
+
+
+ROLES_CODEC = Codec(display=lambda p: p.role_text, parse=parse_roles, apply=_apply_roles)
+
+
+def _person_checks(_session: Session, values: dict[str, Any], _existing: Any | None) -> list[FieldProblem]:
+    reason = phone_problem(values.get("phone") or "")
+    return [FieldProblem("phone", "联系电话", reason)] if reason else []
+
+
+PEOPLE = RecordKind(
+    name="people",
+    label="人员",
+    model=Person,
+    fields=(
+        Field("name", "姓名", required=True, max_len=40, aliases=("人员姓名",), width=10),
+        Field("unit", "所在单位", T.REF, ref=UNIT_REF, aliases=("单位", "村", "所属单位", "村（社区）"), width=14),
+        Field(
+            "roles",
+            "身份/职务",
+            T.CUSTOM,
+            codec=ROLES_CODEC,
+            aliases=("身份", "角色", "职务"),
+            width=26,
+            help="多个身份用“、”分隔，职务写在括号里，如：网格员、领导小组成员（副镇长）",
+        ),
+        Field("phone", "联系电话", max_len=40, aliases=("电话", "手机", "手机号"), width=14),
+        Field("active", "在岗", T.BOOL, default=True, aliases=("是否在岗", "启用"), width=6),
+        _remark(),
+    ),
+    search_keys=("name", "phone", "unit"),
+    village_key="unit",
+    default_sort="unit",
+    validators=(_person_checks,),
+)
+
+
+# -- 网格 ---------------------------------------------------------------------------------------
+
+
+def _parse_members(session: Session, text: str) -> list[int]:
+    ids = []
+    for name in _split_roles(text):
+        found = list(session.scalars(select(Person.id).where(Person.name == name, Person.deleted_at.is_(None))))
+        if not found:
+            raise ValueError(f"找不到人员“{name}”，请先在人员中登记")
+        if len(found) > 1:
+            raise ValueError(f"人员“{name}”有{len(found)}个同名，请在界面中选择")
+        ids.append(found[0])
+    return ids
+
+
+def _apply_members(session: Session, grid: Grid, ids: list[int]) -> None:
+    grid.members = list(session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
+
+
+MEMBERS_CODEC = Codec(
+    display=lambda g: "、".join(p.name for p in g.members),
+    parse=lambda s, text: _parse_members(s, text) if isinstance(text, str) else list(text),
+    apply=_apply_members,
+)
+
+GRIDS = RecordKind(
+    name="grids",
+    label="网格",
+    model=Grid,
+    fields=(
+        Field("name", "网格名称", required=True, max_len=60, aliases=("网格",), width=16),
+        Field("village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村（社区）"), width=12),
+        Field("members", "网格员", T.CUSTOM, codec=MEMBERS_CODEC, aliases=("网格员姓名",), width=24),
+        _remark(),
+    ),
+    search_keys=("name", "village"),
+    village_key="village",
+    default_sort="village",
+)
+
+
+# -- 农户 ---------------------------------------------------------------------------------------
+
+
+def _household_checks(_session: Session, values: dict[str, Any], _existing: Any | None) -> list[FieldProblem]:
+    reason = phone_problem(values.get("phone") or "")
+    return [FieldProblem("phone", "联系电话", reason)] if reason else []
+
+
+HOUSEHOLDS = RecordKind(
+    name="households",
+    label="农户",
+    model=Household,
+    fields=(
+        Field("head_name", "户主姓名", required=True, max_len=40, aliases=("户主", "姓名", "户主名"), width=10),
+        Field("village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村名", "村（社区）"), width=12),
+        Field("group_name", "组", max_len=20, aliases=("村民组", "小组", "组别"), width=8),
+        Field("address", "门牌/住址", max_len=120, aliases=("住址", "地址", "门牌号", "家庭住址"), width=22),
+        Field("phone", "联系电话", max_len=40, aliases=("电话", "手机", "手机号"), width=14),
+        Field("members", "人口", T.INT, min_value=0, max_value=99, aliases=("家庭人口", "人口数"), width=6),
+        _remark(),
+    ),
+    search_keys=("head_name", "address", "phone", "group_name"),
+    village_key="village",
+    default_sort="village",
+    title_key="head_name",
+)
+
+
+# -- 企业/场所 ------------------------------------------------------------------------------------
+
+
+def _parse_credit_code(_session: Session, text: str) -> str | None:
+    code = normalise_credit_code(text)
+    if not code:
+        return None
+    reason = credit_code_problem(code)
+    if reason:
+        raise ValueError(reason)
+    return code
+
+
+def _apply_credit_code(_session: Session, obj: Enterprise, code: str | None) -> None:
+    obj.credit_code = code
+
+
+CREDIT_CODEC = Codec(display=lambda e: e.credit_code or "", parse=_parse_credit_code, apply=_apply_credit_code)
+
+
+def _enterprise_checks(session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
+    problems = []
+    code = values.get("credit_code")
+    if code and not unique_among_live(session, Enterprise, "credit_code", code, existing):
+        problems.append(FieldProblem("credit_code", "统一社会信用代码", f"已有企业使用代码 {code}"))
+    reason = phone_problem(values.get("phone") or "")
+    if reason:
+        problems.append(FieldProblem("phone", "联系电话", reason))
+    return problems
+
+
+ENTERPRISES = RecordKind(
+    name="enterprises",
+    label="企业/场所",
+    model=Enterprise,
+    fields=(
+        Field("name", "企业名称", required=True, max_len=100, aliases=("名称", "企业", "场所名称", "单位名称"), width=26),
+        Field(
+            "credit_code",
+            "统一社会信用代码",
+            T.CUSTOM,
+            codec=CREDIT_CODEC,
+            aliases=("信用代码", "社会信用代码"),
+            width=22,
+            help="18位，可不填；填写时按国家标准校验第18位",
+        ),
+        Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "所属村", "村（社区）"), width=12),
+        Field("address", "地址", max_len=120, aliases=("地点", "经营地址"), width=22),
+        Field("industry", "行业", T.CHOICE, choices=INDUSTRIES, aliases=("行业类别", "类型"), width=10),
+        Field("tags", "标签", T.MULTI, choices=ENTERPRISE_TAGS, aliases=("类别标签",), width=16),
+        Field("legal_rep", "法定代表人", max_len=40, aliases=("法人", "负责人"), width=10),
+        Field("contact", "联系人", max_len=40, width=10),
+        Field("phone", "联系电话", max_len=40, aliases=("电话", "手机"), width=14),
+        Field("status", "状态", T.CHOICE, choices=ENTERPRISE_STATUSES, default="正常", aliases=("经营状态",), width=10),
+        _remark(),
+    ),
+    search_keys=("name", "address", "legal_rep", "contact", "credit_code", "village"),
+    village_key="village",
+    status_key="status",
+    default_sort="village",
+    validators=(_enterprise_checks,),
+)

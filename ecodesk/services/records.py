@@ -1,0 +1,516 @@
+"""Record kinds declared once: fields, types, labels, required, choices.
+
+A :class:`RecordKind` is the single declaration behind a kind of record. From it come the
+validation in the service (this module), the table columns and sorting (``list_ids`` /
+``fetch_rows``), the edit form (``ui.forms``), and the Excel import and export
+(``ecodesk.exports``). Adding a kind is adding a declaration, not a screen.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ecodesk.dates import DateParseError, format_iso, parse_date
+from ecodesk.db.audit import AuditEntry
+from ecodesk.db.base import local_now
+from ecodesk.db.database import Database
+from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
+from ecodesk.services.validation import normalise_text
+
+
+class FieldType(enum.StrEnum):
+    TEXT = "text"
+    LONGTEXT = "longtext"  # multi-line, shown in a text box
+    INT = "int"
+    FLOAT = "float"
+    DATE = "date"
+    BOOL = "bool"
+    CHOICE = "choice"  # one of ``choices``
+    MULTI = "multi"  # several of ``choices``, kept as a JSON list, written 甲、乙
+    REF = "ref"  # another record, chosen by its name
+    CUSTOM = "custom"  # parsed and applied by a :class:`Codec`
+
+
+@dataclass(frozen=True)
+class RefSpec:
+    """How a REF field finds its target: ``model.label_attr == text`` among live rows."""
+
+    model: type[Any]
+    id_attr: str  # the foreign-key column on the referring model, e.g. ``village_id``
+    label_attr: str = "name"
+    where: Callable[[], ColumnElement[bool]] | None = None
+    sort_attr: str | None = None  # how the column sorts (units: their sort order)
+    target_label: str = ""  # Chinese name of the target, for messages ("村/社区")
+
+
+@dataclass(frozen=True)
+class Codec:
+    """Custom fields (roles with 职务, grid members): text in, value out, applied to the object."""
+
+    display: Callable[[Any], str]
+    parse: Callable[[Session, str], Any]  # raises ValueError with a Chinese reason
+    apply: Callable[[Session, Any, Any], None]  # (session, obj, parsed value)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_len: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    aliases: tuple[str, ...] = ()  # other column headers that mean this field in imports
+    width: int = 12  # in characters, for table columns and xlsx
+    ref: RefSpec | None = None
+    codec: Codec | None = None
+    default: Any = None
+    in_table: bool = True
+    in_form: bool = True
+    help: str = ""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+Validator = Callable[[Session, dict[str, Any], Any | None], list[FieldProblem]]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str  # English key, used by the CLI: ``households``
+    label: str  # Chinese: 农户
+    model: type[Any]
+    fields: tuple[Field, ...]
+    search_keys: tuple[str, ...] = ()  # fields searched by the filter bar's free text
+    village_key: str | None = None  # REF field filtered by the village selector
+    status_key: str | None = None
+    date_key: str | None = None
+    default_sort: str = "id"
+    validators: tuple[Validator, ...] = ()
+    title_key: str = "name"  # the field that names a record in messages and history
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.name} has no field {key!r}")
+
+    @property
+    def table_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.in_table)
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.in_form)
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+
+def ref_lookup(session: Session, spec: RefSpec, text: str) -> list[int]:
+    label_col = getattr(spec.model, spec.label_attr)
+    query = select(spec.model.id).where(label_col == text, spec.model.deleted_at.is_(None))
+    if spec.where is not None:
+        query = query.where(spec.where())
+    return list(session.scalars(query))
+
+
+def ref_choices(session: Session, spec: RefSpec) -> list[tuple[int, str]]:
+    """(id, name) of every record a REF field may point to, in display order."""
+    label_col = getattr(spec.model, spec.label_attr)
+    order = getattr(spec.model, spec.sort_attr) if spec.sort_attr else label_col
+    query = select(spec.model.id, label_col).where(spec.model.deleted_at.is_(None)).order_by(order, spec.model.id)
+    if spec.where is not None:
+        query = query.where(spec.where())
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def parse_field(session: Session, f: Field, raw: Any) -> Any:
+    """Turn what a form or a cell holds into the stored value; ``ValueError`` says why not."""
+    if f.type is FieldType.CUSTOM:
+        assert f.codec is not None
+        return f.codec.parse(session, normalise_text(raw))
+    if f.type is FieldType.DATE:
+        try:
+            return parse_date(raw)
+        except DateParseError as exc:
+            raise ValueError(str(exc)) from None
+    if f.type is FieldType.REF:
+        assert f.ref is not None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw  # already an id (from a form's combo box)
+        text = normalise_text(raw)
+        if not text:
+            return None
+        ids = ref_lookup(session, f.ref, text)
+        if not ids:
+            raise ValueError(f"找不到{f.ref.target_label or ''}“{text}”")
+        if len(ids) > 1:
+            raise ValueError(f"“{text}”有{len(ids)}个同名记录，无法确定是哪一个")
+        return ids[0]
+    if f.type is FieldType.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = normalise_text(raw)
+        if text in ("", "None"):
+            return None
+        if text in ("是", "1", "Y", "y", "true", "True", "TRUE", "启用", "有效", "√"):
+            return True
+        if text in ("否", "0", "N", "n", "false", "False", "FALSE", "停用", "无效", "×"):
+            return False
+        raise ValueError(f"“{text}”应填“是”或“否”")
+    if f.type is FieldType.MULTI:
+        items = raw if isinstance(raw, list | tuple) else _split_list(normalise_text(raw))
+        unknown = [i for i in items if f.choices and i not in f.choices]
+        if unknown:
+            raise ValueError(f"“{'、'.join(unknown)}”不在可选范围（{'、'.join(f.choices)}）内")
+        return list(dict.fromkeys(items))
+    if f.type in (FieldType.INT, FieldType.FLOAT):
+        return _parse_number(f, raw)
+    text = (str(raw).strip() if raw is not None else "") if f.type is FieldType.LONGTEXT else normalise_text(raw)
+    if f.type is FieldType.CHOICE and text and f.choices and text not in f.choices:
+        raise ValueError(f"“{text}”不在可选范围（{'、'.join(f.choices)}）内")
+    if f.max_len is not None and len(text) > f.max_len:
+        raise ValueError(f"不能超过{f.max_len}个字（现有{len(text)}个）")
+    return text
+
+
+def _split_list(text: str) -> list[str]:
+    for sep in (",", "，", ";", "；", "/", " "):
+        text = text.replace(sep, "、")
+    return [part for part in (p.strip() for p in text.split("、")) if part]
+
+
+def _parse_number(f: Field, raw: Any) -> int | float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValueError("应为数字")
+    text = normalise_text(raw).replace(",", "").replace("，", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"“{text}”不是数字") from None
+    if f.type is FieldType.INT:
+        if not number.is_integer():
+            raise ValueError(f"“{text}”应为整数")
+        number = int(number)
+    if f.min_value is not None and number < f.min_value:
+        raise ValueError(f"不能小于{f.min_value:g}")
+    if f.max_value is not None and number > f.max_value:
+        raise ValueError(f"不能大于{f.max_value:g}")
+    return number
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def parse_values(
+    session: Session, kind: RecordKind, raw: Mapping[str, Any], existing: Any | None = None
+) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """Parse the fields present in ``raw``; for a new record, check every required field."""
+    values: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for f in kind.fields:
+        if f.key not in raw:
+            if existing is None and f.required and _is_blank(f.default):
+                problems.append(FieldProblem(f.key, f.label, "必须填写"))
+            continue
+        try:
+            value = parse_field(session, f, raw[f.key])
+        except ValueError as exc:
+            problems.append(FieldProblem(f.key, f.label, str(exc)))
+            continue
+        if f.required and _is_blank(value):
+            problems.append(FieldProblem(f.key, f.label, "必须填写"))
+            continue
+        values[f.key] = value
+    if not problems:
+        for validator in kind.validators:
+            problems += validator(session, values, existing)
+    return values, problems
+
+
+def _apply(session: Session, kind: RecordKind, obj: Any, values: Mapping[str, Any]) -> None:
+    for key, value in values.items():
+        f = kind.field(key)
+        if f.type is FieldType.CUSTOM:
+            assert f.codec is not None
+            f.codec.apply(session, obj, value)
+        elif f.type is FieldType.REF:
+            assert f.ref is not None
+            setattr(obj, f.ref.id_attr, value)
+        elif value is None and f.type in (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE):
+            setattr(obj, key, "")
+        elif value is None and f.type is FieldType.MULTI:
+            setattr(obj, key, [])
+        elif value is None and f.type is FieldType.BOOL:
+            setattr(obj, key, bool(f.default))
+        else:
+            setattr(obj, key, value)
+
+
+def new_record(session: Session, kind: RecordKind, raw: Mapping[str, Any]) -> Any:
+    """Validate and add one record to ``session`` (not committed): the import path uses this."""
+    values, problems = parse_values(session, kind, raw)
+    if problems:
+        raise ValidationError(problems)
+    obj = kind.model()
+    defaults = {f.key: f.default for f in kind.fields if f.default is not None and f.key not in values}
+    _apply(session, kind, obj, {**defaults, **values})
+    session.add(obj)
+    return obj
+
+
+# -- the service calls ----------------------------------------------------------------------------
+
+
+def create(db: Database, kind: RecordKind, raw: Mapping[str, Any]) -> Any:
+    with db.session() as session:
+        obj = new_record(session, kind, raw)
+        session.flush()
+        return _load(session, kind, obj.id)
+
+
+def update(db: Database, kind: RecordKind, record_id: int, raw: Mapping[str, Any]) -> Any:
+    with db.session() as session:
+        obj = _get_live(session, kind, record_id)
+        values, problems = parse_values(session, kind, raw, existing=obj)
+        if problems:
+            raise ValidationError(problems)
+        _apply(session, kind, obj, values)
+        session.flush()
+        return _load(session, kind, record_id)
+
+
+def get(db: Database, kind: RecordKind, record_id: int) -> Any:
+    with db.session() as session:
+        return _load(session, kind, record_id)
+
+
+def soft_delete(db: Database, kind: RecordKind, ids: Iterable[int]) -> int:
+    """Mark records deleted (kept, and restorable from their history). Returns how many."""
+    now = local_now()
+    with db.session() as session:
+        objs = session.scalars(select(kind.model).where(kind.model.id.in_(list(ids)))).all()
+        for obj in objs:
+            if obj.deleted_at is None:
+                obj.deleted_at = now
+        return len(objs)
+
+
+def restore(db: Database, kind: RecordKind, ids: Iterable[int]) -> int:
+    with db.session() as session:
+        objs = session.scalars(select(kind.model).where(kind.model.id.in_(list(ids)))).all()
+        for obj in objs:
+            obj.deleted_at = None
+        return len(objs)
+
+
+def history(db: Database, kind: RecordKind, record_id: int) -> list[AuditEntry]:
+    """Every logged change of one record, newest first."""
+    with db.session() as session:
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.table_name == kind.model.__tablename__, AuditEntry.record_id == record_id)
+            .order_by(AuditEntry.id.desc())
+        )
+        return list(session.scalars(query))
+
+
+def _get_live(session: Session, kind: RecordKind, record_id: int) -> Any:
+    obj = session.get(kind.model, record_id)
+    if obj is None or obj.deleted_at is not None:
+        raise NotFoundError(f"{kind.label}记录（编号 {record_id}）不存在或已删除")
+    return obj
+
+
+def _load(session: Session, kind: RecordKind, record_id: int) -> Any:
+    obj = session.get(kind.model, record_id, populate_existing=True)
+    if obj is None:
+        raise NotFoundError(f"{kind.label}记录（编号 {record_id}）不存在")
+    _touch_custom(kind, obj)
+    return obj
+
+
+def _touch_custom(kind: RecordKind, obj: Any) -> None:
+    # Load what custom displays need while the session is open; objects outlive it.
+    for f in kind.fields:
+        if f.codec is not None:
+            f.codec.display(obj)
+
+
+# -- display -----------------------------------------------------------------------------------
+
+
+def display_value(f: Field, obj: Any) -> str:
+    """The text a table cell, an export or a message shows for one field of one record."""
+    if f.type is FieldType.CUSTOM:
+        assert f.codec is not None
+        return f.codec.display(obj)
+    if f.type is FieldType.REF:
+        assert f.ref is not None
+        target = getattr(obj, f.key)
+        return "" if target is None else str(getattr(target, f.ref.label_attr))
+    value = getattr(obj, f.key)
+    if value is None:
+        return ""
+    if f.type is FieldType.DATE:
+        return format_iso(value)
+    if f.type is FieldType.BOOL:
+        return "是" if value else "否"
+    if f.type is FieldType.MULTI:
+        return "、".join(value)
+    if f.type is FieldType.FLOAT:
+        return f"{value:g}"
+    return str(value)
+
+
+def cell_value(f: Field, obj: Any) -> Any:
+    """The typed value an xlsx cell gets (dates as dates, numbers as numbers, the rest text)."""
+    if f.type in (FieldType.DATE, FieldType.INT, FieldType.FLOAT):
+        return getattr(obj, f.key)
+    return display_value(f, obj)
+
+
+def form_value(f: Field, obj: Any) -> Any:
+    """The value a form widget starts with: ids for REF, lists for MULTI, text for CUSTOM."""
+    if f.type is FieldType.REF:
+        assert f.ref is not None
+        return getattr(obj, f.ref.id_attr)
+    if f.type is FieldType.CUSTOM:
+        return display_value(f, obj)
+    return getattr(obj, f.key)
+
+
+# -- listing: ids sorted and filtered in SQL, rows fetched on demand --------------------------------
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    village_id: int | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    include_deleted: bool = False
+    only_deleted: bool = False
+    equals: tuple[tuple[str, Any], ...] = ()  # extra (field key, value) equality filters
+
+
+def _sort_column(kind: RecordKind, key: str, query: Select[Any]) -> tuple[Select[Any], Any]:
+    f = kind.field(key) if key != "id" else None
+    if f is None:
+        return query, kind.model.id
+    if f.type is FieldType.REF:
+        assert f.ref is not None
+        target = aliased(f.ref.model)
+        query = query.outerjoin(target, getattr(kind.model, f.ref.id_attr) == target.id)
+        return query, getattr(target, f.ref.sort_attr or f.ref.label_attr)
+    if f.type is FieldType.CUSTOM:
+        return query, kind.model.id
+    return query, getattr(kind.model, key)
+
+
+def _filtered(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[Any]:
+    model = kind.model
+    if flt.only_deleted:
+        query = query.where(model.deleted_at.is_not(None))
+    elif not flt.include_deleted:
+        query = query.where(model.deleted_at.is_(None))
+    if flt.village_id is not None and kind.village_key:
+        ref = kind.field(kind.village_key).ref
+        assert ref is not None
+        query = query.where(getattr(model, ref.id_attr) == flt.village_id)
+    if flt.status and kind.status_key:
+        query = query.where(getattr(model, kind.status_key) == flt.status)
+    if kind.date_key:
+        column = getattr(model, kind.date_key)
+        if flt.date_from:
+            query = query.where(column >= flt.date_from)
+        if flt.date_to:
+            query = query.where(column <= flt.date_to)
+    for key, value in flt.equals:
+        f = kind.field(key)
+        column = getattr(model, f.ref.id_attr if f.ref else key)
+        query = query.where(column == value)
+    text = flt.text.strip()
+    if text and kind.search_keys:
+        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        clauses: list[ColumnElement[bool]] = []
+        for key in kind.search_keys:
+            f = kind.field(key)
+            if f.type is FieldType.REF:
+                assert f.ref is not None
+                target = f.ref.model
+                sub = select(target.id).where(getattr(target, f.ref.label_attr).like(pattern))
+                clauses.append(getattr(model, f.ref.id_attr).in_(sub))
+            else:
+                clauses.append(getattr(model, key).like(pattern))
+        query = query.where(or_(*clauses))
+    return query
+
+
+def list_ids(
+    db: Database, kind: RecordKind, flt: ListFilter = ListFilter(), sort_key: str | None = None, descending: bool = False
+) -> list[int]:
+    """Ids of the matching records in display order: the table model holds only these."""
+    query, column = _sort_column(kind, sort_key or kind.default_sort, select(kind.model.id))
+    query = _filtered(kind, flt, query)
+    order = column.desc() if descending else column.asc()
+    tiebreak = kind.model.id.desc() if descending else kind.model.id.asc()
+    query = query.order_by(order, tiebreak)
+    with db.engine.connect() as conn:
+        return list(conn.scalars(query))
+
+
+def count(db: Database, kind: RecordKind, flt: ListFilter = ListFilter()) -> int:
+    query = _filtered(kind, flt, select(func.count()).select_from(kind.model))
+    with db.engine.connect() as conn:
+        return int(conn.scalar(query) or 0)
+
+
+def fetch(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, Any]:
+    """Load records by id (for a block of table rows or an export chunk)."""
+    if not ids:
+        return {}
+    with db.session() as session:
+        objs = session.scalars(select(kind.model).where(kind.model.id.in_(list(ids)))).unique().all()
+        for obj in objs:
+            _touch_custom(kind, obj)
+        return {obj.id: obj for obj in objs}
+
+
+def fetch_rows(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Display texts of the table columns for each id."""
+    fields = kind.table_fields
+    return {rid: tuple(display_value(f, obj) for f in fields) for rid, obj in fetch(db, kind, ids).items()}
+
+
+def unique_among_live(
+    session: Session, model: type[Any], column: str, value: Any, existing: Any | None
+) -> bool:
+    """Whether no other live record has ``column == value``."""
+    query = select(func.count()).select_from(model).where(
+        and_(getattr(model, column) == value, model.deleted_at.is_(None))
+    )
+    if existing is not None:
+        query = query.where(model.id != existing.id)
+    return not session.scalar(query)
+
+
+def today() -> date:
+    return datetime.now().date()

@@ -1,0 +1,89 @@
+"""Settings that belong to the data, stored in the data file (SPEC §3)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from ecodesk.db.database import Database
+from ecodesk.errors import ValidationError
+from ecodesk.models import Setting
+
+
+@dataclass
+class DocumentOrgan:
+    """A 发文机关: its name, the red 发文机关标志 and its 发文字号 prefix."""
+
+    name: str  # 八义镇人民政府
+    mark: str  # 八义镇人民政府文件
+    prefix: str  # 八镇政字
+
+
+@dataclass
+class Settings:
+    town_name: str = ""
+    operators: list[str] = field(default_factory=list)
+    organs: list[dict[str, str]] = field(default_factory=list)  # DocumentOrgan as dicts
+    printing_organ: str = ""  # 印发机关: 永安镇党政综合办公室
+    default_recipients: str = "各村、各单位"
+    backup_dir: str = ""  # empty: ``<data>_backups`` beside the data file
+    backup_keep: int = 20
+    font_files: dict[str, str] = field(default_factory=dict)  # style → TrueType path chosen by the clerk
+    demo_offered: bool = False
+
+    def organ_list(self) -> list[DocumentOrgan]:
+        return [DocumentOrgan(**o) for o in self.organs]
+
+
+def defaults_for_town(town: str) -> dict[str, Any]:
+    """Sensible organs and printing office for a new town, e.g. 八义镇."""
+    short = town[0] if town else ""
+    return {
+        "town_name": town,
+        "organs": [
+            asdict(DocumentOrgan(f"{town}人民政府", f"{town}人民政府文件", f"{short}镇政字")),
+            asdict(DocumentOrgan(f"{town}环境保护办公室", f"{town}环境保护办公室文件", f"{short}镇环办")),
+        ],
+        "printing_organ": f"{town}党政综合办公室",
+    }
+
+
+_KEYS = {f.name for f in fields(Settings)}
+
+
+def load(db: Database) -> Settings:
+    with db.session() as session:
+        stored = {s.key: s.value for s in session.query(Setting).all() if s.key in _KEYS}
+    return Settings(**stored)
+
+
+def save(db: Database, **changes: Any) -> Settings:
+    """Change some settings in one transaction; unknown keys are a programming error."""
+    unknown = set(changes) - _KEYS
+    if unknown:
+        raise KeyError(f"unknown settings: {sorted(unknown)}")
+    if "town_name" in changes:
+        town = str(changes["town_name"]).strip()
+        if not town:
+            raise ValidationError.single("town_name", "乡镇名称", "必须填写")
+        if len(town) > 20:
+            raise ValidationError.single("town_name", "乡镇名称", "不能超过20个字")
+        changes["town_name"] = town
+    if "backup_keep" in changes and not 1 <= int(changes["backup_keep"]) <= 500:
+        raise ValidationError.single("backup_keep", "保留备份份数", "应在1到500之间")
+    with db.session() as session:
+        for key, value in changes.items():
+            session.merge(Setting(key=key, value=value))
+    return load(db)
+
+
+def add_operator(db: Database, name: str) -> Settings:
+    name = name.strip()
+    if not name:
+        raise ValidationError.single("operator", "操作员", "必须填写")
+    if len(name) > 20:
+        raise ValidationError.single("operator", "操作员", "不能超过20个字")
+    current = load(db)
+    if name in current.operators:
+        return current
+    return save(db, operators=[*current.operators, name])

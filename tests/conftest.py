@@ -1,0 +1,36 @@
+"""Shared fixtures. Qt needs a platform before it is imported, even by pytest-qt's plugin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from ecodesk.db import Database
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One freshly created database, copied for each test (creation runs the schema once)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    Database.open(path, operator="测试").close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, _template_db: Path) -> Path:
+    path = tmp_path / "ecodesk.db"
+    shutil.copyfile(_template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database.open(db_path, operator="测试员")
+    yield database
+    database.close()
