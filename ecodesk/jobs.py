@@ -15,7 +15,7 @@ from ecodesk.errors import EcoDeskError
 ProgressFn = Callable[[int, int, str], None]  # (done, total, message)
 
 
-class JobCancelled(EcoDeskError):
+class JobCancelledError(EcoDeskError):
     def __init__(self) -> None:
         super().__init__("已取消，未做任何更改。")
 
@@ -26,9 +26,9 @@ class Job:
     cancel_event: threading.Event = field(default_factory=threading.Event)
 
     def report(self, done: int, total: int, message: str = "") -> None:
-        """Tell the user how far we are; raises :class:`JobCancelled` if they asked to stop."""
+        """Tell the user how far we are; raises :class:`JobCancelledError` if they asked to stop."""
         if self.cancel_event.is_set():
-            raise JobCancelled()
+            raise JobCancelledError()
         if self.progress is not None:
             self.progress(done, total, message)
 
