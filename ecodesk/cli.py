@@ -102,10 +102,11 @@ def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ecodesk.exports.xlsx_import import import_xlsx
     from ecodesk.services.kinds import get_kind
 
     kind = get_kind(args.kind)
+    from ecodesk.exports.xlsx_import import import_xlsx
+
     with _open(args) as db:
         report = import_xlsx(
             db,
@@ -122,11 +123,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ecodesk.exports.xlsx_export import export_xlsx
     from ecodesk.services import records
     from ecodesk.services.kinds import get_kind
 
     kind = get_kind(args.kind)
+    from ecodesk.exports.xlsx_export import export_xlsx
+
     with _open(args, lock=False) as db:
         village_id = None
         if args.village:

@@ -199,7 +199,7 @@ HOUSEHOLDS = RecordKind(
         Field("members", "人口", T.INT, min_value=0, max_value=99, aliases=("家庭人口", "人口数"), width=6),
         _remark(),
     ),
-    search_keys=("head_name", "address", "phone", "group_name"),
+    search_keys=("head_name", "address", "phone", "group_name", "village"),
     village_key="village",
     default_sort="village",
     title_key="head_name",

@@ -1,0 +1,116 @@
+"""Opening, creating, upgrading and refusing data files."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from ecodesk.db import Database, migrate
+from ecodesk.db.base import Base
+from ecodesk.errors import CorruptDatabaseError, DatabaseLockedError, SchemaTooNewError
+from ecodesk.services import backup
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_file_is_created_stamped_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with Database.open(path, "甲") as db:
+        assert db.schema_revision() == migrate.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_build_the_same_schema_as_the_models(tmp_path: Path) -> None:
+    """Upgrading an empty file through every revision gives exactly what create_all gives."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_older_stamped_file_is_upgraded_after_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO units (name, kind, sort_order, active, leader, phone, created_at, updated_at,"
+                " created_by, updated_by, remark) VALUES ('东沟村', '村', 1, 1, '', '', '2024-01-01',"
+                " '2024-01-01', '', '', '')"
+            )
+        )
+    engine.dispose()
+    with Database.open(path, "甲") as db:
+        assert db.schema_revision() == migrate.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM units")).scalar() == "东沟村"
+            assert "attachments" in {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    made = backup.list_backups(path)
+    assert len(made) == 1 and made[0].reason.startswith("升级前")
+    assert backup.verify_backup_file(made[0].path) == "0001"
+
+
+def test_file_from_a_newer_version_is_refused_and_left_untouched(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = _sha(db_path)
+    with pytest.raises(SchemaTooNewError, match="更新版本"):
+        Database.open(db_path, "甲")
+    assert _sha(db_path) == before
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("这不是数据库" * 100, encoding="utf-8")
+    with pytest.raises(CorruptDatabaseError, match="不是 EcoDesk 数据文件"):
+        Database.open(path, "甲")
+
+
+def test_a_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE things (x)")
+    with pytest.raises(CorruptDatabaseError, match="缺少版本信息"):
+        Database.open(path, "甲")
+
+
+def test_a_damaged_file_is_reported_as_corrupt(db_path: Path) -> None:
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wipe the schema page after the header
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(CorruptDatabaseError):
+        Database.open(db_path, "甲")
+
+
+def test_second_instance_is_refused_politely(db_path: Path) -> None:
+    first = Database.open(db_path, "甲", lock=True)
+    try:
+        with pytest.raises(DatabaseLockedError, match="另一个 EcoDesk"):
+            Database.open(db_path, "乙", lock=True)
+    finally:
+        first.close()
+    Database.open(db_path, "乙", lock=True).close()  # free again once the first one closed
+
+
+def test_session_rolls_back_everything_on_error(db: Database) -> None:
+    from ecodesk.models import Unit
+
+    with pytest.raises(RuntimeError), db.session() as session:
+        session.add(Unit(name="甲村", kind="村"))
+        session.flush()
+        raise RuntimeError("boom")
+    with db.session() as session:
+        assert session.query(Unit).count() == 0
