@@ -12,8 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, event, insert, inspect
-from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy import DateTime, Index, Integer, String, Text, event, insert
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, class_mapper, mapped_column
+from sqlalchemy.orm.attributes import instance_state
 
 from ecodesk.db.base import Audited, Base
 
@@ -54,7 +55,7 @@ def to_text(value: Any) -> str | None:
 
 
 def _column_keys(obj: Audited) -> list[str]:
-    mapper = inspect(type(obj))
+    mapper = class_mapper(type(obj))
     return [attr.key for attr in mapper.column_attrs if attr.key not in obj.__audit_exclude__]
 
 
@@ -98,7 +99,7 @@ def _write_audit(session: Session, flush_context: UOWTransaction) -> None:
     for obj in session.dirty:
         if not isinstance(obj, Audited):
             continue
-        state = inspect(obj)
+        state = instance_state(obj)
         for key in _column_keys(obj):
             hist = state.attrs[key].history
             if not hist.has_changes():
