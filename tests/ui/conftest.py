@@ -1,0 +1,40 @@
+"""UI fixtures: QSettings kept in a temporary folder so tests never touch the user's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from ecodesk.db import Database
+from ecodesk.services import records
+from ecodesk.services.org import HOUSEHOLDS, UNITS
+
+
+@pytest.fixture(autouse=True)
+def _machine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("qsettings")
+    QCoreApplication.setOrganizationName("EcoDeskTest")
+    QCoreApplication.setApplicationName("EcoDeskTest")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings().clear()
+    yield folder
+
+
+@pytest.fixture
+def village_db(db: Database) -> Database:
+    """Two villages and five households: enough to sort and filter."""
+    east = records.create(db, UNITS, {"name": "东沟村", "kind": "村", "sort_order": 2})
+    west = records.create(db, UNITS, {"name": "西岭村", "kind": "村", "sort_order": 1})
+    for name, village, group in (
+        ("张建国", east.id, "一组"),
+        ("李秀英", east.id, "二组"),
+        ("王福生", west.id, "一组"),
+        ("赵德明", west.id, "三组"),
+        ("陈桂兰", east.id, "三组"),
+    ):
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group_name": group})
+    return db

@@ -1,0 +1,300 @@
+"""The main window: the module list on the left, the current module on the right.
+
+Pages are built the first time they are shown (a fast start at any data size). Modules that are
+not built yet show what they will hold. The status bar names the data file, the operator and the
+number of records in the current list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+import ecodesk
+from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
+from ecodesk.jobs import Job
+from ecodesk.services import settings as data_settings
+from ui import dialogs, machine_settings
+from ui.backup_dialog import RestoreDialog
+from ui.changes import changes
+from ui.jobs import JobHandle, run_job
+from ui.operations import notify
+from ui.org_page import OrgPage
+from ui.placeholder_page import PlaceholderPage
+from ui.settings_page import SettingsPage
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "乡镇生态环境工作台账"
+
+PageFactory = Callable[[Database], QWidget]
+
+# (key, label) in the order of the paper work; the key names the page in QSettings and in tests.
+NAV_ITEMS: tuple[tuple[str, str], ...] = (
+    ("dashboard", "工作台"),
+    ("patrols", "巡查日志"),
+    ("problems", "问题整改"),
+    ("ledgers", "台账"),
+    ("complaints", "信访举报"),
+    ("letters", "承诺书"),
+    ("campaigns", "专项行动"),
+    ("appraisal", "考核"),
+    ("documents", "公文"),
+    ("org", "基础信息"),
+    ("settings", "设置"),
+)
+
+# Modules register their page here as they are built; anything else shows its placeholder.
+PAGE_FACTORIES: dict[str, PageFactory] = {
+    "org": lambda db: OrgPage(db),
+    "settings": lambda db: SettingsPage(db),
+}
+
+
+def register_page(key: str, factory: PageFactory) -> None:
+    """Let a module replace its placeholder page (``register_page("patrols", PatrolPage)``)."""
+    if key not in dict(NAV_ITEMS):
+        raise KeyError(f"unknown navigation key {key!r}")
+    PAGE_FACTORIES[key] = factory
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.setObjectName("main_window")
+        self.pages: dict[str, QWidget] = {}
+        self._keys = [key for key, _ in NAV_ITEMS]
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        for key, label in NAV_ITEMS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(
+                item.sizeHint().expandedTo(self.nav.fontMetrics().boundingRect("工作台").size() * 2.4)
+            )
+            self.nav.addItem(item)
+        width = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label in NAV_ITEMS) + 48
+        self.nav.setFixedWidth(width)
+        self.nav.setStyleSheet(
+            "QListWidget#nav { background:#f3f5f7; border:none; border-right:1px solid #d8dde3; }"
+            "QListWidget#nav::item { padding-left:14px; }"
+            "QListWidget#nav::item:selected { background:#2f6f9f; color:white; }"
+        )
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        for _ in NAV_ITEMS:
+            self.stack.addWidget(QWidget())  # stand-ins, replaced by the real page when first shown
+
+        self.path_label = QLabel()
+        self.operator_label = QLabel()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("status_count")
+        status = self.statusBar()
+        status.addWidget(self.path_label, 1)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.operator_label)
+
+        self._build_menus()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        changes().settings_changed.connect(self._update_titles)
+        self._update_titles()
+
+        geometry = machine_settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        last = machine_settings.last_page()
+        self.show_page(last if last in self._keys else "dashboard")
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self.pages:
+            factory = PAGE_FACTORIES.get(key)
+            page = factory(self.db) if factory is not None else PlaceholderPage(key)
+            count_signal = getattr(page, "count_changed", None)
+            if count_signal is not None:
+                count_signal.connect(lambda count, k=key: self._page_count(k, count))
+            index = self._keys.index(key)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        index = self._keys.index(key)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)  # → _nav_changed
+        else:
+            self._nav_changed(index)
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        return self._keys[max(self.nav.currentRow(), 0)]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self._keys[row]
+        page = self.page(key)
+        self.stack.setCurrentIndex(row)
+        machine_settings.set_last_page(key)
+        record_count = getattr(page, "record_count", None)
+        self._show_count(record_count() if callable(record_count) else None)
+
+    def _page_count(self, key: str, count: int) -> None:
+        if key == self.current_key():
+            self._show_count(count)
+
+    def _show_count(self, count: int | None) -> None:
+        self.count_label.setText(f"当前列表 {count:,} 条" if count is not None else "")
+        self.count_label.setVisible(count is not None)
+
+    def _update_titles(self) -> None:
+        town = data_settings.load(self.db).town_name
+        self.setWindowTitle(f"{APP_TITLE} — {town}" if town else APP_TITLE)
+        self.path_label.setText(f"数据文件：{self.db.path}")
+        self.operator_label.setText(f"操作员：{self.db.operator or '—'}")
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.backup_action = self._action(file_menu, "备份数据(&B)…", self.backup_now, "Ctrl+B")
+        self._action(file_menu, "从备份恢复(&R)…", self.restore_from_backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "打开数据文件夹(&O)", self.open_data_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于(&A)", self.about)
+
+    def _action(self, menu: object, text: str, slot: Callable[[], object], keys: object = None) -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def backup_now(self) -> JobHandle:
+        from ecodesk.services import backup
+
+        def work(_job: Job) -> Path:
+            return backup.create_backup(self.db, reason="手动")
+
+        return run_job(
+            self, "正在备份", work, lambda path: dialogs.show_info(self, f"已备份到：\n{path}", "备份完成")
+        )
+
+    def restore_from_backup(self) -> None:
+        from ecodesk.services import backup
+
+        folder = backup.backup_folder(self.db)
+        chosen = RestoreDialog.ask(self, backup.list_backups(self.db.path, folder))
+        if chosen is None:
+            return
+        if not dialogs.confirm(
+            self,
+            f"将用备份“{chosen.name}”替换当前的全部数据。\n当前数据会先另存一份，不会丢失。确定恢复吗？",
+            ok_text="恢复",
+        ):
+            return
+        self.restore_file(chosen)
+
+    def restore_file(self, backup_file: Path) -> bool:
+        """Close the data file, put the backup in its place, and open it again."""
+        from ecodesk.services import backup
+
+        path, operator = self.db.path, self.db.operator
+        self.save_state()
+        self.db.close()
+        saved: Path | None = None
+        error: Exception | None = None
+        try:
+            saved = backup.restore_backup(path, backup_file)
+        except EcoDeskError as exc:
+            error = exc
+        try:
+            new_db = Database.open(path, operator, lock=True)
+        except EcoDeskError as exc:
+            dialogs.show_error(self, f"恢复后无法打开数据文件：{exc}\n程序将关闭，请重新启动。")
+            self.db_failed = True
+            self.close()
+            return False
+        self.replace_database(new_db)
+        if error is not None:
+            dialogs.show_error(self, str(error))
+            return False
+        where = f"\n原来的数据已另存为：{saved}" if saved else ""
+        dialogs.show_info(self, f"已从备份恢复。{where}", "恢复完成")
+        return True
+
+    def replace_database(self, db: Database) -> None:
+        """Show another data file (after a restore): every page is rebuilt on the new one."""
+        key = self.current_key()
+        self.db = db
+        for page_key, page in list(self.pages.items()):
+            index = self._keys.index(page_key)
+            self.stack.insertWidget(index, QWidget())
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._update_titles()
+        self.show_page(key)
+        notify(everything=True)
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<h3>{APP_TITLE}（EcoDesk）</h3><p>版本 {ecodesk.__version__}</p>"
+            "<p>乡镇环保办日常工作台账：巡查、整改、台账、信访、承诺书、专项行动、考核与公文。</p>"
+            "<p>全部数据保存在本机一个数据文件中，不联网。</p>"
+            f"<p style='color:#666'>数据文件：{self.db.path}</p>",
+        )
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        machine_settings.set_window_geometry(self.saveGeometry())
+        machine_settings.set_last_page(self.current_key())
+        for page in self.pages.values():
+            save = getattr(page, "save_state", None)
+            if callable(save):
+                save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not getattr(self, "db_failed", False):
+            self.save_state()
+        super().closeEvent(event)
