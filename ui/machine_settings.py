@@ -17,6 +17,7 @@ _GEOMETRY = "main_window/geometry"
 _STATE = "main_window/state"
 _LAST_PAGE = "main_window/last_page"
 _LAST_FOLDER = "dialogs/last_folder"
+_LAST_TAB = "main_window/tab_{page}"
 _LAST_OPERATOR = "data/last_operator"
 _HEADER = "tables/{kind}"
 
@@ -79,6 +80,15 @@ def last_page() -> str:
 
 def set_last_page(key: str) -> None:
     _settings().setValue(_LAST_PAGE, key)
+
+
+def last_tab(page: str) -> str:
+    """The tab last shown inside a page with tabs (基础信息: which kind of record)."""
+    return str(_settings().value(_LAST_TAB.format(page=page), "") or "")
+
+
+def set_last_tab(page: str, tab: str) -> None:
+    _settings().setValue(_LAST_TAB.format(page=page), tab)
 
 
 def last_folder() -> Path:

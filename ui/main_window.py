@@ -126,9 +126,16 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 760)
+            self._first_size()
         last = machine_settings.last_page()
         self.show_page(last if last in self._keys else "dashboard")
+
+    def _first_size(self) -> None:
+        """Nearly the whole screen on the small office monitors (1366×768), at most 1280×800."""
+        screen = self.screen().availableGeometry()
+        width, height = min(1280, int(screen.width() * 0.96)), min(800, int(screen.height() * 0.94))
+        self.resize(width, height)
+        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
 
     # -- pages ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from ecodesk.db.database import Database
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.records import RecordKind
+from ui import machine_settings
 from ui.record_page import RecordPage
 
 ORG_KINDS: tuple[RecordKind, ...] = (UNITS, GRIDS, PEOPLE, HOUSEHOLDS, ENTERPRISES)
@@ -36,6 +37,10 @@ class OrgPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+        names = [k.name for k in ORG_KINDS]
+        last = machine_settings.last_tab("org")
+        if last in names:
+            self.tabs.setCurrentIndex(names.index(last))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed(self.tabs.currentIndex())
 
@@ -66,6 +71,7 @@ class OrgPage(QWidget):
 
     def _tab_changed(self, index: int) -> None:
         if index >= 0:
+            machine_settings.set_last_tab("org", ORG_KINDS[index].name)
             self.count_changed.emit(self.page(ORG_KINDS[index].name).record_count())
 
     def _page_count(self, kind_name: str, count: int) -> None:

@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class PlaceholderPage(QWidget):
         column.addWidget(status, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(40, 32, 40, 24)
-        layout.addWidget(holder, 1, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(holder, 3)
+        layout.addStretch(1)

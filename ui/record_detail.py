@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -114,6 +114,8 @@ class DetailPane(QWidget):
         for column in range(len(HISTORY_HEADERS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        # Long changes wrap: re-measure the rows whenever the change column gets its real width.
+        header.sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
 
         history_box = QWidget()
         history_layout = QVBoxLayout(history_box)
@@ -126,8 +128,8 @@ class DetailPane(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.fields_view)
         splitter.addWidget(history_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -198,3 +200,4 @@ class DetailPane(QWidget):
                     item.setToolTip(text)
                 self.history.setItem(row, column, item)
         self.history.resizeRowsToContents()
+        QTimer.singleShot(0, self.history.resizeRowsToContents)  # again once the columns are laid out

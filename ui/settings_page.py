@@ -143,6 +143,7 @@ class SettingsPage(QWidget):
 
         save_row = QHBoxLayout()
         save_row.addWidget(self.problems, 1)
+        save_row.addStretch(1)
         save_row.addWidget(revert)
         save_row.addWidget(self.save_button)
 

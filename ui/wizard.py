@@ -69,8 +69,11 @@ class FolderPage(QWizardPage):
         layout.addLayout(row)
         layout.addWidget(self.note)
         layout.addStretch(1)
-        self.registerField("folder*", self.folder)
+        # Not "folder*": QWizard counts a mandatory field done only once it differs from its
+        # initial text, and the default folder is a good answer as it stands.
+        self.registerField("folder", self.folder)
         self.folder.textChanged.connect(self._describe)
+        self.folder.textChanged.connect(self.completeChanged)
         self._describe()
 
     def _browse(self) -> None:
@@ -85,6 +88,9 @@ class FolderPage(QWizardPage):
             self.note.setText(f"这个文件夹里已有数据文件 {DB_FILENAME}，将直接打开它，原有数据不变。")
         else:
             self.note.setText(f"将在这里新建数据文件 {DB_FILENAME}。")
+
+    def isComplete(self) -> bool:
+        return bool(self.folder.text().strip())
 
     def validatePage(self) -> bool:
         folder = Path(self.folder.text().strip()).expanduser()

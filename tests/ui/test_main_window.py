@@ -1,0 +1,157 @@
+"""The main window: every module opens without a Qt warning; 基础信息 lists the records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from ecodesk.db import Database
+from ecodesk.services import records
+from ecodesk.services import settings as data_settings
+from ecodesk.services.org import HOUSEHOLDS
+from tests.ui.helpers import type_text
+from ui import dialogs, machine_settings, operations
+from ui.lookups import village_choices
+from ui.main_window import NAV_ITEMS, MainWindow
+from ui.org_page import OrgPage
+from ui.placeholder_page import PlaceholderPage
+from ui.settings_page import SettingsPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, village_db: Database) -> MainWindow:
+    data_settings.save(village_db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
+    win = MainWindow(village_db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
+    assert window.windowTitle().endswith("清河镇")
+    assert str(window.db.path) in window.path_label.text()
+    assert "测试员" in window.operator_label.text()
+    for row, (key, label) in enumerate(NAV_ITEMS):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.pages[key]
+        assert window.nav.currentItem().text() == label
+    for key in (
+        "dashboard",
+        "patrols",
+        "problems",
+        "ledgers",
+        "complaints",
+        "letters",
+        "campaigns",
+        "appraisal",
+        "documents",
+    ):
+        page = window.pages[key]
+        assert isinstance(page, PlaceholderPage)
+        assert page.findChild(QLabel, "placeholder_status").text() == "本模块正在建设中"
+    assert isinstance(window.pages["org"], OrgPage)
+    assert isinstance(window.pages["settings"], SettingsPage)
+    assert machine_settings.last_page() == "settings"
+
+
+def test_org_page_shows_households_with_count(qtbot, window: MainWindow) -> None:
+    org = window.show_page("org")
+    assert isinstance(org, OrgPage)
+    page = org.show_kind("households")
+    assert page.model.rowCount() == 5
+    assert page.count_label.text() == "共 5 条"
+    assert window.count_label.text() == "当前列表 5 条"
+    org.show_kind("units")
+    assert window.count_label.text() == "当前列表 2 条"
+
+    org.show_kind("households")
+    with qtbot.waitSignal(page.model.modelReset, timeout=2000):
+        type_text(qtbot, page.filter_bar.text, "秀英")
+    assert page.model.rowCount() == 1
+    assert window.count_label.text() == "当前列表 1 条"
+
+
+def test_delete_and_restore_from_the_list(qtbot, monkeypatch, window: MainWindow) -> None:
+    monkeypatch.setattr(dialogs, "confirm", lambda *args, **kwargs: True)
+    page = window.show_page("org").show_kind("households")
+    page.table.selectRow(0)
+    record_id = page.selected_ids()[0]
+    assert page.detail.record_id == record_id
+    page.delete_selected()
+    assert page.model.rowCount() == 4
+    assert records.count(window.db, HOUSEHOLDS) == 4
+
+    page.filter_bar.show_deleted.setChecked(True)
+    assert page.model.rowCount() == 5
+    page.select_ids([record_id])
+    assert page.restore_button.isEnabled() and not page.edit_button.isEnabled()
+    page.restore_selected()
+    assert records.count(window.db, HOUSEHOLDS) == 5
+    actions = [e.action for e in records.history(window.db, HOUSEHOLDS, record_id)]
+    assert actions[:2] == ["restore", "delete"]
+
+
+def test_add_from_list_uses_the_dialog(monkeypatch, window: MainWindow) -> None:
+    from ui.forms import RecordDialog
+
+    page = window.show_page("org").show_kind("households")
+    village = page.model.index(0, 1).data()
+
+    def fake_ask(parent, db, kind, record_id=None):
+        village_id = next(i for i, n in village_choices(db, kind) if n == village)
+
+        made = operations.write(
+            parent,
+            lambda: records.create(db, kind, {"head_name": "新农户", "village": village_id}),
+            [kind.name],
+        )
+        return made.id
+
+    monkeypatch.setattr(RecordDialog, "ask", staticmethod(fake_ask))
+    page.add_record()
+    assert page.model.rowCount() == 6
+    assert page.detail.record_id is not None
+    assert "新农户" in page.detail.fields_view.toPlainText()
+
+
+def test_settings_page_saves_and_rejects(qtbot, window: MainWindow) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    assert page.town.text() == "清河镇"
+    page.town.clear()
+    assert page.save() is None
+    assert "乡镇名称" in page.problems.text()
+    type_text(qtbot, page.town, "清河新镇")
+    saved = page.save()
+    assert saved is not None and saved.town_name == "清河新镇"
+    assert window.windowTitle().endswith("清河新镇")
+
+
+def test_window_remembers_geometry_and_page(qtbot, village_db: Database) -> None:
+    first = MainWindow(village_db)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.show_page("org")
+    first.resize(700, 500)  # the offscreen screen is 800×600
+    first.close()
+    second = MainWindow(village_db)
+    qtbot.addWidget(second)
+    assert second.current_key() == "org"
+    assert second.size().width() == 700
+
+
+def test_backup_now_makes_a_file(qtbot, monkeypatch, window: MainWindow, tmp_path: Path) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    handle = window.backup_now()
+    with qtbot.waitSignal(handle.finished, timeout=10_000) as blocker:
+        pass
+    assert blocker.args == [True]
+    assert handle.result.is_file()
+    assert str(handle.result) in shown[0]

@@ -1,0 +1,87 @@
+"""The first-start wizard: driven with the keyboard, it creates the data file and stores the answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWizard
+
+from ecodesk.paths import DB_FILENAME
+from ecodesk.services import settings as data_settings
+from tests.ui.helpers import type_text
+from ui import machine_settings
+from ui.wizard import FirstStartWizard, WizardResult, setup_data
+
+pytestmark = pytest.mark.gui
+
+
+def test_wizard_fills_and_saves(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "我的数据"
+    wizard = FirstStartWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+
+    page1 = wizard.folder_page
+    page1.folder.clear()
+    type_text(qtbot, page1.folder, str(folder))
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.next()
+    assert wizard.currentPage() is wizard.town_page
+    assert folder.is_dir()  # validated (created) before moving on
+
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()  # town and operator are required
+    type_text(qtbot, wizard.town_page.town, "清河镇")
+    assert not finish.isEnabled()
+    type_text(qtbot, wizard.town_page.operator, "王晓燕")
+    assert finish.isEnabled()
+    assert not wizard.town_page.demo.isChecked()
+    with qtbot.waitSignal(wizard.accepted):
+        finish.click()
+
+    result = wizard.result_values()
+    assert result == WizardResult(folder=folder, town="清河镇", operator="王晓燕", demo=False)
+
+    db = setup_data(result)
+    try:
+        assert db.path == (folder / DB_FILENAME).resolve()
+        stored = data_settings.load(db)
+        assert stored.town_name == "清河镇"
+        assert stored.operators == ["王晓燕"]
+        assert stored.printing_organ == "清河镇党政综合办公室"
+        assert [o["prefix"] for o in stored.organs] == ["清镇政字", "清镇环办"]
+        assert db.operator == "王晓燕"
+        assert machine_settings.last_db_path() == db.path
+    finally:
+        db.close()
+
+
+def test_ask_returns_none_when_cancelled(qtbot) -> None:
+    def cancel() -> None:
+        for widget in qtbot_app_top_levels():
+            if isinstance(widget, FirstStartWizard):
+                widget.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert FirstStartWizard.ask(None) is None
+
+
+def qtbot_app_top_levels():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.topLevelWidgets()
+
+
+def test_existing_file_keeps_its_town(qtbot, tmp_path: Path) -> None:
+    first = setup_data(WizardResult(tmp_path, "清河镇", "王晓燕", False))
+    first.close()
+    again = setup_data(WizardResult(tmp_path, "别的镇", "李明", False))
+    try:
+        stored = data_settings.load(again)
+        assert stored.town_name == "清河镇"
+        assert stored.operators == ["王晓燕", "李明"]
+    finally:
+        again.close()
