@@ -41,6 +41,7 @@ from ui.settings_page import SettingsPage
 log = logging.getLogger(__name__)
 
 APP_TITLE = "乡镇生态环境工作台账"
+DB_FILTER = "EcoDesk 数据文件 (*.db)"
 
 PageFactory = Callable[[Database], QWidget]
 
@@ -144,6 +145,9 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             factory = PAGE_FACTORIES.get(key)
             page = factory(self.db) if factory is not None else PlaceholderPage(key)
+            switch_signal = getattr(page, "switch_file_requested", None)
+            if switch_signal is not None:
+                switch_signal.connect(self.switch_file)
             count_signal = getattr(page, "count_changed", None)
             if count_signal is not None:
                 count_signal.connect(lambda count, k=key: self._page_count(k, count))
@@ -197,6 +201,8 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(file_menu, "备份数据(&B)…", self.backup_now, "Ctrl+B")
         self._action(file_menu, "从备份恢复(&R)…", self.restore_from_backup)
         file_menu.addSeparator()
+        self._action(file_menu, "新建空白数据文件(&N)…", lambda: self.switch_file(True))
+        self._action(file_menu, "打开其他数据文件(&D)…", lambda: self.switch_file(False))
         self._action(file_menu, "打开数据文件夹(&O)", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
@@ -277,6 +283,56 @@ class MainWindow(QMainWindow):
         self._update_titles()
         self.show_page(key)
         notify(everything=True)
+
+    def switch_file(self, fresh: bool) -> bool:
+        """Work on another data file: a new empty one (settings carried over) or an existing one."""
+        if fresh:
+            path = dialogs.ask_save_file(self, "新建空白数据文件", "ecodesk-新.db", DB_FILTER)
+        else:
+            path = dialogs.ask_open_file(self, "打开其他数据文件", DB_FILTER, self.db.path.parent)
+        if path is None:
+            return False
+        return self.open_file(path, fresh=fresh)
+
+    def open_file(self, path: Path, *, fresh: bool) -> bool:
+        path = path.expanduser().resolve()
+        if path == self.db.path:
+            dialogs.show_info(self, "这就是当前正在使用的数据文件。")
+            return False
+        if fresh and path.exists() and path.stat().st_size > 0:
+            dialogs.show_error(self, f"文件已存在：{path}\n请换一个文件名；已有的文件不会被覆盖。")
+            return False
+        if not fresh and not path.is_file():
+            dialogs.show_error(self, f"找不到数据文件：{path}")
+            return False
+        try:
+            new_db = Database.open(path, self.db.operator, lock=True)
+        except EcoDeskError as exc:
+            dialogs.show_error(self, str(exc), "无法打开数据文件")
+            return False
+        try:
+            if fresh:
+                carried = data_settings.load(self.db)
+                data_settings.save(
+                    new_db,
+                    town_name=carried.town_name or "本镇",
+                    organs=carried.organs,
+                    printing_organ=carried.printing_organ,
+                    default_recipients=carried.default_recipients,
+                    operators=carried.operators,
+                    backup_keep=carried.backup_keep,
+                )
+            if self.db.operator:
+                data_settings.add_operator(new_db, self.db.operator)
+        except EcoDeskError as exc:
+            new_db.close()
+            dialogs.show_error(self, str(exc))
+            return False
+        self.save_state()
+        self.db.close()
+        self.replace_database(new_db)
+        machine_settings.set_last_db_path(new_db.path)
+        return True
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -43,6 +43,11 @@ ORGAN_COLUMNS = (("name", "发文机关名称"), ("mark", "发文机关标志"),
 
 
 class SettingsPage(QWidget):
+    """Signals: ``switch_file_requested(fresh)`` — the clerk wants another data file (a new
+    empty one when ``fresh``: 清空重来); the main window does the switching."""
+
+    switch_file_requested = Signal(bool)
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
@@ -136,10 +141,28 @@ class SettingsPage(QWidget):
         keep_row.addStretch(1)
         keep_row.addWidget(backup_now)
         backup_form.addRow("保留最近：", keep_row)
-        note = QLabel(f"数据文件：{db.path}")
-        note.setStyleSheet("color:#666;")
-        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        backup_form.addRow(note)
+
+        file_box = QGroupBox("数据文件")
+        file_layout = QVBoxLayout(file_box)
+        file_note = QLabel(
+            f"当前数据文件：{db.path}\n"
+            "“清空重来”会新建一个空白数据文件并改用它（乡镇、发文机关和操作员设置照搬），"
+            "原来的文件原样保留，随时可用“打开其他数据文件”换回。"
+        )
+        file_note.setWordWrap(True)
+        file_note.setStyleSheet("color:#555;")
+        file_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fresh = QPushButton("清空重来（新建空白数据文件）…")
+        fresh.setObjectName("settings_fresh_file")
+        fresh.clicked.connect(lambda: self.switch_file_requested.emit(True))
+        other = QPushButton("打开其他数据文件…")
+        other.clicked.connect(lambda: self.switch_file_requested.emit(False))
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(fresh)
+        file_buttons.addWidget(other)
+        file_buttons.addStretch(1)
+        file_layout.addWidget(file_note)
+        file_layout.addLayout(file_buttons)
 
         save_row = QHBoxLayout()
         save_row.addWidget(self.problems, 1)
@@ -160,6 +183,8 @@ class SettingsPage(QWidget):
         column.addWidget(operator_box)
         column.addWidget(backup_box)
         column.addLayout(save_row)
+        column.addSpacing(12)
+        column.addWidget(file_box)
         column.addStretch(1)
 
         scroll = QScrollArea()

@@ -155,3 +155,36 @@ def test_backup_now_makes_a_file(qtbot, monkeypatch, window: MainWindow, tmp_pat
     assert blocker.args == [True]
     assert handle.result.is_file()
     assert str(handle.result) in shown[0]
+
+
+def test_fresh_file_starts_empty_and_keeps_the_old_one(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    old_path = window.db.path
+    page = window.show_page("org").show_kind("households")
+    assert page.model.rowCount() == 5
+    assert window.open_file(tmp_path / "新数据.db", fresh=True)
+    assert window.db.path == (tmp_path / "新数据.db").resolve()
+    assert data_settings.load(window.db).town_name == "清河镇"
+    new_page = window.pages["org"].page("households")
+    assert new_page.model.rowCount() == 0
+    assert window.windowTitle().endswith("清河镇")
+    assert machine_settings.last_db_path() == window.db.path
+    assert window.open_file(old_path, fresh=False)
+    assert window.pages["org"].page("households").model.rowCount() == 5
+    window.db.close()
+
+
+def test_restore_from_backup_brings_the_old_data_back(qtbot, monkeypatch, window: MainWindow) -> None:
+    from ecodesk.services import backup
+
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(title))
+    made = backup.create_backup(window.db, reason="测试")
+    page = window.show_page("org").show_kind("households")
+    records.soft_delete(window.db, HOUSEHOLDS, records.list_ids(window.db, HOUSEHOLDS))
+    operations.notify(["households"])
+    assert page.model.rowCount() == 0
+
+    assert window.restore_file(made)
+    assert shown == ["恢复完成"]
+    assert window.pages["org"].page("households").model.rowCount() == 5
+    window.db.close()
