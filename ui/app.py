@@ -24,6 +24,7 @@ from ecodesk.db.database import Database
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedError, SchemaTooNewError
 from ecodesk.paths import ENV_DB, default_data_dir
 from ecodesk.services import settings as data_settings
+from ecodesk.services.backup import BackupInfo
 from ui import dialogs, machine_settings
 from ui.fonts import apply_ui_font
 from ui.main_window import APP_TITLE, MainWindow
@@ -81,7 +82,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 # -- opening the data file -----------------------------------------------------------------------
 
 
-def _backup_candidates(db_path: Path) -> list[object]:
+def _backup_candidates(db_path: Path) -> list[BackupInfo]:
     from ecodesk.services import backup
 
     found = list(backup.list_backups(db_path))
@@ -172,14 +173,15 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
         if result is None:
             return None
         try:
-            db = setup_data(result)
+            created = setup_data(result)
         except DatabaseError as exc:
             dialogs.show_error(None, str(exc), "无法创建数据文件")
             return None
-        return db, result.demo
-    db = open_database(Path(path).expanduser(), args.operator or "")
-    if db is None:
+        return created, result.demo
+    opened = open_database(Path(path).expanduser(), args.operator or "")
+    if opened is None:
         return None
+    db = opened
     try:
         operator = choose_operator(db, args.operator)
     except Exception:

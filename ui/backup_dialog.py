@@ -55,13 +55,14 @@ class RestoreDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for row, info in enumerate(backups):
-            self.table.setItem(row, 0, QTableWidgetItem(f"{info.created:%Y-%m-%d %H:%M:%S}"))
+            when = QTableWidgetItem(f"{info.created:%Y-%m-%d %H:%M:%S}")
+            when.setToolTip(str(info.path))
+            self.table.setItem(row, 0, when)
             size = QTableWidgetItem(size_text(info.size))
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 1, size)
             reason = getattr(info, "reason", "") or ""
             self.table.setItem(row, 2, QTableWidgetItem(reason))
-            self.table.item(row, 0).setToolTip(str(info.path))
         if backups:
             self.table.selectRow(0)
         self.table.doubleClicked.connect(lambda _index: self._use_selected())

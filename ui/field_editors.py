@@ -59,7 +59,7 @@ class DateLineEdit(QLineEdit):
         self.addAction(pick, QLineEdit.ActionPosition.TrailingPosition)
         self.editingFinished.connect(self._normalise)
 
-    def date(self) -> date | None:
+    def parsed_date(self) -> date | None:
         """The date shown, or None when blank or unreadable."""
         try:
             return parse_date(self.text())
@@ -70,13 +70,13 @@ class DateLineEdit(QLineEdit):
         self.setText(format_iso(value))
 
     def _normalise(self) -> None:
-        value = self.date()
+        value = self.parsed_date()
         if value is not None:
             self.setText(format_iso(value))
         self.date_changed.emit()
 
     def _show_calendar(self) -> None:
-        current = self.date() or date.today()
+        current = self.parsed_date() or date.today()
         self._calendar.setSelectedDate(QDate(current.year, current.month, current.day))
         self._menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
 

@@ -113,8 +113,8 @@ class FilterBar(QWidget):
         return ListFilter(
             village_id=int(village) if village is not None else None,
             status=status or None,
-            date_from=self.date_from.date() if self.date_from is not None else None,
-            date_to=self.date_to.date() if self.date_to is not None else None,
+            date_from=self.date_from.parsed_date() if self.date_from is not None else None,
+            date_to=self.date_to.parsed_date() if self.date_to is not None else None,
             text=self.text.text().strip(),
             include_deleted=self.show_deleted.isChecked(),
         )

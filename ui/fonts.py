@@ -51,7 +51,7 @@ def load_bundled_fonts() -> list[str]:
 def choose_ui_family(available: list[str] | None = None, platform: str = sys.platform) -> str:
     """The best Chinese UI family present; on Windows Microsoft YaHei when it is installed."""
     present = set(available if available is not None else QFontDatabase.families())
-    candidates = PREFERRED_UI_FAMILIES
+    candidates: tuple[str, ...] = PREFERRED_UI_FAMILIES
     if platform != "win32":
         # Outside Windows a "Microsoft YaHei" entry is usually a fontconfig alias, not the real font.
         candidates = tuple(f for f in candidates if not f.startswith("Microsoft"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -148,7 +148,7 @@ class RecordDialog(QDialog):
             return True
         return super().eventFilter(watched, event)
 
-    def sizeHint(self):  # noqa: ANN201 - Qt override
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
                 count_signal.connect(lambda count, k=key: self._page_count(k, count))
             index = self._keys.index(key)
             old = self.stack.widget(index)
+            assert old is not None
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -209,12 +211,18 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于(&A)", self.about)
 
-    def _action(self, menu: object, text: str, slot: Callable[[], object], keys: object = None) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        keys: QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if keys is not None:
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         return action
 
     def backup_now(self) -> JobHandle:

@@ -52,6 +52,7 @@ class OrgPage(QWidget):
             page = RecordPage(self.db, kind)
             page.count_changed.connect(lambda count, name=kind_name: self._page_count(name, count))
             holder = self.tabs.widget(index)
+            assert holder is not None
             layout = holder.layout()
             assert layout is not None
             layout.addWidget(page)

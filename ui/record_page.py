@@ -8,9 +8,10 @@ refreshes when the change hub says its kind (or a kind it refers to) changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -103,9 +104,7 @@ class RecordPage(QWidget):
             QKeySequence.StandardKey.New, self, self.add_record, Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         self._shortcut("Ctrl+F", self, self.focus_search, Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for keys in ("Return", "Enter"):
-            self._shortcut(keys, self.table, self.edit_selected, Qt.ShortcutContext.WidgetShortcut)
-        self._shortcut("Delete", self.table, self.delete_selected, Qt.ShortcutContext.WidgetShortcut)
+        self.table.installEventFilter(self)  # Enter edits, Delete deletes (see eventFilter)
 
         self._count_changed(self.model.rowCount())
         self._selection_changed()
@@ -113,7 +112,12 @@ class RecordPage(QWidget):
     # -- building ------------------------------------------------------------------------------
 
     @staticmethod
-    def _shortcut(keys: object, owner: QWidget, slot: object, context: Qt.ShortcutContext) -> QShortcut:
+    def _shortcut(
+        keys: QKeySequence.StandardKey | str,
+        owner: QWidget,
+        slot: Callable[[], object],
+        context: Qt.ShortcutContext,
+    ) -> QShortcut:
         shortcut = QShortcut(QKeySequence(keys), owner)
         shortcut.setContext(context)
         shortcut.activated.connect(slot)
@@ -172,6 +176,23 @@ class RecordPage(QWidget):
         """Kinds whose names this list shows (a household shows its village's name)."""
         models = {f.ref.model for f in self.kind.fields if f.ref is not None}
         return {name for name, k in kind_registry.KINDS.items() if k.model in models}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the table, Enter opens the selected record and Delete deletes it (keyboard first)."""
+        plain = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.modifiers() in plain
+        ):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- filter, sort, refresh -----------------------------------------------------------------
 

@@ -203,7 +203,7 @@ def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobH
     def work(job: Job) -> object:
         from ecodesk import demo  # a colleague's module, loaded only when asked for
 
-        return demo.generate(db, scale=scale, job=job)
+        return demo.generate(db, scale=scale, job=job)  # type: ignore[attr-defined,unused-ignore]
 
     def done(summary: object) -> None:
         data_settings.save(db, demo_offered=True)

@@ -188,3 +188,22 @@ def test_restore_from_backup_brings_the_old_data_back(qtbot, monkeypatch, window
     assert shown == ["恢复完成"]
     assert window.pages["org"].page("households").model.rowCount() == 5
     window.db.close()
+
+
+def test_keyboard_in_the_list(qtbot, monkeypatch, window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.forms import RecordDialog
+
+    opened: list[int | None] = []
+    monkeypatch.setattr(
+        RecordDialog, "ask", staticmethod(lambda parent, db, kind, record_id=None: opened.append(record_id))
+    )
+    monkeypatch.setattr(dialogs, "confirm", lambda *args, **kwargs: True)
+    page = window.show_page("org").show_kind("households")
+    page.table.selectRow(1)
+    record_id = page.selected_ids()[0]
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == [record_id]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.rowCount() == 4
