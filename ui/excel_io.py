@@ -60,7 +60,12 @@ def export_list(
             return None
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx")
-    from ecodesk.exports.xlsx_export import export_xlsx  # a colleague's module: loaded when used
+    try:
+        from ecodesk.exports.xlsx_export import export_xlsx  # loaded when first used
+    except ImportError:
+        log.exception("xlsx export unavailable")
+        dialogs.show_error(parent, "本程序缺少 Excel 导出组件，请重新安装 EcoDesk。")
+        return None
 
     def work(job: Job) -> int:
         return int(export_xlsx(db, kind, path, flt, job=job, sort_key=sort_key, descending=descending))
@@ -94,7 +99,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"从 Excel 导入{kind.label}")
         self.resize(720, 600)
 
-        from ecodesk.exports.xlsx_import import read_headers
+        from ecodesk.exports.xlsx_import import read_headers  # ImportError: reported by ask()
 
         sheet, header_row, headers = read_headers(path)
         self._sheet = sheet

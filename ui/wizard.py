@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.paths import DB_FILENAME, default_data_dir
 from ecodesk.services import settings as data_settings
@@ -201,9 +202,12 @@ def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobH
     """Fill an empty data file with the demo town, as a job with progress and 取消."""
 
     def work(job: Job) -> object:
-        from ecodesk import demo  # a colleague's module, loaded only when asked for
-
-        return demo.generate(db, scale=scale, job=job)  # type: ignore[attr-defined,unused-ignore]
+        try:
+            from ecodesk.demo import generate  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            log.exception("demo generator unavailable")
+            raise EcoDeskError("本程序缺少演示数据组件，未载入演示数据。可以直接开始录入。") from None
+        return generate(db, scale=scale, job=job)
 
     def done(summary: object) -> None:
         data_settings.save(db, demo_offered=True)

@@ -85,3 +85,44 @@ def test_existing_file_keeps_its_town(qtbot, tmp_path: Path) -> None:
         assert stored.operators == ["王晓燕", "李明"]
     finally:
         again.close()
+
+
+def test_load_demo_reports_a_missing_generator(qtbot, monkeypatch, db) -> None:
+    import sys
+
+    from ui import dialogs
+    from ui.wizard import load_demo
+
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": shown.append(text))
+    monkeypatch.setitem(sys.modules, "ecodesk.demo", None)  # as if the component were missing
+    handle = load_demo(None, db)
+    with qtbot.waitSignal(handle.finished, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [False]
+    assert "演示数据组件" in shown[0]
+
+
+def test_load_demo_runs_the_generator(qtbot, monkeypatch, db) -> None:
+    import sys
+    import types
+
+    from ui import dialogs
+    from ui.changes import changes
+    from ui.wizard import load_demo
+
+    calls: list[tuple] = []
+    fake = types.ModuleType("ecodesk.demo")
+    fake.generate = lambda db, scale="small", seed=2024, job=None: (
+        calls.append((scale, job is not None)) or "已生成演示数据"
+    )
+    monkeypatch.setitem(sys.modules, "ecodesk.demo", fake)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    handle = load_demo(None, db)
+    with qtbot.waitSignal(changes().everything_changed, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: bool(shown))
+    assert calls == [("town", True)]
+    assert shown == ["已生成演示数据"]
+    assert handle.result == "已生成演示数据"
