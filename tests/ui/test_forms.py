@@ -135,3 +135,18 @@ def test_unchanged_edit_writes_nothing(qtbot, village_db: Database) -> None:
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.editors["name"].focus_widgets[0], Qt.Key.Key_Return)
     assert len(records.history(village_db, UNITS, unit_id)) == before
+
+
+def test_history_names_referenced_records(qtbot, village_db: Database) -> None:
+    record_id = records.list_ids(village_db, HOUSEHOLDS)[-1]  # an 东沟村 household (default order)
+    assert records.get(village_db, HOUSEHOLDS, record_id).village.name == "东沟村"
+    edit = open_form(qtbot, village_db, record_id=record_id)
+    combo = edit.editors["village"].widget
+    combo.setCurrentIndex(combo.findText("西岭村"))
+    with qtbot.waitSignal(edit.accepted):
+        qtbot.keyClick(edit.editors["head_name"].focus_widgets[0], Qt.Key.Key_Return)
+    pane = DetailPane(village_db, HOUSEHOLDS)
+    qtbot.addWidget(pane)
+    pane.show_record(record_id)
+    assert pane.history.item(0, 3).text() == "所属村"
+    assert pane.history.item(0, 4).text() == "东沟村 → 西岭村"
