@@ -1,0 +1,220 @@
+"""Which font file prints each GB/T 9704 style, and registering it with reportlab once.
+
+The standard names styles (仿宋, 黑体, 楷体, 宋体, 小标宋), not products. For each style we look, in
+order, at a file the user configured, the Windows system fonts, then the open fonts bundled in
+``resources/fonts``. A style with no file of its own borrows another style's file (仿宋→宋: there is no
+open simplified 仿宋; 小标宋→黑 or 宋) and the :class:`FontReport` says so, because the settings screen
+must tell the clerk the printout is not in the intended typeface.
+
+A configured path that does not exist or is not a usable TrueType font does not stop printing: the next
+place is used and the report carries a warning naming the file (a notice printed in 宋 beats none).
+Only when no file can serve a style at all do we raise :class:`~ecodesk.errors.EcoDeskError`.
+
+Fonts are registered as reportlab ``TTFont`` under ASCII aliases so they are embedded and subset in every
+PDF; registration reads the whole file (5 MB) so it is cached for the life of the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.paths import resources_dir
+
+FANGSONG = "fangsong"
+HEI = "hei"
+KAI = "kai"
+SONG = "song"
+XBS = "xbs"
+
+STYLES: tuple[str, ...] = (FANGSONG, HEI, KAI, SONG, XBS)
+
+STYLE_LABELS: dict[str, str] = {FANGSONG: "仿宋", HEI: "黑体", KAI: "楷体", SONG: "宋体", XBS: "小标宋"}
+
+# (file name, subfont index) tried in each Windows font folder.
+_WINDOWS_FILES: dict[str, tuple[tuple[str, int], ...]] = {
+    FANGSONG: (("simfang.ttf", 0), ("SIMFANG.TTF", 0)),
+    HEI: (("simhei.ttf", 0), ("SIMHEI.TTF", 0)),
+    KAI: (("simkai.ttf", 0), ("SIMKAI.TTF", 0)),
+    SONG: (("simsun.ttc", 0), ("SIMSUN.TTC", 0)),
+    XBS: (("FZXBSJW.TTF", 0), ("fzxbsjw.ttf", 0), ("方正小标宋简体.ttf", 0), ("方正小标宋简体.TTF", 0)),
+}
+
+_BUNDLED_FILES: dict[str, tuple[tuple[str, int], ...]] = {
+    SONG: (("gbsn00lp.ttf", 0),),
+    KAI: (("gkai00mp.ttf", 0),),
+    HEI: (("wqy-microhei.ttc", 0),),
+}
+
+# A style without a file of its own borrows, in order, the file of these styles.
+_FALLBACKS: dict[str, tuple[str, ...]] = {
+    FANGSONG: (SONG, KAI),
+    XBS: (HEI, SONG),
+    HEI: (SONG,),
+    KAI: (SONG, FANGSONG),
+    SONG: (FANGSONG, KAI, HEI),
+}
+
+_REGISTERED: dict[tuple[str, int], str] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """The file that prints one style; ``substitute_for`` is set when it is another style's file."""
+
+    style: str
+    alias: str
+    path: Path
+    subfont_index: int
+    source: str  # 设置 / 系统 / 内置
+    borrowed_from: str | None = None
+
+    @property
+    def is_substitute(self) -> bool:
+        return self.borrowed_from is not None
+
+    def describe(self) -> str:
+        label = STYLE_LABELS[self.style]
+        where = f"{self.path.name}（{self.source}）"
+        if self.borrowed_from is not None:
+            return f"{label}：无可用字体，以{STYLE_LABELS[self.borrowed_from]}代替 — {where}"
+        return f"{label}：{where}"
+
+
+@dataclass(frozen=True)
+class FontReport:
+    """What prints each style, for the font settings screen and the render result."""
+
+    choices: dict[str, FontChoice]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def alias(self, style: str) -> str:
+        return self.choices[style].alias
+
+    @property
+    def substitutes(self) -> dict[str, str]:
+        """style → the style whose file it borrows."""
+        return {s: c.borrowed_from for s, c in self.choices.items() if c.borrowed_from is not None}
+
+    def lines(self) -> list[str]:
+        out = [self.choices[s].describe() for s in STYLES]
+        if FANGSONG in self.substitutes:
+            out.append("说明：没有可自由分发的简体仿宋字体；安装仿宋（simfang.ttf）后公文将使用仿宋。")
+        out.extend(self.warnings)
+        return out
+
+
+def _windows_font_dirs() -> list[Path]:
+    dirs: list[Path] = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    dirs.append(Path("C:/Windows/Fonts"))
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    seen: list[Path] = []
+    for d in dirs:
+        if d not in seen:
+            seen.append(d)
+    return seen
+
+
+def _alias_for(path: Path, index: int) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]", "", path.stem)[:16] or "Font"
+    digest = hashlib.sha1(f"{path}|{index}".encode()).hexdigest()[:6]
+    return f"Eco{stem}{index}x{digest}"
+
+
+def register_file(path: Path, index: int = 0) -> str:
+    """Register ``path`` with reportlab once per process and return its alias.
+
+    Raises ``ValueError`` (with the reason) when reportlab cannot use the file, e.g. a CFF/OTF font.
+    """
+    key = (str(path.resolve()), index)
+    with _LOCK:
+        cached = _REGISTERED.get(key)
+        if cached is not None:
+            return cached
+        alias = _alias_for(Path(key[0]), index)
+        try:
+            font = TTFont(alias, key[0], subfontIndex=index)
+        except Exception as exc:  # reportlab raises TTFError, struct.error, OSError …
+            raise ValueError(str(exc) or type(exc).__name__) from exc
+        pdfmetrics.registerFont(font)
+        _REGISTERED[key] = alias
+        return alias
+
+
+def resolve_fonts(
+    configured: Mapping[str, str | os.PathLike[str]] | None = None,
+    *,
+    system_dirs: Sequence[Path] | None = None,
+    bundled_dir: Path | None = None,
+) -> FontReport:
+    """Choose and register a file for every style; see the module docstring for the order.
+
+    ``system_dirs`` and ``bundled_dir`` default to the Windows font folders and ``resources/fonts``;
+    tests pass their own to simulate a bare machine.
+    """
+    configured = dict(configured or {})
+    unknown = [k for k in configured if k not in STYLES]
+    if unknown:
+        raise EcoDeskError(f"未知的字体类别：{'、'.join(unknown)}（可用：{'、'.join(STYLES)}）")
+    sys_dirs = list(system_dirs) if system_dirs is not None else _windows_font_dirs()
+    bundled = bundled_dir if bundled_dir is not None else resources_dir() / "fonts"
+    warnings: list[str] = []
+    own: dict[str, FontChoice] = {}
+    looked: dict[str, list[str]] = {s: [] for s in STYLES}
+
+    for style in STYLES:
+        label = STYLE_LABELS[style]
+        candidates: list[tuple[Path, int, str]] = []
+        if style in configured and str(configured[style]).strip():
+            candidates.append((Path(configured[style]).expanduser(), 0, "设置"))
+        for d in sys_dirs:
+            for name, idx in _WINDOWS_FILES.get(style, ()):
+                candidates.append((d / name, idx, "系统"))
+        for name, idx in _BUNDLED_FILES.get(style, ()):
+            candidates.append((bundled / name, idx, "内置"))
+        for path, idx, source in candidates:
+            looked[style].append(str(path))
+            if not path.is_file():
+                if source == "设置":
+                    warnings.append(f"警告：设置的{label}字体文件不存在：{path}，已改用其他字体。")
+                continue
+            try:
+                alias = register_file(path, idx)
+            except ValueError as exc:
+                warnings.append(f"警告：{label}字体文件无法使用：{path}（{exc}），已改用其他字体。")
+                continue
+            own[style] = FontChoice(style, alias, path, idx, source)
+            break
+
+    choices: dict[str, FontChoice] = {}
+    for style in STYLES:
+        if style in own:
+            choices[style] = own[style]
+            continue
+        for other in _FALLBACKS[style]:
+            if other in own:
+                c = own[other]
+                choices[style] = FontChoice(style, c.alias, c.path, c.subfont_index, c.source, other)
+                break
+        else:
+            places = "；".join(dict.fromkeys(looked[style])) or "（无）"
+            raise EcoDeskError(
+                f"找不到可用的{STYLE_LABELS[style]}字体，也没有可代替的字体。已查找：{places}。"
+                "请在字体设置中指定一个 TrueType 字体文件。"
+            )
+    return FontReport(choices, tuple(warnings))
