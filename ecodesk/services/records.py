@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ecodesk.dates import DateParseError, format_iso, parse_date
@@ -474,7 +474,20 @@ def list_ids(
     tiebreak = kind.model.id.desc() if descending else kind.model.id.asc()
     query = query.order_by(order, tiebreak)
     with db.engine.connect() as conn:
-        return list(conn.scalars(query))
+        return _raw_ids(conn, query)
+
+
+def _raw_ids(conn: Connection, query: Select[Any]) -> list[int]:
+    """Read a one-column id query straight from the DB-API cursor.
+
+    SQLAlchemy still binds the parameters (dates in its storage format); only its per-row result
+    processing is skipped, which at 200,000 rows costs as much as SQLite's own sort.
+    """
+    result = conn.execute(query)
+    try:
+        return [row[0] for row in result.cursor.fetchall()]
+    finally:
+        result.close()
 
 
 def count(db: Database, kind: RecordKind, flt: ListFilter = ListFilter()) -> int:
