@@ -212,7 +212,8 @@ def resolve_fonts(
                 choices[style] = FontChoice(style, c.alias, c.path, c.subfont_index, c.source, other)
                 break
         else:
-            places = "；".join(dict.fromkeys(looked[style])) or "（无）"
+            tried = [p for s in (style, *_FALLBACKS[style]) for p in looked[s]]
+            places = "；".join(dict.fromkeys(tried)) or "（无）"
             raise EcoDeskError(
                 f"找不到可用的{STYLE_LABELS[style]}字体，也没有可代替的字体。已查找：{places}。"
                 "请在字体设置中指定一个 TrueType 字体文件。"

@@ -36,6 +36,13 @@ def line_top(index: int) -> float:
     return BLOCK_TOP_Y - index * PITCH
 
 
-def baseline_for_top(top: float, size: float) -> float:
-    """The baseline that puts a ``size`` character's em box top at ``top``."""
-    return top - BASELINE_RATIO * size
+def baseline_for_top(top: float, size: float, descent: float | None = None) -> float:
+    """The baseline that puts a ``size`` character's em box top at ``top``.
+
+    Lines mixing fonts use one fixed ratio so their baselines agree; a line in a single font (the
+    red head, the title) passes the font's own ``descent`` (1/1000 em, negative) so its em box,
+    as viewers and PDF tools compute it, starts exactly at ``top``.
+    """
+    if descent is None:
+        return top - BASELINE_RATIO * size
+    return top - size * (1 + descent / 1000)

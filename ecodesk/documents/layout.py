@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ecodesk import __version__
@@ -364,12 +364,15 @@ class Painter:
     ) -> None:
         t = self.c.beginText()
         t.setFillColorRGB(*color)
+        names = {gl.font for gl in glyphs}
+        # one font: align its own em box; mixed fonts: one shared baseline (see grid.baseline_for_top)
+        descent = float(getFont(next(iter(names))).face.descent) if len(names) == 1 else None
         current: tuple[str, float] | None = None
         for gl in glyphs:
             if current != (gl.font, gl.size):
                 t.setFont(gl.font, gl.size)
                 current = (gl.font, gl.size)
-            t.setTextOrigin(gl.x, g.baseline_for_top(top, gl.size))
+            t.setTextOrigin(gl.x, g.baseline_for_top(top, gl.size, descent))
             t.textOut(gl.ch)
         self.c.drawText(t)
 
@@ -382,9 +385,9 @@ class Painter:
         t.setFillColorRGB(*g.RED)
         t.setFont(xbs, g.SIZE_0)
         t.setHorizScale(scale * 100)
-        t.setTextOrigin(
-            g.LEFT + (g.BLOCK_W - width * scale) / 2, g.baseline_for_top(g.PAGE_H - geo.mark_top, g.SIZE_0)
-        )
+        descent = float(getFont(xbs).face.descent)
+        x = g.LEFT + (g.BLOCK_W - width * scale) / 2
+        t.setTextOrigin(x, g.baseline_for_top(g.PAGE_H - geo.mark_top, g.SIZE_0, descent))
         t.textOut(mark)
         self.c.drawText(t)
         if spec.number:
