@@ -57,6 +57,7 @@ class Block:
     rows: list[Row]
     new_page: bool = False
     body: bool = False  # a line of body text (may be pulled into the signature block)
+    attachment_note: bool = False  # the 附件说明 (goes with the signature)
     squeeze: bool = False  # may tighten the page's line pitch to stay on it (the signature)
 
 
@@ -190,8 +191,8 @@ def build_blocks(spec: DocumentSpec, ts: Typesetter) -> tuple[list[Block], list[
 
     names = spec.listed_attachments
     if names:
-        blocks.append(Block([Row()]))
-        blocks.extend(_attachment_note(names, ts))
+        note_rows = [Row()] + [r for b in _attachment_note(names, ts) for r in b.rows]
+        blocks.append(Block(note_rows, attachment_note=True))
     _signature(spec, ts, blocks)
 
     attach_blocks: list[Block] = []
@@ -213,11 +214,23 @@ def _body(text: str, ts: Typesetter, blocks: list[Block]) -> None:
         if heading and len(rows) == 1:
             pending += rows  # keep a heading with the first line of what follows
             continue
-        blocks.append(Block(pending + rows[:1], body=True))
-        blocks.extend(Block([r], body=True) for r in rows[1:])
+        blocks.extend(_paragraph_blocks(pending, rows))
         pending = []
     if pending:
         blocks.append(Block(pending, body=True))
+
+
+def _paragraph_blocks(heading: list[Row], rows: list[Row]) -> list[Block]:
+    """A paragraph's rows with widow/orphan control: neither its first nor its last line alone.
+
+    Pending heading rows join the first block, so a heading never ends a page either.
+    """
+    if len(rows) <= 3:
+        return [Block(heading + rows, body=True)]
+    blocks = [Block(heading + rows[:2], body=True)]
+    blocks.extend(Block([r], body=True) for r in rows[2:-2])
+    blocks.append(Block(rows[-2:], body=True))
+    return blocks
 
 
 def _attachment_note(names: list[str], ts: Typesetter) -> list[Block]:
@@ -261,9 +274,15 @@ def _signature(spec: DocumentSpec, ts: Typesetter, blocks: list[Block]) -> None:
     if spec.note:
         note = spec.note if spec.note.startswith(("（", "(")) else f"（{spec.note}）"
         rows.extend(ts.flow(note, [fs] * len(note), g.SIZE_3, first_x=g.LEFT + 2 * g.CELL, rest_x=g.LEFT))
+    # The 署名 page must carry body text: take the 附件说明 and at least two body lines along.
     kept: list[Row] = []
-    while blocks and blocks[-1].body and len(kept) < 2:
-        kept[:0] = blocks.pop().rows
+    if blocks and blocks[-1].attachment_note:
+        kept = blocks.pop().rows
+    body_rows = 0
+    while blocks and blocks[-1].body and body_rows < 2:
+        taken = blocks.pop().rows
+        body_rows += len(taken)
+        kept[:0] = taken
     blocks.append(Block(kept + rows, squeeze=True))
 
 
