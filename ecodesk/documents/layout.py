@@ -160,6 +160,9 @@ class Typesetter:
         return rows
 
 
+_HEADING_MAX = 24  # a heading sentence longer than this runs on into body text
+
+
 def _heading_end(text: str, prefix: int, one_line: bool) -> int:
     """Where the heading words of a numbered paragraph end.
 
@@ -168,11 +171,11 @@ def _heading_end(text: str, prefix: int, one_line: bool) -> int:
     else just the number — better too little in 楷体/黑体 than a whole paragraph.
     """
     stop = text.find("。")
-    if 0 <= stop < len(text) - 1:
+    if 0 <= stop < len(text) - 1 and stop < prefix + _HEADING_MAX:
         return stop + 1
     if one_line:
         return len(text)
-    for k in range(prefix, min(len(text), prefix + 26)):
+    for k in range(prefix, min(len(text), prefix + _HEADING_MAX)):
         if text[k] in "）：":
             return k + 1
     return prefix

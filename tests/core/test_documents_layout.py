@@ -271,3 +271,15 @@ def test_every_font_is_embedded(short_pdf: Any, notice_004: Any) -> None:
                 assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
                 seen += 1
         assert seen > 0
+
+
+def test_long_heading_paragraph_only_heads_in_kai(tmp_path: Path) -> None:
+    para = "（四）建立长效机制阶段（6月1日至6月21日）聚焦环境整治中的突出问题，明确属地管理责任和行业部门责任，完善工作模式，巩固整治成果。"
+    spec = replace(DocumentSpec.from_json(SHORT_SPEC), body=para, attachment_names=())
+    out = tmp_path / "h.pdf"
+    render_pdf(spec, out)
+    with pdfplumber.open(out) as pdf:
+        rows = [r for p in pdf.pages for r in body_rows(p)]
+    first = next(r for r in rows if text(r).startswith("（四）"))
+    kai = [c for c in first if "ZenKai" in c["fontname"]]
+    assert text(kai) == "（四）建立长效机制阶段（6月1日至6月21日）"
