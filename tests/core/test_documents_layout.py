@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from ecodesk.documents import grid as g
 from ecodesk.documents.linebreak import NO_END, NO_START
-from ecodesk.documents.spec import DocumentSpec, render_pdf, split_paragraphs
+from ecodesk.documents.spec import Attachment, DocumentSpec, render_pdf, split_paragraphs
 
 DATA = Path(__file__).parent / "data"
 MM = g.MM
@@ -283,3 +283,90 @@ def test_long_heading_paragraph_only_heads_in_kai(tmp_path: Path) -> None:
     first = next(r for r in rows if text(r).startswith("（四）"))
     kai = [c for c in first if "ZenKai" in c["fontname"]]
     assert text(kai) == "（四）建立长效机制阶段（6月1日至6月21日）"
+
+
+def test_long_organ_mark_is_condensed_to_one_line(tmp_path: Path) -> None:
+    spec = replace(DocumentSpec.from_json(SHORT_SPEC), organ_mark="中共清河镇委员会清河镇人民政府文件")
+    out = tmp_path / "m.pdf"
+    render_pdf(spec, out)
+    with pdfplumber.open(out) as pdf:
+        mark = [c for c in pdf.pages[0].chars if c["size"] > 30]
+    assert text(mark) == spec.organ_mark
+    assert len({round(c["top"]) for c in mark}) == 1
+    assert min(c["x0"] for c in mark) >= 28 * MM - TOL
+    assert max(c["x1"] for c in mark) <= 184 * MM + TOL
+
+
+def test_attachments_start_new_pages_with_label_and_title(tmp_path: Path) -> None:
+    spec = replace(
+        DocumentSpec.from_json(SHORT_SPEC),
+        attachments=(
+            Attachment("问题清单", "一、养殖场\n\n共12个问题。"),
+            Attachment("整改台账", "已整改10个。"),
+        ),
+        attachment_names=(),
+    )
+    out = tmp_path / "a.pdf"
+    result = render_pdf(spec, out)
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == result.pages
+        starts = []
+        for n, page in enumerate(pdf.pages, 1):
+            rows = body_rows(page)
+            if rows and text(rows[0]) in ("附件1", "附件2"):
+                starts.append((n, rows))
+        assert [text(rows[0]) for _, rows in starts] == ["附件1", "附件2"]
+        for n, rows in starts:
+            assert rows[0][0]["top"] == pytest.approx(37 * MM, abs=TOL)
+            assert rows[0][0]["x0"] == pytest.approx(28 * MM, abs=TOL)
+            assert "WenQuanYi" in rows[0][0]["fontname"]
+            assert rows[1][0]["size"] == pytest.approx(22)  # the title, on line 3
+            assert rows[1][0]["top"] == pytest.approx(37 * MM + 2 * g.PITCH, abs=TOL)
+            numbers = [r for r in lines_of(pdf.pages[n - 1]) if r[0]["top"] > g.PAGE_H - g.BLOCK_BOTTOM_Y]
+            assert text(numbers[0]) == f"—{n}—"  # page numbers continue
+
+
+def test_long_cc_wraps_after_the_colon(tmp_path: Path) -> None:
+    cc = "、".join(
+        ["区生态环境局", "区纪委监委", "区农业农村局", "区水利局", "区自然资源局", "各村党支部"] * 2
+    )
+    spec = replace(DocumentSpec.from_json(SHORT_SPEC), cc=cc)
+    out = tmp_path / "cc.pdf"
+    render_pdf(spec, out)
+    with pdfplumber.open(out) as pdf:
+        rows = lines_of(pdf.pages[-1])
+    first = next(i for i, r in enumerate(rows) if text(r).startswith("抄送："))
+    end = next(i for i, r in enumerate(rows) if text(r).startswith("清河镇党政"))
+    cc_rows = rows[first:end]
+    assert len(cc_rows) >= 2
+    for r in cc_rows[1:]:
+        assert r[0]["x0"] == pytest.approx(rows[first][3]["x0"], abs=TOL)  # under the first name
+    assert text(cc_rows[-1]).endswith("。")
+    assert "".join(text(r) for r in cc_rows) == f"抄送：{cc}。"
+    assert all(r[-1]["x1"] <= 184 * MM - 14 + TOL for r in cc_rows)
+
+
+def test_footer_alone_on_its_page_has_no_page_number(tmp_path: Path) -> None:
+    from ecodesk.documents import layout
+    from ecodesk.documents.fonts import resolve_fonts
+
+    ts = layout.Typesetter(resolve_fonts())
+    base = replace(DocumentSpec.from_json(SHORT_SPEC), attachment_names=(), note="", seal=False)
+    line = "各村要加强巡查，发现问题及时上报，确保整改到位。"
+    for n in range(1, 40):
+        spec = replace(base, body="\n\n".join([line] * n))
+        main_blocks, _ = layout.build_blocks(spec, ts)
+        pages = layout.paginate(main_blocks, layout.head_geometry().title_line)
+        if pages[-1].last_line >= g.LINES - 2:
+            break
+    else:
+        pytest.fail("no body length pushed the 版记 onto its own page")
+    out = tmp_path / "f.pdf"
+    result = render_pdf(spec, out)
+    assert result.pages == len(pages) + 1
+    with pdfplumber.open(out) as pdf:
+        last = pdf.pages[-1]
+        assert "—" not in (last.extract_text() or "")
+        assert "抄送" in (last.extract_text() or "")
+        prev = [r for r in lines_of(pdf.pages[-2]) if r[0]["top"] > g.PAGE_H - g.BLOCK_BOTTOM_Y]
+        assert text(prev[0]) == f"—{len(pages)}—"
