@@ -1,0 +1,128 @@
+"""`ecodesk import` and `ecodesk export`: exit codes, the printed summary, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ecodesk.cli import main
+from ecodesk.db import Database
+from ecodesk.models import Household
+from tests.core import test_xlsx_import as roster
+from tests.core.test_xlsx_import import count, household_rows, write_sheet
+
+villages = roster.villages  # the same fixture as the import tests
+
+GOOD = [["户主", "村", "电话"], ["张三", "东沟村", 13800001111], ["李四", "南庄村", None]]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_import_prints_the_summary(
+    tmp_path: Path, db_path: Path, db: Database, villages: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    xlsx = write_sheet(tmp_path / "花名册.xlsx", GOOD, title="农户花名册", blank_rows=1)
+    code, out, _err = run(capsys, "--db", str(db_path), "import", "households", str(xlsx))
+    assert code == 0
+    assert "第 3 行为表头" in out
+    assert out.strip().splitlines()[-1] == "已导入 2 条农户记录。"
+    assert [r[:2] for r in household_rows(db)] == [("张三", "东沟村"), ("李四", "南庄村")]
+
+
+def test_import_with_bad_rows_lists_them_and_writes_nothing(
+    tmp_path: Path, db_path: Path, db: Database, villages: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    xlsx = write_sheet(tmp_path / "bad.xlsx", [*GOOD, [None, "东沟村", None], ["王五", "北山村", None]])
+    code, out, _err = run(capsys, "--db", str(db_path), "import", "households", str(xlsx))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert "第4行 户主：必须填写" in lines and "第5行 村：找不到村/社区“北山村”" in lines
+    assert lines[-1] == "有 2 处错误，未导入任何记录。请在 Excel 中改正后重新导入。"
+    assert count(db, Household) == 0
+
+
+def test_dry_run_with_column_mapping(
+    tmp_path: Path, db_path: Path, db: Database, villages: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    xlsx = write_sheet(tmp_path / "map.xlsx", [["名字", "所在村"], ["张三", "东沟村"]])
+    argv = ["--db", str(db_path), "import", "households", str(xlsx), "--dry-run"]
+    code, out, _err = run(capsys, *argv)
+    assert code == 1 and "缺少必填的列：户主姓名、所属村" in out
+    code, out, _err = run(capsys, *argv, "--map", "名字=head_name", "--map", "所在村=所属村")
+    assert code == 0 and out.strip().splitlines()[-1] == "检查通过：1 条记录都可以导入（未写入）。"
+    assert count(db, Household) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--map", "户主=house_no"], "农户没有“house_no”这一项"),
+        (["--map", "户主"], "--map 应写成 列名=字段"),
+        (["--map", "门牌=address"], "表头中没有“门牌”列"),
+        (["--sheet", "东沟村"], "没有名为“东沟村”的工作表（有：花名册）"),
+    ],
+)
+def test_bad_options_give_one_line(
+    tmp_path: Path,
+    db_path: Path,
+    villages: dict[str, int],
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    xlsx = write_sheet(tmp_path / "ok.xlsx", GOOD)
+    code, _out, err = run(capsys, "--db", str(db_path), "import", "households", str(xlsx), *extra)
+    assert code == 1
+    assert err.startswith("错误：") and message in err and err.strip().count("\n") == 0
+
+
+def test_bad_files_and_kinds_give_one_line(
+    tmp_path: Path, db_path: Path, villages: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_excel = tmp_path / "名单.xlsx"
+    not_excel.write_text("户主,村\n", encoding="utf-8")
+    cases = [
+        (["import", "households", str(not_excel)], "“名单.xlsx”不是 Excel 工作簿"),
+        (["import", "households", str(tmp_path / "无.xlsx")], "找不到文件"),
+        (["import", "spaceships", str(not_excel)], "没有“spaceships”这类记录"),
+    ]
+    for argv, message in cases:
+        code, _out, err = run(capsys, "--db", str(db_path), *argv)
+        assert code == 1 and message in err and err.strip().count("\n") == 0, err
+
+
+def test_export_and_import_back_through_the_cli(
+    tmp_path: Path, db_path: Path, db: Database, villages: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    xlsx = write_sheet(tmp_path / "花名册.xlsx", [*GOOD, ["=王五", "东沟村", None]])
+    assert run(capsys, "--db", str(db_path), "import", "households", str(xlsx))[0] == 0
+    units, households = tmp_path / "单位.xlsx", tmp_path / "农户.xlsx"
+    for kind, out_file in (("units", units), ("households", households)):
+        code, out, _err = run(capsys, "--db", str(db_path), "export", kind, "--out", str(out_file))
+        assert code == 0 and f"到 {out_file}" in out
+
+    fresh = tmp_path / "新电脑.db"
+    assert run(capsys, "--db", str(fresh), "import", "units", str(units))[0] == 0
+    code, out, _err = run(capsys, "--db", str(fresh), "import", "households", str(households))
+    assert code == 0 and "已导入 3 条农户记录。" in out
+    with Database.open(fresh) as copy:
+        assert sorted(household_rows(copy)) == sorted(household_rows(db))
+
+    only = tmp_path / "东沟村.xlsx"
+    code, out, _err = run(
+        capsys, "--db", str(db_path), "export", "households", "--village", "东沟村", "--out", str(only)
+    )
+    assert code == 0 and "已导出 2 条农户记录" in out
+    sheet = openpyxl.load_workbook(only).active
+    assert sheet is not None
+    assert [r[:2] for r in sheet.iter_rows(min_row=3, values_only=True)] == [
+        ("张三", "东沟村"),
+        ("=王五", "东沟村"),
+    ]
