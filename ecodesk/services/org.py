@@ -202,6 +202,7 @@ HOUSEHOLDS = RecordKind(
     search_keys=("head_name", "address", "phone", "group_name", "village"),
     village_key="village",
     default_sort="village",
+    validators=(_household_checks,),
     title_key="head_name",
 )
 
