@@ -76,15 +76,6 @@ def export_list(
     return run_job(parent, f"导出{kind.label}", work, done)
 
 
-def auto_field_for(kind: RecordKind, header: str) -> str:
-    """The field a column header names (label or alias), or "" when none does."""
-    text = header.strip().replace(" ", "").replace("\u3000", "")
-    for f in kind.fields:
-        if text in f.headers:
-            return f.key
-    return SKIP
-
-
 class ImportDialog(QDialog):
     """Map the columns, check (dry run), read the report, then import."""
 
@@ -99,9 +90,11 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"从 Excel 导入{kind.label}")
         self.resize(720, 600)
 
-        from ecodesk.exports.xlsx_import import read_headers  # ImportError: reported by ask()
+        # ImportError: reported by ask()
+        from ecodesk.exports.xlsx_import import read_headers, suggest_mapping
 
-        sheet, header_row, headers = read_headers(path)
+        sheet, header_row, headers = read_headers(path, kind=kind)
+        suggested = suggest_mapping(kind, headers)
         self._sheet = sheet
         intro = QLabel(
             f"文件：{path.name}　工作表：{sheet}（第 {header_row} 行为表头）\n"
@@ -123,7 +116,7 @@ class ImportDialog(QDialog):
             combo.addItem("（不导入）", SKIP)
             for f in kind.fields:
                 combo.addItem(f"{f.label}{'（必填）' if f.required else ''}", f.key)
-            combo.setCurrentIndex(max(combo.findData(auto_field_for(kind, header_text)), 0))
+            combo.setCurrentIndex(max(combo.findData(suggested.get(header_text, SKIP)), 0))
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.mapping_table.setCellWidget(row, 1, combo)
             self._combos.append((header_text, combo))
@@ -156,16 +149,15 @@ class ImportDialog(QDialog):
         self._mapping_changed()
 
     def mapping(self) -> dict[str, str]:
-        """Excel header → field key, for the columns that are imported."""
-        return {
-            header: str(combo.currentData())
-            for header, combo in self._combos
-            if combo.currentData() and header
-        }
+        """Excel header → field key; "" for a column the clerk chose not to import.
+
+        Every titled column is named, so the importer never re-matches a column set to 不导入.
+        """
+        return {header: str(combo.currentData() or SKIP) for header, combo in self._combos if header}
 
     def _mapping_changed(self) -> None:
         self.import_button.setEnabled(False)
-        chosen = set(self.mapping().values())
+        chosen = set(self.mapping().values()) - {SKIP}
         missing = [
             f.label for f in self._kind.fields if f.required and f.default is None and f.key not in chosen
         ]
@@ -190,17 +182,8 @@ class ImportDialog(QDialog):
         return self.last_handle
 
     def _show_report(self, report: Any) -> None:
-        lines = list(report.summary_lines())
-        errors = list(report.errors)
-        if errors:
-            lines.append("")
-            lines.append(f"有 {len(errors)} 处错误，请在 Excel 中改正后重新选择文件：")
-            for err in errors[:500]:
-                column = f"“{err.column}”列" if err.column else ""
-                lines.append(f"第 {err.row} 行 {column}：{err.reason}")
-            if len(errors) > 500:
-                lines.append(f"……另有 {len(errors) - 500} 处错误未列出。")
-        self.report.setPlainText("\n".join(lines))
+        # summary_lines already lists each bad row with its column and reason.
+        self.report.setPlainText("\n".join(report.summary_lines()))
         self.import_button.setEnabled(bool(report.ok))
         if report.ok:
             self.import_button.setFocus()

@@ -499,6 +499,18 @@ def read_headers(
         return ws.title, header_row, _header_texts(head[header_row - 1])
 
 
+def suggest_mapping(kind: RecordKind, headers: Sequence[str]) -> dict[str, str]:
+    """Header text -> the field key the import would use on its own ("" = not imported).
+
+    The same matching as :func:`import_xlsx` (label first, then aliases, one column per field), so a
+    mapping dialog starts from exactly what an import without choices would do.
+    """
+    texts = [clean_header(h) for h in headers]
+    columns, _unmapped = _map_columns(kind, texts, _HeaderIndex.of([kind]), {}, 0)
+    chosen = {c.index: c.field.key for c in columns}
+    return {text: chosen.get(i, "") for i, text in enumerate(texts) if text}
+
+
 # -- importing ------------------------------------------------------------------------------------
 
 

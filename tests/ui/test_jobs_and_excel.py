@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from ecodesk.db import Database
 from ecodesk.jobs import Job
@@ -79,87 +77,93 @@ def test_job_error_is_shown(qtbot, monkeypatch) -> None:
     assert shown == ["磁盘已满"]
 
 
-# -- Excel, against the contract of ecodesk.exports ------------------------------------------------
+# -- Excel, with real workbooks and the real importer and exporter -------------------------------
 
 
-@dataclass
-class FakeReport:
-    ok: bool
-    errors: list = field(default_factory=list)
-    lines: tuple[str, ...] = ("共 3 行",)
-
-    def summary_lines(self) -> list[str]:
-        return list(self.lines)
-
-
-@dataclass
-class FakeRowError:
-    row: int
-    column: str
-    reason: str
+def _roster(path: Path, rows: list[tuple]) -> Path:
+    """A village roster as villages type it: a merged title row above the header."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["东沟村农户花名册"])
+    ws.merge_cells("A1:D1")
+    ws.append(["户主", "村", "手机号", "备用列"])
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
 
 
 @pytest.fixture
-def fake_exports(monkeypatch) -> dict[str, list]:
-    calls: dict[str, list] = {"export": [], "import": []}
-
-    def export_xlsx(db, kind, path, flt=None, job=None, sort_key=None, descending=False) -> int:
-        calls["export"].append((kind.name, Path(path), flt, sort_key, descending))
-        return 5
-
-    def read_headers(path, sheet=None):
-        return "花名册", 2, ["户主", "村", "手机号", "备用列"]
-
-    def import_xlsx(db, kind, path, sheet=None, mapping=None, dry_run=False, job=None):
-        calls["import"].append((sheet, dict(mapping or {}), dry_run))
-        if len(calls["import"]) == 1:
-            return FakeReport(False, [FakeRowError(5, "村", "找不到村/社区“北山村”")])
-        return FakeReport(True)
-
-    export_module = types.ModuleType("ecodesk.exports.xlsx_export")
-    export_module.export_xlsx = export_xlsx
-    import_module = types.ModuleType("ecodesk.exports.xlsx_import")
-    import_module.read_headers = read_headers
-    import_module.import_xlsx = import_xlsx
-    monkeypatch.setitem(sys.modules, "ecodesk.exports.xlsx_export", export_module)
-    monkeypatch.setitem(sys.modules, "ecodesk.exports.xlsx_import", import_module)
-    monkeypatch.setattr(dialogs, "show_info", lambda *args, **kwargs: None)
-    return calls
+def quiet_dialogs(monkeypatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    return shown
 
 
-def test_export_uses_the_list_filter_and_order(
-    qtbot, tmp_path: Path, village_db: Database, fake_exports
+def test_export_writes_the_rows_the_list_shows(
+    qtbot, tmp_path: Path, village_db: Database, quiet_dialogs
 ) -> None:
-    flt = ListFilter(text="张")
+    flt = ListFilter(text="三组")
     handle = excel_io.export_list(None, village_db, HOUSEHOLDS, flt, "head_name", True, tmp_path / "农户")
-    with qtbot.waitSignal(handle.finished, timeout=5000):
+    with qtbot.waitSignal(handle.finished, timeout=10000):
         pass
-    assert fake_exports["export"] == [("households", tmp_path / "农户.xlsx", flt, "head_name", True)]
+    book = load_workbook(tmp_path / "农户.xlsx", read_only=True)
+    everyone = {"张建国", "李秀英", "王福生", "赵德明", "陈桂兰"}
+    cells = [value for row in book.active.iter_rows(values_only=True) for value in row]
+    names = [value for value in cells if value in everyone]
+    ids = records.list_ids(village_db, HOUSEHOLDS, flt, "head_name", True)
+    listed = records.fetch(village_db, HOUSEHOLDS, ids)
+    assert names == [listed[i].head_name for i in ids]  # same rows, same order as the list
+    assert sorted(names) == ["赵德明", "陈桂兰"]
+    assert "已导出 2 条" in quiet_dialogs[0]
 
 
-def test_import_maps_checks_then_imports(qtbot, tmp_path: Path, village_db: Database, fake_exports) -> None:
-    dialog = excel_io.ImportDialog(village_db, HOUSEHOLDS, tmp_path / "roster.xlsx")
+def test_import_shows_row_errors_and_imports_nothing(
+    qtbot, tmp_path: Path, village_db: Database, quiet_dialogs
+) -> None:
+    path = _roster(tmp_path / "roster.xlsx", [("刘大山", "东沟村", "13800000001", "x"), ("孙小梅", "北山村", "", "")])
+    dialog = excel_io.ImportDialog(village_db, HOUSEHOLDS, path)
     qtbot.addWidget(dialog)
-    assert dialog.mapping() == {"户主": "head_name", "村": "village", "手机号": "phone"}
+    assert dialog.mapping() == {"户主": "head_name", "村": "village", "手机号": "phone", "备用列": ""}
     assert not dialog.import_button.isEnabled()
 
-    with qtbot.waitSignal(dialog.check().finished, timeout=5000):
+    with qtbot.waitSignal(dialog.check().finished, timeout=10000):
         pass
-    assert "第 5 行 “村”列：找不到村/社区“北山村”" in dialog.report.toPlainText()
+    report = dialog.report.toPlainText()
+    assert "第4行 村：" in report and "北山村" in report
+    assert report.count("北山村") == 1  # each bad row is listed once
     assert not dialog.import_button.isEnabled()  # a failed check cannot be imported
+    assert records.count(village_db, HOUSEHOLDS) == 5
 
-    with qtbot.waitSignal(dialog.check().finished, timeout=5000):
+
+def test_import_checks_then_imports_with_the_clerks_mapping(
+    qtbot, tmp_path: Path, village_db: Database, quiet_dialogs
+) -> None:
+    path = _roster(
+        tmp_path / "roster.xlsx",
+        [("刘大山", "东沟村", "13800000001", "x"), ("孙小梅", "西岭村", "13900000002", "y")],
+    )
+    dialog = excel_io.ImportDialog(village_db, HOUSEHOLDS, path)
+    qtbot.addWidget(dialog)
+    phone_combo = dict(dialog._combos)["手机号"]
+    phone_combo.setCurrentIndex(phone_combo.findData(excel_io.SKIP))  # the clerk: 手机号 不导入
+    assert dialog.mapping()["手机号"] == ""
+
+    with qtbot.waitSignal(dialog.check().finished, timeout=10000):
         pass
+    assert "检查通过：2 条" in dialog.report.toPlainText()
+    assert records.count(village_db, HOUSEHOLDS) == 5  # a check writes nothing
     assert dialog.import_button.isEnabled()
-    with qtbot.waitSignal(changes().records_changed, timeout=5000) as blocker:
+
+    with qtbot.waitSignal(changes().records_changed, timeout=10000) as blocker:
         dialog.run_import()
     assert blocker.args == ["households"]
     assert dialog.imported
-    assert [(c[0], c[2]) for c in fake_exports["import"]] == [
-        ("花名册", True),
-        ("花名册", True),
-        ("花名册", False),
-    ]
+    households = records.fetch(village_db, HOUSEHOLDS, records.list_ids(village_db, HOUSEHOLDS)).values()
+    imported = {h.head_name: h for h in households if h.head_name in {"刘大山", "孙小梅"}}
+    assert set(imported) == {"刘大山", "孙小梅"}
+    assert all(not h.phone for h in imported.values())  # the skipped column was not re-matched
 
 
 def test_print_document_lists_the_rows(qtbot, village_db: Database) -> None:
