@@ -1,10 +1,9 @@
 """What one official document says, validated, and rendering it to a PDF file.
 
 A :class:`DocumentSpec` is plain data (the document register will build it from its records; the CLI
-reads it from JSON). Every kind — 通知, 通报, 整改通知书, 约谈通知书, 函 — is printed in the standard
-文件格式 of GB/T 9704 (red 发文机关标志, red line, 版记). 函 uses that same layout for now, with the
-organ mark the caller gives (e.g. "清河镇人民政府"); the 信函格式 (double red lines, number flush right) is
-not implemented yet.
+reads it from JSON). 通知, 通报, 整改通知书 and 约谈通知书 are printed in the standard 文件格式 of
+GB/T 9704 (red 发文机关标志, red line, 版记); 函 in the 信函格式 (organ name 30 mm from the paper top, red
+double lines, number flush right, no page number on page 1) unless ``letter`` says otherwise.
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ _LABELS: dict[str, str] = {
     "cc": "抄送",
     "printing_organ": "印发机关",
     "printing_date": "印发日期",
+    "letter": "信函格式",
 }
 
 
@@ -74,6 +74,11 @@ class DocumentSpec:
     cc: str = ""
     printing_organ: str = ""
     printing_date: dt.date | None = None
+    letter: bool | None = None  # 信函格式; None: for 函 only
+
+    @property
+    def is_letter(self) -> bool:
+        return self.kind == "函" if self.letter is None else self.letter
 
     @property
     def number(self) -> str:
@@ -98,6 +103,31 @@ class DocumentSpec:
     def from_json(cls, data: Mapping[str, Any]) -> DocumentSpec:
         """Build from a JSON object, naming every bad field (in Chinese) in one ValidationError."""
         return _Reader(data).build()
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object :meth:`from_json` reads back into an equal spec (the register keeps it)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "organ_mark": self.organ_mark,
+            "number_prefix": self.number_prefix,
+            "year": self.year,
+            "sequence": self.sequence,
+            "title": self.title,
+            "recipients": self.recipients,
+            "body": self.body,
+            "attachments": [{"title": a.title, "body": a.body} for a in self.attachments],
+            "attachment_names": list(self.attachment_names),
+            "signature": self.signature,
+            "date": self.date.isoformat(),
+            "seal": self.seal,
+            "note": self.note,
+            "cc": self.cc,
+            "printing_organ": self.printing_organ,
+            "printing_date": self.printing_date.isoformat() if self.printing_date else None,
+        }
+        if self.letter is not None:
+            data["letter"] = self.letter
+        return data
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -206,6 +236,10 @@ class _Reader:
         if not isinstance(seal, bool):
             self.bad("seal", "应为 true 或 false")
             seal = False
+        letter = self.data.get("letter")
+        if letter is not None and not isinstance(letter, bool):
+            self.bad("letter", "应为 true 或 false")
+            letter = None
         body = self.text("body", required=True)
         if body and not split_paragraphs(body):
             self.bad("body", "必须填写")
@@ -234,6 +268,7 @@ class _Reader:
             "cc": self.text("cc"),
             "printing_organ": self.text("printing_organ"),
             "printing_date": self.day("printing_date"),
+            "letter": letter,
         }
         if self.problems or spec_date is None:
             raise ValidationError(self.problems or [FieldProblem("date", "成文日期", "必须填写")])

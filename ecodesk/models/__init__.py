@@ -2,6 +2,7 @@
 
 from ecodesk.db.audit import AuditEntry
 from ecodesk.models.attachment import Attachment
+from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document
 from ecodesk.models.org import (
     ENTERPRISE_STATUSES,
     ENTERPRISE_TAGS,
@@ -18,8 +19,11 @@ from ecodesk.models.org import (
     grid_members,
 )
 from ecodesk.models.setting import Setting
+from ecodesk.models import complaint, ledger, rectification  # noqa: F401,E402  (problems, ledgers, complaints)
 
 __all__ = [
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
     "ENTERPRISE_STATUSES",
     "ENTERPRISE_TAGS",
     "INDUSTRIES",
@@ -28,6 +32,7 @@ __all__ = [
     "VILLAGE_KINDS",
     "Attachment",
     "AuditEntry",
+    "Document",
     "Enterprise",
     "Grid",
     "Household",
@@ -37,3 +42,6 @@ __all__ = [
     "Unit",
     "grid_members",
 ]
+
+# Modules whose tables only need registering (their names are imported from the module itself).
+from ecodesk.models import campaign, patrol  # noqa: E402, F401
