@@ -19,7 +19,6 @@ from ecodesk.models.org import (
     grid_members,
 )
 from ecodesk.models.setting import Setting
-from ecodesk.models import complaint, ledger, rectification  # noqa: F401,E402  (problems, ledgers, complaints)
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -43,5 +42,3 @@ __all__ = [
     "grid_members",
 ]
 
-# Modules whose tables only need registering (their names are imported from the module itself).
-from ecodesk.models import campaign, patrol  # noqa: E402, F401
