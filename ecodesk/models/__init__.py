@@ -42,3 +42,5 @@ __all__ = [
     "grid_members",
 ]
 
+# Modules whose tables only need registering (their names are imported from the module itself).
+from ecodesk.models import campaign, patrol  # noqa: E402, F401

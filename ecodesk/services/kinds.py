@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ecodesk.services.campaigns import CAMPAIGNS
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
+from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.records import RecordKind
 
 KINDS: dict[str, RecordKind] = {}
@@ -29,4 +31,6 @@ def get_kind(name: str) -> RecordKind:
 
 
 for _kind in (UNITS, GRIDS, PEOPLE, HOUSEHOLDS, ENTERPRISES):
+    register(_kind)
+for _kind in (PATROLS, FIRE_POINTS, CAMPAIGNS):
     register(_kind)

@@ -1,0 +1,95 @@
+"""巡查 patrol logs and 火点 fire points (SPEC §3 巡查).
+
+A patrol is one line of the paper 巡查记录: who went where, when, what they found and did. Fire points
+are kept one row each, whether a patrol found them or a satellite/drone notice reported them, so the
+monthly counts, the appraisal deductions and "open a problem" all work on the same rows. A patrol's
+``fire_count`` is what the clerk types; its fire-point rows follow it (``ecodesk.services.patrols``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecodesk.db.base import Base, RecordMixin
+from ecodesk.models.org import Grid, Person, Unit
+
+PATROL_KINDS = ("禁烧巡查", "巡河", "扬尘检查", "护林防火", "企业检查", "明察暗访", "夜查", "联合执法")
+FIRE_SOURCES = ("巡查发现", "卫星遥感", "无人机巡查", "上级通报", "群众举报")
+FIRE_STATUSES = ("已扑灭", "处置中", "未处置")
+
+patrol_people = Table(
+    "patrol_people",
+    Base.metadata,
+    Column("patrol_id", ForeignKey("patrols.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_patrol_people_person", "person_id"),
+)
+
+
+class Patrol(RecordMixin, Base):
+    """巡查记录: one patrol of one village (or grid) on one day."""
+
+    __tablename__ = "patrols"
+    __label__ = "巡查记录"
+    __table_args__ = (
+        # The daily report, the duplicate check and every per-village list read by (village, date).
+        Index("ix_patrols_village_date", "village_id", "date"),
+    )
+
+    date: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[str] = mapped_column(String(5), default="")  # 08:30
+    end_time: Mapped[str] = mapped_column(String(5), default="")
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    village: Mapped[Unit] = relationship(lazy="joined")
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, default=None)
+    grid: Mapped[Grid | None] = relationship(lazy="joined")
+    kind: Mapped[str] = mapped_column(String(12), index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")  # 路线或地点
+    findings: Mapped[str] = mapped_column(Text, default="")  # 发现问题; empty: 未发现问题
+    fire_count: Mapped[int] = mapped_column(Integer, default=0)
+    measures: Mapped[str] = mapped_column(Text, default="")  # 处置措施
+    # The rectification problem opened from the findings (no foreign key: see FirePoint.problem_id).
+    problem_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    patrollers: Mapped[list[Person]] = relationship(
+        secondary=patrol_people, lazy="selectin", order_by="Person.id"
+    )
+    fire_points: Mapped[list[FirePoint]] = relationship(
+        back_populates="patrol", lazy="select", order_by="FirePoint.id"
+    )
+
+    @property
+    def patroller_text(self) -> str:
+        return "、".join(p.name for p in self.patrollers)
+
+    @property
+    def time_text(self) -> str:
+        if self.start_time and self.end_time:
+            return f"{self.start_time}—{self.end_time}"
+        return self.start_time or self.end_time
+
+
+class FirePoint(RecordMixin, Base):
+    """火点: a burning spot found by a patrol or reported by a satellite/drone notice."""
+
+    __tablename__ = "fire_points"
+    __label__ = "火点"
+    __table_args__ = (Index("ix_fire_points_village_date", "village_id", "date"),)
+
+    date: Mapped[date] = mapped_column(Date, index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    village: Mapped[Unit] = relationship(lazy="joined")
+    source: Mapped[str] = mapped_column(String(10), index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    notice_no: Mapped[str] = mapped_column(String(60), default="")  # 通报编号 / 卫星火点编号
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(6), default="已扑灭")
+    patrol_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrols.id", ondelete="CASCADE"), index=True, default=None
+    )
+    patrol: Mapped[Patrol | None] = relationship(back_populates="fire_points")
+    # The rectification problem opened for it. No foreign key: problems belong to another module and a
+    # problem is never hard-deleted, so the id stays meaningful.
+    problem_id: Mapped[int | None] = mapped_column(Integer, default=None)
