@@ -311,7 +311,7 @@ def _footer_rows(spec: DocumentSpec, ts: Typesetter) -> list[Row]:
         )
         cc_rows[0].glyphs[:0] = ts.line(label, fs, g.SIZE_4, g.LEFT + inset, on_grid=False).glyphs
         rows.extend(cc_rows)
-    if spec.printing_organ or spec.printing_date:
+    if (spec.printing_organ or spec.printing_date) and not spec.is_letter:
         row = ts.line(spec.printing_organ, fs, g.SIZE_4, g.LEFT + inset, on_grid=False)
         pday = format_cn(spec.printing_date or spec.date) + "印发"
         w = ts.width(pday, fs, g.SIZE_4, on_grid=False)
@@ -370,6 +370,24 @@ def head_geometry() -> HeadGeometry:
     return HeadGeometry(mark_top, number_top, red, title_line)
 
 
+# 信函格式 (GB/T 9704 10.1): organ name 30 mm below the paper top, red double lines 170 mm long,
+# the first 4 mm under the name (thick over thin), the second 20 mm above the paper bottom (thin
+# over thick); the number flush right 7/8 of a 3号 character under the first line.
+LETTER_MARK_SIZE = 36.0  # 小初: the standard fixes no size; a letterhead is lighter than a 文件 head
+LETTER_LINE_LEN = 170 * g.MM
+LETTER_THICK, LETTER_THIN, LETTER_GAP = 0.8 * g.MM, 0.3 * g.MM, 0.5 * g.MM
+
+
+def letter_geometry(has_number: bool) -> HeadGeometry:
+    """Like :func:`head_geometry`; ``red_line`` is the top edge of the first double line."""
+    mark_top = 30 * g.MM
+    red = mark_top + LETTER_MARK_SIZE + 4 * g.MM
+    number_top = red + LETTER_THICK + LETTER_GAP + LETTER_THIN + 7 / 8 * g.SIZE_3
+    above_title = number_top + g.SIZE_3 if has_number else red
+    title_line = max(0, math.ceil((above_title - g.TOP) / g.PITCH + 2 - 0.2))
+    return HeadGeometry(mark_top, number_top, red, title_line)
+
+
 class Painter:
     def __init__(self, canvas: Canvas, ts: Typesetter) -> None:
         self.c = canvas
@@ -398,20 +416,49 @@ class Painter:
             t.textOut(gl.ch)
         self.c.drawText(t)
 
-    def head(self, spec: DocumentSpec, geo: HeadGeometry) -> None:
-        xbs, fs = self.ts.f[XBS], self.ts.f[FANGSONG]
-        mark = spec.organ_mark
-        width = stringWidth(mark, xbs, g.SIZE_0)
+    def mark(self, text: str, size: float, top: float) -> None:
+        """The red 发文机关标志, centred on the text block, condensed when it would not fit one line."""
+        xbs = self.ts.f[XBS]
+        width = stringWidth(text, xbs, size)
         scale = min(1.0, g.BLOCK_W / width) if width else 1.0
         t = self.c.beginText()
         t.setFillColorRGB(*g.RED)
-        t.setFont(xbs, g.SIZE_0)
+        t.setFont(xbs, size)
         t.setHorizScale(scale * 100)
         descent = float(getFont(xbs).face.descent)
         x = g.LEFT + (g.BLOCK_W - width * scale) / 2
-        t.setTextOrigin(x, g.baseline_for_top(g.PAGE_H - geo.mark_top, g.SIZE_0, descent))
-        t.textOut(mark)
+        t.setTextOrigin(x, g.baseline_for_top(g.PAGE_H - top, size, descent))
+        t.textOut(text)
         self.c.drawText(t)
+
+    def letter_head(self, spec: DocumentSpec, geo: HeadGeometry) -> None:
+        fs = self.ts.f[FANGSONG]
+        self.mark(spec.organ_mark, LETTER_MARK_SIZE, geo.mark_top)
+        self.double_line(geo.red_line, thick_first=True)
+        self.double_line(g.PAGE_H - 20 * g.MM - LETTER_THICK - LETTER_GAP - LETTER_THIN, thick_first=False)
+        if spec.number:
+            w = self.ts.width(spec.number, fs, g.SIZE_3)
+            row = self.ts.line(spec.number, fs, g.SIZE_3, g.RIGHT - w)
+            self.glyphs(row.glyphs, g.PAGE_H - geo.number_top)
+
+    def double_line(self, top: float, *, thick_first: bool) -> None:
+        """Two red rules 170 mm long centred on the paper; ``top`` is the upper rule's top edge."""
+        x0 = (g.PAGE_W - LETTER_LINE_LEN) / 2
+        widths = (LETTER_THICK, LETTER_THIN) if thick_first else (LETTER_THIN, LETTER_THICK)
+        self.c.saveState()
+        self.c.setStrokeColorRGB(*g.RED)
+        y = g.PAGE_H - top
+        for k, w in enumerate(widths):
+            if k:
+                y -= LETTER_GAP
+            self.c.setLineWidth(w)
+            self.c.line(x0, y - w / 2, x0 + LETTER_LINE_LEN, y - w / 2)
+            y -= w
+        self.c.restoreState()
+
+    def head(self, spec: DocumentSpec, geo: HeadGeometry) -> None:
+        fs = self.ts.f[FANGSONG]
+        self.mark(spec.organ_mark, g.SIZE_0, geo.mark_top)
         if spec.number:
             w = self.ts.width(spec.number, fs, g.SIZE_3)
             row = self.ts.line(spec.number, fs, g.SIZE_3, g.LEFT + (g.BLOCK_W - w) / 2)
@@ -423,11 +470,16 @@ class Painter:
         self.c.line(g.LEFT, y, g.RIGHT, y)
         self.c.restoreState()
 
-    def footer(self, rows: list[Row], page: Page) -> None:
-        """版记: rows at the bottom of the block, thick rules outside, thin ones between."""
+    def footer(self, rows: list[Row], page: Page, *, rules: bool = True) -> None:
+        """版记: rows at the bottom of the block, thick rules outside, thin ones between.
+
+        A letter's 版记 has no rules (GB/T 9704 10.1).
+        """
         first = page.lines - len(rows)
         for k, row in enumerate(rows):
             self.row(first + k, row, page.pitch)
+        if not rules:
+            return
         self.c.saveState()
         self.c.setStrokeColorRGB(0, 0, 0)
         n_cc = len(rows) - 1
@@ -453,7 +505,8 @@ class Painter:
 def render_to_file(spec: DocumentSpec, path: Path, report: FontReport) -> int:
     """Draw ``spec`` into ``path``; returns the page count."""
     ts = Typesetter(report)
-    geo = head_geometry()
+    letter = spec.is_letter
+    geo = letter_geometry(bool(spec.number)) if letter else head_geometry()
     main, attachments = build_blocks(spec, ts)
     pages = paginate(main + attachments, geo.title_line)
     footer = _footer_rows(spec, ts)
@@ -470,12 +523,12 @@ def render_to_file(spec: DocumentSpec, path: Path, report: FontReport) -> int:
     painter = Painter(c, ts)
     for n, page in enumerate(pages, 1):
         if n == 1:
-            painter.head(spec, geo)
+            (painter.letter_head if letter else painter.head)(spec, geo)
         for index, row in page.rows:
             painter.row(index, row, page.pitch)
         if footer and n == len(pages):
-            painter.footer(footer, page)
-        if not page.footer_only:
+            painter.footer(footer, page, rules=not letter)
+        if not page.footer_only and not (letter and n == 1):  # a letter's first page has no number
             painter.page_number(n)
         c.showPage()
     c.save()
