@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ecodesk import __version__
+from ecodesk import __version__, cli_documents
 from ecodesk.db import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
@@ -153,26 +153,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_doc_render(args: argparse.Namespace) -> int:
-    import json
-
-    from ecodesk.documents.spec import DocumentSpec, render_pdf
-
-    try:
-        data = json.loads(Path(args.spec).read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{args.spec} 不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from exc
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{args.spec} 不是 UTF-8 编码的文本") from exc
-    if not isinstance(data, dict):
-        raise CliError(f"{args.spec} 应为一个 JSON 对象")
-    result = render_pdf(DocumentSpec.from_json(data), Path(args.out))
-    for line in result.font_report.warnings:
-        print(line, file=sys.stderr)
-    print(f"已生成 {args.out}（{result.pages} 页）")
-    return 0
-
-
 # -- parser ---------------------------------------------------------------------------------------
 
 
@@ -211,12 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int)
     p.add_argument("--village")
     p.add_argument("--status")
-    p = sub.add_parser("doc", help="公文（GB/T 9704 格式）", description="公文（GB/T 9704 格式）")
-    doc_sub = p.add_subparsers(dest="doc_command", required=True, metavar="DOC_COMMAND")
-    p = doc_sub.add_parser("render", help="把公文 JSON 排版成 PDF", description="把公文 JSON 排版成 PDF")
-    p.add_argument("spec", metavar="SPEC.json")
-    p.add_argument("--out", required=True, metavar="FILE.pdf")
-    p.set_defaults(func=cmd_doc_render)
+    cli_documents.add_parser(sub)
     return parser
 
 
