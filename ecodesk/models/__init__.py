@@ -19,6 +19,7 @@ from ecodesk.models.org import (
     grid_members,
 )
 from ecodesk.models.setting import Setting
+from ecodesk.models import complaint, ledger, rectification  # noqa: F401,E402  (problems, ledgers, complaints)
 
 __all__ = [
     "DOCUMENT_KINDS",

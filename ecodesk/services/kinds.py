@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from ecodesk.services.campaigns import CAMPAIGNS
+from ecodesk.services.complaints import COMPLAINTS
+from ecodesk.services.ledgers import LEDGER_KINDS
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.records import RecordKind
+from ecodesk.services.rectification import PROBLEMS
 
 KINDS: dict[str, RecordKind] = {}
 
@@ -33,4 +36,6 @@ def get_kind(name: str) -> RecordKind:
 for _kind in (UNITS, GRIDS, PEOPLE, HOUSEHOLDS, ENTERPRISES):
     register(_kind)
 for _kind in (PATROLS, FIRE_POINTS, CAMPAIGNS):
+    register(_kind)
+for _kind in (PROBLEMS, *LEDGER_KINDS.values(), COMPLAINTS):
     register(_kind)

@@ -77,6 +77,12 @@ class Field:
     in_table: bool = True
     in_form: bool = True
     help: str = ""
+    # Kept under ``key`` in this JSON dict column instead of a column of its own (kind-specific
+    # fields of records that share one table, e.g. the ledger kinds).
+    stored_in: str | None = None
+    # Confidential text: shown, exported and printed through this mask; the form shows the mask too
+    # and sending the mask back unchanged keeps the stored value.
+    mask: Callable[[str], str] | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -100,6 +106,11 @@ class RecordKind:
     validators: tuple[Validator, ...] = ()
     title_key: str = "name"  # the field that names a record in messages and history
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Column values every record of this kind has (set on create, required when listing and
+    # loading): several kinds can share one table, e.g. ``{"kind": "裸露地块"}``.
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    # Named SQL conditions a list can be narrowed by (``ListFilter.named``), e.g. 已超期.
+    filters: Mapping[str, Callable[[], ColumnElement[bool]]] = field(default_factory=dict)
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -229,6 +240,8 @@ def parse_values(
             if existing is None and f.required and _is_blank(f.default):
                 problems.append(FieldProblem(f.key, f.label, "必须填写"))
             continue
+        if existing is not None and f.mask is not None and raw[f.key] == display_value(f, existing):
+            continue  # the masked text came back untouched: keep what is stored
         try:
             value = parse_field(session, f, raw[f.key])
         except ValueError as exc:
@@ -247,7 +260,9 @@ def parse_values(
 def _apply(session: Session, kind: RecordKind, obj: Any, values: Mapping[str, Any]) -> None:
     for key, value in values.items():
         f = kind.field(key)
-        if f.type is FieldType.CUSTOM:
+        if f.stored_in is not None:
+            _store_json(obj, f, value)
+        elif f.type is FieldType.CUSTOM:
             assert f.codec is not None
             f.codec.apply(session, obj, value)
         elif f.type is FieldType.REF:
@@ -263,12 +278,35 @@ def _apply(session: Session, kind: RecordKind, obj: Any, values: Mapping[str, An
             setattr(obj, key, value)
 
 
+def _store_json(obj: Any, f: Field, value: Any) -> None:
+    """Set one key of a JSON dict column; a new dict so the ORM sees the change."""
+    assert f.stored_in is not None
+    data = dict(getattr(obj, f.stored_in) or {})
+    if _is_blank(value):
+        data.pop(f.key, None)
+    else:
+        data[f.key] = value.isoformat() if isinstance(value, date) else value
+    setattr(obj, f.stored_in, data)
+
+
+def field_value(f: Field, obj: Any) -> Any:
+    """The stored (typed, unmasked) value of a non-REF field, wherever it is kept."""
+    if f.stored_in is None:
+        return getattr(obj, f.key)
+    value = (getattr(obj, f.stored_in) or {}).get(f.key)
+    if value is not None and f.type is FieldType.DATE and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
 def new_record(session: Session, kind: RecordKind, raw: Mapping[str, Any]) -> Any:
     """Validate and add one record to ``session`` (not committed): the import path uses this."""
     values, problems = parse_values(session, kind, raw)
     if problems:
         raise ValidationError(problems)
     obj = kind.model()
+    for key, value in kind.fixed.items():
+        setattr(obj, key, value)
     defaults = {f.key: f.default for f in kind.fields if f.default is not None and f.key not in values}
     _apply(session, kind, obj, {**defaults, **values})
     session.add(obj)
@@ -333,14 +371,23 @@ def history(db: Database, kind: RecordKind, record_id: int) -> list[AuditEntry]:
 
 def _get_live(session: Session, kind: RecordKind, record_id: int) -> Any:
     obj = session.get(kind.model, record_id)
-    if obj is None or obj.deleted_at is not None:
+    if obj is None or obj.deleted_at is not None or not _in_kind(kind, obj):
         raise NotFoundError(f"{kind.label}记录（编号 {record_id}）不存在或已删除")
     return obj
 
 
+def get_in(session: Session, kind: RecordKind, record_id: int) -> Any:
+    """``get`` inside the caller's session (a service doing more in the same transaction)."""
+    return _load(session, kind, record_id)
+
+
+def _in_kind(kind: RecordKind, obj: Any) -> bool:
+    return all(getattr(obj, key) == value for key, value in kind.fixed.items())
+
+
 def _load(session: Session, kind: RecordKind, record_id: int) -> Any:
     obj = session.get(kind.model, record_id, populate_existing=True)
-    if obj is None:
+    if obj is None or not _in_kind(kind, obj):
         raise NotFoundError(f"{kind.label}记录（编号 {record_id}）不存在")
     _touch_custom(kind, obj)
     return obj
@@ -365,9 +412,11 @@ def display_value(f: Field, obj: Any) -> str:
         assert f.ref is not None
         target = getattr(obj, f.key)
         return "" if target is None else str(getattr(target, f.ref.label_attr))
-    value = getattr(obj, f.key)
+    value = field_value(f, obj)
     if value is None:
         return ""
+    if f.mask is not None:
+        return f.mask(str(value)) if value else ""
     if f.type is FieldType.DATE:
         return format_iso(value)
     if f.type is FieldType.BOOL:
@@ -382,7 +431,7 @@ def display_value(f: Field, obj: Any) -> str:
 def cell_value(f: Field, obj: Any) -> Any:
     """The typed value an xlsx cell gets (dates as dates, numbers as numbers, the rest text)."""
     if f.type in (FieldType.DATE, FieldType.INT, FieldType.FLOAT):
-        return getattr(obj, f.key)
+        return field_value(f, obj)
     return display_value(f, obj)
 
 
@@ -391,9 +440,9 @@ def form_value(f: Field, obj: Any) -> Any:
     if f.type is FieldType.REF:
         assert f.ref is not None
         return getattr(obj, f.ref.id_attr)
-    if f.type is FieldType.CUSTOM:
+    if f.type is FieldType.CUSTOM or f.mask is not None:
         return display_value(f, obj)
-    return getattr(obj, f.key)
+    return field_value(f, obj)
 
 
 # -- listing: ids sorted and filtered in SQL, rows fetched on demand --------------------------------
@@ -409,6 +458,7 @@ class ListFilter:
     include_deleted: bool = False
     only_deleted: bool = False
     equals: tuple[tuple[str, Any], ...] = ()  # extra (field key, value) equality filters
+    named: tuple[str, ...] = ()  # keys of ``RecordKind.filters``, all applied
 
 
 def _sort_column(kind: RecordKind, key: str, query: Select[Any]) -> tuple[Select[Any], Any]:
@@ -422,11 +472,26 @@ def _sort_column(kind: RecordKind, key: str, query: Select[Any]) -> tuple[Select
         return query, getattr(target, f.ref.sort_attr or f.ref.label_attr)
     if f.type is FieldType.CUSTOM:
         return query, kind.model.id
-    return query, getattr(kind.model, key)
+    return query, column_of(kind, f)
+
+
+def column_of(kind: RecordKind, f: Field) -> ColumnElement[Any]:
+    """The SQL expression holding a non-REF field: its column, or its key inside a JSON column."""
+    if f.stored_in is not None:
+        return func.json_extract(getattr(kind.model, f.stored_in), f"$.{f.key}")
+    column: ColumnElement[Any] = getattr(kind.model, f.key)
+    return column
 
 
 def _filtered(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[Any]:
     model = kind.model
+    for key, value in kind.fixed.items():
+        query = query.where(getattr(model, key) == value)
+    for name in flt.named:
+        try:
+            query = query.where(kind.filters[name]())
+        except KeyError:
+            raise KeyError(f"{kind.label}没有“{name}”这个筛选条件") from None
     if flt.only_deleted:
         query = query.where(model.deleted_at.is_not(None))
     elif not flt.include_deleted:
@@ -445,7 +510,7 @@ def _filtered(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[A
             query = query.where(column <= flt.date_to)
     for key, value in flt.equals:
         f = kind.field(key)
-        column = getattr(model, f.ref.id_attr if f.ref else key)
+        column = getattr(model, f.ref.id_attr) if f.ref else column_of(kind, f)
         query = query.where(column == value)
     text = flt.text.strip()
     if text and kind.search_keys:
@@ -459,9 +524,14 @@ def _filtered(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[A
                 sub = select(target.id).where(getattr(target, f.ref.label_attr).like(pattern))
                 clauses.append(getattr(model, f.ref.id_attr).in_(sub))
             else:
-                clauses.append(getattr(model, key).like(pattern))
+                clauses.append(column_of(kind, f).like(pattern))
         query = query.where(or_(*clauses))
     return query
+
+
+def filtered_query(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[Any]:
+    """``query`` narrowed to the records ``flt`` selects (services counting or summing a list)."""
+    return _filtered(kind, flt, query)
 
 
 def list_ids(

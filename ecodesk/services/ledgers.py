@@ -1,0 +1,331 @@
+"""台账 with 挂牌销号: every ledger kind declared once, sharing one lifecycle.
+
+A ledger kind is one :func:`declare` call: its CLI name, its Chinese name, what its entries are called
+and the fields only it has. The shared fields (名称, 所在村, 位置, 责任单位, 责任人, 状态, 挂牌/整治/销号
+日期, 备注) are added by :func:`declare`; the kind's own fields are kept in the entry's JSON ``data``
+column (``Field.stored_in``), so the form, the table columns, sorting, searching, the Excel import and
+export all follow from the declaration — adding a kind adds no table, no migration and no screen.
+
+Every kind shares the lifecycle 挂牌 → 整治中 → 销号 (挂牌 → 销号 when a site is put right at once);
+the status only moves through :func:`advance`, which dates each step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ecodesk.dates import format_iso
+from ecodesk.db.database import Database
+from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
+from ecodesk.models import INDUSTRIES, Unit
+from ecodesk.models.ledger import LEDGER_STATUSES, LedgerEntry
+from ecodesk.models.rectification import Problem
+from ecodesk.services import records, rectification
+from ecodesk.services.org import VILLAGE_REF
+from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec
+
+T = FieldType
+LISTED, IN_HAND, CLOSED = LEDGER_STATUSES
+ALLOWED: dict[str, tuple[str, ...]] = {LISTED: (IN_HAND, CLOSED), IN_HAND: (CLOSED,), CLOSED: ()}
+DATA = "data"  # the JSON column holding each kind's own fields
+
+UNIT_REF = RefSpec(Unit, "responsible_unit_id", sort_attr="sort_order", target_label="单位")
+
+# Every declared kind by CLI name, in declaration order (the UI's kind selector lists them so).
+LEDGER_KINDS: dict[str, RecordKind] = {}
+
+
+def _current(values: Mapping[str, Any], existing: Any | None, key: str) -> Any:
+    if key in values:
+        return values[key]
+    return getattr(existing, key) if existing is not None else None
+
+
+def _lifecycle_checks(_session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    listed = _current(values, existing, "listed_date")
+    started = _current(values, existing, "started_date")
+    closed = _current(values, existing, "closed_date")
+    status = _current(values, existing, "status") or LISTED
+    if existing is not None and "status" in values and values["status"] != existing.status:
+        problems.append(FieldProblem("status", "状态", "只能通过“开始整治、销号”改变，不能直接修改"))
+    if listed and started and started < listed:
+        problems.append(FieldProblem("started_date", "整治日期", f"不能早于挂牌日期（{format_iso(listed)}）"))
+    if listed and closed and closed < listed:
+        problems.append(FieldProblem("closed_date", "销号日期", f"不能早于挂牌日期（{format_iso(listed)}）"))
+    if status == CLOSED and not closed:
+        problems.append(FieldProblem("closed_date", "销号日期", "状态为“销号”时必须填写"))
+    if status != CLOSED and closed:
+        problems.append(FieldProblem("closed_date", "销号日期", f"状态为“{status}”时不应填写"))
+    return problems
+
+
+def declare(
+    name: str,
+    label: str,
+    fields: Sequence[Field],
+    *,
+    name_label: str = "名称",
+    name_aliases: tuple[str, ...] = (),
+    problem_category: str = "大气",
+    extra_fields: Sequence[Field] = (),
+) -> RecordKind:
+    """Declare (and list in :data:`LEDGER_KINDS`) the ledger kind ``label``.
+
+    ``fields`` are the kind's own fields (kept in the JSON column); ``extra_fields`` are derived
+    display columns (``FieldType.CUSTOM`` with a codec). ``problem_category`` is the category a
+    problem opened from one of its entries gets.
+    """
+    own = tuple(replace(f, stored_in=DATA) for f in fields)
+    common_keys = {"name", "village", "address", "responsible_unit", "responsible_person", "status",
+                   "listed_date", "started_date", "closed_date", "remark"}
+    clash = [f.key for f in own if f.key in common_keys]
+    if clash:
+        raise ValueError(f"ledger kind {name!r}: fields {clash} clash with the shared fields")
+    kind = RecordKind(
+        name=name,
+        label=label,
+        model=LedgerEntry,
+        fields=(
+            Field("name", name_label, required=True, max_len=100, aliases=("名称", *name_aliases), width=24),
+            Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "村（社区）", "属地"), width=10),
+            Field("address", "位置", max_len=120, aliases=("地址", "地点", "具体位置"), width=20),
+            *own,
+            *extra_fields,
+            Field("responsible_unit", "责任单位", T.REF, ref=UNIT_REF, aliases=("包保单位",), width=14),
+            Field("responsible_person", "责任人", max_len=40, aliases=("包保责任人",), width=8),
+            Field("status", "状态", T.CHOICE, choices=LEDGER_STATUSES, default=LISTED, aliases=("挂牌状态",),
+                  width=8, in_form=False),
+            Field("listed_date", "挂牌日期", T.DATE, required=True, aliases=("登记日期", "建档日期", "报备日期"), width=11),
+            Field("started_date", "整治日期", T.DATE, aliases=("开始整治日期",), width=11, in_form=False),
+            Field("closed_date", "销号日期", T.DATE, width=11, in_form=False),
+            Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
+        ),
+        search_keys=("name", "address", "responsible_person", "village"),
+        village_key="village",
+        status_key="status",
+        date_key="listed_date",
+        default_sort="listed_date",
+        validators=(_lifecycle_checks,),
+        extra={"problem_category": problem_category},
+        fixed={"kind": label},
+    )
+    LEDGER_KINDS[name] = kind
+    return kind
+
+
+def forget(name: str) -> None:
+    """Drop a declared kind (tests that declare a throw-away kind clean up with this)."""
+    LEDGER_KINDS.pop(name, None)
+
+
+def kind_of_entry(entry: LedgerEntry) -> RecordKind:
+    for kind in LEDGER_KINDS.values():
+        if kind.fixed["kind"] == entry.kind:
+            return kind
+    raise NotFoundError(f"没有“{entry.kind}”这类台账")
+
+
+# -- the kinds ------------------------------------------------------------------------------------
+
+COVER_MEASURES = ("防尘网覆盖", "绿化", "硬化", "临时种植", "未覆盖")
+SIX_HUNDRED = (
+    ("fence", "周边围挡"),
+    ("cover", "物料堆放覆盖"),
+    ("wash", "出入车辆清洗"),
+    ("harden", "路面硬化"),
+    ("wet", "湿法作业"),
+    ("sealed", "渣土车辆密闭运输"),
+)
+
+
+def _six_score(entry: Any) -> str:
+    data = entry.data or {}
+    done = sum(1 for key, _label in SIX_HUNDRED if data.get(key))
+    return f"{done}/{len(SIX_HUNDRED)}"
+
+
+def _derived(_session: Session, _text: str) -> None:
+    return None  # read back from an export: ignored, it is computed
+
+
+def _ignore(_session: Session, _obj: Any, _value: Any) -> None:
+    return None
+
+
+BARE_LAND = declare(
+    "bare_land", "裸露地块",
+    (
+        Field("area", "面积（㎡）", T.FLOAT, min_value=0, aliases=("面积", "面积(平方米)", "面积（平方米）"), width=10),
+        Field("land_type", "地块类型", T.CHOICE, choices=("建设用地", "拆迁地块", "闲置地块", "道路施工", "其他"), width=10),
+        Field("cover_measure", "覆盖措施", T.CHOICE, choices=COVER_MEASURES, aliases=("抑尘措施",), width=10),
+        Field("cover_rate", "覆盖率（%）", T.FLOAT, min_value=0, max_value=100, aliases=("覆盖率",), width=8),
+    ),
+    name_label="地块名称", name_aliases=("地块",),
+)
+BLACK_WATER = declare(
+    "black_water", "黑臭水体",
+    (
+        Field("water_type", "水体类型", T.CHOICE, choices=("河流", "沟渠", "坑塘", "其他"), width=8),
+        Field("length_m", "长度（米）", T.FLOAT, min_value=0, aliases=("长度", "长度(m)"), width=9),
+        Field("area", "面积（㎡）", T.FLOAT, min_value=0, aliases=("面积",), width=9),
+        Field("cause", "污染成因", max_len=200, aliases=("成因",), width=18),
+        Field("river_chief", "河长", max_len=40, aliases=("责任河长",), width=8),
+        Field("measures", "治理措施", T.LONGTEXT, max_len=1000, aliases=("整治措施",), width=24),
+    ),
+    name_label="水体名称", name_aliases=("水体",), problem_category="水",
+)
+SCATTERED = declare(
+    "scattered_polluters", "散乱污企业",
+    (
+        Field("industry", "行业", T.CHOICE, choices=INDUSTRIES, aliases=("行业类别",), width=8),
+        Field("owner", "负责人", max_len=40, aliases=("法人", "经营者"), width=8),
+        Field("issues", "存在问题", T.MULTI,
+              choices=("无环评手续", "无污染治理设施", "不符合产业政策", "无营业执照", "不符合规划"), width=20),
+        Field("disposal", "整治方式", T.CHOICE, required=True, choices=("关闭淘汰", "整治规范", "搬迁入园"),
+              aliases=("处置方式", "整治类型"), width=10),
+    ),
+    name_label="企业名称", name_aliases=("企业", "场所名称"),
+)
+LIVESTOCK = declare(
+    "livestock_farms", "畜禽养殖场",
+    (
+        Field("species", "养殖品种", T.CHOICE, choices=("生猪", "牛", "羊", "蛋鸡", "肉鸡", "鸭", "其他"),
+              aliases=("品种",), width=8),
+        Field("stock", "存栏量（头/只）", T.INT, min_value=0, aliases=("存栏量", "存栏"), width=10),
+        Field("scale", "规模", T.CHOICE, choices=("规模养殖场", "养殖专业户", "散养户"), width=10),
+        Field("manure", "粪污处理方式", T.CHOICE, choices=("干清粪堆肥", "沼气池", "还田利用", "委托处理", "无"),
+              aliases=("粪污处理",), width=12),
+        Field("ban_zone", "位于禁养区", T.BOOL, default=False, aliases=("是否禁养区",), width=8),
+    ),
+    name_label="养殖场名称", name_aliases=("养殖场", "养殖户"), problem_category="水",
+)
+CONSTRUCTION = declare(
+    "construction_dust", "建筑工地扬尘",
+    (
+        Field("builder", "施工单位", max_len=100, width=18),
+        Field("area", "占地面积（㎡）", T.FLOAT, min_value=0, aliases=("面积", "占地面积"), width=10),
+        # 六个百分之百: each checked item of the dust-control checklist.
+        *(Field(key, label, T.BOOL, default=False, width=8) for key, label in SIX_HUNDRED),
+    ),
+    name_label="项目名称", name_aliases=("工地名称", "工程名称"),
+    extra_fields=(Field("six_score", "六个百分之百", T.CUSTOM, codec=Codec(_six_score, _derived, _ignore),
+                        width=10, in_form=False),),
+)
+COAL_SHOPS = declare(
+    "coal_shops", "散煤销售点",
+    (
+        Field("owner", "经营者", max_len=40, aliases=("负责人",), width=8),
+        Field("coal_type", "煤种", T.CHOICE, choices=("洁净型煤", "兰炭", "原煤", "其他"), width=8),
+        Field("annual_tons", "年销量（吨）", T.FLOAT, min_value=0, aliases=("年销量",), width=9),
+        Field("licensed", "证照齐全", T.BOOL, default=False, width=8),
+        Field("disposal", "整治方式", T.CHOICE, choices=("依法取缔", "规范经营", "纳入配送网点"), width=10),
+    ),
+    name_label="销售点名称", name_aliases=("销售点",),
+)
+COAL_BOILERS = declare(
+    "coal_boilers", "燃煤锅炉",
+    (
+        Field("owner", "使用单位", max_len=100, width=16),
+        Field("tonnage", "蒸吨（t/h）", T.FLOAT, min_value=0, aliases=("蒸吨", "吨位"), width=8),
+        Field("use", "用途", T.CHOICE, choices=("供暖", "生产", "洗浴", "其他"), width=6),
+        Field("conversion", "改造方式", T.CHOICE, choices=("煤改电", "煤改气", "拆除", "未改造"), width=8),
+    ),
+    name_label="锅炉名称", name_aliases=("锅炉",),
+)
+SUCTION_TRUCKS = declare(
+    "suction_trucks", "吸污车作业报备",
+    (
+        Field("plate", "车牌号", required=True, max_len=12, aliases=("车牌",), width=10),
+        Field("company", "作业单位", max_len=100, width=16),
+        Field("work_date", "作业日期", T.DATE, aliases=("作业时间",), width=11),
+        Field("source_place", "吸污地点", max_len=120, width=16),
+        Field("disposal_place", "处置地点", max_len=120, aliases=("倾倒地点",), width=16),
+        Field("volume", "方量（m³）", T.FLOAT, min_value=0, aliases=("方量",), width=8),
+    ),
+    name_label="报备事项", name_aliases=("事项",), problem_category="水",
+)
+RIVER_PATROLS = declare(
+    "river_patrols", "巡河记录",
+    (
+        Field("river", "河道名称", required=True, max_len=60, aliases=("河道", "河流"), width=12),
+        Field("patroller", "巡河人", max_len=40, aliases=("河长",), width=8),
+        Field("patrol_date", "巡河日期", T.DATE, aliases=("日期",), width=11),
+        Field("distance_km", "巡河里程（km）", T.FLOAT, min_value=0, aliases=("里程",), width=9),
+        Field("findings", "发现问题", T.LONGTEXT, max_len=1000, width=24),
+        Field("handling", "处理情况", T.LONGTEXT, max_len=1000, width=24),
+    ),
+    name_label="巡河事项", name_aliases=("事项",), problem_category="水",
+)
+
+
+# -- the lifecycle --------------------------------------------------------------------------------
+
+
+def _live(session: Session, entry_id: int) -> LedgerEntry:
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None or entry.deleted_at is not None:
+        raise NotFoundError(f"台账记录（编号 {entry_id}）不存在或已删除")
+    return entry
+
+
+def advance(db: Database, entry_id: int, to_status: str, on_date: date | None = None) -> LedgerEntry:
+    """开始整治 (→ 整治中) or 销号, dated ``on_date`` (default today); other moves are refused."""
+    on_date = on_date or records.today()
+    with db.session() as session:
+        entry = _live(session, entry_id)
+        allowed = ALLOWED.get(entry.status, ())
+        if to_status not in allowed:
+            why = "已销号的台账不能再改变状态" if not allowed else "只能改为" + "或".join(f"“{s}”" for s in allowed)
+            raise ValidationError.single(
+                "status", "状态", f"{entry.kind}“{entry.name}”当前为“{entry.status}”，不能改为“{to_status}”（{why}）"
+            )
+        if on_date < entry.listed_date:
+            raise ValidationError.single("on_date", "日期", f"不能早于挂牌日期（{format_iso(entry.listed_date)}）")
+        if to_status == IN_HAND:
+            entry.started_date = on_date
+        else:
+            entry.closed_date = on_date
+        entry.status = to_status
+        session.flush()
+        return records.get_in(session, kind_of_entry(entry), entry_id)  # type: ignore[no-any-return]
+
+
+def open_problem(
+    db: Database,
+    entry_id: int,
+    *,
+    description: str = "",
+    found_date: date | None = None,
+    deadline: date | None = None,
+    source: str = "巡查发现",
+    measures: str = "",
+) -> Problem:
+    """Open a rectification problem for a ledger entry in one step, linked to it.
+
+    The place, village, responsible unit and person come from the entry; the category from its kind.
+    """
+    with db.session() as session:
+        entry = _live(session, entry_id)
+        kind = kind_of_entry(entry)
+        found = found_date or records.today()
+        raw: dict[str, Any] = {
+            "found_date": found,
+            "source": source,
+            "village": entry.village_id,
+            "place": entry.name,
+            "category": kind.extra.get("problem_category", ""),
+            "description": description.strip() or f"{entry.kind}“{entry.name}”需整治（{entry.status}）",
+            "responsible_unit": entry.responsible_unit_id,
+            "responsible_person": entry.responsible_person,
+            "measures": measures,
+            "deadline": deadline or found + timedelta(days=15),
+        }
+        problem = rectification.add_problem(session, raw, ledger_entry_id=entry.id)
+        session.flush()
+        return rectification.load_problem(session, problem.id)
