@@ -1,0 +1,1 @@
+"""Benchmarks for SPEC §8, run with ``python -m bench`` (see bench/README.md)."""
