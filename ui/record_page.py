@@ -56,9 +56,9 @@ class RecordPage(QWidget):
         self._printer: ListPrinter | None = None  # kept alive while a preview shows (SPEC §9)
 
         self.filter_bar = FilterBar(db, kind)
-        self.model = RecordTableModel(db, kind, self)
+        self.model = self.create_model()
         self.table = self._make_table()
-        self.detail = DetailPane(db, kind)
+        self.detail = self.create_detail()
 
         self.add_button = self._button("新增", "新增一条记录（Ctrl+N）", self.add_record)
         self.edit_button = self._button("编辑", "编辑选中的记录（Enter 或双击）", self.edit_selected)
@@ -110,6 +110,14 @@ class RecordPage(QWidget):
         self._selection_changed()
 
     # -- building ------------------------------------------------------------------------------
+
+    def create_model(self) -> RecordTableModel:
+        """The table model; a page that colours its rows (overdue red) returns a subclass."""
+        return RecordTableModel(self.db, self.kind, self)
+
+    def create_detail(self) -> DetailPane:
+        """The pane beside the list; a page with more to show (journal, photos) returns a subclass."""
+        return DetailPane(self.db, self.kind)
 
     @staticmethod
     def _shortcut(
