@@ -33,6 +33,7 @@ from ecodesk.services import settings as data_settings
 from ui import dialogs, machine_settings
 from ui.backup_dialog import RestoreDialog
 from ui.changes import changes
+from ui.documents_page import DocumentsPage
 from ui.jobs import JobHandle, run_job
 from ui.operations import notify
 from ui.org_page import OrgPage
@@ -63,6 +64,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 
 # Modules register their page here as they are built; anything else shows its placeholder.
 PAGE_FACTORIES: dict[str, PageFactory] = {
+    "documents": lambda db: DocumentsPage(db),
     "org": lambda db: OrgPage(db),
     "settings": lambda db: SettingsPage(db),
 }

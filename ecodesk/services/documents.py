@@ -327,7 +327,7 @@ def stored_pdf(db: Database, doc_id: int) -> Path | None:
     return None if doc.pdf_id is None else attachments.open_path(db, doc.pdf_id)
 
 
-def _issue_problems(doc: Document) -> list[FieldProblem]:
+def issue_problems(doc: Document) -> list[FieldProblem]:
     needed = {
         "title": "标题",
         "body": "正文",
@@ -374,7 +374,7 @@ def _issue_once(db: Database, doc_id: int, report: FontReport) -> Document:
                 raise ValidationError.single(
                     "status", "状态", f"本件已{doc.status}（{doc.number}），不能再次印发"
                 )
-            problems = _issue_problems(doc)
+            problems = issue_problems(doc)
             if problems:
                 raise ValidationError(problems)
             assert doc.doc_date is not None

@@ -100,3 +100,17 @@ def test_every_kind_starter_renders(kind: str, town: Defaults, tmp_path: Path, d
     with pdfplumber.open(out) as pdf:
         text = pdf.pages[0].extract_text()
     assert doc.organ_mark.replace(" ", "") in text.replace(" ", "")
+
+
+def test_outline_finds_the_four_heading_levels() -> None:
+    from ecodesk.documents.headings import outline
+
+    body = "总述。\n\n一、总体要求\n\n（一）工作目标。全面完成。\n\n1.加强巡查\n\n（1）每日一次\n\n2024.3.5检查\n\n十二、其他"
+    found = [(h.level, h.number, h.font, h.paragraph) for h in outline(body)]
+    assert found == [
+        (1, "一、", "黑体", 1),
+        (2, "（一）", "楷体", 2),
+        (3, "1.", "仿宋", 3),
+        (4, "（1）", "仿宋", 4),
+        (1, "十二、", "黑体", 6),
+    ]

@@ -1,0 +1,50 @@
+"""Which body paragraphs are headings, and of which level — what the editor shows as hints.
+
+The levels are those of the 党政机关公文 body: 一、 (黑体), （一） (楷体), 1. and （1） (仿宋). The layout
+engine prints levels 1 and 2 in their fonts with the same patterns (``layout._H1``/``_H2``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ecodesk.documents.spec import split_paragraphs
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+_LEVELS: tuple[tuple[int, re.Pattern[str], str], ...] = (
+    (1, re.compile(rf"^[{_CN_NUM}]+、"), "黑体"),
+    (2, re.compile(rf"^（[{_CN_NUM}]+）"), "楷体"),
+    (3, re.compile(r"^\d+[.．](?!\d)"), "仿宋"),
+    (4, re.compile(r"^（\d+）"), "仿宋"),
+)
+LEVEL_NAMES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    number: str  # 一、 / （一） / 1. / （1）
+    text: str  # the paragraph, shortened for display
+    font: str
+    paragraph: int  # 0-based index among the body's paragraphs
+
+
+def heading_of(paragraph: str) -> tuple[int, str, str] | None:
+    """(level, number, font) when ``paragraph`` starts like a heading."""
+    for level, pattern, font in _LEVELS:
+        match = pattern.match(paragraph.strip())
+        if match:
+            return level, match.group(0), font
+    return None
+
+
+def outline(body: str, width: int = 24) -> list[Heading]:
+    """The headings of a body text, in order (paragraphs split as the PDF splits them)."""
+    found: list[Heading] = []
+    for index, para in enumerate(split_paragraphs(body)):
+        head = heading_of(para)
+        if head is not None:
+            short = para if len(para) <= width else para[: width - 1] + "…"
+            found.append(Heading(head[0], head[1], short, head[2], index))
+    return found

@@ -1,0 +1,177 @@
+"""The 公文 page on real widgets and a real data file: draft, preview, issue, filter, void, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+
+from ecodesk.db import Database
+from ecodesk.services import documents, settings
+from tests.ui.helpers import type_text
+from ui import dialogs
+from ui import documents_page as page_module
+from ui.document_print import DocumentPrinter
+from ui.documents_page import DocumentsPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot: Any, db: Database) -> DocumentsPage:
+    settings.save(db, **settings.defaults_for_town("清河镇"))
+    widget = DocumentsPage(db)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    return widget
+
+
+def new_draft(qtbot: Any, page: DocumentsPage, kind: str = "通知") -> int:
+    with qtbot.wait_signal(page.preview.rendered, timeout=15000):
+        doc_id = page.new_document(kind)
+    assert doc_id is not None
+    return doc_id
+
+
+def test_new_draft_shows_defaults_and_a_preview(qtbot: Any, page: DocumentsPage) -> None:
+    doc_id = new_draft(qtbot, page)
+    assert page.model.rowCount() == 1 and page.model.id_at(0) == doc_id
+    assert page.editor.organ_mark.text() == "清河镇人民政府文件"
+    assert page.editor.recipients.text() == "各村、各单位"
+    assert page.editor.number.text() == "（印发时自动编号）"
+    assert page.preview.page_count >= 1
+    assert page.preview.current_pdf is not None and page.preview.current_pdf.is_file()
+    assert page.issue_button.isEnabled() and not page.void_button.isEnabled()
+
+
+def test_editing_updates_heading_hints_preview_and_saves(
+    qtbot: Any, page: DocumentsPage, db: Database
+) -> None:
+    doc_id = new_draft(qtbot, page)
+    page.editor.title.clear()
+    type_text(qtbot, page.editor.title, "关于开展秸秆禁烧巡查的通知")
+    body = "为做好秋季禁烧工作，现通知如下：\n\n一、总体要求\n\n（一）加强巡查。每日一次。\n\n1.村级巡查\n\n（1）早晚各一次"
+    with qtbot.wait_signal(page.preview.rendered, timeout=15000):
+        page.editor.body.setPlainText(body)
+    qtbot.waitUntil(lambda: len(page.editor.heading_texts()) == 4)
+    hints = page.editor.heading_texts()
+    assert hints[0].startswith("一级标题（黑体）") and "一、总体要求" in hints[0]
+    assert hints[1].startswith("二级标题（楷体）") and hints[3].startswith("四级标题（仿宋）")
+    with pdfplumber.open(page.preview.current_pdf) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "一、总体要求" in text and "关于开展秸秆禁烧巡查的通知" in text
+    assert page.save_current()
+    saved = documents.get(db, doc_id)
+    assert saved.title == "关于开展秸秆禁烧巡查的通知" and saved.body == body
+
+
+def test_issue_asks_then_assigns_and_shows_the_number(
+    qtbot: Any, page: DocumentsPage, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = new_draft(qtbot, page)
+    page.editor.title.setText("关于开展秸秆禁烧巡查的通知")
+    page.editor.body.setPlainText("各村要加强巡查。")
+    asked: list[str] = []
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, text, *_a, **_k: asked.append(text) or True)
+    monkeypatch.setattr(dialogs, "show_info", lambda _p, text, *_a, **_k: shown.append(text))
+    handle = page.issue_current()
+    assert handle is not None
+    with qtbot.wait_signal(handle.finished, timeout=15000):
+        pass
+    year = dt.date.today().year
+    number = f"清镇政字〔{year}〕1号"
+    assert "清镇政字〔" in asked[0] and "印发后不能再修改" in asked[0]
+    assert shown and number in shown[0]
+    assert page.editor.number.text() == number
+    assert page.state_label.text().startswith(number)
+    assert documents.get(db, doc_id).status == "已印发"
+    assert (
+        page.editor.body.isReadOnly() and not page.issue_button.isEnabled() and page.void_button.isEnabled()
+    )
+    assert page.preview.current_pdf == documents.stored_pdf(db, doc_id)
+    row = page.model.row_of_id(doc_id)
+    assert page.model.index(row, 0).data() == number
+
+
+def test_declined_confirmation_issues_nothing(
+    qtbot: Any, page: DocumentsPage, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = new_draft(qtbot, page)
+    page.editor.title.setText("关于巡查的通知")
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
+    assert page.issue_current() is None
+    assert documents.get(db, doc_id).sequence is None
+
+
+def test_filters_by_year_kind_and_status(qtbot: Any, page: DocumentsPage, db: Database) -> None:
+    a = documents.create_draft(db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"})
+    b = documents.create_draft(db, {"kind": "通报", "title": "乙", "body": "正文", "doc_date": "2024-06-01"})
+    c = documents.create_draft(db, {"kind": "通知", "title": "丙", "body": "正文", "doc_date": "2025-01-05"})
+    documents.issue(db, b.id)
+    page.reload()
+    assert [page.year.itemText(i) for i in range(page.year.count())] == ["全部", "2025年", "2024年"]
+    assert page.model.rowCount() == 3 and page.model.id_at(0) == c.id  # newest first
+    page.year.setCurrentIndex(page.year.findData(2024))
+    assert sorted(page.model.ids) == sorted([a.id, b.id])
+    page.kind.setCurrentIndex(page.kind.findData("通报"))
+    assert page.model.ids == [b.id]
+    page.kind.setCurrentIndex(0)
+    page.status.setCurrentIndex(page.status.findData("草稿"))
+    assert page.model.ids == [a.id]
+    page.year.setCurrentIndex(0)
+    page.status.setCurrentIndex(0)
+    type_text(qtbot, page.search, "丙")
+    assert page.model.ids == [c.id]
+
+
+def test_void_keeps_the_number(
+    qtbot: Any, page: DocumentsPage, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = documents.create_draft(
+        db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"}
+    )
+    documents.issue(db, doc.id)
+    page.reload()
+    page.select_id(doc.id)
+    assert page.current_id == doc.id and page.void_button.isEnabled()
+    monkeypatch.setattr(page_module, "ask_void_reason", lambda *_a: "主送单位有误")
+    assert page.void_current()
+    assert page.state_label.text() == "清镇政字〔2024〕1号　作废（主送单位有误）"
+    assert not page.void_button.isEnabled()
+
+
+def test_print_and_save_as_pdf(
+    qtbot: Any, page: DocumentsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_draft(qtbot, page)
+    printed = tmp_path / "printed.pdf"
+
+    def fake_ask(self: DocumentPrinter, *_args: Any) -> bool:
+        self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        self.printer.setOutputFileName(str(printed))
+        return True
+
+    monkeypatch.setattr(DocumentPrinter, "ask", fake_ask)
+    assert page.print_current() == page.preview.page_count
+    assert len(PdfReader(printed).pages) == page.preview.page_count
+    assert page._printer is not None and page._printer.printer.resolution() == 300
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *_a: target)
+    assert page.save_pdf() == target
+    with pdfplumber.open(target) as pdf:
+        assert "清河镇人民政府文件" in pdf.pages[0].extract_text().replace(" ", "")
+
+
+def test_main_window_shows_the_documents_page(qtbot: Any, db: Database) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert isinstance(window.show_page("documents"), DocumentsPage)
