@@ -15,6 +15,7 @@ A roster typed in a village office is never clean: a merged title above the head
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -58,6 +59,7 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _REQUIRED_MARKS = ("（必填）", "(必填)", "【必填】", "[必填]")
 _STAR_CHARS = "*＊※"
 _ERRORS = frozenset(ERROR_CODES)
+_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _PLAIN_TYPES = (str, int, float, bool, datetime, date, time, timedelta)
 
 
@@ -740,7 +742,9 @@ def _cell_to_raw(f: Field, value: Any) -> Any:
     if isinstance(value, str):
         if value.strip() in _ERRORS:
             raise ValueError(f"单元格是 Excel 错误值 {value.strip()}，请改正")
-        return value
+        # Excel stores some characters as _xHHHH_ (and a literal "_x" as _x005F_x); openpyxl leaves
+        # them escaped, Excel shows them decoded: take what the clerk saw in Excel.
+        return _OOXML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
     if f.type is FieldType.DATE:
         return value  # dates, datetimes, serial numbers: parse_date reads them all
     if isinstance(value, bool):
