@@ -33,11 +33,14 @@ from ecodesk.services import settings as data_settings
 from ui import dialogs, machine_settings
 from ui.backup_dialog import RestoreDialog
 from ui.changes import changes
+from ui.complaints_page import ComplaintsPage
 from ui.documents_page import DocumentsPage
 from ui.jobs import JobHandle, run_job
+from ui.ledgers_page import LedgersPage
 from ui.operations import notify
 from ui.org_page import OrgPage
 from ui.placeholder_page import PlaceholderPage
+from ui.problems_page import ProblemsPage
 from ui.settings_page import SettingsPage
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,9 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 
 # Modules register their page here as they are built; anything else shows its placeholder.
 PAGE_FACTORIES: dict[str, PageFactory] = {
+    "problems": lambda db: ProblemsPage(db),
+    "ledgers": lambda db: LedgersPage(db),
+    "complaints": lambda db: ComplaintsPage(db),
     "documents": lambda db: DocumentsPage(db),
     "org": lambda db: OrgPage(db),
     "settings": lambda db: SettingsPage(db),

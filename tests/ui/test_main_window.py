@@ -43,9 +43,6 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     for key in (
         "dashboard",
         "patrols",
-        "problems",
-        "ledgers",
-        "complaints",
         "letters",
         "campaigns",
         "appraisal",
@@ -56,6 +53,8 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     assert isinstance(window.pages["org"], OrgPage)
     assert isinstance(window.pages["settings"], SettingsPage)
     assert type(window.pages["documents"]).__name__ == "DocumentsPage"
+    for key, name in (("problems", "ProblemsPage"), ("ledgers", "LedgersPage"), ("complaints", "ComplaintsPage")):
+        assert type(window.pages[key]).__name__ == name
     assert machine_settings.last_page() == "settings"
 
 

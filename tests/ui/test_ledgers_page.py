@@ -1,0 +1,150 @@
+"""台账 page on a real database: one tab per declared kind with its own columns, the 挂牌销号
+lifecycle, and 开为整改问题 in one step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from ecodesk.db import Database
+from ecodesk.services import ledgers, records, rectification
+from ecodesk.services.ledgers import BARE_LAND, CONSTRUCTION, LEDGER_KINDS, SUCTION_TRUCKS
+from ecodesk.services.org import UNITS
+from ecodesk.services.records import Field, FieldType, ListFilter
+from ui import dialogs
+from ui.ledgers_page import LedgersPage
+from ui.rectification_dialogs import ActionDialog
+
+pytestmark = pytest.mark.gui
+
+TODAY = records.today()
+
+
+def open_page(qtbot, db: Database) -> LedgersPage:
+    widget = LedgersPage(db)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def page(qtbot, village_db: Database) -> LedgersPage:
+    return open_page(qtbot, village_db)
+
+
+def answer(monkeypatch, values: dict[str, Any]) -> None:
+    def fake_exec(dialog: ActionDialog) -> int:
+        for key, value in values.items():
+            dialog.editors[key].set_value(value)
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(ActionDialog, "exec", fake_exec)
+
+
+def headers(page) -> list[str]:
+    model = page.model
+    return [
+        model.headerData(c, page.table.horizontalHeader().orientation()) for c in range(model.columnCount())
+    ]
+
+
+def test_kind_selector_shows_each_kinds_own_columns(page: LedgersPage) -> None:
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+        k.label for k in LEDGER_KINDS.values()
+    ]
+    for kind in LEDGER_KINDS.values():
+        shown = page.show_kind(kind.name)
+        assert page.tabs.currentWidget().findChild(type(shown)) is shown
+        assert headers(shown) == [f.label for f in kind.table_fields]
+    assert "六个百分之百" in headers(page.page(CONSTRUCTION.name))
+    assert "车牌号" in headers(page.page(SUCTION_TRUCKS.name))
+    assert "车牌号" not in headers(page.page(BARE_LAND.name))
+    assert "面积（㎡）" in headers(page.page(BARE_LAND.name))
+
+
+def test_a_kind_declared_later_gets_its_own_tab(qtbot, village_db: Database) -> None:
+    kind = ledgers.declare(
+        "test_kilns",
+        "砖瓦窑",
+        (Field("kiln_count", "窑数", FieldType.INT, min_value=0, width=6),),
+        name_label="窑厂名称",
+    )
+    try:
+        records.create(village_db, kind, {"name": "东沟砖瓦窑", "listed_date": TODAY, "kiln_count": 2})
+        widget = LedgersPage(village_db)
+        qtbot.addWidget(widget)
+        shown = widget.show_kind("test_kilns")
+        assert widget.tabs.tabText(widget.tabs.currentIndex()) == "砖瓦窑"
+        assert "窑数" in headers(shown) and "窑厂名称" in headers(shown)
+        assert shown.model.rowCount() == 1
+        assert shown.model.data(shown.model.index(0, headers(shown).index("窑数"))) == "2"
+    finally:
+        ledgers.forget("test_kilns")
+
+
+def test_lifecycle_buttons_follow_the_allowed_moves(qtbot, monkeypatch, village_db: Database) -> None:
+    entry = records.create(
+        village_db,
+        BARE_LAND,
+        {
+            "name": "东沟村河滩裸露地块",
+            "village": records.list_ids(village_db, UNITS)[0],
+            "listed_date": TODAY - timedelta(days=10),
+            "area": 1200,
+        },
+    )
+    page = open_page(qtbot, village_db)
+    shown = page.show_kind(BARE_LAND.name)
+    assert shown.chips.buttons["挂牌"].text() == "挂牌 1"
+    shown.select_ids([entry.id])
+    start, close = shown.move_buttons["整治中"], shown.move_buttons["销号"]
+    assert start.isEnabled() and close.isEnabled()
+
+    answer(monkeypatch, {"on_date": TODAY - timedelta(days=3)})
+    start.click()
+    assert records.get(village_db, BARE_LAND, entry.id).status == "整治中"
+    assert records.get(village_db, BARE_LAND, entry.id).started_date == TODAY - timedelta(days=3)
+    shown.select_ids([entry.id])
+    assert not start.isEnabled() and close.isEnabled()
+    assert shown.chips.buttons["整治中"].text() == "整治中 1"
+
+    answer(monkeypatch, {"on_date": TODAY})
+    close.click()
+    shown.select_ids([entry.id])
+    assert records.get(village_db, BARE_LAND, entry.id).status == "销号"
+    assert not start.isEnabled() and not close.isEnabled()
+
+
+def test_open_problem_in_one_step(qtbot, monkeypatch, village_db: Database) -> None:
+    unit = records.list_ids(village_db, UNITS)[0]
+    entry = records.create(
+        village_db,
+        BARE_LAND,
+        {
+            "name": "西岭村砖厂旁裸露地块",
+            "village": unit,
+            "responsible_unit": unit,
+            "responsible_person": "王村长",
+            "listed_date": TODAY - timedelta(days=5),
+        },
+    )
+    page = open_page(qtbot, village_db)
+    infos: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda _parent, text, *a, **k: infos.append(text))
+    shown = page.show_kind(BARE_LAND.name)
+    shown.select_ids([entry.id])
+    answer(monkeypatch, {"description": "地块约1200平方米未覆盖防尘网"})
+    shown.problem_button.click()
+    problem_ids = records.list_ids(village_db, rectification.PROBLEMS, ListFilter())
+    assert len(problem_ids) == 1
+    problem = rectification.get_problem(village_db, problem_ids[0])
+    assert problem.ledger_entry_id == entry.id
+    assert problem.place == "西岭村砖厂旁裸露地块"
+    assert problem.responsible_unit_id == unit and problem.responsible_person == "王村长"
+    assert problem.description == "地块约1200平方米未覆盖防尘网"
+    assert problem.deadline == TODAY + timedelta(days=15)
+    assert infos and "已开为整改问题" in infos[0]

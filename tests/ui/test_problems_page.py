@@ -1,0 +1,249 @@
+"""问题整改 page on a real database: chips filter, moves, batch work, overdue colours, photos."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+
+from ecodesk.db import Database
+from ecodesk.services import records, rectification
+from ecodesk.services.org import UNITS
+from ecodesk.services.rectification import PROBLEMS
+from ui.problems_page import ProblemsPage
+from ui.rectification_dialogs import ActionDialog
+from ui.rectification_model import DEADLINE_ROLE, ROW_COLOURS
+
+pytestmark = pytest.mark.gui
+
+TODAY = records.today()
+
+
+def add_problem(
+    db: Database,
+    place: str,
+    village: int,
+    *,
+    found_days_ago: int = 30,
+    deadline_in: int | None = 10,
+    status: str = "待整改",
+) -> int:
+    found = TODAY - timedelta(days=found_days_ago)
+    problem = rectification.create_problem(
+        db,
+        {
+            "found_date": found,
+            "village": village,
+            "place": place,
+            "category": "大气",
+            "description": f"{place}裸土未覆盖",
+            "deadline": None if deadline_in is None else TODAY + timedelta(days=deadline_in),
+        },
+    )
+    path = {"整改中": ["整改中"], "已整改待核查": ["已整改待核查"], "已销号": ["已整改待核查", "已销号"]}.get(
+        status, []
+    )
+    for step in path:
+        rectification.change_status(
+            db, problem.id, step, on_date=found + timedelta(days=1), verifier="刘核查"
+        )
+    return problem.id
+
+
+@pytest.fixture
+def problem_db(village_db: Database) -> tuple[Database, dict[str, int]]:
+    east = records.list_ids(village_db, UNITS)[0]
+    ids = {
+        "overdue": add_problem(village_db, "东沟村砖厂", east, deadline_in=-2),
+        "soon": add_problem(village_db, "东沟村河滩", east, deadline_in=2, status="整改中"),
+        "later": add_problem(village_db, "东沟村路口", east, deadline_in=20, status="整改中"),
+        "awaiting": add_problem(village_db, "东沟村养殖场", east, deadline_in=5, status="已整改待核查"),
+        "closed": add_problem(village_db, "东沟村工地", east, deadline_in=-20, status="已销号"),
+    }
+    return village_db, ids
+
+
+@pytest.fixture
+def page(qtbot, problem_db: tuple[Database, dict[str, int]]) -> ProblemsPage:
+    widget = ProblemsPage(problem_db[0])
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    return widget
+
+
+def answer(monkeypatch, *rounds: dict[str, Any], seen: list[str] | None = None) -> None:
+    """Replace the modal ``exec`` of every ActionDialog: type each round of values and press OK.
+
+    After each round the red error text (if any) is appended to ``seen``.
+    """
+
+    def fake_exec(dialog: ActionDialog) -> int:
+        for values in rounds:
+            for key, value in values.items():
+                dialog.editors[key].set_value(value)
+            dialog.save()
+            if seen is not None:
+                seen.append(dialog.error_label.text() if dialog.error_label.isVisibleTo(dialog) else "")
+            if dialog.result():
+                break
+        return dialog.result()
+
+    monkeypatch.setattr(ActionDialog, "exec", fake_exec)
+
+
+def status_of(db: Database, problem_id: int) -> str:
+    return rectification.get_problem(db, problem_id).status
+
+
+def test_status_chips_count_and_filter_the_list(qtbot, page: ProblemsPage) -> None:
+    chips = page.chips.buttons
+    assert chips[""].text() == "全部 5"
+    assert chips["整改中"].text() == "整改中 2"
+    assert chips["已超期"].text() == "已超期 1"
+    assert chips["3天内到期"].text() == "3天内到期 1"
+    assert chips["未销号"].text() == "未销号 4"
+
+    qtbot.mouseClick(chips["整改中"], Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 2
+    assert page.filter_bar.status.currentData() == "整改中"
+    assert {page.model.data(page.model.index(r, 3)) for r in range(2)} == {"东沟村河滩", "东沟村路口"}
+
+    qtbot.mouseClick(chips["已超期"], Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1
+    assert page.model.data(page.model.index(0, 3)) == "东沟村砖厂"
+    assert page.filter_bar.status.currentData() == ""
+    assert page.count_label.text() == "共 1 条"
+
+    page.filter_bar.status.setCurrentIndex(
+        page.filter_bar.status.findData("已销号")
+    )  # the combo lights its chip
+    assert page.model.rowCount() == 1
+    assert chips["已销号"].isChecked() and not chips["已超期"].isChecked()
+
+    qtbot.mouseClick(chips[""], Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 5
+
+
+def test_overdue_row_is_red_and_due_soon_amber(page: ProblemsPage, problem_db) -> None:
+    _db, ids = problem_db
+    model = page.model
+    colour = {
+        model.id_at(row): model.data(model.index(row, 0), DEADLINE_ROLE) for row in range(model.rowCount())
+    }
+    assert colour[ids["overdue"]] == "red"
+    assert colour[ids["soon"]] == "amber"
+    assert colour[ids["later"]] == colour[ids["closed"]] == colour[ids["awaiting"]] == ""
+    red_row = model.row_of_id(ids["overdue"])
+    background = model.data(model.index(red_row, 2), Qt.ItemDataRole.BackgroundRole)
+    assert isinstance(background, QColor) and background == ROW_COLOURS["red"][1]
+    assert model.data(model.index(red_row, 2), Qt.ItemDataRole.ForegroundRole) == ROW_COLOURS["red"][0]
+    plain_row = model.row_of_id(ids["later"])
+    assert model.data(model.index(plain_row, 2), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_only_allowed_moves_are_offered_and_a_move_is_logged(
+    monkeypatch, page: ProblemsPage, problem_db
+) -> None:
+    db, ids = problem_db
+    page.select_ids([ids["overdue"]])
+    detail = page.detail
+    assert set(detail.move_buttons) == {"开始整改", "整改完成"}  # never 核查销号 or 退回 from 待整改
+    assert detail.timeline.rowCount() == 0
+
+    answer(monkeypatch, {"note": "已安排施工队覆盖"})
+    detail.move_buttons["开始整改"].click()
+    assert status_of(db, ids["overdue"]) == "整改中"
+    page.select_ids([ids["overdue"]])
+    assert set(page.detail.move_buttons) == {"整改完成"}
+    timeline = page.detail.timeline
+    assert timeline.rowCount() == 1
+    assert timeline.item(0, 1).text() == "开始整改"
+    assert "待整改 → 整改中：已安排施工队覆盖" in timeline.item(0, 2).text()
+    assert timeline.item(0, 3).text() == "测试员"
+    row = page.model.row_of_id(ids["overdue"])
+    assert (
+        page.model.data(page.model.index(row, [f.key for f in PROBLEMS.table_fields].index("status")))
+        == "整改中"
+    )
+
+    page.select_ids([ids["closed"]])
+    assert page.detail.move_buttons == {}
+    assert not page.detail.note_button.isEnabled()
+
+
+def test_send_back_needs_a_reason(monkeypatch, page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    page.select_ids([ids["awaiting"]])
+    assert set(page.detail.move_buttons) == {"核查销号", "退回"}
+    seen: list[str] = []
+    answer(monkeypatch, {"note": ""}, {"note": "覆盖不全，东侧仍有裸土"}, seen=seen)
+    page.detail.move_buttons["退回"].click()
+    assert "退回原因：必须填写" in seen[0]
+    assert seen[1] == ""
+    assert status_of(db, ids["awaiting"]) == "整改中"
+    kinds = [item.kind for item in rectification.timeline(db, ids["awaiting"])]
+    assert kinds[-1] == "退回"
+
+
+def test_batch_extend_deadline_requires_a_reason(monkeypatch, page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    page.select_ids([ids["overdue"], ids["soon"]])
+    assert page.extend_button.isEnabled()
+    new_deadline = TODAY + timedelta(days=30)
+    seen: list[str] = []
+    answer(monkeypatch, {"deadline": new_deadline, "reason": ""}, {"reason": "雨季无法施工"}, seen=seen)
+    page.extend_button.click()
+    assert "延期原因：必须填写" in seen[0]
+    assert seen[1] == ""
+    for key in ("overdue", "soon"):
+        problem = rectification.get_problem(db, ids[key])
+        assert problem.deadline == new_deadline
+        notes = [n for n in rectification.notes(db, ids[key]) if n.kind == "延期"]
+        assert len(notes) == 1 and notes[0].text.endswith("雨季无法施工")
+    row = page.model.row_of_id(ids["overdue"])
+    assert page.model.data(page.model.index(row, 0), DEADLINE_ROLE) == ""  # no longer red
+    assert page.chips.buttons["已超期"].text() == "已超期 0"
+
+
+def test_batch_close_refuses_in_chinese_and_changes_nothing(
+    monkeypatch, page: ProblemsPage, problem_db
+) -> None:
+    db, ids = problem_db
+    page.select_ids([ids["awaiting"], ids["later"]])
+    seen: list[str] = []
+    answer(monkeypatch, {"verifier": "刘核查"}, seen=seen)
+    page.close_button.click()
+    assert "东沟村路口" in seen[0] and "不能改为“已销号”" in seen[0]
+    assert "本次操作未做任何修改" in seen[0]
+    assert status_of(db, ids["awaiting"]) == "已整改待核查"
+
+
+def test_batch_assign_sets_the_responsible_unit(monkeypatch, page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    west = records.list_ids(db, UNITS)[1]
+    page.select_ids([ids["overdue"], ids["later"]])
+    answer(monkeypatch, {"unit": west, "person": "李主任"})
+    page.assign_button.click()
+    for key in ("overdue", "later"):
+        problem = rectification.get_problem(db, ids[key])
+        assert problem.responsible_unit_id == west and problem.responsible_person == "李主任"
+
+
+def test_photo_thumbnails_before_and_after(tmp_path: Path, page: ProblemsPage, problem_db) -> None:
+    _db, ids = problem_db
+    image = QImage(320, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("#6b8e23"))
+    photo = tmp_path / "现场.jpg"
+    assert image.save(str(photo))
+    page.select_ids([ids["soon"]])
+    assert page.detail.add_photo("整改前", photo) is not None
+    shown = page.detail.photo_lists["整改前"]
+    assert shown.count() == 1 and shown.item(0).text() == "现场.jpg"
+    assert not shown.item(0).icon().isNull()
+    assert page.detail.photo_lists["整改后"].item(0).text() == "暂无照片"
+    assert page.detail.tabs.tabText(2) == "照片（1）"

@@ -1,0 +1,148 @@
+"""问题整改: the dynamic list of problems, from 发现 to 销号.
+
+The generic list page (filter bar, fast table, form, soft delete, Excel, print) with what this list
+needs besides: counts by status as chips, overdue rows red and rows due within 3 days amber, the
+:class:`ProblemDetail` pane (moves, journal, photos, links), and batch work on the selected rows —
+交办 to a responsible unit, 延期 with a reason, 销号 of several — each one service call, all or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ecodesk.db.database import Database
+from ecodesk.services import records, rectification
+from ecodesk.services.records import Field, FieldType, ListFilter
+from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
+from ui.problem_detail import ProblemDetail
+from ui.record_detail import DetailPane
+from ui.record_model import RecordTableModel
+from ui.rectification_dialogs import ActionDialog
+from ui.rectification_model import DeadlineTableModel, problem_colour
+from ui.rectification_page import ALL, ChipRecordPage
+
+T = FieldType
+ASSIGN_FIELDS = (
+    Field("unit", "责任单位", T.REF, ref=rectification.UNIT_REF, required=True),
+    Field("person", "责任人", max_len=40),
+    Field("note", "交办要求", T.LONGTEXT),
+)
+EXTEND_FIELDS = (
+    Field("deadline", "新的整改时限", T.DATE, required=True),
+    Field("reason", "延期原因", T.LONGTEXT, required=True),
+)
+CLOSE_FIELDS = (
+    Field("on_date", "销号日期", T.DATE, required=True),
+    Field("verifier", "核查人", required=True, max_len=40),
+    Field("note", "核查情况", T.LONGTEXT),
+)
+
+
+class ProblemsPage(ChipRecordPage):
+    """Signals: ``count_changed(int)`` (from :class:`RecordPage`)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(db, PROBLEMS, parent)
+        self.setObjectName("problems_page")
+        self.assign_button = self._button("批量交办", "把选中的问题交办给一个责任单位", self.assign_selected)
+        self.extend_button = self._button(
+            "批量延期", "延长选中问题的整改时限（须写明原因）", self.extend_selected
+        )
+        self.close_button = self._button("批量销号", "核查后一次销号选中的多个问题", self.close_selected)
+        batch = QHBoxLayout()
+        batch.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("选中的问题：")
+        label.setStyleSheet("color:#555;")
+        batch.addWidget(label)
+        for button in (self.assign_button, self.extend_button, self.close_button):
+            batch.addWidget(button)
+        batch.addStretch(1)
+        legend = QLabel(
+            '<span style="background:#fde4e4;color:#b71c1c">&nbsp;已超期&nbsp;</span>&nbsp;'
+            '<span style="background:#fff1c9;color:#7a4f00">&nbsp;3天内到期&nbsp;</span>'
+        )
+        legend.setToolTip("整改时限已过仍未整改的问题标红；3天内到期的标黄")
+        batch.addWidget(legend)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(3, batch)  # under the record buttons, above the list
+        self._selection_changed()
+
+    # -- the hooks of the list page ------------------------------------------------------------
+
+    def create_model(self) -> RecordTableModel:
+        return DeadlineTableModel(self.db, self.kind, problem_colour, self)
+
+    def create_detail(self) -> DetailPane:
+        return ProblemDetail(self.db, self.kind)
+
+    def counts(self, base: ListFilter) -> dict[str, int]:
+        """The service's counts by status (with 已超期, 3天内到期); 全部 and 未销号 added up from them."""
+        found = rectification.status_counts(self.db, base)
+        statuses = self.kind.field("status").choices
+        found[ALL] = sum(found[s] for s in statuses)
+        found[NOT_CLOSED_FILTER] = sum(found[s] for s in statuses[:-1])  # every status but 已销号, the last
+        return found
+
+    def _selection_changed(self, *args: object) -> None:
+        super()._selection_changed(*args)
+        if not hasattr(self, "close_button"):
+            return
+        live = [row for row in self.selected_rows() if not self.model.is_deleted(row)]
+        for button in (self.assign_button, self.extend_button, self.close_button):
+            button.setEnabled(bool(live))
+
+    # -- batch work ----------------------------------------------------------------------------
+
+    def _live_selected(self) -> list[int]:
+        return [self.model.id_at(row) for row in self.selected_rows() if not self.model.is_deleted(row)]
+
+    def assign_selected(self) -> Any:
+        ids = self._live_selected()
+        if not ids:
+            return None
+        return ActionDialog.ask(
+            self,
+            self.db,
+            f"批量交办（{len(ids)}个问题）",
+            ASSIGN_FIELDS,
+            lambda v: rectification.assign(self.db, ids, v["unit"], v["person"], note=v["note"]),
+            [self.kind.name],
+            intro=f"把选中的 {len(ids)} 个问题交办给同一个责任单位，每个问题的进展中记一条“交办”。",
+            ok_text="交办",
+        )
+
+    def extend_selected(self) -> Any:
+        ids = self._live_selected()
+        if not ids:
+            return None
+        return ActionDialog.ask(
+            self,
+            self.db,
+            f"批量延期（{len(ids)}个问题）",
+            EXTEND_FIELDS,
+            lambda v: rectification.extend_deadline(self.db, ids, v["deadline"], v["reason"]),
+            [self.kind.name],
+            intro=f"延长选中的 {len(ids)} 个问题的整改时限。延期原因会记入每个问题的整改过程。"
+            "<br>有一个问题不能延期时，全部不改。",
+            ok_text="延期",
+        )
+
+    def close_selected(self) -> Any:
+        ids = self._live_selected()
+        if not ids:
+            return None
+        return ActionDialog.ask(
+            self,
+            self.db,
+            f"批量销号（{len(ids)}个问题）",
+            CLOSE_FIELDS,
+            lambda v: rectification.close_many(self.db, ids, v["verifier"], v["on_date"], v["note"]),
+            [self.kind.name],
+            intro=f"核查后销号选中的 {len(ids)} 个问题。只有“已整改待核查”的问题可以销号；"
+            "有一个不能销号时，全部不改。",
+            ok_text="销号",
+            values={"on_date": records.today()},
+        )
