@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ecodesk.db.audit import SKIP_AUDIT_KEY
 from ecodesk.db.database import Database
+from ecodesk.demo import letters as letters_demo
 from ecodesk.demo.org import SCALES, DemoTown, ScaleSpec, build_org
 from ecodesk.demo.vocab import load_vocabulary
 from ecodesk.errors import EcoDeskError
@@ -72,6 +73,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
     town_name = current.town_name or str(vocab.places["town"]["name"])
     rng = random.Random(seed)
     total = spec.households + spec.enterprises + 15 * (spec.villages + spec.communities) + 60
+    total += letters_demo.expected_rows(spec)
     done = 0
 
     def progress(rows: int, message: str) -> None:
@@ -86,6 +88,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         session.info[SKIP_AUDIT_KEY] = True  # tens of thousands of insert entries would bury real history
         _refuse_unless_empty(session)
         town = build_org(session, spec, vocab, rng, town_name, db.operator or "演示数据", progress)
+        more = letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
     operator = str(vocab.units["operator"]["name"])
     if operator not in current.operators:
@@ -102,4 +105,5 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         households=counts["households"],
         enterprises=counts["enterprises"],
         town=town.name,
+        more=more,
     )

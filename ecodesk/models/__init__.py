@@ -20,6 +20,7 @@ from ecodesk.models.org import (
 )
 from ecodesk.models.setting import Setting
 from ecodesk.models import complaint, ledger, rectification  # noqa: F401,E402  (problems, ledgers, complaints)
+from ecodesk.models import letter  # noqa: F401,E402  (承诺书 templates and commitments)
 
 __all__ = [
     "DOCUMENT_KINDS",

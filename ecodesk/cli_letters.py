@@ -1,0 +1,139 @@
+"""``ecodesk letters …``: generate the signing lists, print letters in batch, export coverage."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.models.letter import LETTER_KINDS
+
+
+class _CliError(EcoDeskError):
+    """A bad argument: printed as the CLI's one-line message like any user error."""
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``letters`` command on the main parser's subparsers."""
+    p = sub.add_parser("letters", help="承诺书/责任书：生成签订名单、批量打印、签订率", description="承诺书/责任书")
+    letters = p.add_subparsers(dest="letters_command", required=True, metavar="LETTERS_COMMAND")
+    kinds = "、".join(LETTER_KINDS)
+
+    g = letters.add_parser("generate", help="为需签订的农户、单位、企业生成承诺书（可重复运行）")
+    g.add_argument("--year", type=int, required=True)
+    g.add_argument("--kind", action="append", metavar="KIND", help=f"只生成这一类（{kinds}），可写多次")
+    g.set_defaults(func=cmd_generate)
+
+    pr = letters.add_parser("print", help="批量打印：一份 PDF，每页一份，按村、组排序")
+    pr.add_argument("--kind", required=True, metavar="KIND", help=kinds)
+    pr.add_argument("--year", type=int, required=True)
+    pr.add_argument("--village", help="只打印这个村（社区）；不写则全镇")
+    pr.add_argument("--pending", action="store_true", help="只打印尚未签订的")
+    pr.add_argument("--date", help="落款日期（默认今天）")
+    pr.add_argument("--out", required=True, metavar="FILE.pdf")
+    pr.set_defaults(func=cmd_print)
+
+    c = letters.add_parser("coverage", help="各村签订率和未签名单（.xlsx 或 .pdf）")
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--kind", metavar="KIND", help=f"只统计这一类（{kinds}）")
+    c.add_argument("--out", metavar="FILE.xlsx|FILE.pdf", help="不写则只在屏幕上显示")
+    c.set_defaults(func=cmd_coverage)
+
+    s = letters.add_parser("sign", help="按编号标记已签（每行或逗号分隔，如 C000123）")
+    s.add_argument("--year", type=int)
+    s.add_argument("--date", help="签订日期（默认今天）")
+    s.add_argument("numbers", nargs="+", metavar="NUMBER")
+    s.set_defaults(func=cmd_sign)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from ecodesk.db import Database
+
+    return Database.open(args.db, operator=args.operator)
+
+
+def _job(args: argparse.Namespace) -> Any:
+    from ecodesk.cli import _progress_printer
+
+    return _progress_printer(args.quiet)
+
+
+def _village_id(db: Any, name: str | None) -> int | None:
+    if not name:
+        return None
+    from ecodesk.services import records
+    from ecodesk.services.org import VILLAGE_REF
+
+    with db.session() as session:
+        ids = records.ref_lookup(session, VILLAGE_REF, name)
+    if not ids:
+        raise _CliError(f"找不到村/社区“{name}”")
+    return int(ids[0])
+
+
+def _date(text: str | None) -> Any:
+    if not text:
+        return None
+    from ecodesk.dates import DateParseError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateParseError as exc:
+        raise _CliError(f"日期：{exc}") from None
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ecodesk.services import letters
+
+    with _open(args) as db:
+        result = letters.generate(db, args.year, args.kind, job=_job(args))
+    print(f"{args.year}年度承诺书：{result}")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from ecodesk.services import letters
+
+    with _open(args) as db:
+        village_id = _village_id(db, args.village)
+        started = time.perf_counter()
+        result = letters.print_batch(
+            db,
+            args.year,
+            args.kind,
+            Path(args.out),
+            village_id=village_id,
+            only_pending=args.pending,
+            print_date=_date(args.date),
+            job=_job(args),
+        )
+        seconds = time.perf_counter() - started
+    print(f"已生成 {args.out}（{result.pages:,} 页，{seconds:.1f} 秒）")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from ecodesk.services import letters
+
+    with _open(args) as db:
+        if args.kind and args.kind not in LETTER_KINDS:
+            raise _CliError(f"没有“{args.kind}”这类承诺书（可选：{'、'.join(LETTER_KINDS)}）")
+        if args.out:
+            villages, unsigned = letters.export_coverage(db, args.year, Path(args.out), args.kind, job=_job(args))
+            print(f"已导出 {args.out}（{villages} 个村/单位，未签 {unsigned:,} 份）")
+            return 0
+        for row in letters.coverage(db, args.year, args.kind):
+            print(f"{row.village}\t应签 {row.required}\t已签 {row.signed}\t作废 {row.void}\t签订率 {row.rate_text}")
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from ecodesk.services import letters
+
+    with _open(args) as db:
+        result = letters.mark_signed_by_numbers(db, " ".join(args.numbers), args.year, _date(args.date))
+    print(result)
+    return 0 if not result.unknown else 1
+
