@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status")
     cli_documents.add_parser(sub)
     cli_letters.add_parser(sub)
+    from ecodesk import cli_patrols  # report daily/weekly/monthly/fires/reminders
+
+    cli_patrols.add_parser(sub)
     return parser
 
 

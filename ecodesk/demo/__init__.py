@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ecodesk.db.audit import SKIP_AUDIT_KEY
 from ecodesk.db.database import Database
 from ecodesk.demo import letters as letters_demo
+from ecodesk.demo import patrols as patrol_demo
 from ecodesk.demo.org import SCALES, DemoTown, ScaleSpec, build_org
 from ecodesk.demo.vocab import load_vocabulary
 from ecodesk.errors import EcoDeskError
@@ -73,6 +74,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
     town_name = current.town_name or str(vocab.places["town"]["name"])
     rng = random.Random(seed)
     total = spec.households + spec.enterprises + 15 * (spec.villages + spec.communities) + 60
+    total += patrol_demo.expected_rows(spec)
     total += letters_demo.expected_rows(spec)
     done = 0
 
@@ -88,7 +90,8 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         session.info[SKIP_AUDIT_KEY] = True  # tens of thousands of insert entries would bury real history
         _refuse_unless_empty(session)
         town = build_org(session, spec, vocab, rng, town_name, db.operator or "演示数据", progress)
-        more = letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
+        more = patrol_demo.build(session, town, spec, random.Random(seed + 1), db.operator or "演示数据", progress)
+        more += letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
     operator = str(vocab.units["operator"]["name"])
     if operator not in current.operators:

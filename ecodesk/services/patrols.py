@@ -26,7 +26,7 @@ from ecodesk.dates import format_iso
 from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
-from ecodesk.errors import FieldProblem
+from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import VILLAGE_KINDS, Grid, Person, PersonRole, Unit
 from ecodesk.models.patrol import FIRE_SOURCES, FIRE_STATUSES, PATROL_KINDS, FirePoint, Patrol, patrol_people
 from ecodesk.services import records
@@ -39,6 +39,7 @@ GRID_REF = RefSpec(Grid, "grid_id", target_label="网格")
 # Roles whose holders usually patrol; they are offered first in the patroller completion.
 PATROL_ROLES = ("网格员", "巡查员", "护林员", "河长", "包村干部")
 MAX_FIRES_PER_PATROL = 99
+_PEOPLE_CACHE = "patrols.people_by_name"
 
 # -- time of day ------------------------------------------------------------------------------------
 
@@ -75,34 +76,73 @@ def _time_codec(attr: str) -> Codec:
 
 
 def _split_names(text: str) -> list[str]:
-    for sep in (",", "，", ";", "；", "/", " ", "　", "\n"):
-        text = text.replace(sep, "、")
-    return [part.strip() for part in text.split("、") if part.strip()]
+    """``张三、李四`` / ``张三 李四`` / ``张三（东沟村 网格员）、李四``: split outside brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in text.replace("(", "（").replace(")", "）"):
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、,，;；/ \n":
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+_ID_LIST = re.compile(r"^\[\s*\d+(\s*,\s*\d+)*\s*\]$")
+
+
+def _people_by_name(session: Session) -> dict[str, list[int]]:
+    """Live people by name, read once per session: an import of thousands of patrols names the
+    same few hundred people over and over."""
+    cached = session.info.get(_PEOPLE_CACHE)
+    if cached is None:
+        cached = {}
+        for person_id, name in session.execute(select(Person.id, Person.name).where(Person.deleted_at.is_(None))):
+            cached.setdefault(name, []).append(person_id)
+        session.info[_PEOPLE_CACHE] = cached
+    return cached
 
 
 def parse_patrollers(session: Session, raw: Any) -> list[int]:
-    """Names (``张三、李四``) or ids (from the form's completer) → person ids, in the order given."""
-    if isinstance(raw, list | tuple):
-        given = [int(x) for x in raw]
-        found = set(session.scalars(select(Person.id).where(Person.id.in_(given), Person.deleted_at.is_(None))))
-        missing = [str(i) for i in given if i not in found]
+    """Person ids, in the order given, from names (``张三、李四``), completer labels that tell
+    namesakes apart (``张三（东沟村 网格员）``), or ids (a list, or its text ``[3, 5]``)."""
+    by_name = _people_by_name(session)
+    text = str(raw or "").strip() if not isinstance(raw, list | tuple) else ""
+    if isinstance(raw, list | tuple) or _ID_LIST.match(text):
+        given = [int(x) for x in raw] if isinstance(raw, list | tuple) else [int(x) for x in re.findall(r"\d+", text)]
+        known = {i for ids in by_name.values() for i in ids}
+        missing = [str(i) for i in given if i not in known]
         if missing:
             raise ValueError(f"人员编号 {'、'.join(missing)} 不存在或已删除")
         return list(dict.fromkeys(given))
     ids: list[int] = []
-    for name in _split_names(str(raw or "")):
-        matches = list(session.scalars(select(Person.id).where(Person.name == name, Person.deleted_at.is_(None))))
+    for token in _split_names(text):
+        name, _, qualifier = token.partition("（")
+        name = name.strip()
+        matches = by_name.get(name, [])
+        unit = qualifier.rstrip("）").split(" ")[0].strip()
+        if len(matches) > 1 and unit:
+            matches = list(
+                session.scalars(
+                    select(Person.id).join(Unit, Unit.id == Person.unit_id).where(Person.id.in_(matches), Unit.name == unit)
+                )
+            )
         if not matches:
             raise ValueError(f"找不到人员“{name}”，请先在基础信息的人员中登记")
         if len(matches) > 1:
-            raise ValueError(f"人员“{name}”有{len(matches)}个同名，请在录入界面中选择具体是哪一位")
+            raise ValueError(f"人员“{name}”有{len(matches)}个同名，请写成“{name}（所在单位）”或在录入界面中选择")
         ids.append(matches[0])
     return list(dict.fromkeys(ids))
 
 
 def _apply_patrollers(session: Session, patrol: Patrol, ids: list[int]) -> None:
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
-    patrol.patrollers = [people[i] for i in ids if i in people]
+    with session.no_autoflush:  # session.get answers from the identity map after the first time
+        people = [session.get(Person, i) for i in ids]
+    patrol.patrollers = [p for p in people if p is not None]
 
 
 PATROLLERS_CODEC = Codec(display=lambda p: p.patroller_text, parse=parse_patrollers, apply=_apply_patrollers)
@@ -496,3 +536,86 @@ def village_ids(session: Session) -> list[int]:
         .order_by(Unit.sort_order, Unit.id)
     )
     return list(session.scalars(query))
+
+
+# -- a finding or a fire point opens a rectification problem in one step ------------------------------------
+
+# The problem category a patrol kind's findings usually fall in.
+_CATEGORY = {"禁烧巡查": "大气", "扬尘检查": "大气", "夜查": "大气", "护林防火": "生态", "巡河": "水"}
+_FIRE_PROBLEM_SOURCE = {"卫星遥感": "卫星/无人机火点", "无人机巡查": "卫星/无人机火点", "上级通报": "上级交办", "群众举报": "信访举报"}
+
+
+def problem_draft_for_patrol(db: Database, patrol_id: int) -> dict[str, Any]:
+    """The problem form's values prefilled from a patrol's findings (the clerk may edit them)."""
+    with db.session() as session:
+        patrol = _live_patrol(session, patrol_id)
+        if not patrol.findings.strip():
+            raise ValidationError.single("findings", "发现问题", "这条巡查记录没有填写发现的问题")
+        return {
+            "found_date": patrol.date,
+            "source": "巡查发现",
+            "village": patrol.village_id,
+            "place": (patrol.place or patrol.village.name)[:100],
+            "category": _CATEGORY.get(patrol.kind, ""),
+            "description": patrol.findings.strip(),
+            "responsible_unit": patrol.village_id,
+            "measures": patrol.measures.strip(),
+        }
+
+
+def problem_draft_for_fire(db: Database, fire_point_id: int) -> dict[str, Any]:
+    """The problem form's values prefilled from a fire point."""
+    with db.session() as session:
+        fire = session.get(FirePoint, fire_point_id)
+        if fire is None or fire.deleted_at is not None:
+            raise NotFoundError(f"火点（编号 {fire_point_id}）不存在或已删除")
+        number = f"（编号{fire.notice_no}）" if fire.notice_no else ""
+        text = fire.description.strip() or "发现露天焚烧火点"
+        return {
+            "found_date": fire.date,
+            "source": _FIRE_PROBLEM_SOURCE.get(fire.source, "巡查发现"),
+            "village": fire.village_id,
+            "place": (fire.place or fire.village.name)[:100],
+            "category": "大气",
+            "description": f"{fire.source}火点{number}：{text}",
+            "responsible_unit": fire.village_id,
+        }
+
+
+def open_problem_from_patrol(db: Database, patrol_id: int, overrides: Mapping[str, Any] | None = None) -> int:
+    """Open a rectification problem from a patrol's findings, linked both ways; returns the problem id.
+
+    ``overrides`` are problem form values the clerk changed (deadline, responsible person …).
+    """
+    from ecodesk.services import rectification
+
+    raw = {**problem_draft_for_patrol(db, patrol_id), **(overrides or {})}
+    with db.session() as session:
+        patrol = _live_patrol(session, patrol_id)
+        if patrol.problem_id is not None:
+            raise ValidationError.single("problem", "整改问题", f"这条巡查记录已立整改问题（编号 {patrol.problem_id}）")
+        problem = rectification.add_problem(session, raw, patrol_id=patrol_id)
+        patrol.problem_id = problem.id
+        return int(problem.id)
+
+
+def open_problem_from_fire(db: Database, fire_point_id: int, overrides: Mapping[str, Any] | None = None) -> int:
+    """Open a rectification problem for one fire point (linked to its patrol when a patrol found it)."""
+    from ecodesk.services import rectification
+
+    raw = {**problem_draft_for_fire(db, fire_point_id), **(overrides or {})}
+    with db.session() as session:
+        fire = session.get(FirePoint, fire_point_id)
+        assert fire is not None  # checked by the draft
+        if fire.problem_id is not None:
+            raise ValidationError.single("problem", "整改问题", f"这个火点已立整改问题（编号 {fire.problem_id}）")
+        problem = rectification.add_problem(session, raw, patrol_id=fire.patrol_id)
+        fire.problem_id = problem.id
+        return int(problem.id)
+
+
+def _live_patrol(session: Session, patrol_id: int) -> Patrol:
+    patrol = session.get(Patrol, patrol_id)
+    if patrol is None or patrol.deleted_at is not None:
+        raise NotFoundError(f"巡查记录（编号 {patrol_id}）不存在或已删除")
+    return patrol
