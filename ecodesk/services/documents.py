@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -366,35 +366,55 @@ def issue(db: Database, doc_id: int, fonts: FontReport | None = None) -> Documen
 
 
 def _issue_once(db: Database, doc_id: int, report: FontReport) -> Document:
-    created: Path | None = None
-    try:
-        with db.session(immediate=True) as session:
-            doc = _live(session, doc_id)
-            if doc.status != DRAFT:
-                raise ValidationError.single(
-                    "status", "状态", f"本件已{doc.status}（{doc.number}），不能再次印发"
-                )
-            problems = issue_problems(doc)
-            if problems:
-                raise ValidationError(problems)
-            assert doc.doc_date is not None
-            doc.year = doc.doc_date.year
-            doc.sequence = next_sequence(session, doc.number_prefix, doc.year)
-            doc.status = ISSUED
-            doc.issued_at = local_now()
-            doc.issued_by = db.operator
-            spec = spec_for(doc)
-            doc.spec = spec.to_json()
-            attachment, created = _store_pdf(session, db, spec, doc, report)
-            doc.pdf_id = attachment.id
-            doc.pdf_sha256 = attachment.sha256
-            session.flush()
-            log.info("issued %s (id %s)", doc.number, doc.id)
-            return doc
-    except BaseException:
-        if created is not None:
-            created.unlink(missing_ok=True)  # a file no committed row refers to
-        raise
+    with db.session(immediate=True) as session:
+        return issue_in_session(session, db, _live(session, doc_id), report)
+
+
+def issue_in_session(session: Session, db: Database, doc: Document, report: FontReport) -> Document:
+    """Issue ``doc`` inside the caller's (write-locked) transaction: number, frozen spec, stored PDF.
+
+    The caller commits; if the transaction fails after this, the PDF file written here is removed.
+    """
+    if doc.status != DRAFT:
+        raise ValidationError.single("status", "状态", f"本件已{doc.status}（{doc.number}），不能再次印发")
+    problems = issue_problems(doc)
+    if problems:
+        raise ValidationError(problems)
+    assert doc.doc_date is not None
+    session.flush()  # a new document needs its id for the attachment
+    doc.year = doc.doc_date.year
+    doc.sequence = next_sequence(session, doc.number_prefix, doc.year)
+    doc.status = ISSUED
+    doc.issued_at = local_now()
+    doc.issued_by = db.operator
+    spec = spec_for(doc)
+    doc.spec = spec.to_json()
+    attachment, created = _store_pdf(session, db, spec, doc, report)
+    if created is not None:
+        _remove_on_rollback(session, created)
+    doc.pdf_id = attachment.id
+    doc.pdf_sha256 = attachment.sha256
+    session.flush()
+    log.info("issued %s (id %s)", doc.number, doc.id)
+    return doc
+
+
+def _remove_on_rollback(session: Session, path: Path) -> None:
+    """A PDF no committed row refers to is deleted when its transaction rolls back."""
+
+    @event.listens_for(session, "after_rollback", once=True)
+    def _cleanup(_session: Session) -> None:
+        path.unlink(missing_ok=True)
+
+
+def document_from(draft: kinds.Draft | Mapping[str, Any]) -> Document:
+    """A new (not yet added) draft record from validated values; generators add it to their session."""
+    parsed, problems = _parse(_values_of(draft))
+    if problems:
+        raise ValidationError(problems)
+    doc = Document(status=DRAFT, **parsed)
+    doc.year = (doc.doc_date or dt.date.today()).year
+    return doc
 
 
 def _store_pdf(

@@ -146,6 +146,23 @@ def test_failed_render_rolls_back_the_number(town_db: Database, monkeypatch: pyt
     assert docs.issue(town_db, doc.id).sequence == 1
 
 
+def test_failure_after_the_pdf_was_stored_removes_the_file(
+    town_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = draft(town_db)
+
+    class FailingLog:
+        def info(self, *_args: Any) -> None:  # runs after the PDF is stored, before the commit
+            raise RuntimeError("断电")
+
+    monkeypatch.setattr(docs, "log", FailingLog())
+    with pytest.raises(RuntimeError):
+        docs.issue(town_db, doc.id)
+    assert docs.get(town_db, doc.id).sequence is None
+    store = attachments_dir(town_db.path)
+    assert not [p for p in store.rglob("*") if p.is_file()]
+
+
 def test_bad_fields_are_named_in_chinese(town_db: Database) -> None:
     with pytest.raises(ValidationError) as info:
         docs.create_draft(
@@ -226,3 +243,26 @@ def test_concurrent_issues_from_several_processes_never_share_a_number(town_db: 
     with town_db.session() as s:
         rows = s.execute(select(Document.sequence).where(Document.status == "已印发")).scalars().all()
     assert sorted(rows) == list(range(1, 14))
+
+
+def test_demo_register_has_issued_documents_with_their_pdfs(db: Database) -> None:
+    from ecodesk import demo
+
+    demo.generate(db, "small", seed=7)
+    found = docs.list_documents(db)
+    assert len(found) == 8
+    assert {d.kind for d in found} == {"通知", "通报", "整改通知书", "约谈通知书", "函"}
+    assert {d.status for d in found} == {"草稿", "已印发", "作废"}
+    for doc in found:
+        if doc.status == "草稿":
+            assert doc.sequence is None and doc.pdf_id is None
+            continue
+        path = docs.stored_pdf(db, doc.id)
+        assert path is not None and hashlib.sha256(path.read_bytes()).hexdigest() == doc.pdf_sha256
+    numbers = [d.number for d in found if d.number]
+    assert len(numbers) == len(set(numbers)) == 6
+    # the register goes on from the demo's numbers
+    follow = docs.issue(db, docs.create_draft(db, {"title": "后续通知", "body": "正文"}).id)
+    assert follow.sequence == 1 + max(
+        d.sequence or 0 for d in found if d.number_prefix == follow.number_prefix
+    )
