@@ -130,6 +130,9 @@ class ComplaintDetail(DetailPane):
 class ComplaintsPage(ChipRecordPage):
     """Signals: ``count_changed(int)`` (from :class:`RecordPage`)."""
 
+    LEADING = ("received_date", "channel", "village", "content", "deadline", "status", "complainant_name")
+    NARROW = {"content": 22}
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, COMPLAINTS, parent)
         self.setObjectName("complaints_page")

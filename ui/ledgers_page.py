@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ecodesk.db.database import Database
 from ecodesk.services import ledgers, records
@@ -32,6 +32,10 @@ class LedgerKindPage(ChipRecordPage):
     """The list of one ledger kind with its lifecycle buttons."""
 
     def __init__(self, db: Database, kind: RecordKind, parent: QWidget | None = None) -> None:
+        # The name, village and status first, then a derived summary (六个百分之百 6/6) if the kind
+        # has one, then the kind's own columns as declared.
+        derived = tuple(f.key for f in kind.table_fields if f.type is T.CUSTOM)
+        self.LEADING = ("name", "village", "status", *derived)
         self.move_buttons: dict[str, QPushButton] = {}
         super().__init__(db, kind, parent)
         for to_status, label in MOVE_LABELS.items():
@@ -50,6 +54,9 @@ class LedgerKindPage(ChipRecordPage):
         self.problem_button.setObjectName("open_problem")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel("挂牌销号：")
+        caption.setStyleSheet("color:#555;")
+        row.addWidget(caption)
         for button in (*self.move_buttons.values(), self.problem_button):
             row.addWidget(button)
         row.addStretch(1)

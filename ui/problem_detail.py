@@ -214,7 +214,11 @@ class ProblemDetail(DetailPane):
 
     def _heading_html(self, problem: Any) -> str:
         village = problem.village.name if problem.village is not None else ""
-        place = problem.place if problem.place.startswith(village) else village + problem.place
+        where = (
+            ""
+            if not village or problem.place.startswith(village)
+            else f'<span style="color:#555">{html.escape(village)}</span> '
+        )
         colour = STATUS_COLOURS.get(problem.status, "#333")
         state = rectification.state_of(problem)
         deadline = ""
@@ -225,7 +229,7 @@ class ProblemDetail(DetailPane):
             deadline += f"（{state.value}）</span>" if state.value else "</span>"
         deleted = ' <span style="color:#c62828">（已删除）</span>' if problem.deleted_at is not None else ""
         return (
-            f'<span style="font-size:13pt;font-weight:bold">{html.escape(place)}</span>{deleted}<br>'
+            f'{where}<span style="font-size:13pt;font-weight:bold">{html.escape(problem.place)}</span>{deleted}<br>'
             f'<span style="color:white;background:{colour};padding:1px 6px">&nbsp;{html.escape(problem.status)}&nbsp;</span>'
             f"{deadline}"
         )

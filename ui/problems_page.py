@@ -43,6 +43,18 @@ CLOSE_FIELDS = (
 class ProblemsPage(ChipRecordPage):
     """Signals: ``count_changed(int)`` (from :class:`RecordPage`)."""
 
+    LEADING = (
+        "found_date",
+        "village",
+        "place",
+        "description",
+        "deadline",
+        "status",
+        "overdue",
+        "responsible_unit",
+    )
+    NARROW = {"village": 7, "place": 15, "description": 16, "status": 10, "overdue": 8}
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, PROBLEMS, parent)
         self.setObjectName("problems_page")

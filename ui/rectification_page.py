@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QV
 from ecodesk.db.database import Database
 from ecodesk.services import records
 from ecodesk.services.records import ListFilter, RecordKind
+from ui import machine_settings
 from ui.record_page import RecordPage
 
 ALL = ""  # the key of the 全部 chip
@@ -91,6 +92,10 @@ class ChipRecordPage(RecordPage):
 
     # Chips of these named filters are drawn in this tone (the same colours as the rows).
     TONES = {"已超期": "red", "3天内到期": "amber"}
+    # Until the clerk arranges the columns himself: these columns first, in this order, and these
+    # narrower (characters), so status and deadline are in view without scrolling on a 1366 screen.
+    LEADING: tuple[str, ...] = ()
+    NARROW: dict[str, int] = {}
 
     def __init__(self, db: Database, kind: RecordKind, parent: QWidget | None = None) -> None:
         self._named: tuple[str, ...] = ()
@@ -101,7 +106,22 @@ class ChipRecordPage(RecordPage):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, self.chips)  # between the filter bar and the buttons
+        if machine_settings.header_state(kind.name) is None:
+            self.arrange_columns()
         self.update_counts()
+
+    def arrange_columns(self) -> None:
+        """Put :attr:`LEADING` first and narrow :attr:`NARROW` (the view only: exports keep the declared order)."""
+        header = self.table.horizontalHeader()
+        keys = [f.key for f in self.kind.table_fields]
+        for visual, key in enumerate(k for k in self.LEADING if k in keys):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
+        metrics = self.table.fontMetrics()
+        for key, chars in self.NARROW.items():
+            if key in keys:
+                label = self.kind.field(key).label
+                width = max(chars * metrics.horizontalAdvance("0") + 16, metrics.horizontalAdvance(label) + 24)
+                self.table.setColumnWidth(keys.index(key), width)
 
     # -- counts --------------------------------------------------------------------------------
 

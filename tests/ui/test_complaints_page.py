@@ -130,9 +130,10 @@ def test_reveal_needs_a_reason(monkeypatch, page, complaint_db) -> None:
     assert complaints.reveal_count(db, ids["soon"]) == 0
 
 
-def test_overdue_complaint_is_red(page, complaint_db) -> None:
+def test_overdue_complaint_is_red(qtmodeltester, page, complaint_db) -> None:
     _db, ids = complaint_db
     model = page.model
+    qtmodeltester.check(model)
     colours = {model.id_at(r): model.data(model.index(r, 0), DEADLINE_ROLE) for r in range(model.rowCount())}
     assert colours == {ids["overdue"]: "red", ids["soon"]: "amber", ids["done"]: ""}
     assert page.chips.buttons["已超期"].text() == "已超期 1"

@@ -64,6 +64,10 @@ def test_kind_selector_shows_each_kinds_own_columns(page: LedgersPage) -> None:
     assert "车牌号" in headers(page.page(SUCTION_TRUCKS.name))
     assert "车牌号" not in headers(page.page(BARE_LAND.name))
     assert "面积（㎡）" in headers(page.page(BARE_LAND.name))
+    construction = page.page(CONSTRUCTION.name)
+    header = construction.table.horizontalHeader()
+    six = [f.key for f in CONSTRUCTION.table_fields].index("six_score")
+    assert header.visualIndex(six) == 3  # the derived summary next to the status, in view
 
 
 def test_a_kind_declared_later_gets_its_own_tab(qtbot, village_db: Database) -> None:

@@ -129,9 +129,10 @@ def test_status_chips_count_and_filter_the_list(qtbot, page: ProblemsPage) -> No
     assert page.model.rowCount() == 5
 
 
-def test_overdue_row_is_red_and_due_soon_amber(page: ProblemsPage, problem_db) -> None:
+def test_overdue_row_is_red_and_due_soon_amber(qtmodeltester, page: ProblemsPage, problem_db) -> None:
     _db, ids = problem_db
     model = page.model
+    qtmodeltester.check(model)
     colour = {
         model.id_at(row): model.data(model.index(row, 0), DEADLINE_ROLE) for row in range(model.rowCount())
     }
@@ -247,3 +248,16 @@ def test_photo_thumbnails_before_and_after(tmp_path: Path, page: ProblemsPage, p
     assert not shown.item(0).icon().isNull()
     assert page.detail.photo_lists["整改后"].item(0).text() == "暂无照片"
     assert page.detail.tabs.tabText(2) == "照片（1）"
+
+
+def test_status_and_deadline_are_in_view_without_scrolling(qtbot, page: ProblemsPage) -> None:
+    page.resize(1280, 800)  # the program's first window size
+    qtbot.waitUntil(lambda: page.table.viewport().width() > 600)
+    header = page.table.horizontalHeader()
+    keys = [f.key for f in PROBLEMS.table_fields]
+    visual = {key: header.visualIndex(keys.index(key)) for key in ("place", "deadline", "status", "overdue")}
+    assert visual == {"place": 2, "deadline": 4, "status": 5, "overdue": 6}
+    overdue = keys.index("overdue")
+    assert (
+        header.sectionViewportPosition(overdue) + header.sectionSize(overdue) <= page.table.viewport().width()
+    )
