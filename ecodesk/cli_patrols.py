@@ -51,7 +51,9 @@ def cmd_daily(args: argparse.Namespace) -> int:
     out = _out(args.out, (".pdf", ".xlsx"))
     with _open(args) as db:
         report = reports.daily_report(db, day)
-        if out.suffix.lower() == ".pdf":
+        if out.suffix.lower() == ".pdf" and args.table:
+            reports.render_daily_table_pdf(db, report, out)
+        elif out.suffix.lower() == ".pdf":
             reports.render_daily_pdf(db, report, out)
         else:
             reports.write_daily_xlsx(report, out)
@@ -114,6 +116,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = rsub.add_parser("daily", help="某一天的巡查日报（通报 PDF 或 Excel）", description="某一天的巡查日报（通报 PDF 或 Excel）")
     p.add_argument("--date", help="日期（默认今天），如 2024-10-15")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
+    p.add_argument("--table", action="store_true", help="PDF 印成日报表（横向表格）而不是通报")
     p.set_defaults(func=cmd_daily)
     p = rsub.add_parser("weekly", help="一周（周一至周日）巡查汇总 Excel", description="一周（周一至周日）巡查汇总 Excel")
     p.add_argument("--date", help="该周中的任一天（默认今天）")

@@ -412,7 +412,8 @@ def _status_query(today: date) -> Any:
             func.min(Submission.received_date).label("received"),
             func.min(Submission.id).label("submission_id"),
         )
-        .where(Submission.deleted_at.is_(None))
+        # As of ``today``: what arrived later is not there yet (a look back at a past date).
+        .where(Submission.deleted_at.is_(None), Submission.received_date <= today)
         .group_by(Submission.deliverable_id, Submission.unit_id)
         .subquery()
     )

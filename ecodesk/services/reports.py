@@ -528,15 +528,113 @@ def render_daily_pdf(db: Database, report: DailyReport, path: Path, issued: date
     return render_pdf(spec, path, fonts)
 
 
-def write_daily(db: Database, day: date, path: Path) -> Path:
-    """The daily report for ``day`` as .pdf or .xlsx, by the file's extension."""
+def write_daily(db: Database, day: date, path: Path, *, table: bool = False) -> Path:
+    """The daily report for ``day`` as .pdf (the 通报, or with ``table`` the 日报表) or .xlsx."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise EcoDeskError(f"日报只能保存为 .pdf 或 .xlsx（收到“{path.name}”）")
     report = daily_report(db, day)
-    if suffix == ".pdf":
+    if suffix == ".pdf" and table:
+        render_daily_table_pdf(db, report, path)
+    elif suffix == ".pdf":
         render_daily_pdf(db, report, path)
     else:
         write_daily_xlsx(report, path)
     return path
+
+
+# -- the 日报表: the same day as one ruled table (A4 landscape), for posting and filing --------------------
+
+_TABLE_HEADERS = ("序号", "村（社区）", "巡查类型", "时间", "巡查人员", "巡查路线/地点", "发现问题", "火点", "处置措施")
+_TABLE_WIDTHS_MM = (11, 22, 20, 24, 34, 40, 52, 11, 48)
+
+
+def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int:
+    """The daily report as a table, one row per patrol and a shaded row per silent village;
+    header repeated on every page, fonts embedded. Written atomically; returns the page count."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from ecodesk.documents.fonts import HEI, SONG, XBS, resolve_fonts
+
+    fonts = resolve_fonts(settings_service.load(db).font_files or None)
+    song, hei, xbs = fonts.alias(SONG), fonts.alias(HEI), fonts.alias(XBS)
+    cell = ParagraphStyle("cell", fontName=song, fontSize=9, leading=12, wordWrap="CJK")
+    head = ParagraphStyle("head", parent=cell, fontName=hei, alignment=1)
+    title = ParagraphStyle("title", fontName=xbs, fontSize=18, leading=26, alignment=1)
+    note = ParagraphStyle("note", fontName=song, fontSize=10.5, leading=16)
+
+    def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)  # user text is never markup
+
+    rows: list[list[Any]] = [[p(h, head) for h in _TABLE_HEADERS]]
+    shaded: list[int] = []
+    n = 0
+    for v in report.villages:
+        if not v.reported:
+            n += 1
+            shaded.append(len(rows))
+            fires = str(len(v.fires)) if v.fires else ""
+            rows.append([p(str(n)), p(v.village), p("未报送"), p(""), p(""), p(""), p(""), p(fires), p("")])
+            continue
+        for line in v.patrols:
+            n += 1
+            rows.append(
+                [
+                    p(str(n)),
+                    p(v.village),
+                    p(line.kind),
+                    p(line.time),
+                    p(line.patrollers),
+                    p(line.place),
+                    p(line.findings if line.has_finding else "未发现问题"),
+                    p(str(line.fire_count) if line.fire_count else ""),
+                    p(line.measures),
+                ]
+            )
+    table = Table(rows, colWidths=[w * mm for w in _TABLE_WIDTHS_MM], repeatRows=1)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E1F2")),
+    ]
+    style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FCE4D6")) for r in shaded]
+    table.setStyle(TableStyle(style))
+    summary = (
+        f"全镇{len(report.villages)}个村（社区），已报送{len(report.reported)}个，共巡查{report.patrol_count}次，"
+        f"发现问题{report.finding_count}个，火点{report.fire_count}处。"
+        f"未报送：{'、'.join(report.silent) or '无'}。"
+    )
+    story = [p(f"{report.town}生态环境巡查日报表", title), p(format_cn(report.day), head), Spacer(1, 4 * mm),
+             table, Spacer(1, 4 * mm), p(summary, note), p("制表人：　　　　　　　审核人：　　　　　　　日期：", note)]
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.setFont(song, 9)
+        canvas.drawCentredString(landscape(A4)[0] / 2, 8 * mm, f"第 {doc.page} 页")
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        doc = SimpleDocTemplate(
+            tmp_name,
+            pagesize=landscape(A4),
+            leftMargin=12 * mm,
+            rightMargin=12 * mm,
+            topMargin=12 * mm,
+            bottomMargin=14 * mm,
+            title=f"{report.town}生态环境巡查日报表（{format_cn(report.day)}）",
+            initialFontName=song,  # else reportlab puts a non-embedded Helvetica in the file
+        )
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        os.replace(tmp_name, path)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+    return int(doc.page)

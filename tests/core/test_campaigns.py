@@ -177,3 +177,6 @@ def test_statuses_counts_reminders_and_tallies(db: Database, town: Town) -> None
     assert reminders[0].overdue and reminders[0].text.endswith("已逾期39天）")
     assert reminders[2].text == "东沟村：问题整改清单（2024年大气污染防治攻坚冲刺行动，2024年11月30日截止，还有2天截止）"
     assert campaigns.unit_tallies(db, 2024, today)[town.west] == {ON_TIME: 0, LATE: 1, MISSING: 1, PENDING: 1}
+    # Looking back at the due date itself: 西岭村's late plan had not arrived yet.
+    back = {r.unit: r.state for r in campaigns.deliverable_statuses(db, cid, today=PLAN_DUE) if r.deliverable == "工作计划"}
+    assert back == {"东沟村": ON_TIME, "西岭村": PENDING, "城关社区": PENDING}

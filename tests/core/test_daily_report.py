@@ -67,6 +67,24 @@ def test_daily_pdf_is_a_circular_that_names_the_silent_villages(db: Database, to
     assert "Helvetica" not in " ".join(fonts)  # every glyph from an embedded CJK font
 
 
+def test_daily_table_pdf_has_a_row_per_patrol_and_per_silent_village(
+    db: Database, town: Town, tmp_path: Path
+) -> None:
+    out = reports.write_daily(db, DAY, tmp_path / "日报表.pdf", table=True)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        assert page.width > page.height  # A4 landscape
+        table = page.extract_table()
+        fonts = {c["fontname"] for c in page.chars}
+    assert table is not None
+    assert table[0][:3] == ["序号", "村（社区）", "巡查类型"]
+    assert [(r[1], r[2]) for r in table[1:]] == [
+        ("东沟村", "禁烧巡查"), ("东沟村", "巡河"), ("西岭村", "未报送"), ("城关社区", "未报送")
+    ]
+    assert table[1][6] == "二组麦田焚烧秸秆" and table[2][6] == "未发现问题" and table[3][7] == "1"
+    assert "Helvetica" not in " ".join(fonts)
+
+
 def test_daily_xlsx_rows_and_totals(db: Database, town: Town, tmp_path: Path) -> None:
     out = reports.write_daily(db, DAY, tmp_path / "日报.xlsx")
     wb = load_workbook(out)
@@ -129,6 +147,9 @@ def test_cli_report_daily(db_path: Path, tmp_path: Path) -> None:
     with pdfplumber.open(pdf) as doc:
         assert "东沟村、城关社区" in "".join((p.extract_text() or "") for p in doc.pages).replace("\n", "")
     assert load_workbook(xlsx)["日报明细"]["B3"].value == "东沟村"
+    assert main(["--db", str(db_path), "report", "daily", "--date", "2024-10-15", "--table", "--out", str(pdf)]) == 0
+    with pdfplumber.open(pdf) as doc:
+        assert "生态环境巡查日报表" in (doc.pages[0].extract_text() or "")
     assert main(["--db", str(db_path), "report", "daily", "--date", "2024-02-30", "--out", str(pdf)]) == 1
     assert main(["--db", str(db_path), "report", "daily", "--out", str(tmp_path / "d.docx")]) == 1
     assert main(["--db", str(db_path), "report", "monthly", "--month", "2024-10", "--out", str(tmp_path / "m.xlsx")]) == 0
