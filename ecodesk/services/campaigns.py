@@ -541,3 +541,68 @@ def reminders(
     with db.session() as session:
         statuses = _rows_to_status(session.execute(query))
     return [Reminder(s, (s.due_date - today).days) for s in statuses]
+
+
+def remove_deliverable(db: Database, deliverable_id: int) -> None:
+    """Drop a deliverable asked by mistake; refused once a unit has handed it in (withdraw those first)."""
+    with db.session() as session:
+        deliverable = session.get(Deliverable, deliverable_id)
+        if deliverable is None:
+            raise NotFoundError(f"报送材料（编号 {deliverable_id}）不存在")
+        handed_in = session.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.deliverable_id == deliverable_id, Submission.deleted_at.is_(None))
+        )
+        if handed_in:
+            raise ValidationError.single(
+                "deliverables", "报送材料", f"“{deliverable.name}”已有{handed_in}份报送记录，不能删除"
+            )
+        session.delete(deliverable)
+
+
+# -- the 报送情况表 ------------------------------------------------------------------------------------------
+
+
+def write_status_xlsx(db: Database, campaign_id: int, path: Path, today: date | None = None) -> Path:
+    """One row per unit, one column per deliverable: 按时 10-18 / 逾期3天 10-23 / 未报送 / 待报送,
+    with each state's count at the foot — the sheet the office sends round before a deadline."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    from ecodesk.services.reports import TOTAL_FONT, TableSheet, save_workbook
+
+    today = today or records.today()
+    campaign = get_campaign(db, campaign_id)
+    statuses = deliverable_statuses(db, campaign_id, today=today)
+    deliverables = list(campaign.deliverables)
+    units: dict[int, str] = {}
+    cells: dict[tuple[int, int], DeliverableStatus] = {}
+    for s in statuses:
+        units.setdefault(s.unit_id, s.unit)
+        cells[(s.unit_id, s.deliverable_id)] = s
+    headers = ("序号", "单位", *(f"{d.name}（{d.due_date.month}月{d.due_date.day}日前）" for d in deliverables))
+    wb = Workbook(write_only=True)
+    sheet = TableSheet(wb, "报送情况", f"{campaign.name}材料报送情况（截至{format_cn(today)}）", headers,
+                   (5, 12, *(22 for _ in deliverables)))
+    fills = {LATE: PatternFill("solid", fgColor="FFF2CC"), MISSING: PatternFill("solid", fgColor="FCE4D6")}
+
+    def text(s: DeliverableStatus | None) -> str:
+        if s is None:
+            return "—"
+        if s.state == ON_TIME and s.received_date is not None:
+            return f"按时报送 {s.received_date:%m-%d}"
+        if s.state == LATE and s.received_date is not None:
+            return f"逾期{s.days_late}天 {s.received_date:%m-%d}"
+        return s.state
+
+    for n, (unit_id, unit) in enumerate(units.items(), 1):
+        row = [cells.get((unit_id, d.id)) for d in deliverables]
+        worst = next((st for st in (MISSING, LATE) if any(c is not None and c.state == st for c in row)), None)
+        sheet.add([n, unit, *(text(c) for c in row)], fill=fills.get(worst) if worst else None)
+    foot = ["合计", ""]
+    for d in deliverables:
+        counts = Counter(c.state for (u, did), c in cells.items() if did == d.id)
+        foot.append("，".join(f"{st}{counts[st]}" for st in (ON_TIME, LATE, MISSING, PENDING) if counts[st]))
+    sheet.add(foot, font=TOTAL_FONT)
+    return save_workbook(wb, path)

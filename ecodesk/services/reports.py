@@ -301,7 +301,7 @@ _DAILY_HEADERS = ("序号", "村（社区）", "巡查类型", "时间", "网格
 _DAILY_WIDTHS = (5, 11, 9, 12, 14, 16, 22, 30, 5, 24, 9)
 
 
-class _Sheet:
+class TableSheet:
     """A titled, ruled, print-ready write-only sheet (the record export's look, with row fills)."""
 
     def __init__(self, wb: Workbook, name: str, title: str, headers: Sequence[str], widths: Sequence[int]) -> None:
@@ -334,7 +334,7 @@ class _Sheet:
         self.rows += 1
 
 
-def _save_workbook(wb: Workbook, path: Path) -> Path:
+def save_workbook(wb: Workbook, path: Path) -> Path:
     """Write beside the target and swap in: a failure never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -355,7 +355,7 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
     sheet 火点: the day's fire points."""
     wb = Workbook(write_only=True)
     title = f"{report.town}巡查日报（{format_cn(report.day)}）"
-    detail = _Sheet(wb, "日报明细", title, _DAILY_HEADERS, _DAILY_WIDTHS)
+    detail = TableSheet(wb, "日报明细", title, _DAILY_HEADERS, _DAILY_WIDTHS)
     n = 0
     for v in report.villages:
         if not v.reported:
@@ -387,7 +387,7 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
     silent = "、".join(report.silent) or "无"
     detail.note(f"未报送巡查情况的村（社区）：{silent}")
 
-    fires = _Sheet(wb, "火点", f"{report.town}火点情况（{format_cn(report.day)}）",
+    fires = TableSheet(wb, "火点", f"{report.town}火点情况（{format_cn(report.day)}）",
                    ("序号", "村（社区）", "来源", "位置", "通报编号", "处置状态"), (5, 11, 10, 28, 16, 9))
     n = 0
     for v in report.villages:
@@ -396,7 +396,7 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
             fires.add([n, v.village, f.source, f.place, f.notice_no, f.status])
     if not n:
         fires.note("当日未发现火点")
-    return _save_workbook(wb, path)
+    return save_workbook(wb, path)
 
 
 def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Path:
@@ -404,7 +404,7 @@ def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Pa
     headers = ("序号", "村（社区）", *summary.kinds, "巡查合计", "报送天数", "未报送天数", "发现问题", "火点")
     widths = (5, 11, *(7 for _ in summary.kinds), 8, 8, 9, 8, 6)
     wb = Workbook(write_only=True)
-    sheet = _Sheet(wb, "汇总", f"{town}{summary.title}", headers, widths)
+    sheet = TableSheet(wb, "汇总", f"{town}{summary.title}", headers, widths)
     for n, row in enumerate(summary.rows, 1):
         values = [n, row.village, *(row.by_kind.get(k, 0) for k in summary.kinds)]
         values += [row.total, row.days_reported, summary.days_silent(row), row.findings, row.fire_points]
@@ -419,7 +419,7 @@ def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Pa
     ]
     sheet.add(totals, font=TOTAL_FONT)
     sheet.note(f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。")
-    return _save_workbook(wb, path)
+    return save_workbook(wb, path)
 
 
 def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
@@ -430,11 +430,11 @@ def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
     town = settings_service.load(db).town_name
     headers = ("序号", "村（社区）", *(f"{m}月" for m in range(1, 13)), "合计")
     wb = Workbook(write_only=True)
-    sheet = _Sheet(wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6))
+    sheet = TableSheet(wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6))
     for n, (vid, name) in enumerate(counts.villages, 1):
         sheet.add([n, name, *(counts.of(vid, m) or None for m in range(1, 13)), counts.village_total(vid)])
     sheet.add(["合计", "", *(counts.month_total(m) for m in range(1, 13)), counts.total], font=TOTAL_FONT)
-    return _save_workbook(wb, path)
+    return save_workbook(wb, path)
 
 
 # -- the 通报 PDF -------------------------------------------------------------------------------------------

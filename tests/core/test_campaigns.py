@@ -180,3 +180,24 @@ def test_statuses_counts_reminders_and_tallies(db: Database, town: Town) -> None
     # Looking back at the due date itself: 西岭村's late plan had not arrived yet.
     back = {r.unit: r.state for r in campaigns.deliverable_statuses(db, cid, today=PLAN_DUE) if r.deliverable == "工作计划"}
     assert back == {"东沟村": ON_TIME, "西岭村": PENDING, "城关社区": PENDING}
+
+
+def test_status_sheet_and_removing_a_deliverable(db: Database, town: Town, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    cid = _reference_002(db, town)
+    plan, issues, summary = campaigns.get_campaign(db, cid).deliverables
+    campaigns.record_submission(db, plan.id, town.east, date(2024, 10, 18))
+    campaigns.record_submission(db, plan.id, town.west, date(2024, 10, 23))
+    out = campaigns.write_status_xlsx(db, cid, tmp_path / "报送情况.xlsx", today=date(2024, 11, 1))
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "2024年大气污染防治攻坚冲刺行动材料报送情况（截至2024年11月1日）"
+    assert rows[1][2] == "工作计划（10月20日前）"
+    assert rows[2][:4] == (1, "东沟村", "按时报送 10-18", "待报送")
+    assert rows[3][:3] == (2, "西岭村", "逾期3天 10-23")
+    assert rows[4][:3] == (3, "城关社区", "未报送")
+    assert rows[5][:3] == ("合计", None, "按时报送1，逾期报送1，未报送1")
+    with pytest.raises(ValidationError, match="已有2份报送记录"):
+        campaigns.remove_deliverable(db, plan.id)
+    campaigns.remove_deliverable(db, summary.id)
+    assert [d.name for d in campaigns.get_campaign(db, cid).deliverables] == ["工作计划", "问题整改清单"]
