@@ -9,11 +9,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialog
 
 from ecodesk.db import Database
 from ecodesk.services import records, rectification
 from ecodesk.services.org import UNITS
 from ecodesk.services.rectification import PROBLEMS
+from tests.ui.helpers import type_text
+from ui.problem_detail import move_fields
 from ui.problems_page import ProblemsPage
 from ui.rectification_dialogs import ActionDialog
 from ui.rectification_model import DEADLINE_ROLE, ROW_COLOURS
@@ -261,3 +264,27 @@ def test_status_and_deadline_are_in_view_without_scrolling(qtbot, page: Problems
     assert (
         header.sectionViewportPosition(overdue) + header.sectionSize(overdue) <= page.table.viewport().width()
     )
+
+
+def test_ctrl_enter_in_the_reason_box_sends_back(qtbot, page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    fields = move_fields("已整改待核查", "整改中")
+    dialog = ActionDialog(
+        page,
+        db,
+        "退回",
+        fields,
+        lambda v: rectification.change_status(
+            db, ids["awaiting"], "整改中", on_date=v["on_date"], note=v["note"]
+        ),
+        [PROBLEMS.name],
+        values={"on_date": TODAY},
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    reason = dialog.editors["note"].widget
+    type_text(qtbot, reason, "照片不清楚，重新拍摄")
+    qtbot.keyClick(reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert status_of(db, ids["awaiting"]) == "整改中"
+    assert rectification.timeline(db, ids["awaiting"])[-1].text.endswith("照片不清楚，重新拍摄")
