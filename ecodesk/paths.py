@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -10,10 +11,30 @@ import platformdirs
 APP_NAME = "EcoDesk"
 DB_FILENAME = "ecodesk.db"
 ENV_DB = "ECODESK_DB"
+# A file of this name beside the frozen program (written by the installer's portable option) keeps
+# the data in ``data/`` beside the program, so the whole install can live on a USB stick.
+PORTABLE_MARKER = "portable.txt"
+PORTABLE_DATA = "data"
+
+
+def program_dir() -> Path | None:
+    """The folder of the frozen program (``EcoDesk.exe``); None when running from source."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def is_portable() -> bool:
+    """Whether this is a portable install (the marker file sits beside the frozen program)."""
+    folder = program_dir()
+    return folder is not None and (folder / PORTABLE_MARKER).is_file()
 
 
 def default_data_dir() -> Path:
-    """The per-user data folder (``%LOCALAPPDATA%\\EcoDesk`` on Windows)."""
+    """The per-user data folder (``%LOCALAPPDATA%\\EcoDesk`` on Windows), or ``data`` beside a portable program."""
+    folder = program_dir()
+    if folder is not None and is_portable():
+        return folder / PORTABLE_DATA
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 
