@@ -105,7 +105,16 @@ def build(
             True,
         ),
         (kinds.notice(defaults, "开展秋季秸秆禁烧专项巡查", "各村要加强巡查，发现火点立即处置。"), True),
-        (kinds.notice(defaults, "做好冬季大气污染防治工作", "各村、各单位：\n\n一、\n\n二、"), False),
+        (
+            kinds.notice(
+                defaults,
+                "做好冬季大气污染防治工作",
+                "为做好今冬明春大气污染防治工作，现就有关事项通知如下：\n\n一、加强散煤管控\n\n"
+                "各村要摸清燃煤取暖底数，严禁销售、使用劣质散煤。\n\n二、严控露天焚烧\n\n"
+                "（一）落实网格巡查。网格员每日巡查不少于一次。\n\n（二）及时处置火点。",
+            ),
+            False,
+        ),
     ]
     report = documents.fonts_for(db)
     made: list[Document] = []

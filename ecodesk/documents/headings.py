@@ -45,6 +45,8 @@ def outline(body: str, width: int = 24) -> list[Heading]:
     for index, para in enumerate(split_paragraphs(body)):
         head = heading_of(para)
         if head is not None:
-            short = para if len(para) <= width else para[: width - 1] + "…"
+            stop = para.find("。")  # "（一）加强巡查。每日一次…": the heading is the first sentence
+            words = para[: stop + 1] if 0 <= stop < len(para) - 1 else para
+            short = words if len(words) <= width else words[: width - 1] + "…"
             found.append(Heading(head[0], head[1], short, head[2], index))
     return found

@@ -210,12 +210,23 @@ def build_blocks(spec: DocumentSpec, ts: Typesetter) -> tuple[list[Block], list[
     return blocks, attach_blocks
 
 
+def _level(para: str) -> int:
+    return 1 if _H1.match(para) else 2 if _H2.match(para) else 0
+
+
 def _body(text: str, ts: Typesetter, blocks: list[Block]) -> None:
     pending: list[Row] = []
+    pending_level = 0
     for para in split_paragraphs(text):
         rows, heading = ts.body_paragraph(para)
+        level = _level(para)
+        if pending and level and level <= pending_level:
+            # "（二）台账不规范。" followed by "三、…" has no text of its own to stay with
+            blocks.append(Block(pending, body=True))
+            pending = []
         if heading and len(rows) == 1:
             pending += rows  # keep a heading with the first line of what follows
+            pending_level = level
             continue
         blocks.extend(_paragraph_blocks(pending, rows))
         pending = []

@@ -370,3 +370,19 @@ def test_footer_alone_on_its_page_has_no_page_number(tmp_path: Path) -> None:
         assert "抄送" in (last.extract_text() or "")
         prev = [r for r in lines_of(pdf.pages[-2]) if r[0]["top"] > g.PAGE_H - g.BLOCK_BOTTOM_Y]
         assert text(prev[0]) == f"—{len(pages)}—"
+
+
+def test_heading_followed_by_a_higher_heading_is_not_chained_to_it() -> None:
+    """ "（二）台账不规范。" then "三、要求": the first is a paragraph of its own, so a page may end after it
+    (chaining both to the next line left a quarter page empty before the signature)."""
+    from ecodesk.documents.fonts import resolve_fonts
+    from ecodesk.documents.layout import Typesetter, _body
+
+    blocks: list[Any] = []
+    _body(
+        "（一）甲。\n\n（二）台账不规范。\n\n三、下一步要求\n\n各村要整改。\n\n四、其他",
+        Typesetter(resolve_fonts()),
+        blocks,
+    )
+    texts = ["|".join("".join(gl.ch for gl in r.glyphs) for r in b.rows) for b in blocks]
+    assert texts == ["（一）甲。", "（二）台账不规范。", "三、下一步要求|各村要整改。", "四、其他"]
