@@ -59,9 +59,21 @@ class DeadlineTableModel(RecordTableModel):
         super().__init__(db, kind, parent)
         self._row_colour = row_colour
         self._column_of = {f.key: column for column, f in enumerate(kind.table_fields)}
+        # Colour by record id: painting asks for it twice per cell. Forgotten whenever rows change.
+        self._colours: dict[int, str] = {}
+        self.modelReset.connect(self._colours.clear)
+        self.dataChanged.connect(lambda *_: self._colours.clear())
+        self.layoutChanged.connect(self._colours.clear)
 
     def deadline_colour(self, row: int) -> str:
         """The row's colour from its cached texts; a deleted row is grey, never red."""
+        record_id = self.id_at(row)
+        colour = self._colours.get(record_id)
+        if colour is None:
+            colour = self._colours[record_id] = self._compute_colour(row)
+        return colour
+
+    def _compute_colour(self, row: int) -> str:
         if self.is_deleted(row):
             return ""
 

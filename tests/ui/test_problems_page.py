@@ -288,3 +288,14 @@ def test_ctrl_enter_in_the_reason_box_sends_back(qtbot, page: ProblemsPage, prob
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert status_of(db, ids["awaiting"]) == "整改中"
     assert rectification.timeline(db, ids["awaiting"])[-1].text.endswith("照片不清楚，重新拍摄")
+
+
+def test_a_deleted_problem_offers_no_moves(qtbot, page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    records.soft_delete(db, PROBLEMS, [ids["overdue"]])
+    page.filter_bar.show_deleted.setChecked(True)
+    page.select_ids([ids["overdue"]])
+    assert page.model.data(page.model.index(page.model.row_of_id(ids["overdue"]), 0), DEADLINE_ROLE) == ""
+    assert page.detail.move_buttons == {}
+    assert not page.assign_button.isEnabled() and not page.extend_button.isEnabled()
+    assert "（已删除）" in page.detail.heading.text()
