@@ -41,6 +41,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ecodesk-gui", description=APP_TITLE)
     parser.add_argument("--db", type=Path, help="数据文件路径（也可用环境变量 ECODESK_DB）")
     parser.add_argument("--operator", help="操作员姓名（不再询问）")
+    parser.add_argument("--self-test", nargs="?", const="", metavar="报告文件", help="自检（临时演示数据，不动真实数据）")
     args, _qt_args = parser.parse_known_args(argv)
     return args
 
@@ -208,6 +209,10 @@ def _auto_backup(db: Database) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test is not None:  # before any Qt setup: the self-test must not touch the clerk's settings
+        from ui.self_test import run as self_test
+
+        return self_test(Path(args.self_test) if args.self_test else None)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ecodesk-gui"])
     assert isinstance(app, QApplication)
     app.setOrganizationName("EcoDesk")
