@@ -38,6 +38,7 @@ from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.services import attachments, records, rectification
+from ecodesk.services.patrols import PATROLS
 from ecodesk.services.records import Field, FieldType, RecordKind
 from ecodesk.services.rectification import PHOTO_BEFORE, PHOTO_STAGES
 from ui import dialogs, operations
@@ -248,12 +249,23 @@ class ProblemDetail(DetailPane):
             )
             parts.append(f"信访举报：{html.escape(what)}（{format_iso(complaint.received_date)}受理）")
         if problem.patrol_id is not None:
-            parts.append(f"巡查日志：编号 {problem.patrol_id}")
+            parts.append(f"巡查记录：{html.escape(self._patrol_text(problem.patrol_id))}")
         if problem.enterprise is not None:
             parts.append(f"涉及企业：{html.escape(problem.enterprise.name)}")
         if not parts:
             return ""
         return '<span style="color:#555">关联：</span>' + "；".join(parts)
+
+    def _patrol_text(self, patrol_id: int) -> str:
+        """The patrol a problem was found on: its date, village, kind and place."""
+        try:
+            patrol = records.get(self.db, PATROLS, patrol_id)
+        except EcoDeskError:
+            return f"编号 {patrol_id}（已删除）"
+        texts = [
+            records.display_value(PATROLS.field(key), patrol) for key in ("date", "village", "kind", "place")
+        ]
+        return " ".join(text for text in texts if text)
 
     def _set_moves(self, moves: tuple[str, ...]) -> None:
         for button in self.move_buttons.values():

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from ecodesk.db import Database
 from ecodesk.services import records, rectification
 from ecodesk.services.org import UNITS
+from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PROBLEMS
 from tests.ui.helpers import type_text
 from ui.problem_detail import move_fields
@@ -299,3 +300,25 @@ def test_a_deleted_problem_offers_no_moves(qtbot, page: ProblemsPage, problem_db
     assert page.detail.move_buttons == {}
     assert not page.assign_button.isEnabled() and not page.extend_button.isEnabled()
     assert "（已删除）" in page.detail.heading.text()
+
+
+def test_links_name_the_patrol_it_was_found_on(qtbot, problem_db) -> None:
+    db, ids = problem_db
+    village = records.list_ids(db, UNITS)[0]
+    patrol = records.create(
+        db,
+        PATROLS,
+        {
+            "date": TODAY - timedelta(days=31),
+            "village": village,
+            "kind": PATROLS.field("kind").choices[0],
+            "place": "东沟村北砖厂一带",
+        },
+    )
+    rectification.set_links(db, ids["later"], patrol_id=patrol.id)
+    page = ProblemsPage(db)
+    qtbot.addWidget(page)
+    page.select_ids([ids["later"]])
+    links = page.detail.links.text()
+    assert "巡查记录" in links and "东沟村北砖厂一带" in links
+    assert (TODAY - timedelta(days=31)).isoformat() in links
