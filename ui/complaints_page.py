@@ -63,6 +63,14 @@ class ComplaintDetail(DetailPane):
     def db(self) -> Database:
         return self._db
 
+    def _fill_history(self, record_id: int) -> None:
+        """As the base, with the reveal's audit field (``complainant``) named as the clerk says it."""
+        super()._fill_history(record_id)
+        for row in range(self.history.rowCount()):
+            item = self.history.item(row, 3)
+            if item is not None and item.text() == "complainant":
+                item.setText("举报人信息")
+
     def show_record(self, record_id: int | None, *, several: int = 0) -> None:
         changed = record_id != self.record_id
         super().show_record(record_id, several=several)

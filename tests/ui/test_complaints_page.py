@@ -112,8 +112,11 @@ def test_complainant_masked_until_revealed_and_the_reveal_is_audited(monkeypatch
     reveals = [e for e in records.history(db, COMPLAINTS, ids["overdue"]) if e.action == complaints.REVEAL]
     assert len(reveals) == 1 and reveals[0].operator == "测试员"
     assert "回访核实" in (reveals[0].new_value or "")
-    shown = [detail.history.item(r, 2).text() for r in range(detail.history.rowCount())]
-    assert "查看" in shown
+    shown = [
+        (detail.history.item(r, 2).text(), detail.history.item(r, 3).text())
+        for r in range(detail.history.rowCount())
+    ]
+    assert ("查看", "举报人信息") in shown
 
     page.select_ids([ids["soon"]])
     page.select_ids([ids["overdue"]])
