@@ -17,7 +17,9 @@ class _CliError(EcoDeskError):
 
 def add_parser(sub: Any) -> None:
     """Register the ``letters`` command on the main parser's subparsers."""
-    p = sub.add_parser("letters", help="承诺书/责任书：生成签订名单、批量打印、签订率", description="承诺书/责任书")
+    p = sub.add_parser(
+        "letters", help="承诺书/责任书：生成签订名单、批量打印、签订率", description="承诺书/责任书"
+    )
     letters = p.add_subparsers(dest="letters_command", required=True, metavar="LETTERS_COMMAND")
     kinds = "、".join(LETTER_KINDS)
 
@@ -121,11 +123,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         if args.kind and args.kind not in LETTER_KINDS:
             raise _CliError(f"没有“{args.kind}”这类承诺书（可选：{'、'.join(LETTER_KINDS)}）")
         if args.out:
-            villages, unsigned = letters.export_coverage(db, args.year, Path(args.out), args.kind, job=_job(args))
+            villages, unsigned = letters.export_coverage(
+                db, args.year, Path(args.out), args.kind, job=_job(args)
+            )
             print(f"已导出 {args.out}（{villages} 个村/单位，未签 {unsigned:,} 份）")
             return 0
         for row in letters.coverage(db, args.year, args.kind):
-            print(f"{row.village}\t应签 {row.required}\t已签 {row.signed}\t作废 {row.void}\t签订率 {row.rate_text}")
+            print(
+                f"{row.village}\t应签 {row.required}\t已签 {row.signed}\t作废 {row.void}\t签订率 {row.rate_text}"
+            )
     return 0
 
 
@@ -136,4 +142,3 @@ def cmd_sign(args: argparse.Namespace) -> int:
         result = letters.mark_signed_by_numbers(db, " ".join(args.numbers), args.year, _date(args.date))
     print(result)
     return 0 if not result.unknown else 1
-

@@ -37,6 +37,7 @@ from ui.complaints_page import ComplaintsPage
 from ui.documents_page import DocumentsPage
 from ui.jobs import JobHandle, run_job
 from ui.ledgers_page import LedgersPage
+from ui.letters_page import LettersPage
 from ui.operations import notify
 from ui.org_page import OrgPage
 from ui.placeholder_page import PlaceholderPage
@@ -70,6 +71,7 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "problems": lambda db: ProblemsPage(db),
     "ledgers": lambda db: LedgersPage(db),
     "complaints": lambda db: ComplaintsPage(db),
+    "letters": lambda db: LettersPage(db),
     "documents": lambda db: DocumentsPage(db),
     "org": lambda db: OrgPage(db),
     "settings": lambda db: SettingsPage(db),

@@ -50,7 +50,10 @@ def build(
     letters = signed = 0
     for year in years:
         settled = year < today.year
-        rates = {v: (rng.uniform(0.35, 0.7) if v in lagging and not settled else rng.uniform(0.93, 1.0)) for v in villages}
+        rates = {
+            v: (rng.uniform(0.35, 0.7) if v in lagging and not settled else rng.uniform(0.93, 1.0))
+            for v in villages
+        }
         for kind in LETTER_KINDS:
             tpl = new_template(session, kind, year)
             tpl.created_by = tpl.updated_by = operator

@@ -54,7 +54,12 @@ def unsigned_values(row: Any) -> list[Any]:
 
 
 def _sheet(
-    wb: Workbook, name: str, title: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[list[Any]]
+    wb: Workbook,
+    name: str,
+    title: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Sequence[list[Any]],
 ) -> None:
     ws: WriteOnlyWorksheet = wb.create_sheet(sheet_title(name))
     last = get_column_letter(len(headers))
@@ -67,7 +72,10 @@ def _sheet(
     ws.merged_cells.add(f"A1:{last}1")
     ws.append([styled_cell(ws, title, font=TITLE_FONT, alignment=CENTER)])
     ws.append(
-        [styled_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTER) for h in headers]
+        [
+            styled_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTER)
+            for h in headers
+        ]
     )
     writer = RowWriter(ws)
     for row in rows:
@@ -77,7 +85,14 @@ def _sheet(
 
 def write_xlsx(path: Path, title: str, coverage_rows: Sequence[Any], unsigned_rows: Sequence[Any]) -> None:
     wb = Workbook(write_only=True)
-    _sheet(wb, "签订情况", f"{title}签订情况", COVERAGE_HEADERS, COVERAGE_WIDTHS, [coverage_values(r) for r in coverage_rows])
+    _sheet(
+        wb,
+        "签订情况",
+        f"{title}签订情况",
+        COVERAGE_HEADERS,
+        COVERAGE_WIDTHS,
+        [coverage_values(r) for r in coverage_rows],
+    )
     _sheet(
         wb,
         "未签名单",
@@ -142,7 +157,9 @@ class _TablePdf:
             text = text[:-1]
         return text + "…"
 
-    def table(self, headers: Sequence[str], widths: Sequence[int], rows: Sequence[list[Any]], job: Job | None) -> None:
+    def table(
+        self, headers: Sequence[str], widths: Sequence[int], rows: Sequence[list[Any]], job: Job | None
+    ) -> None:
         scale = (_RIGHT - _LEFT) / sum(widths)
         xs = [_LEFT]
         for w in widths:

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ecodesk.db.base import Base, RecordMixin
 
-LETTER_KINDS = ("禁烧承诺书", "环境保护目标责任书", "煤矸石处置承诺书", "养殖污染防治承诺书", "门前三包责任书")
+LETTER_KINDS = (
+    "禁烧承诺书",
+    "环境保护目标责任书",
+    "煤矸石处置承诺书",
+    "养殖污染防治承诺书",
+    "门前三包责任书",
+)
 
 # Who signs a kind of letter. The template's ``signer_filter`` narrows it: unit kinds for 单位,
 # industries for 企业 (empty: every live record of that type).

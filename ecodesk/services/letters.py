@@ -62,7 +62,9 @@ def _check_year(year: int) -> None:
 
 def _check_kind(kind: str) -> None:
     if kind not in LETTER_KINDS:
-        raise ValidationError.single("kind", "承诺书类别", f"“{kind}”不是可选的类别（{'、'.join(LETTER_KINDS)}）")
+        raise ValidationError.single(
+            "kind", "承诺书类别", f"“{kind}”不是可选的类别（{'、'.join(LETTER_KINDS)}）"
+        )
 
 
 def list_templates(db: Database, year: int) -> list[LetterTemplate]:
@@ -81,7 +83,9 @@ def ensure_templates(db: Database, year: int) -> int:
     with db.session() as session:
         have = set(
             session.scalars(
-                select(LetterTemplate.kind).where(LetterTemplate.year == year, LetterTemplate.deleted_at.is_(None))
+                select(LetterTemplate.kind).where(
+                    LetterTemplate.year == year, LetterTemplate.deleted_at.is_(None)
+                )
             )
         )
         missing = [k for k in LETTER_KINDS if k not in have]
@@ -199,14 +203,19 @@ def _signers(session: Session, tpl: LetterTemplate) -> list[Signer]:
     flt = list(tpl.signer_filter or [])
     if tpl.signer_type == SIGNER_HOUSEHOLD:
         rows = session.execute(
-            select(Household.id, Household.village_id, Household.group_name).where(Household.deleted_at.is_(None))
+            select(Household.id, Household.village_id, Household.group_name).where(
+                Household.deleted_at.is_(None)
+            )
         )
         return [Signer(r[0], None, None, r[1], r[2] or "") for r in rows]
     if tpl.signer_type == SIGNER_UNIT:
         uq = select(Unit.id, Unit.kind).where(Unit.deleted_at.is_(None), Unit.active.is_(True))
         if flt:
             uq = uq.where(Unit.kind.in_(flt))
-        return [Signer(None, r[0], None, r[0] if r[1] in ("村", "社区") else None, "") for r in session.execute(uq)]
+        return [
+            Signer(None, r[0], None, r[0] if r[1] in ("村", "社区") else None, "")
+            for r in session.execute(uq)
+        ]
     if tpl.signer_type == SIGNER_ENTERPRISE:
         q = select(Enterprise.id, Enterprise.village_id).where(
             Enterprise.deleted_at.is_(None), Enterprise.status != "关闭淘汰"
@@ -228,7 +237,9 @@ class GenerateResult:
         return text + (f"，{self.voided:,} 份因签订对象已删除或不再需要签订而作废" if self.voided else "")
 
 
-def generate(db: Database, year: int, kinds: Sequence[str] | None = None, job: Job | None = None) -> GenerateResult:
+def generate(
+    db: Database, year: int, kinds: Sequence[str] | None = None, job: Job | None = None
+) -> GenerateResult:
     """Create the missing commitments of ``year`` (all kinds, or ``kinds``) in one transaction."""
     kinds = list(kinds or LETTER_KINDS)
     for kind in kinds:
@@ -241,7 +252,9 @@ def generate(db: Database, year: int, kinds: Sequence[str] | None = None, job: J
                 job.report(n, len(kinds), f"正在生成{kind}签订名单……")
             tpl = session.scalars(
                 select(LetterTemplate).where(
-                    LetterTemplate.year == year, LetterTemplate.kind == kind, LetterTemplate.deleted_at.is_(None)
+                    LetterTemplate.year == year,
+                    LetterTemplate.kind == kind,
+                    LetterTemplate.deleted_at.is_(None),
                 )
             ).one()
             c, v = generate_in_session(session, tpl)
@@ -600,7 +613,12 @@ def list_rows(
             elif r[4] is not None:
                 stype, name, person, address = SIGNER_UNIT, r[7] or "", r[8] or "", ""
             else:
-                stype, name, person, address = SIGNER_ENTERPRISE, r[9] or "", r[10] or r[11] or "", r[12] or ""
+                stype, name, person, address = (
+                    SIGNER_ENTERPRISE,
+                    r[9] or "",
+                    r[10] or r[11] or "",
+                    r[12] or "",
+                )
             rows.append(
                 LetterRow(
                     id=r[0],
@@ -643,9 +661,13 @@ def group_counts(db: Database, year: int, kind: str, village_id: int | None) -> 
         .where(Commitment.year == year, Commitment.kind == kind)
         .group_by(Commitment.group_name)
     )
-    q = q.where(Commitment.village_id.is_(None) if village_id is None else Commitment.village_id == village_id)
+    q = q.where(
+        Commitment.village_id.is_(None) if village_id is None else Commitment.village_id == village_id
+    )
     with db.session() as session:
-        out = [GroupCount(r[0] or "", int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in session.execute(q)]
+        out = [
+            GroupCount(r[0] or "", int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in session.execute(q)
+        ]
     return sorted(out, key=lambda g: group_key(g.group))
 
 
@@ -839,10 +861,27 @@ def sample_row(db: Database, year: int, kind: str) -> LetterRow:
             name, person, address = (e.name, e.legal_rep or e.contact, e.address) if e else ("", "", "")
         village_name = village.name if village else ""
     if first is None:
-        name, person, village_name, address = "张三" if tpl.signer_type == SIGNER_HOUSEHOLD else "某某单位", "张三", "某某村", ""
+        name, person, village_name, address = (
+            "张三" if tpl.signer_type == SIGNER_HOUSEHOLD else "某某单位",
+            "张三",
+            "某某村",
+            "",
+        )
     return LetterRow(
-        0, kind, year, tpl.signer_type, name, person, village_name, 0,
-        first.group_name if first else "一组", address, STATUS_PENDING, None, "", 0,
+        0,
+        kind,
+        year,
+        tpl.signer_type,
+        name,
+        person,
+        village_name,
+        0,
+        first.group_name if first else "一组",
+        address,
+        STATUS_PENDING,
+        None,
+        "",
+        0,
     )
 
 

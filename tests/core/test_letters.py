@@ -160,7 +160,9 @@ def test_a_scan_is_kept_with_the_letter_and_marks_it_signed(town: Database, tmp_
 def test_templates_copy_last_years_wording(town: Database) -> None:
     tpl = letters.template_for(town, 2025, BAN)
     letters.save_template(
-        town, tpl.id, {"title": "{年度}年禁烧承诺", "body": "本户{户主}承诺不烧。", "party_a": "{户主}", "party_b": ""}
+        town,
+        tpl.id,
+        {"title": "{年度}年禁烧承诺", "body": "本户{户主}承诺不烧。", "party_a": "{户主}", "party_b": ""},
     )
     assert letters.template_for(town, 2026, BAN).body == "本户{户主}承诺不烧。"
     assert letters.template_for(town, 2026, "门前三包责任书").title.endswith("责任书")
@@ -169,7 +171,9 @@ def test_templates_copy_last_years_wording(town: Database) -> None:
 def test_unknown_placeholder_is_refused_naming_it(town: Database) -> None:
     tpl = letters.template_for(town, YEAR, BAN)
     with pytest.raises(ValidationError) as info:
-        letters.save_template(town, tpl.id, {"title": "承诺书", "body": "户主{户名}承诺", "party_a": "", "party_b": ""})
+        letters.save_template(
+            town, tpl.id, {"title": "承诺书", "body": "户主{户名}承诺", "party_a": "", "party_b": ""}
+        )
     assert "正文：有未知的占位符 {户名}" in str(info.value)
     assert "{户主}" in str(info.value)  # and says what can be used
 

@@ -43,7 +43,9 @@ def town(db: Database) -> Database:
         ("李秀英", east.id, "一组"),
     ):
         records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group_name": group})
-    records.create(db, ENTERPRISES, {"name": "恒昌洗煤厂", "industry": "洗储煤", "village": east.id, "legal_rep": "李亮"})
+    records.create(
+        db, ENTERPRISES, {"name": "恒昌洗煤厂", "industry": "洗储煤", "village": east.id, "legal_rep": "李亮"}
+    )
     return db
 
 
@@ -125,7 +127,12 @@ def test_every_shipped_template_fits_one_page_and_uses_known_placeholders(
     values["单位"] = "清河镇某某某某有限责任公司"
     painter = LetterPainter(_canvas(tmp_path), letters.fonts_for(town))
     for tpl in templates.values():
-        letter = LetterText(fill(tpl.title, values), fill(tpl.body, values), fill(tpl.party_a, values), fill(tpl.party_b, values))
+        letter = LetterText(
+            fill(tpl.title, values),
+            fill(tpl.body, values),
+            fill(tpl.party_a, values),
+            fill(tpl.party_b, values),
+        )
         assert fits_one_page(painter, letter), tpl.kind
         assert painter.place(letter).size >= 12, tpl.kind  # 小四 at the least: households read these
 
@@ -145,24 +152,51 @@ def test_preview_uses_unsaved_wording(town: Database, tmp_path: Path) -> None:
     assert any(f"户主{name}：测试正文。" in text for name in ("李秀英", "张建国", "王<福>&生"))
 
 
-def test_cli_print_coverage_and_sign(town: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_print_coverage_and_sign(
+    town: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(town.path)
     town.close()
     out = tmp_path / "全镇.pdf"
-    assert main(["--db", path, "-q", "letters", "print", "--kind", BAN, "--year", "2026", "--out", str(out)]) == 0
+    assert (
+        main(["--db", path, "-q", "letters", "print", "--kind", BAN, "--year", "2026", "--out", str(out)])
+        == 0
+    )
     assert "3 页" in capsys.readouterr().out
     assert main(["--db", path, "letters", "sign", "--year", "2026", "C000001", "2"]) == 0
     assert "已标记签订 2 份" in capsys.readouterr().out
     xlsx = tmp_path / "签订率.xlsx"
-    assert main(["--db", path, "letters", "coverage", "--year", "2026", "--kind", BAN, "--out", str(xlsx)]) == 0
+    assert (
+        main(["--db", path, "letters", "coverage", "--year", "2026", "--kind", BAN, "--out", str(xlsx)]) == 0
+    )
     assert "未签 1 份" in capsys.readouterr().out
     pdf = tmp_path / "签订率.pdf"
     assert main(["--db", path, "letters", "coverage", "--year", "2026", "--out", str(pdf)]) == 0
     text = _text(pdf, 0)
     assert "东沟村" in text and "合计" in text
-    assert main(["--db", path, "letters", "print", "--kind", "承诺", "--year", "2026", "--out", str(out)]) == 1
+    assert (
+        main(["--db", path, "letters", "print", "--kind", "承诺", "--year", "2026", "--out", str(out)]) == 1
+    )
     assert "“承诺”不是可选的类别" in capsys.readouterr().err
-    assert main(["--db", path, "letters", "print", "--kind", BAN, "--village", "无此村", "--year", "2026", "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                path,
+                "letters",
+                "print",
+                "--kind",
+                BAN,
+                "--village",
+                "无此村",
+                "--year",
+                "2026",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "找不到村/社区“无此村”" in capsys.readouterr().err
 
 

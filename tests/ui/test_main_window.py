@@ -43,7 +43,6 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     for key in (
         "dashboard",
         "patrols",
-        "letters",
         "campaigns",
         "appraisal",
     ):
@@ -53,6 +52,7 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     assert isinstance(window.pages["org"], OrgPage)
     assert isinstance(window.pages["settings"], SettingsPage)
     assert type(window.pages["documents"]).__name__ == "DocumentsPage"
+    assert type(window.pages["letters"]).__name__ == "LettersPage"
     for key, name in (("problems", "ProblemsPage"), ("ledgers", "LedgersPage"), ("complaints", "ComplaintsPage")):
         assert type(window.pages[key]).__name__ == name
     assert machine_settings.last_page() == "settings"

@@ -1,0 +1,163 @@
+"""The 承诺书 page on real widgets and a real SQLite file: batch print with a moving progress bar,
+cancel, bulk signing by village and 组, 作废, coverage, template editing with its preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from sqlalchemy import insert
+
+from ecodesk.db import Database
+from ecodesk.models import Household
+from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID
+from ecodesk.services import letters, records
+from ecodesk.services.org import UNITS
+from ui import dialogs, letter_signing, letters_page
+from ui.letters_page import LettersPage
+
+pytestmark = pytest.mark.gui
+
+YEAR = 2026
+BAN = "禁烧承诺书"
+
+
+@pytest.fixture
+def big_town(db: Database) -> Database:
+    """Two villages; 东沟村 with 400 households in 8 组 (bulk-inserted like a roster import)."""
+    east = records.create(db, UNITS, {"name": "东沟村", "kind": "村", "sort_order": 1})
+    west = records.create(db, UNITS, {"name": "西岭村", "kind": "村", "sort_order": 2})
+    groups = ["一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"]
+    rows = [
+        {"head_name": f"户主{n:03d}", "village_id": east.id, "group_name": groups[n % 8], "address": ""}
+        for n in range(400)
+    ]
+    rows += [{"head_name": "西<岭>&户", "village_id": west.id, "group_name": "一组", "address": ""}]
+    with db.session() as session:
+        session.execute(insert(Household), rows)
+    return db
+
+
+@pytest.fixture
+def page(qtbot, big_town: Database, monkeypatch: pytest.MonkeyPatch) -> LettersPage:
+    opened: list[Path] = []
+    monkeypatch.setattr(letters_page, "open_file", opened.append)
+    p = LettersPage(big_town)
+    p.year.setValue(YEAR)
+    qtbot.addWidget(p)
+    p.resize(1200, 760)
+    p.show()
+    p.opened = opened  # type: ignore[attr-defined]
+    return p
+
+
+def _generate(qtbot, page: LettersPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    handle = page.generate()
+    with qtbot.waitSignal(handle.finished, timeout=20000) as blocker:
+        pass
+    assert blocker.args == [True]
+    assert "新增 403 份" in shown[0]  # 401 households and 2 villages' 责任书
+
+
+def test_batch_print_runs_and_the_progress_bar_moves(qtbot, page: LettersPage, tmp_path: Path) -> None:
+    assert page.print_count.text() == "没有需要打印的承诺书，请先生成签订名单。"
+    out = tmp_path / "全镇禁烧.pdf"
+    handle = page.print_to(out)
+    values: list[int] = []
+    handle.signals.progress.connect(
+        lambda done, total, msg: values.append(handle.dialog.value() if handle.dialog else -1)
+    )
+    with qtbot.waitSignal(handle.finished, timeout=30000) as blocker:
+        pass
+    assert blocker.args == [True]
+    assert page.last_result.pages == 401
+    assert len(set(values)) >= 10 and values == sorted(values) and max(values) == 401
+    assert page.opened == [out]  # type: ignore[attr-defined]
+    assert page.print_count.text() == "已生成 全镇禁烧.pdf：401 页"
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == 401
+        last = "".join((pdf.pages[-1].extract_text() or "").split())
+    assert "本户户主西<岭>&户，住西岭村一组" in last
+
+
+def test_cancelled_print_leaves_no_file(qtbot, page: LettersPage, tmp_path: Path, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(title))
+    out = tmp_path / "pdf" / "取消.pdf"
+    handle = page.print_to(out)
+    handle.signals.progress.connect(lambda done, total, msg: handle.cancel() if done >= 50 else None)
+    with qtbot.waitSignal(handle.finished, timeout=30000) as blocker:
+        pass
+    assert blocker.args == [False]
+    assert shown == ["已取消"]
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+def test_tick_groups_and_mark_them_signed(qtbot, page: LettersPage, monkeypatch) -> None:
+    _generate(qtbot, page, monkeypatch)
+    signing = page.signing
+    signing.select_village("东沟村")
+    assert signing.groups.count() == 8
+    assert signing.model.rowCount() == 400
+    signing.tick_groups(["一组", "三组"])
+    assert signing.model.rowCount() == 100
+    qtbot.mouseClick(signing.sign_groups, Qt.MouseButton.LeftButton)
+    signed = letters.list_rows(page.db, YEAR, BAN, statuses=[STATUS_SIGNED])
+    assert len(signed) == 100 and {r.group for r in signed} == {"一组", "三组"}
+    first = signing.villages.item(0).text()
+    assert first.startswith("东沟村　100/400　25.0%")
+    total = page.coverage_model.rows[-1]
+    assert (total.village, total.signed, total.required) == ("合计", 100, 401)
+    assert "已签 100" in page.headline.text()
+
+
+def test_select_rows_mark_signed_and_void(qtbot, page: LettersPage, monkeypatch) -> None:
+    _generate(qtbot, page, monkeypatch)
+    signing = page.signing
+    signing.select_village("东沟村")
+    signing.tick_groups(["二组"])
+    signing.table.selectRow(0)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    signing.table.selectionModel().select(signing.model.index(1, 0), flags)
+    ids = signing.selected_ids()
+    assert len(ids) == 2
+    qtbot.mouseClick(signing.sign_selected, Qt.MouseButton.LeftButton)
+    assert {r.status for r in letters.list_rows(page.db, YEAR, BAN) if r.id in ids} == {STATUS_SIGNED}
+    signing.table.selectRow(5)
+    monkeypatch.setattr(letter_signing, "ask_void_reason", lambda parent, count: "举家外迁")
+    signing.void_selected()
+    voided = letters.list_rows(page.db, YEAR, BAN, statuses=[STATUS_VOID])
+    assert [r.void_reason for r in voided] == ["举家外迁"]
+    assert page.coverage_model.rows[0].required == 399
+    monkeypatch.setattr(letter_signing, "ask_numbers", lambda parent: f"{voided[0].number}\nC999999")
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    signing.mark_by_numbers()
+    assert "已作废未标记" in shown[0] and "找不到：C999999" in shown[0]
+
+
+def test_template_edit_warns_about_an_unknown_placeholder_and_previews(
+    qtbot, page: LettersPage, monkeypatch
+) -> None:
+    page.tabs.setCurrentWidget(page.templates)
+    tpl = page.templates
+    with qtbot.waitSignal(tpl.preview_ready, timeout=20000) as blocker:
+        pass
+    assert blocker.args == [True]
+    assert tpl.pdf.pageCount() == 1
+    tpl.body.setPlainText("本户{户名}承诺不烧秸秆。")
+    assert "正文：有未知的占位符 {户名}" in tpl.problem.text()
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": errors.append(text))
+    assert tpl.save() is False
+    assert "{户名}" in errors[0]
+    tpl.body.setPlainText("本户{户主}承诺不烧秸秆。")
+    assert tpl.problem.text() == ""
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": None)
+    with qtbot.waitSignal(tpl.preview_ready, timeout=20000):  # saving reloads and re-renders
+        assert tpl.save() is True
+    assert letters.template_for(page.db, YEAR, BAN).body == "本户{户主}承诺不烧秸秆。"
