@@ -9,6 +9,7 @@ import openpyxl
 import pdfplumber
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from ecodesk.db import Database
 from ecodesk.services import records, settings
@@ -48,17 +49,26 @@ def patrol_db(db: Database) -> Database:
     return db
 
 
-def make_page(qtbot, db: Database) -> PatrolsPage:
+@pytest.fixture
+def alive() -> list[QWidget]:
+    """Pages held until pytest-qt closes them after the test: dropped at the end of the test body,
+    a page would be destroyed inside the test's last event processing (its history pane reacts to
+    its own destruction)."""
+    return []
+
+
+def make_page(qtbot, db: Database, alive: list[QWidget]) -> PatrolsPage:
     page = PatrolsPage(db)
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
     qtbot.waitExposed(page)
+    alive.append(page)
     return page
 
 
-def test_newest_patrols_first(qtbot, patrol_db: Database) -> None:
-    page = make_page(qtbot, patrol_db)
+def test_newest_patrols_first(qtbot, alive, patrol_db: Database) -> None:
+    page = make_page(qtbot, patrol_db, alive)
     model = page.patrol_page.model
     assert model.rowCount() == 3
     dates = [model.index(row, 0).data() for row in range(3)]
@@ -66,14 +76,16 @@ def test_newest_patrols_first(qtbot, patrol_db: Database) -> None:
     assert page.record_count() == 3
 
 
-def test_daily_report_button_makes_pdf_and_xlsx_for_a_date(qtbot, patrol_db: Database, monkeypatch) -> None:
+def test_daily_report_button_makes_pdf_and_xlsx_for_a_date(
+    qtbot, alive, patrol_db: Database, monkeypatch
+) -> None:
     day = records.today() - timedelta(days=1)
     monkeypatch.setattr(DateDialog, "ask", classmethod(lambda cls, parent, default: day))
     shown: list[daily_report.DailyFiles] = []
     monkeypatch.setattr(
         DailyResultDialog, "show_for", classmethod(lambda cls, parent, files: shown.append(files))
     )
-    page = make_page(qtbot, patrol_db)
+    page = make_page(qtbot, patrol_db, alive)
     button = page.patrol_page.daily_button
     assert button.text() == "生成日报"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -117,11 +129,11 @@ def test_the_date_dialog_refuses_a_day_not_yet_come(qtbot) -> None:
     assert dialog.chosen == date(2024, 3, 5)
 
 
-def test_a_finding_opens_a_problem_in_one_step(qtbot, patrol_db: Database, monkeypatch) -> None:
+def test_a_finding_opens_a_problem_in_one_step(qtbot, alive, patrol_db: Database, monkeypatch) -> None:
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
     infos: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="提示": infos.append(text))
-    page = make_page(qtbot, patrol_db)
+    page = make_page(qtbot, patrol_db, alive)
     records_page = page.patrol_page
     finding_id = next(
         i for i in records_page.model.ids if records.get(patrol_db, PATROLS, i).findings == "秸秆堆放未清运"
@@ -148,13 +160,13 @@ def test_a_finding_opens_a_problem_in_one_step(qtbot, patrol_db: Database, monke
     assert errors and "已立整改问题" in errors[-1]
 
 
-def test_fire_counts_per_village_and_month(qtbot, patrol_db: Database) -> None:
+def test_fire_counts_per_village_and_month(qtbot, alive, patrol_db: Database) -> None:
     day = records.today() - timedelta(days=1)
     east = records.list_ids(patrol_db, UNITS, records.ListFilter(text="东沟村"))[0]
     records.create(
         patrol_db, FIRE_POINTS, {"date": day, "village": east, "source": "卫星遥感", "notice_no": "WX-1"}
     )
-    page = make_page(qtbot, patrol_db)
+    page = make_page(qtbot, patrol_db, alive)
     view = page.show_tab("fire_counts")
     view.year.setValue(day.year)
     table = view.table
