@@ -32,6 +32,7 @@ from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
 from ui import dialogs, machine_settings
 from ui.backup_dialog import RestoreDialog
+from ui.campaigns_page import CampaignsPage
 from ui.changes import changes
 from ui.complaints_page import ComplaintsPage
 from ui.documents_page import DocumentsPage
@@ -40,6 +41,7 @@ from ui.ledgers_page import LedgersPage
 from ui.letters_page import LettersPage
 from ui.operations import notify
 from ui.org_page import OrgPage
+from ui.patrols_page import PatrolsPage
 from ui.placeholder_page import PlaceholderPage
 from ui.problems_page import ProblemsPage
 from ui.settings_page import SettingsPage
@@ -68,10 +70,12 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 
 # Modules register their page here as they are built; anything else shows its placeholder.
 PAGE_FACTORIES: dict[str, PageFactory] = {
+    "patrols": lambda db: PatrolsPage(db),
     "problems": lambda db: ProblemsPage(db),
     "ledgers": lambda db: LedgersPage(db),
     "complaints": lambda db: ComplaintsPage(db),
     "letters": lambda db: LettersPage(db),
+    "campaigns": lambda db: CampaignsPage(db),
     "documents": lambda db: DocumentsPage(db),
     "org": lambda db: OrgPage(db),
     "settings": lambda db: SettingsPage(db),

@@ -42,8 +42,6 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
         assert window.nav.currentItem().text() == label
     for key in (
         "dashboard",
-        "patrols",
-        "campaigns",
         "appraisal",
     ):
         page = window.pages[key]
@@ -53,6 +51,8 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     assert isinstance(window.pages["settings"], SettingsPage)
     assert type(window.pages["documents"]).__name__ == "DocumentsPage"
     assert type(window.pages["letters"]).__name__ == "LettersPage"
+    assert type(window.pages["patrols"]).__name__ == "PatrolsPage"
+    assert type(window.pages["campaigns"]).__name__ == "CampaignsPage"
     for key, name in (("problems", "ProblemsPage"), ("ledgers", "LedgersPage"), ("complaints", "ComplaintsPage")):
         assert type(window.pages[key]).__name__ == name
     assert machine_settings.last_page() == "settings"
