@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.cases import backup, lists, startup, xlsx
+from bench.cases import backup, letters, lists, startup, xlsx
 from bench.context import Context
 from bench.harness import Report
 
@@ -13,4 +13,5 @@ CASES: dict[str, Callable[[Context, Report], None]] = {
     "lists": lists.run,
     "xlsx": xlsx.run,
     "backup": backup.run,
+    "letters": letters.run,
 }
