@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ecodesk import __version__, cli_documents, cli_letters
+from ecodesk import __version__, cli_documents, cli_letters, cli_rectification
 from ecodesk.db import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
@@ -192,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--village")
     p.add_argument("--status")
     cli_documents.add_parser(sub)
+    cli_rectification.add_parser(sub)
     cli_letters.add_parser(sub)
     from ecodesk import cli_patrols  # report daily/weekly/monthly/fires/reminders
 

@@ -17,6 +17,7 @@ from ecodesk.db.database import Database
 from ecodesk.demo import documents as documents_demo
 from ecodesk.demo import letters as letters_demo
 from ecodesk.demo import patrols as patrol_demo
+from ecodesk.demo import rectification as rectification_demo
 from ecodesk.demo.org import SCALES, DemoTown, ScaleSpec, build_org
 from ecodesk.demo.vocab import load_vocabulary
 from ecodesk.errors import EcoDeskError
@@ -76,6 +77,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
     rng = random.Random(seed)
     total = spec.households + spec.enterprises + 15 * (spec.villages + spec.communities) + 60
     total += patrol_demo.expected_rows(spec)
+    total += rectification_demo.expected_rows(spec)
     total += letters_demo.expected_rows(spec)
     total += documents_demo.expected_rows(spec)
     done = 0
@@ -93,6 +95,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         _refuse_unless_empty(session)
         town = build_org(session, spec, vocab, rng, town_name, db.operator or "演示数据", progress)
         more = patrol_demo.build(session, town, spec, random.Random(seed + 1), db.operator or "演示数据", progress)
+        more += rectification_demo.build(session, town, spec, random.Random(seed + 4), db.operator or "演示数据", progress)
         more += letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
         more += documents_demo.build(session, db, town, spec, random.Random(seed + 3), db.operator or "演示数据", progress)
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
