@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, case, cast, event, exists, func, select
@@ -27,9 +28,9 @@ from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
-from ecodesk.models import VILLAGE_KINDS, Grid, Person, PersonRole, Unit
+from ecodesk.models import VILLAGE_KINDS, Attachment, Grid, Person, PersonRole, Unit
 from ecodesk.models.patrol import FIRE_SOURCES, FIRE_STATUSES, PATROL_KINDS, FirePoint, Patrol, patrol_people
-from ecodesk.services import records
+from ecodesk.services import attachments, records
 from ecodesk.services.org import VILLAGE_REF
 from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec
 
@@ -536,6 +537,41 @@ def village_ids(session: Session) -> list[int]:
         .order_by(Unit.sort_order, Unit.id)
     )
     return list(session.scalars(query))
+
+
+# -- photos ---------------------------------------------------------------------------------------------------
+
+PHOTO_ROLE = "巡查照片"
+
+
+def add_photo(db: Database, patrol_id: int, path: Path) -> Attachment:
+    """Copy a photo taken on the patrol into the attachment store, owned by the patrol."""
+    with db.session() as session:
+        _live_patrol(session, patrol_id)
+    return attachments.add_file(db, Path(path), Patrol.__tablename__, patrol_id, role=PHOTO_ROLE)
+
+
+def photos(db: Database, patrol_id: int) -> list[Attachment]:
+    """The patrol's photos, oldest first (removing one is ``attachments.remove``)."""
+    return [a for a in attachments.list_for(db, Patrol.__tablename__, patrol_id) if a.role == PHOTO_ROLE]
+
+
+def photo_counts(db: Database, patrol_ids: Sequence[int]) -> dict[int, int]:
+    """How many photos each patrol has, in one query (for a 照片 column)."""
+    if not patrol_ids:
+        return {}
+    query = (
+        select(Attachment.owner_id, func.count())
+        .where(
+            Attachment.owner_table == Patrol.__tablename__,
+            Attachment.owner_id.in_(list(patrol_ids)),
+            Attachment.role == PHOTO_ROLE,
+            Attachment.deleted_at.is_(None),
+        )
+        .group_by(Attachment.owner_id)
+    )
+    with db.session() as session:
+        return {int(owner): int(n) for owner, n in session.execute(query)}
 
 
 # -- a finding or a fire point opens a rectification problem in one step ------------------------------------

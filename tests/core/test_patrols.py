@@ -234,3 +234,22 @@ def test_a_finding_and_a_fire_point_open_problems(db: Database, town: Town) -> N
     patrols.open_problem_from_fire(db, _fires(db, burning.id)[0].id)
     with pytest.raises(ValidationError, match="火点数不能少于1"):
         records.update(db, PATROLS, burning.id, {"fire_count": 0})
+
+
+def test_photos_are_kept_with_the_patrol(db: Database, town: Town, tmp_path: Path) -> None:
+    p = _patrol(db)
+    other = _patrol(db, village="西岭村", patrollers="王五")
+    shot = tmp_path / "IMG_0001.jpg"
+    shot.write_bytes(b"\xff\xd8 a photo")
+    patrols.add_photo(db, p.id, shot)
+    patrols.add_photo(db, p.id, shot)  # the same file twice is stored once, listed twice
+    assert [a.original_name for a in patrols.photos(db, p.id)] == ["IMG_0001.jpg", "IMG_0001.jpg"]
+    assert patrols.photo_counts(db, [p.id, other.id]) == {p.id: 2}
+    from ecodesk.services import attachments
+
+    assert attachments.open_path(db, patrols.photos(db, p.id)[0].id).read_bytes() == b"\xff\xd8 a photo"
+    records.soft_delete(db, PATROLS, [other.id])
+    from ecodesk.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        patrols.add_photo(db, other.id, shot)
