@@ -287,6 +287,14 @@ class LetterSigningTab(QWidget):
             return
         village_id = None if key == TOWN_UNITS_KEY else key
         day = self.signed_date()
+        pending = len(letters.pending_ids(self.db, self.year, self.kind, village_id, groups))
+        village = self.villages.currentItem().text().split("　")[0] if self.villages.currentItem() else ""
+        question = (
+            f"把{village}{'、'.join(groups)}的 {pending} 份待签{self.kind}标记为已签"
+            f"（签订日期 {day.isoformat()}）？\n标错了可以选中后点“恢复待签”。"
+        )
+        if not pending or not dialogs.confirm(self, question, "标记已签", "标记已签"):
+            return
         n = write(
             self,
             lambda: letters.mark_signed_where(self.db, self.year, self.kind, village_id, groups, day),

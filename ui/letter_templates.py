@@ -40,7 +40,7 @@ DEBOUNCE_MS = 700
 
 
 class LetterTemplatesTab(QWidget):
-    """Signals: ``preview_ready(bool)`` after each preview render (True when it succeeded)."""
+    """Signals: ``preview_ready(bool)`` after each preview render (True when it fits one page)."""
 
     preview_ready = Signal(bool)
 
@@ -209,6 +209,7 @@ class LetterTemplatesTab(QWidget):
     # -- preview --------------------------------------------------------------------------------
 
     def render_preview(self) -> None:
+        """Render the unsaved wording off the GUI thread; ``preview_ready(fits)`` when shown."""
         kind, values, year = self.current_kind(), self.values(), self.year
         if not kind:
             return
@@ -217,15 +218,20 @@ class LetterTemplatesTab(QWidget):
         out = Path(self._folder.name) / f"preview-{serial}.pdf"
         self.preview_status.setText("正在生成预览……")
 
-        def work(_job: Job) -> Path:
+        def work(_job: Job) -> letters.Preview:
             return letters.preview_pdf(self.db, year, kind, values, out)
 
-        def done(path: Path) -> None:
+        def done(preview: letters.Preview) -> None:
             if serial != self._serial:
                 return  # a newer edit is being rendered
-            self.pdf.load(str(path))
-            self.preview_status.setText("预览（按第一位签订人填写）")
-            self.preview_ready.emit(True)
+            self.pdf.load(str(preview.path))
+            if preview.fits:
+                self.preview_status.setText(f"预览（按第一位签订人填写，正文 {preview.size:g} 磅）")
+                self.preview_status.setStyleSheet("")
+            else:
+                self.preview_status.setText("文字太长，一页印不下，超出部分会被截掉：请删减正文。")
+                self.preview_status.setStyleSheet("color:#c0392b;")
+            self.preview_ready.emit(preview.fits)
 
         def failed(exc: BaseException) -> None:
             if serial != self._serial:

@@ -37,14 +37,18 @@ def run(ctx: Context, report: Report) -> None:
         for v in range(VILLAGES):
             unit = records.create(db, UNITS, {"name": f"第{v + 1}村", "kind": "村", "sort_order": v})
             for n in range(LETTERS // VILLAGES):
-                rows.append({"head_name": f"户主{v}-{n}", "village_id": unit.id, "group_name": f"{n % 9 + 1}组"})
+                rows.append(
+                    {"head_name": f"户主{v}-{n}", "village_id": unit.id, "group_name": f"{n % 9 + 1}组"}
+                )
         with db.session() as session:
             session.execute(insert(Household), rows)
         fonts = letters.fonts_for(db)  # registered once per process, as in the app
         reports: list[int] = []
         job = Job(progress=lambda done, total, message: reports.append(done))
         result: list[letters.PrintResult] = []
-        seconds = once(lambda: result.append(letters.print_batch(db, year, "禁烧承诺书", out, fonts=fonts, job=job)))
+        seconds = once(
+            lambda: result.append(letters.print_batch(db, year, "禁烧承诺书", out, fonts=fonts, job=job))
+        )
     pages = result[0].pages
     floor = reportlab_pages(ctx.work / "floor.pdf", pages, fonts.alias(SONG))
     size_mb = out.stat().st_size / 1e6

@@ -50,7 +50,8 @@ def coverage_values(row: Any) -> list[Any]:
 
 
 def unsigned_values(row: Any) -> list[Any]:
-    return [row.number, row.kind, row.village, row.group, row.name, row.person, row.address]
+    person = "" if row.person == row.name else row.person  # a household head is not listed twice
+    return [row.number, row.kind, row.village, row.group, row.name, person, row.address]
 
 
 def _sheet(

@@ -9,6 +9,7 @@ required, so coverage = 已签 / (待签 + 已签).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -28,7 +30,7 @@ from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, Validation
 from ecodesk.jobs import Job
 from ecodesk.letters.defaults import default_templates
 from ecodesk.letters.placeholders import check_texts, fill
-from ecodesk.letters.render import LetterText, write_letters
+from ecodesk.letters.render import LetterPainter, LetterText, write_letters
 from ecodesk.models import Attachment, Enterprise, Household, Unit
 from ecodesk.models.letter import (
     LETTER_KINDS,
@@ -825,7 +827,14 @@ def print_batch(
     return PrintResult(pages, Path(out), generated)
 
 
-def preview_pdf(db: Database, year: int, kind: str, values: dict[str, str], out: Path) -> Path:
+@dataclass(frozen=True)
+class Preview:
+    path: Path
+    fits: bool  # False: too long for one page even in 五号; the printout would be cut off
+    size: float  # the body size chosen, in points (16 = 三号)
+
+
+def preview_pdf(db: Database, year: int, kind: str, values: dict[str, str], out: Path) -> Preview:
     """A one-page PDF of edited (unsaved) wording filled for a sample signer, for the editor."""
     problems = template_problems(values)
     if problems:
@@ -834,8 +843,10 @@ def preview_pdf(db: Database, year: int, kind: str, values: dict[str, str], out:
     sample = sample_row(db, year, kind)
     parts = {k: values.get(k, "") for k in ("body", "party_a", "party_b")}
     letter = letter_text(values["title"], parts, values_for(sample, year, town, _today()), _footer(sample))
-    write_letters(out, [letter], 1, fonts_for(db), title=f"{year}年度{kind}（预览）")
-    return out
+    fonts = fonts_for(db)
+    write_letters(out, [letter], 1, fonts, title=f"{year}年度{kind}（预览）")
+    placed = LetterPainter(Canvas(os.devnull), fonts).place(letter)
+    return Preview(out, placed.fits, placed.size)
 
 
 def sample_row(db: Database, year: int, kind: str) -> LetterRow:

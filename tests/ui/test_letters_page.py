@@ -105,7 +105,12 @@ def test_tick_groups_and_mark_them_signed(qtbot, page: LettersPage, monkeypatch)
     assert signing.model.rowCount() == 400
     signing.tick_groups(["一组", "三组"])
     assert signing.model.rowCount() == 100
+    asked: list[str] = []
+    monkeypatch.setattr(
+        dialogs, "confirm", lambda parent, text, title="", ok_text="": asked.append(text) or True
+    )
     qtbot.mouseClick(signing.sign_groups, Qt.MouseButton.LeftButton)
+    assert "把东沟村一组、三组的 100 份待签禁烧承诺书标记为已签" in asked[0]
     signed = letters.list_rows(page.db, YEAR, BAN, statuses=[STATUS_SIGNED])
     assert len(signed) == 100 and {r.group for r in signed} == {"一组", "三组"}
     first = signing.villages.item(0).text()
@@ -149,6 +154,11 @@ def test_template_edit_warns_about_an_unknown_placeholder_and_previews(
         pass
     assert blocker.args == [True]
     assert tpl.pdf.pageCount() == 1
+    assert "正文 16 磅" in tpl.preview_status.text()
+    with qtbot.waitSignal(tpl.preview_ready, timeout=20000) as blocker:
+        tpl.body.setPlainText("本户{户主}承诺不烧秸秆。" * 150)
+    assert blocker.args == [False]
+    assert "一页印不下" in tpl.preview_status.text()
     tpl.body.setPlainText("本户{户名}承诺不烧秸秆。")
     assert "正文：有未知的占位符 {户名}" in tpl.problem.text()
     errors: list[str] = []
