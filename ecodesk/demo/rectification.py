@@ -224,7 +224,7 @@ def _problems(
             move(pid, IN_PROGRESS, AWAITING_CHECK, rectified)
             row.update(status=AWAITING_CHECK, rectified_date=rectified)
             closed = rectified + timedelta(days=rng.randint(1, 10))
-            if closed <= today and rng.random() < 0.95:
+            if closed <= today and (rng.random() < 0.95 or age > 60):  # old ones were all checked
                 verifier = plan.town.person_names.get(rng.choice(plan.town.role_people.get("包村干部", [0]) or [0]), "")
                 verifier = verifier or "镇环保办"
                 move(pid, AWAITING_CHECK, CLOSED, closed)

@@ -225,11 +225,9 @@ def build_circular(db: Database, date_from: date, date_to: date, rules: Circular
             text = _sentence(problem, group, date_to, last_notes.get(problem.id, ""))
             circular.lines[group].append(CircularLine(problem.id, group, _unit(problem), text))
         # Lines of one responsible unit together, units in their usual order.
+        unit_of = {p.id: p.responsible_unit_id for p in problems}
         for group in GROUPS:
-            ids = {line.problem_id: p for p in problems for line in circular.lines[group] if line.problem_id == p.id}
-            circular.lines[group].sort(
-                key=lambda line: order.get(ids[line.problem_id].responsible_unit_id or -1, (9999, 0))
-            )
+            circular.lines[group].sort(key=lambda line: order.get(unit_of[line.problem_id] or -1, (9999, 0)))
     return circular
 
 
