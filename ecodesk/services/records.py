@@ -9,6 +9,7 @@ validation in the service (this module), the table columns and sorting (``list_i
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, selec
 from sqlalchemy.orm import Session, aliased
 
 from ecodesk.dates import DateParseError, format_iso, parse_date
-from ecodesk.db.audit import AuditEntry
+from ecodesk.db.audit import AuditEntry, to_text
 from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
@@ -359,14 +360,62 @@ def restore(db: Database, kind: RecordKind, ids: Iterable[int]) -> int:
 
 
 def history(db: Database, kind: RecordKind, record_id: int) -> list[AuditEntry]:
-    """Every logged change of one record, newest first."""
+    """Every logged change of one record, newest first, as the clerk may read it.
+
+    A change of a JSON column is shown as one entry per field that changed, under the field's key;
+    masked fields stay masked here too (the log itself keeps the real values).
+    """
     with db.session() as session:
         query = (
             select(AuditEntry)
             .where(AuditEntry.table_name == kind.model.__tablename__, AuditEntry.record_id == record_id)
             .order_by(AuditEntry.id.desc())
         )
-        return list(session.scalars(query))
+        entries = list(session.scalars(query))
+    json_columns = {f.stored_in for f in kind.fields if f.stored_in}
+    masks = {f.key: f.mask for f in kind.fields if f.mask is not None}
+    if not json_columns and not masks:
+        return entries
+    return [shown for entry in entries for shown in _readable(entry, json_columns, masks)]
+
+
+def _loads(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _readable(
+    entry: AuditEntry, json_columns: set[str], masks: Mapping[str, Callable[[str], str]]
+) -> list[AuditEntry]:
+    def masked(key: str | None, text: str | None) -> str | None:
+        mask = masks.get(key or "")
+        return mask(text) if mask is not None and text else text
+
+    def copy(field_name: str | None, old: str | None, new: str | None) -> AuditEntry:
+        return AuditEntry(at=entry.at, operator=entry.operator, action=entry.action, table_name=entry.table_name,
+                          record_id=entry.record_id, field=field_name, old_value=old, new_value=new)
+
+    if entry.action == "insert" and entry.new_value:
+        snapshot = _loads(entry.new_value)
+        for column in json_columns:
+            snapshot.update(_loads(snapshot.pop(column, None)))
+        for key in masks:
+            if snapshot.get(key):
+                snapshot[key] = masks[key](str(snapshot[key]))
+        return [copy(None, None, json.dumps(snapshot, ensure_ascii=False, default=str))]
+    if entry.action == "update" and entry.field in json_columns:
+        old, new = _loads(entry.old_value), _loads(entry.new_value)
+        return [
+            copy(key, to_text(old.get(key)), to_text(new.get(key)))
+            for key in sorted(set(old) | set(new), key=lambda k: (k not in new, k))
+            if old.get(key) != new.get(key)
+        ]
+    if entry.field in masks:
+        return [copy(entry.field, masked(entry.field, entry.old_value), masked(entry.field, entry.new_value))]
+    return [entry]
 
 
 def _get_live(session: Session, kind: RecordKind, record_id: int) -> Any:

@@ -141,3 +141,11 @@ def test_a_complaint_opens_a_problem_in_one_step(db: Database, complaint_id: int
     assert problem.deadline == date(2024, 7, 16)
     journal = " ".join(n.text for n in rectification.notes(db, problem.id))
     assert "12369" in journal and NAME not in journal and PHONE not in journal
+
+
+def test_history_shows_the_complainant_masked(db: Database, complaint_id: int) -> None:
+    records.update(db, COMPLAINTS, complaint_id, {"complainant_phone": "13800001111"})
+    entries = records.history(db, COMPLAINTS, complaint_id)
+    text = " ".join(f"{e.field} {e.old_value} {e.new_value}" for e in entries)
+    assert "139****5678" in text and "138****1111" in text and "欧***" in text
+    assert NAME not in text and PHONE not in text and "13800001111" not in text

@@ -173,3 +173,15 @@ def test_every_ledger_kind_exports_and_imports_from_the_command_line(
     assert "已导入 1 条吸污车作业报备记录" in capsys.readouterr().out
     entries = [records.get(db, ledgers.SUCTION_TRUCKS, i) for i in records.list_ids(db, ledgers.SUCTION_TRUCKS)]
     assert [e.data for e in entries] == [{"plate": "晋D·12345", "work_date": "2024-06-01", "volume": 6.0}] * 2
+
+
+def test_history_names_each_kind_field_that_changed(db: Database, villages: dict[str, int]) -> None:
+    import json
+
+    entry = records.create(db, ledgers.BARE_LAND, {"name": "北坡地块", "area": 800, "listed_date": "2024-03-01"})
+    records.update(db, ledgers.BARE_LAND, entry.id, {"area": 900, "cover_measure": "绿化"})
+    entries = records.history(db, ledgers.BARE_LAND, entry.id)
+    changes = {(e.field, e.old_value, e.new_value) for e in entries if e.action == "update"}
+    assert changes == {("area", "800.0", "900.0"), ("cover_measure", None, "绿化")}
+    snapshot = json.loads(next(e.new_value for e in entries if e.action == "insert") or "{}")
+    assert snapshot["area"] == 800.0 and snapshot["name"] == "北坡地块" and "data" not in snapshot
