@@ -20,21 +20,21 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-import ecodesk
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
 from ui import dialogs, machine_settings
+from ui.appraisal_page import AppraisalPage
 from ui.backup_dialog import RestoreDialog
 from ui.campaigns_page import CampaignsPage
 from ui.changes import changes
 from ui.complaints_page import ComplaintsPage
+from ui.dashboard_page import DashboardPage
 from ui.documents_page import DocumentsPage
 from ui.jobs import JobHandle, run_job
 from ui.ledgers_page import LedgersPage
@@ -70,12 +70,14 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 
 # Modules register their page here as they are built; anything else shows its placeholder.
 PAGE_FACTORIES: dict[str, PageFactory] = {
+    "dashboard": lambda db: DashboardPage(db),
     "patrols": lambda db: PatrolsPage(db),
     "problems": lambda db: ProblemsPage(db),
     "ledgers": lambda db: LedgersPage(db),
     "complaints": lambda db: ComplaintsPage(db),
     "letters": lambda db: LettersPage(db),
     "campaigns": lambda db: CampaignsPage(db),
+    "appraisal": lambda db: AppraisalPage(db),
     "documents": lambda db: DocumentsPage(db),
     "org": lambda db: OrgPage(db),
     "settings": lambda db: SettingsPage(db),
@@ -360,14 +362,9 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "关于",
-            f"<h3>{APP_TITLE}（EcoDesk）</h3><p>版本 {ecodesk.__version__}</p>"
-            "<p>乡镇环保办日常工作台账：巡查、整改、台账、信访、承诺书、专项行动、考核与公文。</p>"
-            "<p>全部数据保存在本机一个数据文件中，不联网。</p>"
-            f"<p style='color:#666'>数据文件：{self.db.path}</p>",
-        )
+        from ui.about_dialog import AboutDialog  # local: the dialog imports this module's title
+
+        AboutDialog.show_for(self, self.db.path)
 
     # -- closing -------------------------------------------------------------------------------
 
