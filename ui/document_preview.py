@@ -160,18 +160,24 @@ class DocumentPreview(QWidget):
             self._start_render()
 
     def _load(self, path: Path, note: str) -> None:
-        old = self.current_pdf
-        self.pdf.close()
-        error = self.pdf.load(str(path))
+        # A fresh QPdfDocument each time: reloading one the view is still painting from can leave
+        # the view showing blank pages (seen under Xvfb right after issuing).
+        fresh = QPdfDocument(self)
+        error = fresh.load(str(path))
         if error != QPdfDocument.Error.None_:
+            fresh.deleteLater()
             self.status.setText(f"无法打开 PDF：{path.name}")
             return
+        old_doc, old_path = self.pdf, self.current_pdf
+        self.pdf = fresh
+        self.view.setDocument(fresh)
+        old_doc.close()
+        old_doc.deleteLater()
         self.current_pdf = path
-        if old is not None and old != path and old.parent == Path(self._folder.name):
-            old.unlink(missing_ok=True)
-        pages = self.pdf.pageCount()
+        if old_path is not None and old_path != path and old_path.parent == Path(self._folder.name):
+            old_path.unlink(missing_ok=True)
+        pages = fresh.pageCount()
         self.status.setText(f"{note}　共 {pages} 页")
-        self.view.setZoomMode(self.view.zoomMode())
         self.rendered.emit(pages)
 
     def closeEvent(self, event: Any) -> None:

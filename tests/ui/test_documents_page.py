@@ -32,6 +32,17 @@ def page(qtbot: Any, db: Database) -> DocumentsPage:
     return widget
 
 
+def red_head_visible(page: DocumentsPage) -> bool:
+    """The preview widget really paints the red 发文机关标志 (not just a loaded document)."""
+    image = page.preview.view.grab().toImage()
+    for y in range(0, image.height(), 3):
+        for x in range(0, image.width(), 3):
+            c = image.pixelColor(x, y)
+            if c.red() > 200 and c.green() < 80 and c.blue() < 80:
+                return True
+    return False
+
+
 def new_draft(qtbot: Any, page: DocumentsPage, kind: str = "通知") -> int:
     with qtbot.wait_signal(page.preview.rendered, timeout=15000):
         doc_id = page.new_document(kind)
@@ -47,6 +58,7 @@ def test_new_draft_shows_defaults_and_a_preview(qtbot: Any, page: DocumentsPage)
     assert page.editor.number.text() == "（印发时自动编号）"
     assert page.preview.page_count >= 1
     assert page.preview.current_pdf is not None and page.preview.current_pdf.is_file()
+    qtbot.waitUntil(lambda: red_head_visible(page), timeout=10000)
     assert page.issue_button.isEnabled() and not page.void_button.isEnabled()
 
 
@@ -96,6 +108,7 @@ def test_issue_asks_then_assigns_and_shows_the_number(
         page.editor.body.isReadOnly() and not page.issue_button.isEnabled() and page.void_button.isEnabled()
     )
     assert page.preview.current_pdf == documents.stored_pdf(db, doc_id)
+    qtbot.waitUntil(lambda: red_head_visible(page), timeout=10000)
     row = page.model.row_of_id(doc_id)
     assert page.model.index(row, 0).data() == number
 
