@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,13 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
 from ecodesk.models.letter import COMMITMENT_STATUSES
-from ecodesk.services import letters
+from ecodesk.services import attachments, letters
 from ui import dialogs
 from ui.letter_models import LetterRowsModel
 from ui.operations import write
 
 TOWN_UNITS_KEY = -1  # the list entry of units outside any village
+
+
+def open_file(path: Path) -> None:
+    """Show a stored scan with the system viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def ask_void_reason(parent: QWidget, count: int) -> str | None:
@@ -134,8 +141,17 @@ class LetterSigningTab(QWidget):
         self.void_button.clicked.connect(self.void_selected)
         self.scan_button = QPushButton("附加扫描件…")
         self.scan_button.clicked.connect(self.attach_scan)
+        self.view_scan = QPushButton("查看扫描件")
+        self.view_scan.clicked.connect(self.open_scan)
         actions = QHBoxLayout()
-        for b in (self.sign_selected, self.sign_numbers, self.undo, self.void_button, self.scan_button):
+        for b in (
+            self.sign_selected,
+            self.sign_numbers,
+            self.undo,
+            self.void_button,
+            self.scan_button,
+            self.view_scan,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
 
@@ -350,3 +366,20 @@ class LetterSigningTab(QWidget):
     def attach_scan_file(self, commitment_id: int, path: Path) -> None:
         done = write(self, lambda: letters.attach_scan(self.db, commitment_id, path), ["letters"])
         self._after(None if done is None else "")
+
+    def open_scan(self) -> None:
+        """Open the newest scan of the selected letter with the system viewer (a copy is never run)."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            dialogs.show_info(self, "请选中一份承诺书。")
+            return
+        found = letters.scans(self.db, ids[0])
+        if not found:
+            dialogs.show_info(self, "这份承诺书还没有扫描件。")
+            return
+        try:
+            path = attachments.open_path(self.db, found[-1].id)
+        except EcoDeskError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        open_file(path)

@@ -120,7 +120,7 @@ def test_tick_groups_and_mark_them_signed(qtbot, page: LettersPage, monkeypatch)
     assert "已签 100" in page.headline.text()
 
 
-def test_select_rows_mark_signed_and_void(qtbot, page: LettersPage, monkeypatch) -> None:
+def test_select_rows_mark_signed_void_and_scan(qtbot, page: LettersPage, monkeypatch, tmp_path: Path) -> None:
     _generate(qtbot, page, monkeypatch)
     signing = page.signing
     signing.select_village("东沟村")
@@ -138,9 +138,25 @@ def test_select_rows_mark_signed_and_void(qtbot, page: LettersPage, monkeypatch)
     voided = letters.list_rows(page.db, YEAR, BAN, statuses=[STATUS_VOID])
     assert [r.void_reason for r in voided] == ["举家外迁"]
     assert page.coverage_model.rows[0].required == 399
-    monkeypatch.setattr(letter_signing, "ask_numbers", lambda parent: f"{voided[0].number}\nC999999")
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    signing.table.selectRow(5)
+    signing.open_scan()
+    assert shown == ["这份承诺书还没有扫描件。"]
+    scan = tmp_path / "扫描.jpg"
+    scan.write_bytes(b"\xff\xd8 scan")
+    signing.table.selectRow(2)
+    row_id = signing.selected_ids()[0]
+    signing.attach_scan_file(row_id, scan)
+    row = next(r for r in signing.model.rows if r.id == row_id)
+    assert (row.status, row.scans) == (STATUS_SIGNED, 1)
+    opened: list[Path] = []
+    monkeypatch.setattr(letter_signing, "open_file", opened.append)
+    signing.table.selectRow(signing.model.rows.index(row))
+    signing.open_scan()
+    assert opened and opened[0].read_bytes() == b"\xff\xd8 scan"
+    monkeypatch.setattr(letter_signing, "ask_numbers", lambda parent: f"{voided[0].number}\nC999999")
+    shown.clear()
     signing.mark_by_numbers()
     assert "已作废未标记" in shown[0] and "找不到：C999999" in shown[0]
 
