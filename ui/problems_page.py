@@ -8,6 +8,7 @@ needs besides: counts by status as chips, overdue rows red and rows due within 3
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -111,6 +112,14 @@ class ProblemsPage(ChipRecordPage):
     def _live_selected(self) -> list[int]:
         return [self.model.id_at(row) for row in self.selected_rows() if not self.model.is_deleted(row)]
 
+    def _selected_places(self, shown: int = 5) -> str:
+        """“东沟村砖厂、东沟村河滩 等8个” — what the clerk is about to change, named."""
+        column = [f.key for f in self.kind.table_fields].index("place")
+        rows = [row for row in self.selected_rows() if not self.model.is_deleted(row)]
+        names = [str(self.model.data(self.model.index(row, column)) or "") for row in rows[:shown]]
+        more = f" 等{len(rows)}个" if len(rows) > shown else ""
+        return html.escape("、".join(names) + more)
+
     def assign_selected(self) -> Any:
         ids = self._live_selected()
         if not ids:
@@ -122,7 +131,8 @@ class ProblemsPage(ChipRecordPage):
             ASSIGN_FIELDS,
             lambda v: rectification.assign(self.db, ids, v["unit"], v["person"], note=v["note"]),
             [self.kind.name],
-            intro=f"把选中的 {len(ids)} 个问题交办给同一个责任单位，每个问题的进展中记一条“交办”。",
+            intro=f"把选中的 {len(ids)} 个问题（{self._selected_places()}）交办给同一个责任单位，"
+            "每个问题的整改过程中记一条“交办”。",
             ok_text="交办",
         )
 
@@ -137,7 +147,7 @@ class ProblemsPage(ChipRecordPage):
             EXTEND_FIELDS,
             lambda v: rectification.extend_deadline(self.db, ids, v["deadline"], v["reason"]),
             [self.kind.name],
-            intro=f"延长选中的 {len(ids)} 个问题的整改时限。延期原因会记入每个问题的整改过程。"
+            intro=f"延长选中的 {len(ids)} 个问题（{self._selected_places()}）的整改时限。延期原因会记入每个问题的整改过程。"
             "<br>有一个问题不能延期时，全部不改。",
             ok_text="延期",
         )
@@ -153,7 +163,7 @@ class ProblemsPage(ChipRecordPage):
             CLOSE_FIELDS,
             lambda v: rectification.close_many(self.db, ids, v["verifier"], v["on_date"], v["note"]),
             [self.kind.name],
-            intro=f"核查后销号选中的 {len(ids)} 个问题。只有“已整改待核查”的问题可以销号；"
+            intro=f"核查后销号选中的 {len(ids)} 个问题（{self._selected_places()}）。只有“已整改待核查”的问题可以销号；"
             "有一个不能销号时，全部不改。",
             ok_text="销号",
             values={"on_date": records.today()},

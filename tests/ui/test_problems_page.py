@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from ecodesk.db import Database
 from ecodesk.services import records, rectification
@@ -80,13 +80,18 @@ def page(qtbot, problem_db: tuple[Database, dict[str, int]]) -> ProblemsPage:
     return widget
 
 
-def answer(monkeypatch, *rounds: dict[str, Any], seen: list[str] | None = None) -> None:
+def answer(
+    monkeypatch, *rounds: dict[str, Any], seen: list[str] | None = None, intros: list[str] | None = None
+) -> None:
     """Replace the modal ``exec`` of every ActionDialog: type each round of values and press OK.
 
     After each round the red error text (if any) is appended to ``seen``.
     """
 
     def fake_exec(dialog: ActionDialog) -> int:
+        intro = dialog.findChild(QLabel, "action_intro")
+        if intros is not None and intro is not None:
+            intros.append(intro.text())
         for values in rounds:
             for key, value in values.items():
                 dialog.editors[key].set_value(value)
@@ -201,8 +206,16 @@ def test_batch_extend_deadline_requires_a_reason(monkeypatch, page: ProblemsPage
     assert page.extend_button.isEnabled()
     new_deadline = TODAY + timedelta(days=30)
     seen: list[str] = []
-    answer(monkeypatch, {"deadline": new_deadline, "reason": ""}, {"reason": "雨季无法施工"}, seen=seen)
+    intros: list[str] = []
+    answer(
+        monkeypatch,
+        {"deadline": new_deadline, "reason": ""},
+        {"reason": "雨季无法施工"},
+        seen=seen,
+        intros=intros,
+    )
     page.extend_button.click()
+    assert "2 个问题（东沟村砖厂、东沟村河滩）" in intros[0]  # the clerk sees what he is about to change
     assert "延期原因：必须填写" in seen[0]
     assert seen[1] == ""
     for key in ("overdue", "soon"):
