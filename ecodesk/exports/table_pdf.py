@@ -122,6 +122,10 @@ def fit_widths(widths: Sequence[float], usable: float) -> tuple[float, list[floa
 
 
 def pdf_fields(kind: RecordKind) -> tuple[Field, ...]:
+    """The table's columns, or the narrower set a kind names in ``extra["print_keys"]`` for paper."""
+    keys = kind.extra.get("print_keys")
+    if keys:
+        return tuple(kind.field(key) for key in keys)
     return kind.table_fields
 
 

@@ -131,6 +131,9 @@ COMPLAINTS = RecordKind(
     default_sort="received_date",
     validators=(_checks,),
     title_key="case_number",
+    # On A4 landscape the content needs the room more than the work-order number and paid date.
+    extra={"print_keys": ("received_date", "channel", "complainant_name", "complainant_phone", "content", "village",
+                          "category", "handler", "deadline", "status", "reply_date", "satisfaction", "reward_amount")},
     filters={
         "已超期": lambda: overdue_clause(records.today()),
         "3天内到期": lambda: due_soon_clause(records.today()),
