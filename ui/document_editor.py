@@ -76,6 +76,7 @@ class DocumentEditor(QWidget):
         self._loading = False
         self._organs: list[DocumentOrgan] = []
         self._attachments: list[dict[str, str]] = []
+        self._named = ""
 
         self.kind = QComboBox()
         self.kind.setObjectName("doc_kind")
@@ -396,14 +397,30 @@ class DocumentEditor(QWidget):
         row = self.attachment_list.currentRow()
         if not 0 <= row < len(self._attachments):
             return
-        self._attachments[row] = {
-            "title": self.attachment_title.text().strip(),
-            "body": self.attachment_body.toPlainText(),
-        }
+        # the name the notice quotes: kept while the clerk clears the box to type a new one
+        before = self._attachments[row].get("title", "") or self._named
+        after = self.attachment_title.text().strip()
+        self._named = before if not after else ""
+        self._attachments[row] = {"title": after, "body": self.attachment_body.toPlainText()}
+        if before and after and before != after:
+            self._rename_quoted(before, after)
         item = self.attachment_list.item(row)
         if item is not None:
             item.setText(f"附件{row + 1}：{self._attachments[row]['title'] or '（无标题）'}")
         self._edited()
+
+    def _rename_quoted(self, before: str, after: str) -> None:
+        """An 印发 notice names its 方案 in 《》 in the title and body: renaming the attachment renames those."""
+        old, new = f"《{before}》", f"《{after}》"
+        if old in self.title.text():
+            self.title.setText(self.title.text().replace(old, new))
+        body = self.body.toPlainText()
+        if old in body:
+            was_loading, self._loading = self._loading, True
+            try:
+                self.body.setPlainText(body.replace(old, new))
+            finally:
+                self._loading = was_loading
 
     def _add_attachment(self) -> None:
         self._attachments.append({"title": "", "body": ""})

@@ -106,6 +106,9 @@ class DocumentsPage(QWidget):
             action = menu.addAction(kind)
             action.setToolTip(KIND_HELP[kind])
             action.triggered.connect(lambda _checked=False, k=kind: self.new_document(k))
+        menu.addSeparator()
+        issuing = menu.addAction("印发方案的通知（方案作附件）")
+        issuing.triggered.connect(lambda _checked=False: self.new_document("通知", issuing=True))
         self.new_button.setMenu(menu)
         self.save_button = self._button("保存", "保存草稿（Ctrl+S）", self.save_current)
         self.delete_button = self._button(
@@ -309,10 +312,10 @@ class DocumentsPage(QWidget):
         self._dirty = True
         self.preview.schedule(self.editor.values())
 
-    def new_document(self, kind: str) -> int | None:
+    def new_document(self, kind: str, *, issuing: bool = False) -> int | None:
         if self._dirty and not self._save(quiet=True):
             return None
-        doc = operations.write(self, lambda: documents.new_draft(self.db, kind), [KIND_NAME])
+        doc = operations.write(self, lambda: documents.new_draft(self.db, kind, issuing=issuing), [KIND_NAME])
         if doc is None:
             return None
         self._clear_filters_for(doc.id)

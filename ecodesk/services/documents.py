@@ -222,10 +222,15 @@ def update_draft(db: Database, doc_id: int, values: Mapping[str, Any]) -> Docume
         return doc
 
 
-def new_draft(db: Database, kind: str) -> Document:
-    """A stored draft of ``kind`` with the defaults and the body outline (the UI's 新建)."""
+def new_draft(db: Database, kind: str, *, issuing: bool = False) -> Document:
+    """A stored draft of ``kind`` with the defaults and the body outline (the UI's 新建).
+
+    ``issuing``: a 印发…的通知 whose 方案 goes in as the attachment (title and text to fill in).
+    """
     if kind not in DOCUMENT_KINDS:
         raise ValidationError.single("kind", "文种", f"应为{'、'.join(DOCUMENT_KINDS)}之一")
+    if issuing:
+        return create_draft(db, kinds.issuing_notice(defaults(db), "方案名称", "（在此粘贴方案全文）"))
     return create_draft(db, kinds.starter(kind, defaults(db)))
 
 

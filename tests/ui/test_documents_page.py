@@ -9,6 +9,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from ecodesk.db import Database
@@ -180,6 +181,30 @@ def test_print_and_save_as_pdf(
     assert page.save_pdf() == target
     with pdfplumber.open(target) as pdf:
         assert "清河镇人民政府文件" in pdf.pages[0].extract_text().replace(" ", "")
+
+
+def test_issuing_notice_carries_the_plan_as_attachment(qtbot: Any, page: DocumentsPage, db: Database) -> None:
+    with qtbot.wait_signal(page.preview.rendered, timeout=15000):
+        doc_id = page.new_document("通知", issuing=True)
+    assert page.editor.title.text() == "关于印发《方案名称》的通知"
+    page.editor.tabs.setCurrentIndex(2)
+    assert page.editor.attachment_list.count() == 1
+    page.editor.attachment_title.selectAll()
+    qtbot.keyClick(page.editor.attachment_title, Qt.Key.Key_Delete)  # cleared, then typed anew
+    type_text(qtbot, page.editor.attachment_title, "清河镇秸秆禁烧工作方案")
+    with qtbot.wait_signal(page.preview.rendered, timeout=15000):
+        page.editor.attachment_body.setPlainText("一、工作目标\n\n实现零火点。")
+    assert page.preview.page_count == 2  # the 方案 on its own page
+    assert (
+        page.editor.title.text() == "关于印发《清河镇秸秆禁烧工作方案》的通知"
+    )  # renamed with the attachment
+    assert page.editor.body.toPlainText().startswith("现将《清河镇秸秆禁烧工作方案》印发给你们")
+    with pdfplumber.open(page.preview.current_pdf) as pdf:
+        assert "清河镇秸秆禁烧工作方案" in pdf.pages[1].extract_text()
+    assert page.save_current()
+    assert documents.get(db, doc_id).attachments == [
+        {"title": "清河镇秸秆禁烧工作方案", "body": "一、工作目标\n\n实现零火点。"}
+    ]
 
 
 def test_main_window_shows_the_documents_page(qtbot: Any, db: Database) -> None:
