@@ -197,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ecodesk import cli_patrols  # report daily/weekly/monthly/fires/reminders
 
     cli_patrols.add_parser(sub)
+    from ecodesk import cli_appraisal  # appraisal compute/export/finalise/unlock/circular
+
+    cli_appraisal.add_parser(sub)
     return parser
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ecodesk.db.audit import SKIP_AUDIT_KEY
 from ecodesk.db.database import Database
+from ecodesk.demo import appraisal as appraisal_demo
 from ecodesk.demo import documents as documents_demo
 from ecodesk.demo import letters as letters_demo
 from ecodesk.demo import patrols as patrol_demo
@@ -80,6 +81,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
     total += rectification_demo.expected_rows(spec)
     total += letters_demo.expected_rows(spec)
     total += documents_demo.expected_rows(spec)
+    total += appraisal_demo.expected_rows(spec)
     done = 0
 
     def progress(rows: int, message: str) -> None:
@@ -98,6 +100,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         more += rectification_demo.build(session, town, spec, random.Random(seed + 4), db.operator or "演示数据", progress)
         more += letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
         more += documents_demo.build(session, db, town, spec, random.Random(seed + 3), db.operator or "演示数据", progress)
+        more += appraisal_demo.build(session, town, spec, random.Random(seed + 7), db.operator or "演示数据", progress)
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
     operator = str(vocab.units["operator"]["name"])
     if operator not in current.operators:

@@ -46,3 +46,4 @@ __all__ = [
 
 # Modules whose tables only need registering (their names are imported from the module itself).
 from ecodesk.models import campaign, patrol  # noqa: E402, F401
+from ecodesk.models import appraisal  # noqa: E402, F401  (考核 schemes, items, scores)

@@ -1,0 +1,1 @@
+"""The year-end appraisal (考核): rule kinds, the shipped scheme, the sheet and the circular."""

@@ -1,0 +1,147 @@
+"""考核 page on real widgets: create the scheme, compute as a job, evidence on click, adjust with a
+reason, finalise (read-only) and unlock, export the sheet, edit the scheme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
+
+from ecodesk.db import Database
+from ecodesk.services import appraisal, documents
+from tests.core import appraisal_helpers as h
+from tests.core.test_appraisal import ITEMS
+from ui import appraisal_page, dialogs
+from ui.appraisal_page import AdjustDialog, AppraisalPage, UnlockDialog
+from ui.appraisal_scheme import BONUS, MAX, NAME, RULE, SchemeDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch) -> AppraisalPage:
+    h.build(db)
+    appraisal.create_scheme(db, h.YEAR, ITEMS)
+    # The page judges "today" as the service does; pin it to the test's as-of day.
+    monkeypatch.setattr(appraisal, "_today", lambda as_of: as_of or h.AS_OF)
+    monkeypatch.setattr(dialogs, "show_info", lambda *a, **k: None)
+    p = AppraisalPage(db)
+    qtbot.addWidget(p)
+    p.year.setValue(h.YEAR)
+    p.resize(1280, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def _compute(qtbot, page: AppraisalPage) -> None:
+    handle = page.compute()
+    with qtbot.wait_signal(handle.finished, timeout=20000) as blocker:
+        pass
+    assert blocker.args == [True]
+
+
+def test_compute_then_evidence_on_click(qtbot, page: AppraisalPage) -> None:
+    assert page.model.rowCount() == 0 and not page.finalise_button.isEnabled()
+    _compute(qtbot, page)
+    model = page.model
+    assert [model.data(model.index(r, 0)) for r in range(3)] == ["东沟村", "西岭村", "南坡村"]
+    assert [model.data(model.index(r, 1)) for r in range(3)] == ["62.5", "68", "65"]  # 合计
+    assert [model.data(model.index(r, 3)) for r in range(3)] == ["3", "1", "2"]  # 排名
+    fire_column = next(c for c in range(model.columnCount()) if (model.item_at(c) or None) and model.item_at(c).name == "火点")
+    page.select_cell(0, fire_column)
+    assert page.evidence.heading.text().startswith("东沟村 · 大气 / 火点")
+    assert page.evidence.table.rowCount() == 2
+    assert page.evidence.table.item(0, 1).text().startswith("火点（巡查发现）")
+    assert "计算得分：9" in page.evidence.summary.text()
+    assert page.export_button.isEnabled() and page.finalise_button.isEnabled()
+
+
+def test_adjust_needs_a_reason_and_shows_amber(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compute(qtbot, page)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, text, *_a: errors.append(text))
+    page.select_cell(0, page.model.column_of(next(i.id for i in page.model.items if i.name == "火点")))
+    monkeypatch.setattr(AdjustDialog, "ask", classmethod(lambda cls, *a: (12.0, "")))
+    page.adjust_selected()
+    assert errors and "调整原因" in errors[0]
+    monkeypatch.setattr(AdjustDialog, "ask", classmethod(lambda cls, *a: (12.0, "一处火点为误报")))
+    page.adjust_selected()
+    index = page.grid.currentIndex()
+    assert page.model.data(index) == "12"
+    assert page.model.data(index, appraisal_page.Qt.ItemDataRole.BackgroundRole) is not None
+    assert "人工调整：+3（一处火点为误报）" in page.evidence.summary.text()
+    assert page.model.data(page.model.index(0, 1)) == "65.5"
+
+
+def test_the_real_adjust_dialog(qtbot) -> None:
+    item = appraisal.ItemView(1, "大气", "火点", 15, False, "fire_points", {}, "")
+    cell = appraisal.Cell(1, 9.0, 0.0, "", 9.0, 2)
+    dialog = AdjustDialog("东沟村", item, cell)
+    qtbot.addWidget(dialog)
+    spin = dialog.findChild(QDoubleSpinBox, "adjust_value")
+    assert spin.value() == 9 and spin.maximum() == 15
+
+
+def test_finalise_locks_and_unlock_reopens(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    _compute(qtbot, page)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    page.finalise()
+    assert page.model.sheet is not None and page.model.sheet.locked
+    assert "定稿锁定" in page.banner.text() and "测试员" in page.banner.text()
+    assert not page.compute_button.isEnabled() and not page.scheme_button.isEnabled()
+    assert page.unlock_button.isVisible() and not page.finalise_button.isVisible()
+    page.select_cell(0, 4)
+    assert not page.evidence.adjust_button.isEnabled()
+    assert page.export_button.isEnabled()  # a locked sheet is still exported
+    monkeypatch.setattr(UnlockDialog, "ask", classmethod(lambda cls, *a: "南坡村火点复核撤销"))
+    page.unlock()
+    assert not page.model.sheet.locked and page.compute_button.isEnabled()
+    assert appraisal.lock_history(page.db, h.YEAR)[-1][2:] == ("解除锁定", "南坡村火点复核撤销")
+
+
+def test_export_and_circular(qtbot, page: AppraisalPage, tmp_path: Path) -> None:
+    _compute(qtbot, page)
+    handle = page.export_to(tmp_path / "考核表.xlsx")
+    with qtbot.wait_signal(handle.finished, timeout=20000):
+        pass
+    assert page.last_export is not None and load_workbook(page.last_export).sheetnames == ["考核得分表", "扣分依据"]
+    doc = page.draft_circular()
+    assert documents.get(page.db, doc.id).status == "草稿"
+
+
+def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    page.year.setValue(h.YEAR + 1)
+    assert page.create_button.isVisible() and "还没有考核方案" in page.banner.text()
+    page.create_scheme()
+    assert not page.create_button.isVisible() and len(page.model.items) == len(ITEMS)  # copied from 2025
+
+    dialog = SchemeDialog(page.db, h.YEAR + 1)
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.rowCount() == len(ITEMS)
+    dialog.table.selectRow(0)
+    table.item(0, MAX).setText("20")
+    dialog.param_editors["points"].setValue(4)
+    dialog.add_item()
+    new = 1
+    table.item(new, NAME).setText("秸秆综合利用")
+    combo = table.cellWidget(new, RULE)
+    assert isinstance(combo, QComboBox)
+    assert table.item(new, BONUS) is not None
+    dialog.save()
+    items = appraisal.scheme_items(page.db, h.YEAR + 1)
+    assert (items[0].max_score, items[0].params["points"]) == (20, 4)
+    assert items[1].name == "秸秆综合利用" and items[1].category == "大气" and items[1].rule == "manual"
+    assert len(items) == len(ITEMS) + 1
+
+    bad = SchemeDialog(page.db, h.YEAR + 1)
+    qtbot.addWidget(bad)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, text, *_a: errors.append(text))
+    bad.table.item(0, NAME).setText("")
+    bad.save()
+    assert errors and "名称必须填写" in errors[0]
+    assert appraisal.scheme_items(page.db, h.YEAR + 1)[0].name == "火点"  # nothing saved
