@@ -344,8 +344,11 @@ class AppraisalPage(QWidget):
     def compute(self) -> JobHandle:
         year = self.current_year()
 
-        def work(job: Job) -> appraisal.ComputeResult:
-            return appraisal.compute(self.db, year, job)
+        def work(_job: Job) -> appraisal.ComputeResult:
+            # No progress messages: the compute takes about a second, and a modal progress dialog that
+            # processes events inside setValue can take the finished signal before the last message
+            # (ui.jobs then writes to a dialog already closed). The dialog shows as busy instead.
+            return appraisal.compute(self.db, year)
 
         def done(_result: appraisal.ComputeResult) -> None:
             operations.notify(APPRAISAL_KINDS)

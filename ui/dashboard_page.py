@@ -169,11 +169,15 @@ class DashboardPage(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(300)
         self._debounce.timeout.connect(self._changed)
-        changes().records_changed.connect(lambda _kind: self._debounce.start())
+        # Bound methods, not lambdas: Qt drops the connection when the page is deleted.
+        changes().records_changed.connect(self._records_changed)
         changes().everything_changed.connect(self.refresh)
         self.refresh()
 
     # -- data ----------------------------------------------------------------------------------
+
+    def _records_changed(self, _kind: str) -> None:
+        self._debounce.start()
 
     def _changed(self) -> None:
         if self.isVisible():
