@@ -44,11 +44,13 @@ class ScoreModel(QAbstractTableModel):
         self.items: list[ItemView] = []
         self.rows: list[VillageRow] = []
 
-    def set_sheet(self, sheet: Sheet | None) -> None:
+    def set_sheet(self, sheet: Sheet | None, *, by_rank: bool = False) -> None:
+        """Show ``sheet``: villages in the town's order, or by rank (ties in the town's order)."""
         self.beginResetModel()
         self.sheet = sheet
         self.items = [i for _c, group in sheet.categories() for i in group] if sheet is not None else []
-        self.rows = list(sheet.rows) if sheet is not None else []
+        rows = list(sheet.rows) if sheet is not None else []
+        self.rows = sorted(rows, key=lambda r: r.rank) if by_rank else rows
         self.endResetModel()
 
     # -- shape ---------------------------------------------------------------------------------

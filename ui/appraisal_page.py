@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -207,6 +208,10 @@ class AppraisalPage(QWidget):
         for b in (self.export_button, self.circular_button):
             top.addWidget(b)
         top.addStretch(1)
+        self.by_rank = QCheckBox("按名次排列")
+        self.by_rank.setObjectName("appraisal_by_rank")
+        self.by_rank.toggled.connect(lambda _on: self.reload())
+        top.addWidget(self.by_rank)
 
         self.model = ScoreModel(self)
         self.grid = QTableView()
@@ -260,7 +265,7 @@ class AppraisalPage(QWidget):
         keep = self._selected()
         year = self.current_year()
         sheet = appraisal.sheet(self.db, year) if appraisal.has_scheme(self.db, year) else None
-        self.model.set_sheet(sheet)
+        self.model.set_sheet(sheet, by_rank=self.by_rank.isChecked())
         self._update_state(sheet)
         if keep is not None and sheet is not None:
             row = next((n for n, r in enumerate(self.model.rows) if r.village_id == keep[0]), -1)

@@ -73,7 +73,7 @@ def results_circular(defaults: kinds.Defaults, data: Sheet, evidence: Sequence[E
         "对因工作不力造成严重影响的，由镇纪委依规约谈、问责。",
     ]
     ranking = "\n\n".join(
-        f"{r.rank}. {r.village}：{r.total:g}分，折算分{r.converted:g}分" for r in ranked
+        f"{r.rank}. {r.village}：{r.total:.2f}分，折算分{r.converted:.2f}分" for r in ranked
     )
     draft = kinds.circular(defaults, f"{year}年度各村（社区）生态环境保护工作考核结果", "\n\n".join(paragraphs))
     return replace(

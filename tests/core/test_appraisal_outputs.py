@@ -83,7 +83,7 @@ def test_results_circular_is_a_draft_in_the_register(db: Database, town: h.Town)
     assert stored.title == "关于2025年度各村（社区）生态环境保护工作考核结果的通报"
     assert "西岭村（68分）" in stored.body and "按10%纳入" in stored.body
     ranking = stored.attachments[0]["body"]
-    assert ranking.splitlines()[0] == "1. 西岭村：68分，折算分6.8分"
+    assert ranking.split("\n\n")[0] == "1. 西岭村：68.00分，折算分6.80分"
 
 
 def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

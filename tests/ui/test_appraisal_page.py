@@ -57,6 +57,14 @@ def test_compute_then_evidence_on_click(qtbot, page: AppraisalPage) -> None:
     assert page.evidence.table.item(0, 1).text().startswith("火点（巡查发现）")
     assert "计算得分：9" in page.evidence.summary.text()
     assert page.export_button.isEnabled() and page.finalise_button.isEnabled()
+    page.by_rank.setChecked(True)
+    assert [model.data(model.index(r, 0)) for r in range(3)] == ["西岭村", "南坡村", "东沟村"]
+    assert page.evidence.heading.text().startswith("东沟村 · 大气 / 火点")  # the selected cell follows its village
+
+
+def test_score_model_passes_the_model_tester(qtbot, qtmodeltester, page: AppraisalPage) -> None:
+    _compute(qtbot, page)
+    qtmodeltester.check(page.model)
 
 
 def test_adjust_needs_a_reason_and_shows_amber(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
