@@ -9,6 +9,7 @@ red, due within three days yellow (SPEC §4).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
+from ecodesk.jobs import Job
 from ecodesk.models.campaign import Campaign
 from ecodesk.services import attachments, campaigns, records
 from ecodesk.services.campaigns import (
@@ -46,6 +48,7 @@ from ui import dialogs, operations
 from ui.campaign_submission import DeliverableDialog, SubmissionDialog
 from ui.changes import changes
 from ui.daily_report import open_file
+from ui.jobs import JobHandle, run_job
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 # state → (background, text colour); "soon" is a 待报送 due within DUE_SOON_DAYS.
@@ -106,6 +109,7 @@ class SubmissionGrid(QWidget):
         self.campaign_id: int | None = None
         self.today = records.today()
         self.statuses: list[DeliverableStatus] = []
+        self.deliverables: list[tuple[int, str]] = []
         self.counts_label = QLabel()
         self.counts_label.setObjectName("submission_counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -123,11 +127,18 @@ class SubmissionGrid(QWidget):
         self.withdraw_button.setToolTip("误登记的报送可撤销，该单位恢复为未报送")
         self.open_button = QPushButton("打开报送文件")
         self.add_button = QPushButton("添加报送材料")
+        self.remove_button = QPushButton("删除报送材料")
+        self.remove_button.setToolTip("删除选中单元格所在列的报送材料（误添加的；已有报送的不能删除）")
+        self.export_button = QPushButton("导出报送情况表")
+        self.export_button.setToolTip("单位 × 报送材料的 Excel 表，逾期、未报送的标色，末行计数")
+        self.export_handle: JobHandle | None = None
         for button, slot in (
             (self.record_button, self.record_selected),
             (self.withdraw_button, self.withdraw_selected),
             (self.open_button, self.open_selected_file),
             (self.add_button, self.add_deliverable),
+            (self.remove_button, self.remove_deliverable),
+            (self.export_button, self.export_xlsx),
         ):
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -148,11 +159,17 @@ class SubmissionGrid(QWidget):
             buttons.addWidget(button)
         buttons.addSpacing(16)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addSpacing(16)
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
-        buttons.addWidget(legend)
+        top = QHBoxLayout()
+        top.addWidget(self.counts_label)
+        top.addStretch(1)
+        top.addWidget(legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.counts_label)
+        layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self._update_buttons()
@@ -179,6 +196,7 @@ class SubmissionGrid(QWidget):
 
     def _fill(self, campaign: Campaign | None) -> None:
         deliverables = list(campaign.deliverables) if campaign is not None else []
+        self.deliverables = [(d.id, d.name) for d in deliverables]
         units: dict[int, str] = {}
         for s in self.statuses:
             units.setdefault(s.unit_id, s.unit)
@@ -255,6 +273,13 @@ class SubmissionGrid(QWidget):
         self.withdraw_button.setEnabled(status is not None and status.submission_id is not None)
         self.open_button.setEnabled(status is not None and status.submission_id is not None)
         self.add_button.setEnabled(self.campaign_id is not None)
+        self.remove_button.setEnabled(self.selected_deliverable() is not None)
+        self.export_button.setEnabled(self.campaign_id is not None)
+
+    def selected_deliverable(self) -> tuple[int, str] | None:
+        """(id, name) of the deliverable whose column holds the current cell."""
+        column = self.table.currentColumn()
+        return self.deliverables[column] if 0 <= column < len(self.deliverables) else None
 
     def record_selected(self) -> int | None:
         status = self.selected_status()
@@ -306,6 +331,39 @@ class SubmissionGrid(QWidget):
             return
         campaign = campaigns.get_campaign(self.db, self.campaign_id)
         DeliverableDialog.ask(self, self.db, self.campaign_id, [p.name for p in campaign.phases])
+
+    def remove_deliverable(self) -> None:
+        chosen = self.selected_deliverable()
+        if chosen is None:
+            return
+        deliverable_id, name = chosen
+        if not dialogs.confirm(self, f"删除报送材料“{name}”吗？各单位的这项要求一并删除。", ok_text="删除"):
+            return
+        operations.write(
+            self, lambda: campaigns.remove_deliverable(self.db, deliverable_id), [CAMPAIGNS.name]
+        )
+
+    def export_xlsx(self, path: Path | None = None) -> JobHandle | None:
+        if self.campaign_id is None:
+            return None
+        campaign = campaigns.get_campaign(self.db, self.campaign_id)
+        path = path or dialogs.ask_save_file(
+            self, "导出报送情况表", f"{campaign.name}材料报送情况.xlsx", "Excel 文件 (*.xlsx)"
+        )
+        if path is None:
+            return None
+        db, campaign_id, today, target = self.db, self.campaign_id, self.today, path
+
+        def work(_job: Job) -> Path:
+            return campaigns.write_status_xlsx(db, campaign_id, target, today)
+
+        self.export_handle = run_job(
+            self,
+            "正在导出报送情况表",
+            work,
+            lambda saved: dialogs.show_info(self, f"已导出到：\n{saved}", "导出完成"),
+        )
+        return self.export_handle
 
 
 class PhasesView(QWidget):

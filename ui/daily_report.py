@@ -38,7 +38,8 @@ from ui.jobs import JobHandle, run_job
 @dataclass(frozen=True)
 class DailyFiles:
     report: DailyReport
-    pdf: Path
+    pdf: Path  # the 通报
+    table_pdf: Path  # the 日报表: one ruled table, for posting and filing
     xlsx: Path
 
 
@@ -49,18 +50,22 @@ def file_stem(report: DailyReport) -> str:
 def make_daily_files(db: Database, day: date, folder: Path, job: Job | None = None) -> DailyFiles:
     """The day's report gathered once and written as PDF and xlsx into ``folder`` (a worker-thread job)."""
     if job is not None:
-        job.report(0, 3, "正在汇总当天的巡查……")
+        job.report(0, 4, "正在汇总当天的巡查……")
     report = reports.daily_report(db, day)
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(report)
     if job is not None:
-        job.report(1, 3, "正在生成 PDF……")
+        job.report(1, 4, "正在生成通报 PDF……")
     pdf = folder / f"{stem}.pdf"
     reports.render_daily_pdf(db, report, pdf)
     if job is not None:
-        job.report(2, 3, "正在生成 Excel……")
+        job.report(2, 4, "正在生成日报表 PDF……")
+    table_pdf = folder / f"{stem}（表）.pdf"
+    reports.render_daily_table_pdf(db, report, table_pdf)
+    if job is not None:
+        job.report(3, 4, "正在生成 Excel……")
     xlsx = reports.write_daily_xlsx(report, folder / f"{stem}.xlsx")
-    return DailyFiles(report, pdf, Path(xlsx))
+    return DailyFiles(report, pdf, table_pdf, Path(xlsx))
 
 
 def open_file(path: Path) -> bool:
@@ -93,7 +98,7 @@ class DateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.error)
-        layout.addWidget(QLabel("生成 PDF（通报格式）和 Excel 两份文件。"))
+        layout.addWidget(QLabel("生成通报（PDF）、日报表（PDF，横向表格）和 Excel 三份文件。"))
         layout.addWidget(buttons)
         self.date_edit.setFocus()
         self.date_edit.selectAll()
@@ -146,31 +151,41 @@ class DailyResultDialog(QDialog):
         self.silent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.silent_label.setStyleSheet("color:#c62828; font-weight:bold;" if silent else "color:#2e7d32;")
 
-        self.open_button = QPushButton("打开 PDF")
+        self.open_button = QPushButton("打开通报 PDF")
         self.open_button.setDefault(True)
         self.open_button.clicked.connect(lambda: self._open(files.pdf))
+        self.open_table_button = QPushButton("打开日报表")
+        self.open_table_button.setAutoDefault(False)
+        self.open_table_button.clicked.connect(lambda: self._open(files.table_pdf))
         self.open_xlsx_button = QPushButton("打开 Excel")
         self.open_xlsx_button.setAutoDefault(False)
         self.open_xlsx_button.clicked.connect(lambda: self._open(files.xlsx))
-        self.save_pdf_button = QPushButton("另存 PDF…")
+        self.save_pdf_button = QPushButton("另存通报…")
         self.save_pdf_button.setAutoDefault(False)
         self.save_pdf_button.clicked.connect(lambda: self._save_as(files.pdf, "PDF 文件 (*.pdf)"))
+        self.save_table_button = QPushButton("另存日报表…")
+        self.save_table_button.setAutoDefault(False)
+        self.save_table_button.clicked.connect(lambda: self._save_as(files.table_pdf, "PDF 文件 (*.pdf)"))
         self.save_xlsx_button = QPushButton("另存 Excel…")
         self.save_xlsx_button.setAutoDefault(False)
         self.save_xlsx_button.clicked.connect(lambda: self._save_as(files.xlsx, "Excel 文件 (*.xlsx)"))
         close = QPushButton("关闭")
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        for button in (self.open_button, self.open_xlsx_button, self.save_pdf_button, self.save_xlsx_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
+        open_row, save_row = QHBoxLayout(), QHBoxLayout()
+        for button in (self.open_button, self.open_table_button, self.open_xlsx_button):
+            open_row.addWidget(button)
+        open_row.addStretch(1)
+        for button in (self.save_pdf_button, self.save_table_button, self.save_xlsx_button):
+            save_row.addWidget(button)
+        save_row.addStretch(1)
+        save_row.addWidget(close)
 
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.silent_label)
-        layout.addLayout(buttons)
+        layout.addLayout(open_row)
+        layout.addLayout(save_row)
 
     def _open(self, path: Path) -> None:
         if not open_file(path):

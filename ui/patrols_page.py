@@ -8,7 +8,8 @@ The lists are :class:`ui.record_page.RecordPage` over the kinds declared in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.services import patrols, records, rectification, reports
+from ecodesk.services import settings as settings_service
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ui import dialogs, machine_settings, operations
 from ui.changes import changes
@@ -70,12 +74,29 @@ class PatrolRecordPage(RecordPage):
         self.problem_button = self._button(
             "开为整改问题", "把选中巡查发现的问题登记为整改问题（问题整改动态清单）", self.open_problem
         )
+        self.summary_button = QPushButton("巡查汇总")
+        self.summary_button.setToolTip("按村和巡查类型汇总一周或一个月的巡查（Excel）")
+        self.summary_button.setAutoDefault(False)
+        menu = QMenu(self.summary_button)
+        today = records.today()
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        for text, period in (
+            ("本周汇总", ("week", today)),
+            ("上周汇总", ("week", today - timedelta(days=7))),
+            ("本月汇总", ("month", today)),
+            ("上月汇总", ("month", last_month)),
+        ):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, p=period: self.export_summary(*p))
+        self.summary_button.setMenu(menu)
+        self.summary_handle: JobHandle | None = None
         row = _actions_layout(self)
         position = row.indexOf(self.restore_button) + 1
         row.insertWidget(position, self.problem_button)
         row.insertSpacing(position, 16)
         row.insertWidget(0, self.daily_button)
-        row.insertSpacing(1, 12)
+        row.insertWidget(1, self.summary_button)
+        row.insertSpacing(2, 12)
         _newest_first(self)
         self._selection_changed()
 
@@ -86,6 +107,35 @@ class PatrolRecordPage(RecordPage):
 
     def make_daily_report(self, day: date | None = None) -> JobHandle | None:
         return self.daily_report.run(day if isinstance(day, date) else None)
+
+    def export_summary(self, unit: str, day: date, path: Path | None = None) -> JobHandle | None:
+        """The week's or month's patrols by village and kind as an Excel sheet, made off the GUI thread."""
+        db = self.db
+        if unit == "week":
+            start, end = reports.week_of(day)
+            name = f"巡查周汇总{format_iso(start)}至{format_iso(end)}.xlsx"
+        else:
+            name = f"巡查月汇总{day.year}年{day.month}月.xlsx"
+        path = path or dialogs.ask_save_file(self, "保存巡查汇总", name, "Excel 文件 (*.xlsx)")
+        if path is None:
+            return None
+        target = path
+
+        def work(_job: Job) -> Path:
+            summary = (
+                reports.weekly_summary(db, day)
+                if unit == "week"
+                else reports.monthly_summary(db, day.year, day.month)
+            )
+            return reports.write_summary_xlsx(summary, target, settings_service.load(db).town_name)
+
+        self.summary_handle = run_job(
+            self,
+            "正在汇总巡查",
+            work,
+            lambda saved: dialogs.show_info(self, f"已保存到：\n{saved}", "汇总完成"),
+        )
+        return self.summary_handle
 
     def _selection_changed(self, *args: object) -> None:
         super()._selection_changed(*args)

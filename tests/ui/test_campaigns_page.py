@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
@@ -15,7 +16,7 @@ from ecodesk.db import Database
 from ecodesk.services import attachments, campaigns, records
 from ecodesk.services.campaigns import SUBMISSION_TABLE, DeliverableInput, MemberInput, PhaseInput
 from ecodesk.services.org import PEOPLE, UNITS
-from ui import campaign_detail
+from ui import campaign_detail, dialogs
 from ui.campaign_submission import SubmissionDialog
 from ui.campaigns_page import CampaignsPage
 
@@ -172,3 +173,41 @@ def test_reminders_lead_to_the_cell_to_chase(qtbot, alive, campaign_db) -> None:
     assert page.detail.tabs.currentWidget() is page.detail.grid
     selected = page.detail.grid.selected_status()
     assert selected is not None and (selected.unit, selected.deliverable) == ("南山村", "工作计划")
+
+
+def test_export_the_status_sheet_and_remove_a_deliverable(
+    qtbot, alive, campaign_db, tmp_path: Path, monkeypatch
+) -> None:
+    db, _campaign_id = campaign_db
+    infos: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": infos.append(text))
+    page = make_page(qtbot, db, alive)
+    grid = page.detail.grid
+    target = tmp_path / "报送情况.xlsx"
+    handle = grid.export_xlsx(target)
+    assert handle is not None
+    with qtbot.waitSignal(handle.finished, timeout=20_000):
+        pass
+    assert str(target) in infos[-1]
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = [[c for c in row if c is not None] for row in book.worksheets[0].iter_rows(values_only=True)]
+    south = next(r for r in rows if "南山村" in r)
+    assert "未报送" in south  # the missing 工作计划, as the grid shows it
+
+    # 工作总结 (nothing handed in) can go; 工作计划 (handed in) cannot.
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": errors.append(text))
+    headers = [
+        grid.table.horizontalHeaderItem(c).text().split("\n")[0] for c in range(grid.table.columnCount())
+    ]
+    grid.table.setCurrentCell(0, headers.index("工作计划"))
+    grid.remove_deliverable()
+    assert errors and "不能删除" in errors[-1]
+    grid.table.setCurrentCell(0, headers.index("工作总结"))
+    assert grid.remove_button.isEnabled()
+    grid.remove_deliverable()
+    headers = [
+        grid.table.horizontalHeaderItem(c).text().split("\n")[0] for c in range(grid.table.columnCount())
+    ]
+    assert headers == ["工作计划", "问题整改清单"]

@@ -4,6 +4,7 @@ problem in one step, and the 火点统计 tab counts per village and month."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import openpyxl
 import pdfplumber
@@ -100,6 +101,11 @@ def test_daily_report_button_makes_pdf_and_xlsx_for_a_date(
         text = "".join(p.extract_text() or "" for p in pdf.pages).replace(" ", "").replace("\n", "")
     assert "东沟村" in text and "秸秆堆放未清运" in text
     assert "滨河社区" in text  # the community that reported nothing is named
+    with pdfplumber.open(files.table_pdf) as pdf:
+        page_one = pdf.pages[0]
+        assert page_one.width > page_one.height  # the 日报表 is A4 landscape
+        table_text = "".join(p.extract_text() or "" for p in pdf.pages).replace(" ", "").replace("\n", "")
+    assert "秸秆堆放未清运" in table_text and "滨河社区" in table_text
     book = openpyxl.load_workbook(files.xlsx, read_only=True)
     rows = [[c for c in row if c is not None] for row in book["日报明细"].iter_rows(values_only=True)]
     silent_rows = [r for r in rows if "滨河社区" in r]
@@ -180,3 +186,30 @@ def test_fire_counts_per_village_and_month(qtbot, alive, patrol_db: Database) ->
     # The fire points tab lists them, and a satellite fire point can open a problem too.
     fire_page = page.show_tab("fire_points")
     assert fire_page.model.rowCount() == 3
+
+
+def test_weekly_and_monthly_summaries_by_village_and_kind(
+    qtbot, alive, patrol_db: Database, tmp_path: Path, monkeypatch
+) -> None:
+    infos: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": infos.append(text))
+    page = make_page(qtbot, patrol_db, alive)
+    records_page = page.patrol_page
+    assert [a.text() for a in records_page.summary_button.menu().actions()] == [
+        "本周汇总",
+        "上周汇总",
+        "本月汇总",
+        "上月汇总",
+    ]
+    day = records.today() - timedelta(days=1)
+    target = tmp_path / "月汇总.xlsx"
+    handle = records_page.export_summary("month", day, target)
+    assert handle is not None
+    with qtbot.waitSignal(handle.finished, timeout=20_000):
+        pass
+    assert str(target) in infos[-1]
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    header = next(r for r in rows if r and "村（社区）" in r)
+    east = next(r for r in rows if r and "东沟村" in r)
+    assert east[header.index("禁烧巡查")] == 1
