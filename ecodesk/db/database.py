@@ -7,6 +7,7 @@ Every service takes a :class:`Database` and opens a short session per call with
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +96,12 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"无法创建数据文件夹 {path.parent}：{exc.strerror or exc}") from None
+        # SQLite needs to write its journal beside the file, even to read it: say so plainly.
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise DatabaseError(
+                f"数据文件或其文件夹是只读的（或没有写入权限），无法打开：{path}。"
+                "若数据在光盘或写保护的 U 盘上，请先复制到电脑上再打开。"
+            )
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             _check_header(path)
@@ -164,8 +171,11 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            failure = write_failure(self.path, exc)
+            if failure is not None:
+                raise failure from exc
             raise
         finally:
             session.close()
@@ -195,6 +205,21 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def write_failure(path: Path, exc: BaseException) -> DatabaseError | None:
+    """A write the file system refused, in the clerk's words; None for anything else."""
+    if not isinstance(exc, SADatabaseError | sqlite3.DatabaseError):
+        return None
+    message = str(getattr(exc, "orig", exc)).lower()
+    undone = "本次操作已全部撤销，原有数据完好。"
+    if "disk" in message and "full" in message:
+        return DatabaseError(f"磁盘已满，无法写入数据文件 {path}。{undone}请清理磁盘空间后重试。")
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError(f"数据文件或其文件夹是只读的，无法写入：{path}。{undone}")
+    if "disk i/o error" in message:
+        return DatabaseError(f"读写数据文件 {path} 时磁盘出错（U 盘是否已拔出？）。{undone}")
+    return None
 
 
 def _explain(path: Path, exc: Exception) -> DatabaseError:

@@ -32,7 +32,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ecodesk.db.database import Database
+from ecodesk.db.database import Database, write_failure
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.services import records
@@ -569,7 +569,7 @@ def import_xlsx(
         total = max(claimed_rows - header_row, 0)
         try:
             with db.session() as session:
-                _Rows(session, kind, columns, report, saved, job, total).run(
+                _Rows(session, kind, columns, report, saved, job, total, db.path).run(
                     book.rows(ws, header_row + 1, len(headers)), header_row + 1
                 )
                 if report.errors or dry_run:
@@ -578,9 +578,8 @@ def import_xlsx(
             pass
         except SQLAlchemyError as exc:  # the commit itself: file locked by another program, disk full
             log.exception("import: commit failed")
-            raise EcoDeskError(
-                f"无法把导入的记录写入数据文件（{type(exc).__name__}）：文件可能被其他程序占用，或磁盘已满。"
-                "未导入任何记录。"
+            raise _write_error(
+                db.path, exc, f"无法把导入的记录写入数据文件（{type(exc).__name__}）：文件可能被其他程序占用"
             ) from None
         else:
             report.committed = True
@@ -612,8 +611,10 @@ class _Rows:
         saved: _SavedResults,
         job: Job | None,
         total: int,
+        db_path: Path,
     ) -> None:
         self.session = session
+        self.db_path = db_path  # for naming the file in a disk-full message
         self.kind = kind
         self.columns = columns
         self.report = report
@@ -651,8 +652,8 @@ class _Rows:
                 self._row(row_no, cells)
             except SQLAlchemyError as exc:  # an autoflush of earlier rows failed: not this row's fault
                 log.exception("import: database error near row %d", row_no)
-                raise EcoDeskError(
-                    f"写入第 {row_no} 行附近时数据库出错（{type(exc).__name__}），未导入任何记录。"
+                raise _write_error(
+                    self.db_path, exc, f"写入第 {row_no} 行附近时数据库出错（{type(exc).__name__}）"
                 ) from None
             done = offset + 1
         if job is not None:
@@ -727,8 +728,13 @@ class _Rows:
                 self.session.flush()
             except SQLAlchemyError as exc:
                 log.exception("import: flush failed")
-                raise EcoDeskError(f"写入数据库时出错（{type(exc).__name__}），未导入任何记录。") from None
+                raise _write_error(self.db_path, exc, f"写入数据库时出错（{type(exc).__name__}）") from None
             self.pending = 0
+
+
+def _write_error(db_path: Path, exc: BaseException, fallback: str) -> EcoDeskError:
+    """The file system's reason when there is one (disk full, read-only), else ``fallback``."""
+    return write_failure(db_path, exc) or EcoDeskError(f"{fallback}，未导入任何记录。")
 
 
 def _is_formula(value: Any) -> bool:

@@ -96,6 +96,14 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
         if exc.errno == 28:
             raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
         raise DatabaseError(f"备份失败：{exc.strerror or exc}（{folder}）") from None
+    except sqlite3.Error as exc:  # SQLite writing the copy: a full or read-only USB stick
+        partial.unlink(missing_ok=True)
+        message = str(exc).lower()
+        if "full" in message:
+            raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
+        if "readonly" in message or "unable to open" in message:
+            raise DatabaseError(f"备份文件夹不可写（只读或没有权限）：{folder}（原数据未受影响）") from None
+        raise DatabaseError(f"备份失败：{exc}（{folder}，原数据未受影响）") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
