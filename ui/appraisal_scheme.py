@@ -81,7 +81,7 @@ class SchemeDialog(QDialog):
 
         buttons = QHBoxLayout()
         for text, slot in (("添加项目", self.add_item), ("删除项目", self.remove_item),
-                           ("上移", lambda: self.move(-1)), ("下移", lambda: self.move(1))):
+                           ("上移", lambda: self.move_item(-1)), ("下移", lambda: self.move_item(1))):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -161,11 +161,13 @@ class SchemeDialog(QDialog):
 
     def add_item(self) -> None:
         row = self._current_row()
-        category = self.table.item(row, CATEGORY).text() if row >= 0 and self.table.item(row, CATEGORY) else ""
-        self._append(ItemInput(category, "", 5.0), row + 1 if row >= 0 else None)
+        current = self.table.item(row, CATEGORY) if row >= 0 else None
+        self._append(ItemInput(current.text() if current is not None else "", "", 5.0), row + 1 if row >= 0 else None)
         new = row + 1 if row >= 0 else self.table.rowCount() - 1
         self.table.selectRow(new)
-        self.table.editItem(self.table.item(new, NAME))
+        name = self.table.item(new, NAME)
+        if name is not None:
+            self.table.editItem(name)
         self._update_total()
 
     def remove_item(self) -> None:
@@ -174,7 +176,7 @@ class SchemeDialog(QDialog):
             self.table.removeRow(row)
             self._update_total()
 
-    def move(self, step: int) -> None:
+    def move_item(self, step: int) -> None:
         row = self._current_row()
         target = row + step
         if row < 0 or not 0 <= target < self.table.rowCount():

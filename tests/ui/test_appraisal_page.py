@@ -145,6 +145,17 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     assert items[1].name == "秸秆综合利用" and items[1].category == "大气" and items[1].rule == "manual"
     assert len(items) == len(ITEMS) + 1
 
+    again = SchemeDialog(page.db, h.YEAR + 1)
+    qtbot.addWidget(again)
+    again.table.selectRow(1)
+    again.move_item(-1)  # 秸秆综合利用 first
+    again.table.selectRow(2)
+    again.remove_item()  # 超期 goes
+    assert "满分" in again.total_label.text()
+    again.save()
+    names = [i.name for i in appraisal.scheme_items(page.db, h.YEAR + 1)]
+    assert names[:3] == ["秸秆综合利用", "火点", "未销号"] and "超期" not in names
+
     bad = SchemeDialog(page.db, h.YEAR + 1)
     qtbot.addWidget(bad)
     errors: list[str] = []
@@ -152,4 +163,4 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     bad.table.item(0, NAME).setText("")
     bad.save()
     assert errors and "名称必须填写" in errors[0]
-    assert appraisal.scheme_items(page.db, h.YEAR + 1)[0].name == "火点"  # nothing saved
+    assert appraisal.scheme_items(page.db, h.YEAR + 1)[0].name == "秸秆综合利用"  # nothing saved
