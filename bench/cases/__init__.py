@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.cases import backup, letters, lists, startup, xlsx
+from bench.cases import appraisal, backup, letters, lists, startup, xlsx
 from bench.context import Context
 from bench.harness import Report
 
@@ -14,4 +14,5 @@ CASES: dict[str, Callable[[Context, Report], None]] = {
     "xlsx": xlsx.run,
     "backup": backup.run,
     "letters": letters.run,
+    "appraisal": appraisal.run,
 }
