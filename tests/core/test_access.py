@@ -1,0 +1,59 @@
+"""The optional password on opening the data: only a scrypt key is stored, changes are audited."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ecodesk.db import Database
+from ecodesk.errors import ValidationError
+from ecodesk.services import access
+
+
+def test_a_new_file_has_no_password(db: Database) -> None:
+    assert not access.is_protected(db)
+    assert access.check(db, "") and access.check(db, "anything")
+
+
+def test_password_set_checked_changed_removed(db: Database) -> None:
+    access.set_password(db, "环保2026")
+    assert access.is_protected(db)
+    assert access.check(db, "环保2026")
+    assert not access.check(db, "环保2025") and not access.check(db, "")
+
+    with pytest.raises(ValidationError) as caught:
+        access.set_password(db, "新密码123", current="错的")
+    assert caught.value.problems[0].label == "原密码"
+    access.set_password(db, "新密码123", current="环保2026")
+    assert access.check(db, "新密码123") and not access.check(db, "环保2026")
+
+    with pytest.raises(ValidationError):
+        access.remove_password(db, "环保2026")
+    access.remove_password(db, "新密码123")
+    assert not access.is_protected(db)
+
+
+def test_the_password_is_never_stored(db: Database, db_path: Path) -> None:
+    access.set_password(db, "SecretPass1")
+    raw = db_path.read_bytes() + Path(f"{db_path}-wal").read_bytes()
+    assert b"SecretPass1" not in raw
+    with sqlite3.connect(db_path) as conn:
+        (value,) = conn.execute("SELECT value FROM settings WHERE key = 'open_password'").fetchone()
+        audit = conn.execute(
+            "SELECT action, new_value FROM audit_log WHERE table_name = 'settings'"
+        ).fetchall()
+    assert '"kdf": "scrypt"' in value and "SecretPass1" not in value
+    assert audit == [("password", "设置了打开密码")]
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("abc", "至少4个字符"), (" abcd", "开头和结尾不能是空格"), ("x" * 65, "不能超过64个字符")],
+)
+def test_weak_or_odd_passwords_are_refused_with_the_reason(db: Database, password: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        access.set_password(db, password)
+    assert caught.value.problems[0].reason == reason
+    assert not access.is_protected(db)
