@@ -134,7 +134,7 @@ class DailyResultDialog(QDialog):
         report = files.report
         self.setObjectName("daily_report_result")
         self.setWindowTitle(f"巡查日报 {format_iso(report.day)}")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(560)
         summary = QLabel(
             f"<b>{format_cn(report.day)}</b>：{len(report.reported)} 个村（社区）报告巡查 {report.patrol_count} 次，"
             f"发现问题 {report.finding_count} 条，火点 {report.fire_count} 处。"

@@ -13,8 +13,15 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QKeySequence,
+    QRegularExpressionValidator,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -128,6 +135,7 @@ class PatrolEntryDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.saved_ids: list[int] = []
+        self.problem_ids: list[int] = []  # problems opened from findings while typing
         self.edits: dict[str, QLineEdit] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._villages: dict[str, int] = {}
@@ -202,6 +210,14 @@ class PatrolEntryDialog(QDialog):
         )
         e["kind"].editingFinished.connect(self._kind_committed)
 
+        self.problem_box = QCheckBox("发现的问题同时开为整改问题（Alt+W）")
+        self.problem_box.setObjectName("entry_open_problem")
+        self.problem_box.setToolTip("保存这条巡查后，把“发现问题”登记到问题整改动态清单")
+        form.addRow("", self.problem_box)
+        # A shortcut, not a mnemonic: the cursor stays in the box being typed.
+        toggle = QShortcut(QKeySequence("Alt+W"), self)
+        toggle.activated.connect(self.problem_box.toggle)
+
         self.general_error = QLabel()
         self.general_error.setObjectName("entry_general_error")
         self.general_error.setStyleSheet(ERROR_STYLE)
@@ -237,7 +253,8 @@ class PatrolEntryDialog(QDialog):
         layout.addWidget(self.saved_list)
         layout.addWidget(buttons)
 
-        chain = [self.edits[key] for key, _ in ENTRY_FIELDS]
+        chain: list[QWidget] = [self.edits[key] for key, _ in ENTRY_FIELDS]
+        chain.append(self.problem_box)
         for previous, following in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(previous, following)
 
@@ -359,10 +376,20 @@ class PatrolEntryDialog(QDialog):
             return None
         patrol_id = int(obj.id)
         self.saved_ids.append(patrol_id)
-        self.saved_list.insertItem(
-            0,
-            f"{format_iso(obj.date)}　{obj.village.name}　{obj.kind}　{obj.patroller_text or '—'}　{obj.place}",
-        )
+        line = f"{format_iso(obj.date)}　{obj.village.name}　{obj.kind}　{obj.patroller_text or '—'}　{obj.place}"
+        if self.problem_box.isChecked() and str(raw.get("findings") or "").strip():
+            # The patrol is saved whatever happens here; a refusal is shown and the line says so.
+            problem_id = operations.write(
+                self,
+                lambda: patrols.open_problem_from_patrol(self._db, patrol_id),
+                ["problems", PATROLS.name],
+            )
+            if problem_id is not None:
+                self.problem_ids.append(problem_id)
+                line += f"　→ 整改问题（编号 {problem_id}）"
+            else:
+                line += "　（未能开为整改问题）"
+        self.saved_list.insertItem(0, line)
         self.saved_label.setText(f"本次已录入 {len(self.saved_ids)} 条（最新的在最上面）")
         self.start_next(keep_date=True)
         return patrol_id
@@ -383,6 +410,7 @@ class PatrolEntryDialog(QDialog):
         self.edits["date"].setText(date_text or format_iso(defaults["date"]))
         self.edits["kind"].setText(kind or str(defaults["kind"]))
         self.people_completer.picked.clear()
+        self.problem_box.setChecked(False)
         self._load_lists_for(None)
         first = self.edits[ENTRY_FIELDS[0][0]]
         first.setFocus(Qt.FocusReason.OtherFocusReason)

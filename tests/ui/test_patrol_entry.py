@@ -16,6 +16,7 @@ from ecodesk.services import records
 from ecodesk.services.org import GRIDS, PEOPLE, UNITS
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.records import ListFilter
+from ecodesk.services.rectification import PROBLEMS
 from tests.ui.helpers import type_text
 from ui import patrol_entry
 from ui.patrol_entry import PatrolEntryDialog
@@ -308,3 +309,27 @@ def test_a_namesake_picked_in_the_completer_is_saved(qtbot, db: Database, town: 
     assert dialog.patroller_value() == [namesake]
     enter(qtbot)
     assert [p.id for p in live_patrols(db)[0].patrollers] == [namesake]
+
+
+def test_a_finding_opened_as_a_problem_while_typing(qtbot, db: Database, town: Town) -> None:
+    dialog = open_entry(qtbot, db)
+    type_patrol(qtbot, dialog, {"village": "东沟村", "place": "二组河沟", "findings": "河沟内有生活垃圾"})
+    qtbot.keyClick(focused(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Alt+W: 开为整改问题
+    assert dialog.problem_box.isChecked()
+    enter(qtbot)
+    assert len(dialog.saved_ids) == 1 and len(dialog.problem_ids) == 1
+    patrol = records.get(db, PATROLS, dialog.saved_ids[0])
+    problem = records.get(db, PROBLEMS, dialog.problem_ids[0])
+    assert patrol.problem_id == problem.id
+    assert (problem.description, problem.place, problem.village.name) == (
+        "河沟内有生活垃圾",
+        "二组河沟",
+        "东沟村",
+    )
+    assert f"整改问题（编号 {problem.id}）" in dialog.saved_list.item(0).text()
+    # The next line starts unticked, and a patrol without findings never opens one.
+    assert not dialog.problem_box.isChecked()
+    type_patrol(qtbot, dialog, {"village": "西岭村"})
+    qtbot.keyClick(focused(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    enter(qtbot)
+    assert len(dialog.saved_ids) == 2 and len(dialog.problem_ids) == 1
