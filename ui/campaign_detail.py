@@ -45,6 +45,7 @@ from ecodesk.services.campaigns import (
     Reminder,
 )
 from ui import dialogs, operations
+from ui.campaign_phases import PhasesDialog
 from ui.campaign_submission import DeliverableDialog, SubmissionDialog
 from ui.changes import changes
 from ui.daily_report import open_file
@@ -369,18 +370,33 @@ class SubmissionGrid(QWidget):
 class PhasesView(QWidget):
     """工作阶段 with their dates and tasks; the phase today falls in is marked."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.db = db
+        self.campaign_id: int | None = None
         self.table = _table("phase_table")
         self.table.setColumnCount(4)
         self.table.setHorizontalHeaderLabels(["阶段", "时间", "需报送材料", "主要任务"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.edit_button = QPushButton("编辑工作阶段")
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.clicked.connect(self.edit_phases)
+        row = QHBoxLayout()
+        row.addWidget(self.edit_button)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(row)
         layout.addWidget(self.table)
 
+    def edit_phases(self) -> None:
+        if self.campaign_id is not None:
+            PhasesDialog.ask(self, self.db, self.campaign_id)
+
     def show_campaign(self, campaign: Campaign | None, today: date) -> None:
+        self.campaign_id = campaign.id if campaign is not None else None
+        self.edit_button.setEnabled(campaign is not None)
         phases = list(campaign.phases) if campaign is not None else []
         current = campaigns.current_phase(campaign, today) if campaign is not None else None
         self.table.setRowCount(len(phases))
@@ -472,7 +488,7 @@ class CampaignDetail(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setContentsMargins(8, 6, 8, 4)
         self.grid = SubmissionGrid(db)
-        self.phases = PhasesView()
+        self.phases = PhasesView(db)
         self.roster = RosterView(db)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("campaign_tabs")

@@ -12,11 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from ecodesk.dates import format_cn
 from ecodesk.db import Database
 from ecodesk.services import attachments, campaigns, records
 from ecodesk.services.campaigns import SUBMISSION_TABLE, DeliverableInput, MemberInput, PhaseInput
 from ecodesk.services.org import PEOPLE, UNITS
 from ui import campaign_detail, dialogs
+from ui.campaign_phases import PhasesDialog
 from ui.campaign_submission import SubmissionDialog
 from ui.campaigns_page import CampaignsPage
 
@@ -211,3 +213,27 @@ def test_export_the_status_sheet_and_remove_a_deliverable(
         grid.table.horizontalHeaderItem(c).text().split("\n")[0] for c in range(grid.table.columnCount())
     ]
     assert headers == ["工作计划", "问题整改清单"]
+
+
+def test_edit_the_phases(qtbot, alive, campaign_db) -> None:
+    db, campaign_id = campaign_db
+    page = make_page(qtbot, db, alive)
+    dialog = PhasesDialog(db, campaign_id)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    today = records.today()
+    # A third phase ending after the campaign: refused with the service's reason, nothing saved.
+    dialog.add_row(
+        "整改提升阶段", (today + timedelta(days=11)).isoformat(), (today + timedelta(days=90)).isoformat()
+    )
+    dialog.save()
+    assert not dialog.saved and "应在行动期间" in dialog.error.text()
+    dialog.add_row("", "明天", "")
+    dialog.save()
+    assert "第4行" in dialog.error.text()
+    dialog.table.removeRow(3)
+    dialog.table.item(2, 2).setText(format_cn(today + timedelta(days=30)))  # typed as 2026年12月28日
+    dialog.save()
+    assert dialog.saved
+    assert [p.name for p in campaigns.get_campaign(db, campaign_id).phases][-1] == "整改提升阶段"
+    assert page.detail.phases.table.rowCount() == 3  # the page heard of it
