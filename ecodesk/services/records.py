@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -205,6 +206,10 @@ def _split_list(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split("、")) if part]
 
 
+# Larger than any count, area or amount the office keeps; beyond SQLite's 64-bit integers long before.
+MAX_NUMBER = 1e15
+
+
 def _parse_number(f: Field, raw: Any) -> int | float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -215,6 +220,8 @@ def _parse_number(f: Field, raw: Any) -> int | float | None:
         number = float(text)
     except ValueError:
         raise ValueError(f"“{text}”不是数字") from None
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:  # "nan", "inf", "1e400", 10**20
+        raise ValueError(f"“{text}”不是有效的数字")
     if f.type is FieldType.INT:
         if not number.is_integer():
             raise ValueError(f"“{text}”应为整数")
