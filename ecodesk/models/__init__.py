@@ -1,6 +1,10 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
 from ecodesk.db.audit import AuditEntry
+
+# Modules whose tables only need registering (their names are imported from the module itself):
+# problems, ledgers and complaints; 承诺书; patrols and campaigns; 考核.
+from ecodesk.models import appraisal, campaign, complaint, ledger, letter, patrol, rectification  # noqa: F401
 from ecodesk.models.attachment import Attachment
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document
 from ecodesk.models.org import (
@@ -19,8 +23,6 @@ from ecodesk.models.org import (
     grid_members,
 )
 from ecodesk.models.setting import Setting
-from ecodesk.models import complaint, ledger, rectification  # noqa: F401,E402  (problems, ledgers, complaints)
-from ecodesk.models import letter  # noqa: F401,E402  (承诺书 templates and commitments)
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -43,7 +45,3 @@ __all__ = [
     "Unit",
     "grid_members",
 ]
-
-# Modules whose tables only need registering (their names are imported from the module itself).
-from ecodesk.models import campaign, patrol  # noqa: E402, F401
-from ecodesk.models import appraisal  # noqa: E402, F401  (考核 schemes, items, scores)

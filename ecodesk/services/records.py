@@ -525,10 +525,15 @@ def _sort_column(kind: RecordKind, key: str, query: Select[Any]) -> tuple[Select
         assert f.ref is not None
         target = aliased(f.ref.model)
         query = query.outerjoin(target, getattr(kind.model, f.ref.id_attr) == target.id)
-        return query, getattr(target, f.ref.sort_attr or f.ref.label_attr)
+        return query, func.zh_key(getattr(target, f.ref.sort_attr or f.ref.label_attr))
     if f.type is FieldType.CUSTOM:
         return query, kind.model.id
+    if f.type in _TEXT_TYPES:  # names sort by pinyin, as in Excel (ecodesk.db.database.zh_sort_key)
+        return query, func.zh_key(column_of(kind, f))
     return query, column_of(kind, f)
+
+
+_TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.MULTI})
 
 
 def column_of(kind: RecordKind, f: Field) -> ColumnElement[Any]:

@@ -131,3 +131,16 @@ def test_text_search_treats_wildcards_as_text(db: Database, villages: dict[str, 
     records.create(db, HOUSEHOLDS, {"head_name": "王建国", "village": "东沟村"})
     assert records.list_ids(db, HOUSEHOLDS, ListFilter(text="%")) != []  # no crash, no SQL error
     assert records.list_ids(db, HOUSEHOLDS, ListFilter(text="不存在的名字")) == []
+
+
+def test_chinese_names_sort_by_pinyin(db: Database) -> None:
+    from ecodesk.services.org import HOUSEHOLDS, UNITS
+
+    records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    for name in ("赵德明", "陈桂兰", "白爱兰", "李秀英", "曹宝全"):
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": "东沟村"})
+    ids = records.list_ids(db, HOUSEHOLDS, sort_key="head_name")
+    objs = records.fetch(db, HOUSEHOLDS, ids)
+    assert [objs[i].head_name for i in ids] == ["白爱兰", "曹宝全", "陈桂兰", "李秀英", "赵德明"]
+    ids = records.list_ids(db, HOUSEHOLDS, sort_key="head_name", descending=True)
+    assert [objs[i].head_name for i in ids] == ["赵德明", "李秀英", "陈桂兰", "曹宝全", "白爱兰"]
