@@ -31,7 +31,7 @@ from ecodesk.models.campaign import (
     DeliverableTarget,
     Submission,
 )
-from ecodesk.models.patrol import FirePoint, Patrol, patrol_people
+from ecodesk.models.patrol import FirePoint, Patrol, PatrolPerson
 from ecodesk.services import records
 
 Progress = Callable[[int, str], None]
@@ -253,7 +253,7 @@ def build_patrols(
         nonlocal patrol_rows, people_rows, fire_rows
         if patrol_rows and (force or len(patrol_rows) >= _BATCH):
             _fast_insert(session, Patrol.__tablename__, patrol_rows)
-            _fast_insert(session, patrol_people.name, people_rows)
+            _fast_insert(session, PatrolPerson.__tablename__, people_rows)
             _fast_insert(session, FirePoint.__tablename__, fire_rows)
             progress(len(patrol_rows), f"正在生成巡查记录（{counts['patrols']:,} 条）…")
             patrol_rows, people_rows, fire_rows = [], [], []
@@ -296,7 +296,9 @@ def build_patrols(
                 "measures": measures,
             }
         )
-        people_rows.extend({"patrol_id": next_id, "person_id": p} for p in dict.fromkeys(who))
+        people_rows.extend(
+            {"patrol_id": next_id, "person_id": p, "position": i} for i, p in enumerate(dict.fromkeys(who))
+        )
         for _ in range(fires):
             fire_rows.append(
                 {

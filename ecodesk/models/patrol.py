@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
@@ -20,13 +20,19 @@ PATROL_KINDS = ("禁烧巡查", "巡河", "扬尘检查", "护林防火", "企�
 FIRE_SOURCES = ("巡查发现", "卫星遥感", "无人机巡查", "上级通报", "群众举报")
 FIRE_STATUSES = ("已扑灭", "处置中", "未处置")
 
-patrol_people = Table(
-    "patrol_people",
-    Base.metadata,
-    Column("patrol_id", ForeignKey("patrols.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_patrol_people_person", "person_id"),
-)
+class PatrolPerson(Base):
+    """One patroller of a patrol; ``position`` keeps the order of the paper form (the leader first)."""
+
+    __tablename__ = "patrol_people"
+    __table_args__ = (Index("ix_patrol_people_person", "person_id"),)
+
+    patrol_id: Mapped[int] = mapped_column(ForeignKey("patrols.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+patrol_people = PatrolPerson.__table__
 
 
 class Patrol(RecordMixin, Base):
@@ -53,12 +59,17 @@ class Patrol(RecordMixin, Base):
     measures: Mapped[str] = mapped_column(Text, default="")  # 处置措施
     # The rectification problem opened from the findings (no foreign key: see FirePoint.problem_id).
     problem_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    patrollers: Mapped[list[Person]] = relationship(
-        secondary=patrol_people, lazy="selectin", order_by="Person.id"
+    crew: Mapped[list[PatrolPerson]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=PatrolPerson.position
     )
     fire_points: Mapped[list[FirePoint]] = relationship(
         back_populates="patrol", lazy="select", order_by="FirePoint.id"
     )
+
+    @property
+    def patrollers(self) -> list[Person]:
+        """The patrollers in the order they were given."""
+        return [c.person for c in self.crew]
 
     @property
     def patroller_text(self) -> str:

@@ -29,7 +29,15 @@ from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import VILLAGE_KINDS, Attachment, Grid, Person, PersonRole, Unit
-from ecodesk.models.patrol import FIRE_SOURCES, FIRE_STATUSES, PATROL_KINDS, FirePoint, Patrol, patrol_people
+from ecodesk.models.patrol import (
+    FIRE_SOURCES,
+    FIRE_STATUSES,
+    PATROL_KINDS,
+    FirePoint,
+    Patrol,
+    PatrolPerson,
+    patrol_people,
+)
 from ecodesk.services import attachments, records
 from ecodesk.services.org import VILLAGE_REF
 from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec
@@ -140,10 +148,14 @@ def parse_patrollers(session: Session, raw: Any) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _apply_patrollers(session: Session, patrol: Patrol, ids: list[int]) -> None:
-    with session.no_autoflush:  # session.get answers from the identity map after the first time
-        people = [session.get(Person, i) for i in ids]
-    patrol.patrollers = [p for p in people if p is not None]
+def _apply_patrollers(_session: Session, patrol: Patrol, ids: list[int]) -> None:
+    kept = {c.person_id: c for c in patrol.crew}
+    crew = []
+    for position, person_id in enumerate(ids):
+        member = kept.get(person_id) or PatrolPerson(person_id=person_id)
+        member.position = position
+        crew.append(member)
+    patrol.crew = crew
 
 
 PATROLLERS_CODEC = Codec(display=lambda p: p.patroller_text, parse=parse_patrollers, apply=_apply_patrollers)
@@ -479,7 +491,7 @@ def last_patrol_of(db: Database, village_id: int, kind: str | None = None) -> Pa
         return PatrolTemplate(
             patrol.grid_id,
             patrol.kind,
-            tuple(p.id for p in patrol.patrollers),
+            tuple(c.person_id for c in patrol.crew),
             patrol.place,
             patrol.start_time,
             patrol.end_time,

@@ -66,14 +66,16 @@ def test_a_patrol_keeps_every_spec_field(db: Database, town: Town) -> None:
 
 def test_patrollers_may_come_as_ids_or_as_labels_that_tell_namesakes_apart(db: Database, town: Town) -> None:
     p = _patrol(db, patrollers=[town.li, town.zhang])
-    assert {x.name for x in p.patrollers} == {"李四", "张三"}
+    assert [x.name for x in p.patrollers] == ["李四", "张三"]  # the paper form's order: the leader first
+    p = records.update(db, PATROLS, p.id, {"patrollers": "张三、王五、李四"})
+    assert p.patroller_text == "张三、王五、李四"
     namesake = records.create(db, PEOPLE, {"name": "张三", "unit": "西岭村", "roles": "网格员"}).id
     with pytest.raises(ValidationError, match="有2个同名"):
         _patrol(db, patrollers="张三")
     label = next(c.label for c in patrols.patroller_choices(db, town.west, "张三") if c.id == namesake)
     assert label == "张三（西岭村 网格员）"
     p = _patrol(db, village="西岭村", patrollers=f"{label}、王五")
-    assert {x.id for x in p.patrollers} == {namesake, town.wang}
+    assert [x.id for x in p.patrollers] == [namesake, town.wang]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +157,7 @@ def test_fast_entry_sources(db: Database, town: Town) -> None:
     _patrol(db, grid="东沟村第一网格", patrollers="李四、张三", place="一组", start_time="8:00", end_time="10:00")
     template = patrols.last_patrol_of(db, town.east)
     assert template is not None
-    assert (template.grid_id, template.patroller_ids, template.place) == (town.east_grid, (town.zhang, town.li), "一组")
+    assert (template.grid_id, template.patroller_ids, template.place) == (town.east_grid, (town.li, town.zhang), "一组")
 
 
 def test_monthly_fire_counts_from_patrols_and_notices(db: Database, town: Town) -> None:

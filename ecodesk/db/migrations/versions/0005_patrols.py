@@ -171,6 +171,7 @@ def upgrade() -> None:
     op.create_table('patrol_people',
     sa.Column('patrol_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['patrol_id'], ['patrols.id'], name=op.f('fk_patrol_people_patrol_id_patrols'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_patrol_people_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('patrol_id', 'person_id', name=op.f('pk_patrol_people'))
