@@ -41,6 +41,7 @@ from ui.changes import changes
 from ui.daily_report import DailyReportAction
 from ui.jobs import JobHandle, run_job
 from ui.patrol_entry import PatrolEntryDialog
+from ui.record_detail import DetailPane
 from ui.record_page import RecordPage
 
 FIRE_TINT = QColor("#fde2d4")
@@ -56,6 +57,19 @@ def _actions_layout(page: RecordPage) -> QBoxLayout:
         if isinstance(row, QBoxLayout) and row.indexOf(page.add_button) >= 0:
             return row
     raise LookupError("record page without an action row")
+
+
+class PatrolDetail(DetailPane):
+    """The patrol's fields and history, and the problem its finding opened (if any)."""
+
+    def _fields_html(self, obj: Any) -> str:
+        text = super()._fields_html(obj)
+        problem_id = getattr(obj, "problem_id", None)
+        if problem_id:
+            text += (
+                f'<p style="color:#2f6f9f">已开为整改问题（编号 {problem_id}），请在“问题整改”中跟进。</p>'
+            )
+        return text
 
 
 class PatrolRecordPage(RecordPage):
@@ -99,6 +113,9 @@ class PatrolRecordPage(RecordPage):
         row.insertSpacing(2, 12)
         _newest_first(self)
         self._selection_changed()
+
+    def create_detail(self) -> DetailPane:
+        return PatrolDetail(self.db, self.kind)
 
     def add_record(self) -> None:
         saved = PatrolEntryDialog.ask(self, self.db)

@@ -333,3 +333,16 @@ def test_a_finding_opened_as_a_problem_while_typing(qtbot, db: Database, town: T
     qtbot.keyClick(focused(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     enter(qtbot)
     assert len(dialog.saved_ids) == 2 and len(dialog.problem_ids) == 1
+
+
+def test_the_last_date_typed_today_is_kept_when_the_form_opens_again(qtbot, db: Database, town: Town) -> None:
+    day = format_iso(records.today() - timedelta(days=3))
+    first = open_entry(qtbot, db)
+    type_patrol(qtbot, first, {"date": day, "village": "东沟村"})
+    enter(qtbot)
+    assert len(first.saved_ids) == 1
+    with qtbot.waitSignal(first.rejected):
+        qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    again = open_entry(qtbot, db)
+    assert again.edits["date"].text() == day
+    assert again.edits["date"].selectedText() == day  # typing replaces it at once

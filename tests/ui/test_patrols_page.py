@@ -157,6 +157,7 @@ def test_a_finding_opens_a_problem_in_one_step(qtbot, alive, patrol_db: Database
     )
     assert records.get(patrol_db, PATROLS, finding_id).problem_id == problem.id
     assert f"编号 {problem.id}" in infos[-1]
+    assert f"已开为整改问题（编号 {problem.id}）" in records_page.detail.fields_view.toPlainText()
 
     # A second click says it is already open (the service refuses) and opens nothing more.
     errors: list[str] = []
