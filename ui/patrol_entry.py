@@ -345,9 +345,9 @@ class PatrolEntryDialog(QDialog):
         values["village"] = self._villages.get(village, village) or None
         grid = values["grid"]
         values["grid"] = self._grids.get(grid, grid) or None
-        # Names, not ids: records.parse_field hands a CUSTOM field its text, so the service resolves
-        # the names itself (and says so when a name is shared by several people).
-        values["patrollers"] = "、".join(n.strip() for n in _split(values["patrollers"]) if n.strip())
+        # Ids when every person is certain (picked in the completer, or the only one of that name);
+        # otherwise the names, so the service says which name it cannot find or is shared.
+        values["patrollers"] = self.patroller_value()
         values["fire_count"] = values["fire_count"] or "0"
         return values
 
@@ -358,7 +358,7 @@ class PatrolEntryDialog(QDialog):
         self._clear_problems()
         self._kind_committed()
         raw = self.raw_values()
-        hits = patrols.duplicates_for(self._db, {**raw, "patrollers": self.patroller_value()})
+        hits = patrols.duplicates_for(self._db, raw)
         if hits and not ask_duplicate(self, patrols.duplicate_warning(hits)):
             self.edits["patrollers"].setFocus(Qt.FocusReason.OtherFocusReason)
             return None

@@ -11,6 +11,7 @@ import html
 import json
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -115,7 +116,7 @@ class DetailPane(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         # Long changes wrap: re-measure the rows whenever the change column gets its real width.
-        header.sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        header.sectionResized.connect(self._fit_history_rows)
 
         history_box = QWidget()
         history_layout = QVBoxLayout(history_box)
@@ -135,6 +136,11 @@ class DetailPane(QWidget):
         layout.addWidget(splitter)
         self.show_record(None)
 
+
+    def _fit_history_rows(self, *_args: object) -> None:
+        # Queued or signalled calls may arrive after the page (and its table) was destroyed.
+        if shiboken6.isValid(self.history):
+            self.history.resizeRowsToContents()
     def show_record(self, record_id: int | None, *, several: int = 0) -> None:
         self.record_id = record_id
         self.history.setRowCount(0)
@@ -200,4 +206,4 @@ class DetailPane(QWidget):
                     item.setToolTip(text)
                 self.history.setItem(row, column, item)
         self.history.resizeRowsToContents()
-        QTimer.singleShot(0, self.history.resizeRowsToContents)  # again once the columns are laid out
+        QTimer.singleShot(0, self._fit_history_rows)  # again once the columns are laid out

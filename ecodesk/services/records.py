@@ -154,7 +154,8 @@ def parse_field(session: Session, f: Field, raw: Any) -> Any:
     """Turn what a form or a cell holds into the stored value; ``ValueError`` says why not."""
     if f.type is FieldType.CUSTOM:
         assert f.codec is not None
-        return f.codec.parse(session, normalise_text(raw))
+        # A form may hand over what it picked (a list of ids); text from a cell is normalised.
+        return f.codec.parse(session, raw if isinstance(raw, list | tuple) else normalise_text(raw))
     if f.type is FieldType.DATE:
         try:
             return parse_date(raw)

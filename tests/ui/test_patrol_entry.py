@@ -292,11 +292,6 @@ def test_a_village_fills_empty_boxes_from_its_last_patrol(qtbot, db: Database, t
     assert dialog.patroller_value() == [town.zhang_east, town.li]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: records.parse_field passes a CUSTOM field's value through normalise_text, so the ids the "
-    "form picked reach parse_patrollers as the text '[1]' and namesakes cannot be told apart",
-)
 def test_a_namesake_picked_in_the_completer_is_saved(qtbot, db: Database, town: Town) -> None:
     namesake = records.create(db, PEOPLE, {"name": "张建国", "unit": town.west, "roles": "护林员"}).id
     dialog = open_entry(qtbot, db)
