@@ -54,10 +54,11 @@ class RefSpec:
 
 @dataclass(frozen=True)
 class Codec:
-    """Custom fields (roles with 职务, grid members): text in, value out, applied to the object."""
+    """Custom fields (roles with 职务, grid members): text (or a form's list of picks) in, value out,
+    applied to the object."""
 
     display: Callable[[Any], str]
-    parse: Callable[[Session, str], Any]  # raises ValueError with a Chinese reason
+    parse: Callable[[Session, Any], Any]  # text from a cell, or a list from a form; ValueError says why
     apply: Callable[[Session, Any, Any], None]  # (session, obj, parsed value)
 
 
