@@ -161,7 +161,7 @@ class LettersPage(QWidget):
         form.addRow("", self.print_count)
         form.addRow("", self.print_button)
         note = QLabel(
-            "每份承诺书印一页，按村、组排序，页脚印有编号（收回时可按编号标记已签）。"
+            "每份承诺书印一页，按村、组排序，页脚印有编号和条码（收回时可扫码或按编号标记已签）。"
             "几千份需要十几秒，可随时取消，取消后不会留下不完整的文件。"
         )
         note.setWordWrap(True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -46,6 +47,8 @@ TITLE_SIZE = 22.0  # 二号
 BODY_SIZES = (16.0, 15.0, 14.0, 13.0, 12.0, 11.0, 10.5)  # 三号 down to 五号
 LEADINGS = (1.75, 1.5, 1.4)  # line pitch as a multiple of the size (三号 at 1.75: 28 pt, like the 公文 grid)
 FOOTER_SIZE = 9.0
+BARCODE_H = 7 * MM  # tall enough for a hand-held scanner, short enough to stay in the margin
+BARCODE_MODULE = 0.9  # narrowest bar, pt (0.32 mm: scanners read 0.25 mm and up)
 REPORT_EVERY = 25  # pages between progress reports (and cancel checks)
 
 _CN_NUM = "一二三四五六七八九十"
@@ -62,6 +65,7 @@ class LetterText:
     party_a: str  # left signature column, one line per line
     party_b: str  # right signature column
     footer: str = ""  # small print at the bottom: number, village and 组, for matching scans
+    code: str = ""  # the letter's number as a Code 128 barcode at the bottom right (for a scanner gun)
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,8 @@ class LetterPainter:
             t.setTextOrigin(LEFT, BOTTOM_Y - FOOTER_SIZE * 1.5)
             t.textOut(letter.footer)
         self.c.drawText(t)
+        if letter.code:
+            self.c._code.append(barcode_ops(letter.code, RIGHT, BOTTOM_Y - FOOTER_SIZE * 2.2, BARCODE_H))  # noqa: SLF001
         self.c.showPage()
 
     def _emit(self, t: Any, line: _Line, y: float, size: float) -> None:
@@ -246,6 +252,28 @@ class LetterPainter:
             code = t._formatText(line.text)  # noqa: SLF001
             self._codes[key] = code
         t._code.append(f"{line.char_space:.3f} Tc 1 0 0 1 {line.x:.2f} {y:.2f} Tm {code}")  # noqa: SLF001
+
+
+def barcode_ops(value: str, right: float, y: float, height: float, module: float = BARCODE_MODULE) -> str:
+    """PDF operators filling the bars of ``value`` in Code 128, ending at ``right``.
+
+    reportlab's barcode widget draws each bar through the canvas API (0.6 ms a page, a third of the
+    batch); the encoding is its own, written out as one path of rectangles.
+    """
+    code = Code128(value, quiet=0)
+    code.validate()
+    code.encode()
+    code.decompose()
+    pattern = code.decomposed  # upper case: a bar, lower case: a space; A–D: 1–4 modules wide
+    x = right - sum(ord(ch.upper()) - 64 for ch in pattern) * module
+    ops = ["q 0 g"]
+    for ch in pattern:
+        w = (ord(ch.upper()) - 64) * module
+        if ch.isupper():
+            ops.append(f"{x:.2f} {y:.2f} {w:.2f} {height:.2f} re")
+        x += w
+    ops.append("f Q")
+    return " ".join(ops)
 
 
 def write_letters(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -820,7 +820,8 @@ def print_batch(
 
     def letters() -> Iterator[LetterText]:
         for row in rows:
-            yield letter_text(tpl.title, parts, values_for(row, year, town, day), _footer(row))
+            letter = letter_text(tpl.title, parts, values_for(row, year, town, day), _footer(row))
+            yield replace(letter, code=row.number)
 
     title = f"{year}年度{kind}"
     pages = write_letters(out, letters(), len(rows), report, title=title, author=town, job=job)

@@ -3,6 +3,8 @@ cancel leaves no file, the shipped templates each fit one page; and the ``letter
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -206,3 +208,18 @@ def test_a_job_cancelled_before_the_first_page_writes_nothing(town: Database, tm
     with pytest.raises(JobCancelledError):
         letters.print_batch(town, YEAR, BAN, tmp_path / "x.pdf", job=job)
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.skipif(
+    shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None, reason="needs zbar-tools"
+)
+def test_the_barcode_scans_as_the_letter_number(town: Database, tmp_path: Path) -> None:
+    out = tmp_path / "码.pdf"
+    letters.print_batch(town, YEAR, BAN, out)
+    number = letters.list_rows(town, YEAR, BAN)[1].number
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "2", "-l", "2", str(out), str(tmp_path / "p")], check=True
+    )
+    png = next(tmp_path.glob("p*.png"))
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=False)
+    assert read.stdout.strip() == number
