@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from ecodesk.dates import format_cn
 from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.base import local_now
-from ecodesk.db.database import Database
+from ecodesk.db.database import Database, zh_sort_key
 from ecodesk.documents.fonts import FontReport, resolve_fonts
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
@@ -540,9 +540,16 @@ class LetterRow:
         return number_text(self.id)
 
     @property
-    def sort_key(self) -> tuple[int, str, tuple[int, str], str, int]:
+    def sort_key(self) -> tuple[int, bytes, tuple[int, str], bytes, int]:
+        """Village order, then 组 counted 一二三…十一, then the name by pinyin as the lists sort."""
         village_sort = self.village_sort if self.village else 10**6
-        return (village_sort, self.village, group_key(self.group), self.name, self.id)
+        return (
+            village_sort,
+            zh_sort_key(self.village),
+            group_key(self.group),
+            zh_sort_key(self.name),
+            self.id,
+        )
 
 
 def list_rows(

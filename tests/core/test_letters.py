@@ -194,3 +194,11 @@ def test_coverage_exports_to_xlsx_with_the_unsigned_list(town: Database, tmp_pat
     assert cov.freeze_panes == "A3"
     names = [r[4] for r in wb["未签名单"].iter_rows(min_row=3, values_only=True)]
     assert names == ["陈桂兰", "张建国", "王福生", "赵德明"]
+
+
+def test_names_in_one_group_sort_by_pinyin(db: Database) -> None:
+    village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    for name in ("赵德明", "白秀兰", "曹建国"):
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village.id, "group_name": "一组"})
+    letters.generate(db, YEAR, [BAN])
+    assert [r.name for r in letters.list_rows(db, YEAR, BAN)] == ["白秀兰", "曹建国", "赵德明"]
