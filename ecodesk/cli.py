@@ -6,7 +6,9 @@ Every command exits non-zero with a one-line message (no traceback) on bad input
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -162,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", default=str(default_db_path()), help="数据文件（默认：用户数据文件夹中的 ecodesk.db）")
     parser.add_argument("--operator", default="命令行", help="记入修改记录的操作员姓名")
     parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    parser.add_argument(
+        "--password", help=f"数据文件的打开密码（设置了密码时需要；也可用环境变量 {PASSWORD_ENV}，或在提示时输入）"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -203,10 +208,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PASSWORD_ENV = "ECODESK_PASSWORD"
+
+
+def _check_password(args: argparse.Namespace) -> None:
+    """A data file with an opening password is opened by no command until the password is given."""
+    path = Path(args.db).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # init of a new file, or a missing one (the command says so)
+    from ecodesk.services import access
+
+    with Database.open(path, operator=args.operator) as db:
+        if not access.is_protected(db):
+            return
+        password = args.password or os.environ.get(PASSWORD_ENV)
+        if password is None and sys.stdin.isatty():
+            password = getpass.getpass("数据文件已设置打开密码，请输入密码：")
+        if password is None:
+            raise CliError(f"数据文件已设置打开密码：请用 --password 或环境变量 {PASSWORD_ENV} 提供密码。")
+        if not access.check(db, password):
+            raise CliError("打开密码不正确。")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        _check_password(args)
         code: int = args.func(args)
         return code
     except (EcoDeskError, CliError) as exc:

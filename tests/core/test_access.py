@@ -57,3 +57,20 @@ def test_weak_or_odd_passwords_are_refused_with_the_reason(db: Database, passwor
         access.set_password(db, password)
     assert caught.value.problems[0].reason == reason
     assert not access.is_protected(db)
+
+
+def test_the_cli_asks_for_the_password(
+    db: Database, db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecodesk.cli import PASSWORD_ENV, main
+
+    access.set_password(db, "环保2026")
+    db.close()
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    assert main(["--db", str(db_path), "check"]) == 1
+    assert "已设置打开密码" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "--password", "错的", "check"]) == 1
+    assert "打开密码不正确" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "--password", "环保2026", "check"]) == 0
+    monkeypatch.setenv(PASSWORD_ENV, "环保2026")
+    assert main(["--db", str(db_path), "check"]) == 0
