@@ -39,7 +39,7 @@ AIR, WATER, TOWN, RECTIFY, COMPLAINTS, WORK, BONUS = (
 
 DEFAULT_ITEMS: tuple[ItemInput, ...] = (
     ItemInput(AIR, "火点管控", 15, "fire_points", {"points": 3.0, "source": "全部"}),
-    ItemInput(AIR, "禁烧巡查", 10, "patrols", {"per_month": 45, "points": 0.2, "kind": "全部"}),
+    ItemInput(AIR, "巡查值守", 10, "patrols", {"per_month": 45, "points": 0.2, "kind": "全部"}),
     ItemInput(AIR, "禁烧承诺书签订", 10, "coverage", {"kind": "禁烧承诺书"}),
     ItemInput(WATER, "河道沟渠清理", 5, standard="河道、沟渠无白色垃圾、漂浮物，发现一处扣1分"),
     ItemInput(WATER, "黑臭水体挂牌销号", 5, standard="黑臭水体按期挂牌销号，台账完整；一项不到位扣1分"),

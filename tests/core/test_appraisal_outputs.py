@@ -101,3 +101,14 @@ def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pyte
     assert "定稿锁定" in capsys.readouterr().err
     assert main(["--db", str(db_path), "appraisal", "export", "--year", "2025", "--out", str(tmp_path / "x.pdf")]) == 1
     assert ".xlsx" in capsys.readouterr().err
+
+
+def test_demo_data_brings_a_computed_scheme(db: Database) -> None:
+    from ecodesk import demo
+    from ecodesk.services.records import today
+
+    summary = demo.generate(db, "small", seed=7)
+    assert any(label == "考核方案" for label, _n, _w in summary.more)  # two years in a January
+    data = appraisal.sheet(db, today().year)
+    assert len(data.rows) == 2 and not data.locked and data.full_marks == 100
+    assert all(0 <= r.total <= 108 for r in data.rows) and sorted(r.rank for r in data.rows)[0] == 1
