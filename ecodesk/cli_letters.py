@@ -96,12 +96,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from ecodesk.services import letters
+    from ecodesk.services import letter_print
 
     with _open(args) as db:
         village_id = _village_id(db, args.village)
         started = time.perf_counter()
-        result = letters.print_batch(
+        result = letter_print.print_batch(
             db,
             args.year,
             args.kind,
@@ -117,13 +117,13 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from ecodesk.services import letters
+    from ecodesk.services import letter_print, letters
 
     with _open(args) as db:
         if args.kind and args.kind not in LETTER_KINDS:
             raise _CliError(f"没有“{args.kind}”这类承诺书（可选：{'、'.join(LETTER_KINDS)}）")
         if args.out:
-            villages, unsigned = letters.export_coverage(
+            villages, unsigned = letter_print.export_coverage(
                 db, args.year, Path(args.out), args.kind, job=_job(args)
             )
             print(f"已导出 {args.out}（{villages} 个村/单位，未签 {unsigned:,} 份）")

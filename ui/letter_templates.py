@@ -31,7 +31,7 @@ from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.letters.placeholders import PLACEHOLDERS
-from ecodesk.services import letters
+from ecodesk.services import letter_print, letters
 from ui import dialogs
 from ui.jobs import run_job
 from ui.operations import write
@@ -218,10 +218,10 @@ class LetterTemplatesTab(QWidget):
         out = Path(self._folder.name) / f"preview-{serial}.pdf"
         self.preview_status.setText("正在生成预览……")
 
-        def work(_job: Job) -> letters.Preview:
-            return letters.preview_pdf(self.db, year, kind, values, out)
+        def work(_job: Job) -> letter_print.Preview:
+            return letter_print.preview_pdf(self.db, year, kind, values, out)
 
-        def done(preview: letters.Preview) -> None:
+        def done(preview: letter_print.Preview) -> None:
             if serial != self._serial:
                 return  # a newer edit is being rendered
             self.pdf.load(str(preview.path))

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.models.letter import LETTER_KINDS
-from ecodesk.services import letters
+from ecodesk.services import letter_print, letters
 from ui import dialogs
 from ui.changes import changes
 from ui.jobs import JobHandle, run_job
@@ -272,8 +272,8 @@ class LettersPage(QWidget):
         d = self.print_date.date()
         day = date(d.year(), d.month(), d.day())
 
-        def work(job: Job) -> letters.PrintResult:
-            return letters.print_batch(
+        def work(job: Job) -> letter_print.PrintResult:
+            return letter_print.print_batch(
                 self.db,
                 year,
                 kind,
@@ -284,7 +284,7 @@ class LettersPage(QWidget):
                 job=job,
             )
 
-        def done(result: letters.PrintResult) -> None:
+        def done(result: letter_print.PrintResult) -> None:
             self.last_result = result
             if result.generated.created:
                 notify(["letters"])
@@ -307,7 +307,7 @@ class LettersPage(QWidget):
         kind = None if self.coverage_scope.currentText() == ALL_KINDS else self.current_kind()
 
         def work(job: Job) -> tuple[int, int]:
-            return letters.export_coverage(self.db, year, path, kind, job=job)
+            return letter_print.export_coverage(self.db, year, path, kind, job=job)
 
         def done(result: tuple[int, int]) -> None:
             self.last_result = result

@@ -19,7 +19,7 @@ from ecodesk.db import Database
 from ecodesk.documents.fonts import SONG
 from ecodesk.jobs import Job
 from ecodesk.models import Household
-from ecodesk.services import letters, records, settings
+from ecodesk.services import letter_print, records, settings
 from ecodesk.services.org import UNITS
 
 TARGET = 20.0
@@ -42,12 +42,12 @@ def run(ctx: Context, report: Report) -> None:
                 )
         with db.session() as session:
             session.execute(insert(Household), rows)
-        fonts = letters.fonts_for(db)  # registered once per process, as in the app
+        fonts = letter_print.fonts_for(db)  # registered once per process, as in the app
         reports: list[int] = []
         job = Job(progress=lambda done, total, message: reports.append(done))
-        result: list[letters.PrintResult] = []
+        result: list[letter_print.PrintResult] = []
         seconds = once(
-            lambda: result.append(letters.print_batch(db, year, "禁烧承诺书", out, fonts=fonts, job=job))
+            lambda: result.append(letter_print.print_batch(db, year, "禁烧承诺书", out, fonts=fonts, job=job))
         )
     pages = result[0].pages
     floor = reportlab_pages(ctx.work / "floor.pdf", pages, fonts.alias(SONG))

@@ -4,33 +4,29 @@ Who must sign comes from the template: every live household (禁烧承诺书), e
 listed kinds (目标责任书), every enterprise of the listed industries that is not 关闭淘汰. ``generate``
 creates one commitment per signer, kind and year — run it again and it only adds who is new. A
 commitment of a signer deleted since is set to 作废; 作废 letters count neither as signed nor as
-required, so coverage = 已签 / (待签 + 已签).
+required, so coverage = 已签 / (待签 + 已签). Printing and the coverage files are in
+:mod:`ecodesk.services.letter_print`.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from ecodesk.dates import format_cn
 from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.base import local_now
 from ecodesk.db.database import Database, zh_sort_key
-from ecodesk.documents.fonts import FontReport, resolve_fonts
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.letters.defaults import default_templates
-from ecodesk.letters.placeholders import check_texts, fill
-from ecodesk.letters.render import LetterPainter, LetterText, write_letters
+from ecodesk.letters.placeholders import check_texts
 from ecodesk.models import Attachment, Enterprise, Household, Unit
 from ecodesk.models.letter import (
     LETTER_KINDS,
@@ -44,7 +40,6 @@ from ecodesk.models.letter import (
     LetterTemplate,
 )
 from ecodesk.services import attachments
-from ecodesk.services import settings as settings_service
 
 SCAN_ROLE = "扫描件"
 OWNER_TABLE = "commitments"
@@ -62,7 +57,7 @@ def _check_year(year: int) -> None:
         raise ValidationError.single("year", "年度", f"应在 {MIN_YEAR}—{MAX_YEAR} 之间（收到 {year}）")
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in LETTER_KINDS:
         raise ValidationError.single(
             "kind", "承诺书类别", f"“{kind}”不是可选的类别（{'、'.join(LETTER_KINDS)}）"
@@ -131,7 +126,7 @@ def new_template(session: Session, kind: str, year: int) -> LetterTemplate:
 
 
 def template_for(db: Database, year: int, kind: str) -> LetterTemplate:
-    _check_kind(kind)
+    check_kind(kind)
     ensure_templates(db, year)
     with db.session() as session:
         tpl = session.scalars(
@@ -245,7 +240,7 @@ def generate(
     """Create the missing commitments of ``year`` (all kinds, or ``kinds``) in one transaction."""
     kinds = list(kinds or LETTER_KINDS)
     for kind in kinds:
-        _check_kind(kind)
+        check_kind(kind)
     ensure_templates(db, year)
     created = voided = 0
     with db.session(immediate=True) as session:
@@ -715,7 +710,7 @@ def coverage(db: Database, year: int, kind: str | None = None) -> list[CoverageR
         func.sum(case((Commitment.status == STATUS_VOID, 1), else_=0)),
     ).where(Commitment.year == year, Commitment.deleted_at.is_(None))
     if kind is not None:
-        _check_kind(kind)
+        check_kind(kind)
         q = q.where(Commitment.kind == kind)
     q = q.group_by(Commitment.village_id)
     with db.session() as session:
@@ -749,112 +744,19 @@ def years_with_letters(db: Database) -> list[int]:
     return sorted(years, reverse=True)
 
 
-# -- printing ----------------------------------------------------------------------------------------
-
-
-def fonts_for(db: Database) -> FontReport:
-    return resolve_fonts(settings_service.load(db).font_files or None)
-
-
-def values_for(row: LetterRow, year: int, town: str, day: date) -> dict[str, str]:
-    """The placeholder values of one signer."""
-    if row.signer_type == SIGNER_HOUSEHOLD:
-        committee = f"{row.village}{'居民委员会' if row.village.endswith('社区') else '村民委员会'}"
-        unit = committee if row.village else ""
-    else:
-        unit = row.name
-    return {
-        "户主": row.person,
-        "村": row.village,
-        "组": row.group,
-        "年度": str(year),
-        "单位": unit,
-        "日期": format_cn(day),
-        "镇": town,
-        "地址": row.address or row.village,
-    }
-
-
-def letter_text(tpl_title: str, tpl: dict[str, str], values: dict[str, str], footer: str = "") -> LetterText:
-    return LetterText(
-        title=fill(tpl_title, values, label="标题"),
-        body=fill(tpl["body"], values, label="正文"),
-        party_a=fill(tpl["party_a"], values, label="左侧签署栏"),
-        party_b=fill(tpl["party_b"], values, label="右侧签署栏"),
-        footer=footer,
+def signed_counts(db: Database, year: int) -> dict[str, tuple[int, int]]:
+    """kind → (signed, required) for the whole town: the 工作台 figure."""
+    q = (
+        select(
+            Commitment.kind,
+            func.sum(case((Commitment.status == STATUS_SIGNED, 1), else_=0)),
+            func.sum(case((Commitment.status != STATUS_VOID, 1), else_=0)),
+        )
+        .where(and_(Commitment.year == year, Commitment.deleted_at.is_(None)))
+        .group_by(Commitment.kind)
     )
-
-
-def _footer(row: LetterRow) -> str:
-    where = f"{row.village}{row.group}" or TOWN_UNITS
-    return f"编号 {row.number}　　{row.kind}　{where}　{row.name}"
-
-
-@dataclass(frozen=True)
-class PrintResult:
-    pages: int
-    path: Path
-    generated: GenerateResult
-
-
-def print_batch(
-    db: Database,
-    year: int,
-    kind: str,
-    out: Path,
-    *,
-    village_id: int | None = None,
-    only_pending: bool = False,
-    print_date: date | None = None,
-    fonts: FontReport | None = None,
-    job: Job | None = None,
-) -> PrintResult:
-    """One PDF, one letter per page, for everyone of ``kind`` who must sign in ``year`` (or one
-    village), sorted by village and 组. Missing commitments are generated first, so the page count
-    is the number of signers. 作废 letters are not printed; ``only_pending`` leaves out 已签 too."""
-    _check_kind(kind)
-    report = fonts or fonts_for(db)  # registered before any write lock
-    generated = generate(db, year, [kind])
-    tpl = template_for(db, year, kind)
-    statuses = [STATUS_PENDING] if only_pending else [STATUS_PENDING, STATUS_SIGNED]
-    rows = list_rows(db, year, kind, village_id, statuses=statuses)
-    if not rows:
-        where = "该村" if village_id is not None else "全镇"
-        raise EcoDeskError(f"{where}{year}年度没有需要打印的{kind}（没有签订对象，或都已签订/作废）。")
-    town = settings_service.load(db).town_name
-    day = print_date or _today()
-    parts = {"body": tpl.body, "party_a": tpl.party_a, "party_b": tpl.party_b}
-
-    def letters() -> Iterator[LetterText]:
-        for row in rows:
-            letter = letter_text(tpl.title, parts, values_for(row, year, town, day), _footer(row))
-            yield replace(letter, code=row.number)
-
-    title = f"{year}年度{kind}"
-    pages = write_letters(out, letters(), len(rows), report, title=title, author=town, job=job)
-    return PrintResult(pages, Path(out), generated)
-
-
-@dataclass(frozen=True)
-class Preview:
-    path: Path
-    fits: bool  # False: too long for one page even in 五号; the printout would be cut off
-    size: float  # the body size chosen, in points (16 = 三号)
-
-
-def preview_pdf(db: Database, year: int, kind: str, values: dict[str, str], out: Path) -> Preview:
-    """A one-page PDF of edited (unsaved) wording filled for a sample signer, for the editor."""
-    problems = template_problems(values)
-    if problems:
-        raise ValidationError(problems)
-    town = settings_service.load(db).town_name or "某某镇"
-    sample = sample_row(db, year, kind)
-    parts = {k: values.get(k, "") for k in ("body", "party_a", "party_b")}
-    letter = letter_text(values["title"], parts, values_for(sample, year, town, _today()), _footer(sample))
-    fonts = fonts_for(db)
-    write_letters(out, [letter], 1, fonts, title=f"{year}年度{kind}（预览）")
-    placed = LetterPainter(Canvas(os.devnull), fonts).place(letter)
-    return Preview(out, placed.fits, placed.size)
+    with db.session() as session:
+        return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in session.execute(q)}
 
 
 def sample_row(db: Database, year: int, kind: str) -> LetterRow:
@@ -902,43 +804,3 @@ def sample_row(db: Database, year: int, kind: str) -> LetterRow:
         "",
         0,
     )
-
-
-def signed_counts(db: Database, year: int) -> dict[str, tuple[int, int]]:
-    """kind → (signed, required) for the whole town: the 工作台 figure."""
-    q = (
-        select(
-            Commitment.kind,
-            func.sum(case((Commitment.status == STATUS_SIGNED, 1), else_=0)),
-            func.sum(case((Commitment.status != STATUS_VOID, 1), else_=0)),
-        )
-        .where(and_(Commitment.year == year, Commitment.deleted_at.is_(None)))
-        .group_by(Commitment.kind)
-    )
-    with db.session() as session:
-        return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in session.execute(q)}
-
-
-# -- coverage export -----------------------------------------------------------------------------------
-
-
-def export_coverage(
-    db: Database, year: int, out: Path, kind: str | None = None, *, job: Job | None = None
-) -> tuple[int, int]:
-    """Coverage per village and who has not signed, to ``out`` (.xlsx or .pdf).
-
-    Returns (villages listed, letters not signed)."""
-    from ecodesk.letters import coverage_export
-
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        raise ValidationError.single("out", "输出文件", f"应为 .xlsx 或 .pdf 文件（收到“{out.name}”）")
-    rows = coverage(db, year, kind)
-    unsigned = list_rows(db, year, kind, statuses=[STATUS_PENDING])
-    title = f"{year}年度{kind or '承诺书（责任书）'}"
-    if suffix == ".xlsx":
-        coverage_export.write_xlsx(out, title, rows, unsigned)
-    else:
-        coverage_export.write_pdf(out, title, rows, unsigned, fonts_for(db), _today(), job)
-    return len(rows) - 1, len(unsigned)

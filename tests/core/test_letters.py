@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
 from ecodesk.models.letter import STATUS_PENDING, STATUS_SIGNED, STATUS_VOID
-from ecodesk.services import letters, records
+from ecodesk.services import letter_print, letters, records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 
 YEAR = 2026
@@ -183,7 +183,7 @@ def test_coverage_exports_to_xlsx_with_the_unsigned_list(town: Database, tmp_pat
     rows = letters.list_rows(town, YEAR, BAN)
     letters.mark_signed(town, [rows[0].id])
     out = tmp_path / "签订率.xlsx"
-    villages, unsigned = letters.export_coverage(town, YEAR, out, BAN)
+    villages, unsigned = letter_print.export_coverage(town, YEAR, out, BAN)
     assert (villages, unsigned) == (2, 4)
     wb = load_workbook(out)
     cov = wb["签订情况"]

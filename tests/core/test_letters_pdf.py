@@ -19,7 +19,7 @@ from ecodesk.letters.defaults import default_templates
 from ecodesk.letters.placeholders import PLACEHOLDERS, fill
 from ecodesk.letters.render import LetterPainter, LetterText, fits_one_page
 from ecodesk.models.letter import LETTER_KINDS
-from ecodesk.services import letters, records, settings
+from ecodesk.services import letter_print, letters, records, settings
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 
 YEAR = 2026
@@ -61,7 +61,7 @@ def test_fill_is_plain_substitution() -> None:
 
 def test_batch_prints_one_page_per_signer_sorted_with_names_as_typed(town: Database, tmp_path: Path) -> None:
     out = tmp_path / "禁烧.pdf"
-    result = letters.print_batch(town, YEAR, BAN, out)
+    result = letter_print.print_batch(town, YEAR, BAN, out)
     assert result.pages == 3
     assert len(PdfReader(out).pages) == 3
     pages = [_text(out, n) for n in range(3)]
@@ -84,18 +84,18 @@ def test_one_village_and_only_pending(town: Database, tmp_path: Path) -> None:
     rows = letters.list_rows(town, YEAR, BAN, east)
     letters.mark_signed(town, [rows[0].id])
     out = tmp_path / "东沟村.pdf"
-    assert letters.print_batch(town, YEAR, BAN, out, village_id=east).pages == 2
-    assert letters.print_batch(town, YEAR, BAN, out, village_id=east, only_pending=True).pages == 1
+    assert letter_print.print_batch(town, YEAR, BAN, out, village_id=east).pages == 2
+    assert letter_print.print_batch(town, YEAR, BAN, out, village_id=east, only_pending=True).pages == 1
     assert "张建国" in _text(out, 0)
     letters.mark_signed(town, [rows[1].id])
     with pytest.raises(EcoDeskError, match="没有需要打印的禁烧承诺书"):
-        letters.print_batch(town, YEAR, BAN, out, village_id=east, only_pending=True)
+        letter_print.print_batch(town, YEAR, BAN, out, village_id=east, only_pending=True)
     assert out.exists()  # a refused batch leaves the earlier file alone
 
 
 def test_enterprise_letter_fills_unit_and_person(town: Database, tmp_path: Path) -> None:
     out = tmp_path / "煤矸石.pdf"
-    assert letters.print_batch(town, YEAR, "煤矸石处置承诺书", out).pages == 1
+    assert letter_print.print_batch(town, YEAR, "煤矸石处置承诺书", out).pages == 1
     text = _text(out, 0)
     assert "恒昌洗煤厂（负责人：李亮）" in text
     assert "承诺单位：恒昌洗煤厂" in text
@@ -115,7 +115,7 @@ def test_cancel_leaves_no_file(town: Database, tmp_path: Path) -> None:
 
     job.progress = progress
     with pytest.raises(JobCancelledError):
-        letters.print_batch(town, YEAR, BAN, out, job=job)
+        letter_print.print_batch(town, YEAR, BAN, out, job=job)
     assert seen and max(seen) >= 25
     assert list(out.parent.iterdir()) == []  # neither the PDF nor its temporary file
 
@@ -127,7 +127,7 @@ def test_every_shipped_template_fits_one_page_and_uses_known_placeholders(
     assert set(templates) == set(LETTER_KINDS)
     values = dict.fromkeys(PLACEHOLDERS, "某某某某某某")
     values["单位"] = "清河镇某某某某有限责任公司"
-    painter = LetterPainter(_canvas(tmp_path), letters.fonts_for(town))
+    painter = LetterPainter(_canvas(tmp_path), letter_print.fonts_for(town))
     for tpl in templates.values():
         letter = LetterText(
             fill(tpl.title, values),
@@ -148,7 +148,7 @@ def _canvas(tmp_path: Path):  # noqa: ANN202 - reportlab is untyped
 def test_preview_uses_unsaved_wording(town: Database, tmp_path: Path) -> None:
     out = tmp_path / "预览.pdf"
     values = {"title": "试印", "body": "户主{户主}：测试正文。", "party_a": "签字：", "party_b": "{村}"}
-    letters.preview_pdf(town, YEAR, BAN, values, out)
+    letter_print.preview_pdf(town, YEAR, BAN, values, out)
     text = _text(out, 0)
     assert text.startswith("试印户主")
     assert any(f"户主{name}：测试正文。" in text for name in ("李秀英", "张建国", "王<福>&生"))
@@ -206,7 +206,7 @@ def test_a_job_cancelled_before_the_first_page_writes_nothing(town: Database, tm
     job = Job()
     job.cancel()
     with pytest.raises(JobCancelledError):
-        letters.print_batch(town, YEAR, BAN, tmp_path / "x.pdf", job=job)
+        letter_print.print_batch(town, YEAR, BAN, tmp_path / "x.pdf", job=job)
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -215,7 +215,7 @@ def test_a_job_cancelled_before_the_first_page_writes_nothing(town: Database, tm
 )
 def test_the_barcode_scans_as_the_letter_number(town: Database, tmp_path: Path) -> None:
     out = tmp_path / "码.pdf"
-    letters.print_batch(town, YEAR, BAN, out)
+    letter_print.print_batch(town, YEAR, BAN, out)
     number = letters.list_rows(town, YEAR, BAN)[1].number
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-f", "2", "-l", "2", str(out), str(tmp_path / "p")], check=True
