@@ -1,4 +1,4 @@
-"""承诺书 / 责任书: templates per year, who must sign, signing, coverage, and batch printing.
+"""承诺书 / 责任书: templates per year, who must sign, signing and coverage.
 
 Who must sign comes from the template: every live household (禁烧承诺书), every active unit of the
 listed kinds (目标责任书), every enterprise of the listed industries that is not 关闭淘汰. ``generate``
