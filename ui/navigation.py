@@ -73,7 +73,8 @@ def apply_filter(page: RecordPage, flt: ListFilter) -> None:
             w.blockSignals(False)
     choose_chip = getattr(page, "choose_chip", None)
     if callable(choose_chip):
-        choose_chip(flt.named[0] if flt.named else "")
+        # A chip page keeps one chip lit: a named filter, else a status (chips carry both), else 全部.
+        choose_chip(flt.named[0] if flt.named else flt.status or "")
     else:
         page.apply_filter()
 

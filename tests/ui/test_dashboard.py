@@ -75,3 +75,17 @@ def test_a_tile_click_opens_the_filtered_list(qtbot, town_db: Database) -> None:
     qtbot.mouseClick(dash.tiles["coverage"], Qt.MouseButton.LeftButton)
     letters = window.pages["letters"]
     assert window.current_key() == "letters" and letters.tabs.tabText(letters.tabs.currentIndex()) == "签订率"
+
+
+def test_a_target_with_a_status_on_a_chip_page(qtbot, town_db: Database) -> None:
+    from ecodesk.services.dashboard import Target
+    from ecodesk.services.records import ListFilter
+    from ui.navigation import open_target
+
+    window = MainWindow(town_db)
+    qtbot.addWidget(window)
+    window.show()
+    problems_page = open_target(window.pages["dashboard"], Target("problems", "problems", ListFilter(status="待整改")))
+    assert problems_page is window.pages["problems"]
+    assert problems_page.filter_bar.status.currentData() == "待整改" and problems_page.chips.current() == "待整改"
+    assert problems_page.model.rowCount() == 1
