@@ -1,0 +1,8 @@
+"""PyInstaller entry point of EcoDesk.exe (the windowed program); same as the ``ecodesk-gui`` script."""
+
+import sys
+
+from ui.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())
