@@ -38,6 +38,20 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 
+def portable_db_path() -> Path | None:
+    """The data file beside a portable program, if it exists: it wins over a remembered path, which
+    may name another drive letter after the USB stick moved to another PC."""
+    if not is_portable():
+        return None
+    path = default_data_dir() / DB_FILENAME
+    return path if path.is_file() else None
+
+
+def portable_settings_dir() -> Path | None:
+    """Where a portable program keeps its machine settings (an INI file instead of the registry)."""
+    return default_data_dir() if is_portable() else None
+
+
 def default_db_path() -> Path:
     """``ECODESK_DB`` if set, else ``ecodesk.db`` in the per-user data folder."""
     env = os.environ.get(ENV_DB)

@@ -16,17 +16,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 import ecodesk
 from ecodesk.db.database import Database
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedError, SchemaTooNewError
-from ecodesk.paths import ENV_DB, default_data_dir
+from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
 from ecodesk.services.backup import BackupInfo
 from ui import dialogs, machine_settings
 from ui.fonts import apply_ui_font
+from ui.icons import icon
 from ui.main_window import APP_TITLE, MainWindow
 from ui.operator_dialog import OperatorDialog
 from ui.wizard import FirstStartWizard, load_demo, setup_data
@@ -168,7 +169,7 @@ def choose_operator(db: Database, wanted: str | None) -> str | None:
 def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
     """The data file to work on (and whether to load demo data), or None to quit."""
     env = os.environ.get(ENV_DB)
-    path = args.db or (Path(env) if env else None) or machine_settings.last_db_path()
+    path = args.db or (Path(env) if env else None) or portable_db_path() or machine_settings.last_db_path()
     if path is None:
         result = FirstStartWizard.ask(None)
         if result is None:
@@ -217,8 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("EcoDesk")
     app.setApplicationName("EcoDesk")
+    if (portable := portable_settings_dir()) is not None:  # a USB-stick install leaves the PC's registry alone
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(portable))
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(ecodesk.__version__)
+    app.setWindowIcon(icon("ecodesk"))
     log_file = setup_logging()
     log.info("EcoDesk %s starting (log %s)", ecodesk.__version__, log_file)
     install_translations(app)

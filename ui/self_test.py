@@ -259,9 +259,12 @@ def _show_everything(app: QApplication, db: Database, pdf: Path, *, translated: 
     from PySide6.QtPdf import QPdfDocument
 
     from ui.fonts import apply_ui_font
+    from ui.icons import icon
     from ui.main_window import NAV_ITEMS, MainWindow
 
     apply_ui_font(app)
+    if icon("ecodesk").pixmap(32, 32).isNull():  # SVG icons need Qt's svg icon engine in the bundle
+        raise RuntimeError("程序图标（SVG）无法显示")
     document = QPdfDocument()
     error = document.load(str(pdf))
     if error != QPdfDocument.Error.None_ or document.pageCount() < 1:
@@ -282,7 +285,7 @@ def _show_everything(app: QApplication, db: Database, pdf: Path, *, translated: 
     window.deleteLater()
     app.processEvents()
     return (
-        f"平台 {app.platformName()}，Qt 中文翻译{'已载入' if translated else '未找到'}，"
+        f"平台 {app.platformName()}，Qt 中文翻译{'已载入' if translated else '未找到'}，SVG 图标可显示，"
         f"QtPdf 打开通知 {pages} 页，主窗口打开全部 {len(NAV_ITEMS)} 个页面后关闭"
     )
 

@@ -89,3 +89,17 @@ def test_resources_sit_beside_the_packages() -> None:
     assert (found / "fonts").is_dir()
     assert (found / "demo").is_dir()
     assert found == Path(paths.__file__).resolve().parent.parent / "resources"
+
+
+def test_portable_data_file_is_found_only_when_it_exists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    _freeze(monkeypatch, stick)
+    assert paths.portable_db_path() is None  # not portable yet
+    assert paths.portable_settings_dir() is None
+    (stick / paths.PORTABLE_MARKER).write_text("", encoding="utf-8")
+    assert paths.portable_db_path() is None  # portable, but the first start has not made the file
+    assert paths.portable_settings_dir() == stick.resolve() / "data"
+    data = stick / "data" / "ecodesk.db"
+    data.parent.mkdir()
+    data.write_bytes(b"")
+    assert paths.portable_db_path() == data.resolve()
