@@ -34,6 +34,7 @@ from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
 from ecodesk.documents.linebreak import break_lines
 from ecodesk.documents.spec import split_paragraphs
 from ecodesk.documents.title import split_title
+from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 
 MM = 72.0 / 25.4
@@ -292,8 +293,11 @@ def write_letters(
     (``job``) or failed batch leaves no file and does not destroy an earlier one of the same name.
     """
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=out.parent)
+    except OSError as exc:
+        raise EcoDeskError(f"无法在 {out.parent} 中写文件：{exc.strerror or exc}") from None
     os.close(fd)
     pages = 0
     # ASCII85 wrapping of content streams is pure Python without reportlab's C accelerator and
@@ -317,6 +321,12 @@ def write_letters(
         c.save()
         os.chmod(tmp_name, 0o644)  # mkstemp makes it private; it is an ordinary document
         os.replace(tmp_name, out)
+    except PermissionError:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise EcoDeskError(f"无法写入 {out}：文件可能正在 PDF 阅读器中打开，请关闭后重试。") from None
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise EcoDeskError(f"无法写入 {out}：{exc.strerror or exc}") from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

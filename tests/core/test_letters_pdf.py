@@ -223,3 +223,18 @@ def test_the_barcode_scans_as_the_letter_number(town: Database, tmp_path: Path) 
     png = next(tmp_path.glob("p*.png"))
     read = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=False)
     assert read.stdout.strip() == number
+
+
+def test_an_unwritable_target_is_a_clear_message_and_keeps_the_old_file(town: Database, tmp_path: Path) -> None:
+    out = tmp_path / "旧.pdf"
+    out.write_bytes(b"%PDF old")
+    blocker = tmp_path / "是文件不是文件夹"
+    blocker.write_text("x")
+    with pytest.raises(EcoDeskError, match="无法在 .* 中写文件"):
+        letter_print.print_batch(town, YEAR, BAN, blocker / "承诺书.pdf")
+    target_dir = tmp_path / "是目录"
+    (target_dir / "承诺书.pdf").mkdir(parents=True)  # a folder where the PDF should go
+    with pytest.raises(EcoDeskError, match="无法写入"):
+        letter_print.print_batch(town, YEAR, BAN, target_dir / "承诺书.pdf")
+    assert [p.name for p in target_dir.iterdir()] == ["承诺书.pdf"]  # no temporary file left
+    assert out.read_bytes() == b"%PDF old"
