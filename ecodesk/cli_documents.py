@@ -37,7 +37,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from ecodesk.documents.spec import DocumentSpec, render_pdf
 
     result = render_pdf(DocumentSpec.from_json(_read_json(args.spec)), Path(args.out))
-    for line in result.font_report.warnings:
+    for line in result.warnings:
         print(line, file=sys.stderr)
     print(f"已生成 {args.out}（{result.pages} 页）")
     return 0

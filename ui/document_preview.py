@@ -122,23 +122,28 @@ class DocumentPreview(QWidget):
         db = self.db
         self._busy = True
 
-        def work(_job: Job) -> Path:
-            documents.render_values(db, values, out)
-            return out
+        def work(_job: Job) -> tuple[Path, list[str]]:
+            result = documents.render_values(db, values, out)
+            return out, result.warnings
 
         run_job(
             self,
             "生成预览",
             work,
-            lambda path: self._rendered(path, serial),
+            lambda done: self._rendered(done[0], serial, done[1]),
             lambda exc: self._failed(exc, serial),
             show_progress=False,
         )
 
-    def _rendered(self, path: Path, serial: int) -> None:
+    def _rendered(self, path: Path, serial: int, warnings: list[str] | None = None) -> None:
         self._busy = False
         if serial == self._serial:
             self._load(path, "预览（未编号的草稿）")
+            if warnings:  # e.g. characters no font here can print: the clerk must see it before printing
+                self.status.setText(self.status.text() + "\n" + "\n".join(warnings))
+                self.status.setStyleSheet("color:#c62828;")
+            else:
+                self.status.setStyleSheet("")
         else:
             path.unlink(missing_ok=True)
         if self._pending is not None:

@@ -23,6 +23,7 @@ from ecodesk import __version__
 from ecodesk.dates import format_cn
 from ecodesk.documents import grid as g
 from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
+from ecodesk.documents.glyphs import font_for
 from ecodesk.documents.linebreak import break_lines, is_wide, justify
 from ecodesk.documents.spec import DocumentSpec, split_paragraphs
 from ecodesk.documents.title import split_title
@@ -88,7 +89,7 @@ class Typesetter:
         """A full-width 3号 character takes a grid cell; anything else its natural width."""
         if on_grid and is_wide(ch):
             return g.CELL * size / g.SIZE_3
-        return float(stringWidth(ch, font, size))
+        return float(stringWidth(ch, font_for(ch, font), size))
 
     def width(self, text: str, font: str, size: float, *, on_grid: bool = True) -> float:
         return sum(self.advance(ch, font, size, on_grid=on_grid) for ch in text)
@@ -152,10 +153,10 @@ class Typesetter:
 
     def centred_title(self, text: str) -> list[Row]:
         xbs = self.f[XBS]
-        parts = split_title(text, g.BLOCK_W, lambda s: stringWidth(s, xbs, g.SIZE_2))
+        parts = split_title(text, g.BLOCK_W, lambda s: self.width(s, xbs, g.SIZE_2, on_grid=False))
         rows = []
         for part in parts:
-            w = stringWidth(part, xbs, g.SIZE_2)
+            w = self.width(part, xbs, g.SIZE_2, on_grid=False)
             rows.append(self.line(part, xbs, g.SIZE_2, g.LEFT + (g.BLOCK_W - w) / 2, on_grid=False))
         return rows
 
@@ -415,14 +416,16 @@ class Painter:
     ) -> None:
         t = self.c.beginText()
         t.setFillColorRGB(*color)
-        names = {gl.font for gl in glyphs}
+        # A character the style's font lacks (喆, 堃 …) is drawn from a font that has it.
+        fonts = [font_for(gl.ch, gl.font) for gl in glyphs]
+        names = set(fonts)
         # one font: align its own em box; mixed fonts: one shared baseline (see grid.baseline_for_top)
         descent = float(getFont(next(iter(names))).face.descent) if len(names) == 1 else None
         current: tuple[str, float] | None = None
-        for gl in glyphs:
-            if current != (gl.font, gl.size):
-                t.setFont(gl.font, gl.size)
-                current = (gl.font, gl.size)
+        for gl, font in zip(glyphs, fonts, strict=True):
+            if current != (font, gl.size):
+                t.setFont(font, gl.size)
+                current = (font, gl.size)
             t.setTextOrigin(gl.x, g.baseline_for_top(top, gl.size, descent))
             t.textOut(gl.ch)
         self.c.drawText(t)

@@ -9,6 +9,7 @@ double lines, number flush right, no page number on page 1) unless ``letter`` sa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import tempfile
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ecodesk.dates import DateParseError, parse_date
-from ecodesk.documents.fonts import FontReport, resolve_fonts
+from ecodesk.documents.fonts import STYLES, FontReport, resolve_fonts
+from ecodesk.documents.glyphs import describe_missing, fallback_aliases, missing
 from ecodesk.errors import FieldProblem, ValidationError
 
 KINDS: tuple[str, ...] = ("通知", "通报", "整改通知书", "约谈通知书", "函")
@@ -281,6 +283,15 @@ class RenderResult:
 
     pages: int
     font_report: FontReport
+    missing_chars: tuple[str, ...] = ()  # characters no font on this machine can print
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the clerk should read before printing: font substitutes gone wrong, blank characters."""
+        lines = list(self.font_report.warnings)
+        if self.missing_chars:
+            lines.append(describe_missing(self.missing_chars))
+        return lines
 
 
 def render_pdf(
@@ -306,4 +317,12 @@ def render_pdf(
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return RenderResult(pages, report)
+    return RenderResult(pages, report, tuple(unprintable(spec, report)))
+
+
+def unprintable(spec: DocumentSpec, report: FontReport) -> list[str]:
+    """Characters of the document that neither its fonts nor any fallback font can print."""
+    texts = [json.dumps(spec.to_json(), ensure_ascii=False)]
+    fonts = list(dict.fromkeys(report.alias(s) for s in STYLES))
+    chain = fonts[1:] + fallback_aliases()
+    return missing(texts, fonts[0], chain)

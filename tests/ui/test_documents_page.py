@@ -213,3 +213,15 @@ def test_main_window_shows_the_documents_page(qtbot: Any, db: Database) -> None:
     window = MainWindow(db)
     qtbot.addWidget(window)
     assert isinstance(window.show_page("documents"), DocumentsPage)
+
+
+def test_preview_warns_of_characters_no_font_can_print(qtbot: Any, page: DocumentsPage) -> None:
+    new_draft(qtbot, page)
+    page.editor.title.clear()
+    type_text(qtbot, page.editor.title, "关于表扬李喆、王䶮同志的通知")
+    with qtbot.wait_signal(page.preview.rendered, timeout=15000):
+        page.editor.body.setPlainText("李喆、王䶮同志表现突出。")
+    qtbot.waitUntil(lambda: "U+4DAE" in page.preview.status.text(), timeout=10000)
+    assert "喆" not in page.preview.status.text()  # borrowed from a wider font, printed
+    with pdfplumber.open(page.preview.current_pdf) as pdf:
+        assert "李喆" in pdf.pages[0].extract_text()
