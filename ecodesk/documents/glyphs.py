@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -125,3 +126,13 @@ def describe_missing(chars: Sequence[str]) -> str:
         f"以下字符本机没有字体可以打印，打印出来会是空白：{shown}{more}。"
         "请在字体设置中指定一个包含这些字的字体（如 Windows 的“宋体-ExtB”），或改用常用字。"
     )
+
+
+def markup(text: str, primary: str, fallbacks: Sequence[str] | None = None) -> str:
+    """``text`` as reportlab Paragraph markup: escaped (user text is never markup), line breaks kept,
+    and each run the paragraph's font lacks wrapped in a ``<font face=…>`` that has it."""
+    out: list[str] = []
+    for piece, font in runs(text, primary, fallbacks):
+        safe = escape(piece).replace("\n", "<br/>")
+        out.append(safe if font == primary else f'<font face="{font}">{safe}</font>')
+    return "".join(out)

@@ -12,7 +12,6 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -24,6 +23,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.documents.fonts import HEI, SONG, FontReport
+from ecodesk.documents.glyphs import markup
 from ecodesk.jobs import Job
 from ecodesk.services import records
 from ecodesk.services.records import Field, ListFilter, RecordKind
@@ -54,8 +54,8 @@ def write_table_pdf(
     head = ParagraphStyle("head", parent=cell, fontName=head_font, alignment=1)
     title_style = ParagraphStyle("title", fontName=head_font, fontSize=16, leading=22, alignment=1)
     sub_style = ParagraphStyle("sub", fontName=body_font, fontSize=10, leading=14, alignment=1)
-    data = [[Paragraph(escape(h), head) for h in headers]]
-    data += [[Paragraph(escape(str(v)).replace("\n", "<br/>"), cell) for v in row] for row in rows]
+    data = [[Paragraph(markup(h, head_font), head) for h in headers]]
+    data += [[Paragraph(markup(str(v), body_font), cell) for v in row] for row in rows]
     table = LongTable(data, colWidths=col_widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -64,9 +64,9 @@ def write_table_pdf(
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    story = [Paragraph(escape(title), title_style)]
+    story = [Paragraph(markup(title, head_font), title_style)]
     if subtitle:
-        story.append(Paragraph(escape(subtitle), sub_style))
+        story.append(Paragraph(markup(subtitle, body_font), sub_style))
     story += [Spacer(1, 4 * mm), table]
     pages = {"n": 0}
 

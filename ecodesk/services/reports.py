@@ -553,8 +553,6 @@ _TABLE_WIDTHS_MM = (11, 22, 20, 24, 34, 40, 52, 11, 48)
 def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int:
     """The daily report as a table, one row per patrol and a shaded row per silent village;
     header repeated on every page, fonts embedded. Written atomically; returns the page count."""
-    from xml.sax.saxutils import escape
-
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -562,6 +560,7 @@ def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from ecodesk.documents.fonts import HEI, SONG, XBS, resolve_fonts
+    from ecodesk.documents.glyphs import markup
 
     fonts = resolve_fonts(settings_service.load(db).font_files or None)
     song, hei, xbs = fonts.alias(SONG), fonts.alias(HEI), fonts.alias(XBS)
@@ -571,7 +570,7 @@ def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int
     note = ParagraphStyle("note", fontName=song, fontSize=10.5, leading=16)
 
     def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)  # user text is never markup
+        return Paragraph(markup(text, style.fontName), style)  # user text is never markup
 
     rows: list[list[Any]] = [[p(h, head) for h in _TABLE_HEADERS]]
     shaded: list[int] = []

@@ -46,3 +46,25 @@ def test_characters_no_font_has_are_named(tmp_path: Path) -> None:
 def test_line_breaks_and_zero_width_characters_need_no_glyph() -> None:
     song = resolve_fonts(system_dirs=[], bundled_dir=BUNDLED).alias(SONG)
     assert glyphs.missing(["甲\n乙\u200b丙"], song, bare_machine()) == []
+
+
+def test_paragraph_markup_escapes_and_borrows() -> None:
+    song = resolve_fonts(system_dirs=[], bundled_dir=BUNDLED).alias(SONG)
+    chain = bare_machine()
+    text = glyphs.markup("<b>李喆</b> & 王\n二组", song, chain)
+    assert text.startswith("&lt;b&gt;李<font face=") and "喆</font>&lt;/b&gt; &amp; 王<br/>二组" in text
+
+
+def test_a_table_pdf_prints_a_rare_name(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from ecodesk.exports.table_pdf import write_table_pdf
+
+    fonts = resolve_fonts(system_dirs=[], bundled_dir=BUNDLED)
+    out = tmp_path / "名单.pdf"
+    write_table_pdf(out, "名单", ["姓名", "村"], [10, 10], [["李喆", "东沟村"], ["<王>&", "西岭村"]], fonts)
+    with pdfplumber.open(out) as pdf:
+        text = pdf.pages[0].extract_text()
+        font_of = {c["text"]: c["fontname"] for c in pdf.pages[0].chars}
+    assert "李喆" in text and "<王>&" in text
+    assert font_of["喆"] != font_of["李"]  # borrowed from the wide font, not dropped
