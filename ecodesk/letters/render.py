@@ -154,6 +154,16 @@ class _Layout:
         return out
 
 
+def _align_last_lines(left: list[_Line], right: list[_Line]) -> tuple[list[_Line], list[_Line]]:
+    """Keep the two date lines (each column's last line) side by side when one column wrapped."""
+    if not left or not right or len(left) == len(right):
+        return left, right
+    short, long_ = (left, right) if len(left) < len(right) else (right, left)
+    blank = _Line("", short[-1].font, short[-1].x, 0.0)
+    padded = short[:-1] + [blank] * (len(long_) - len(short)) + short[-1:]
+    return (padded, long_) if short is left else (long_, padded)
+
+
 @dataclass
 class _Placed:
     title: list[tuple[str, float]]
@@ -195,8 +205,9 @@ class LetterPainter:
         placed = None
         for size in BODY_SIZES:
             body = [lay.paragraph(p, size) for p in paragraphs]
-            left = lay.column(letter.party_a, size, LEFT + size, mid - size)
-            right = lay.column(letter.party_b, size, mid + size, RIGHT)
+            left = lay.column(letter.party_a, size, LEFT, mid - size / 2)
+            right = lay.column(letter.party_b, size, mid + size / 2, RIGHT)
+            left, right = _align_last_lines(left, right)
             for leading in LEADINGS:
                 placed = _Placed(title, size, leading, body, left, right)
                 if placed.fits:
