@@ -53,8 +53,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
     with _open(args) as db:
-        appraisal.ensure_scheme(db, args.year)
-        result = appraisal.compute(db, args.year)
+        result = appraisal.compute_year(db, args.year)
         _print_ranking(db, args.year)
     print(f"已计算{args.year}年度考核：{result.villages}个村（社区）× {result.items}个项目，用时{result.seconds:.2f}秒")
     return 0

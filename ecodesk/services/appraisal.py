@@ -294,29 +294,49 @@ def add_scheme(
 
 def copy_scheme(db: Database, from_year: int, to_year: int) -> int:
     """This year's scheme as a copy of another year's items, title and weight (scores are not copied)."""
-    source = scheme_items(db, from_year)
     with db.session() as session:
-        old = _scheme(session, from_year)
-        title, weight = old.title.replace(str(from_year), str(to_year)), old.weight
-    return create_scheme(
-        db, to_year,
-        [ItemInput(i.category, i.name, i.max_score, i.rule, dict(i.params), i.bonus, i.standard) for i in source],
-        title=title, weight=weight,
-    )
+        return int(_copy_in_session(session, from_year, to_year).id)
+
+
+def _copy_in_session(session: Session, from_year: int, to_year: int) -> AppraisalScheme:
+    old = _scheme(session, from_year)
+    items = [ItemInput(i.category, i.name, i.max_score, i.rule, dict(i.params or {}), i.bonus, i.standard)
+             for i in old.items]
+    return add_scheme(session, to_year, items, title=old.title.replace(str(from_year), str(to_year)),
+                      weight=old.weight)
 
 
 def ensure_scheme(db: Database, year: int) -> int:
     """The year's scheme, created from the latest earlier year's or from the default when missing."""
+    town = settings_service.load(db).town_name or "本镇"
     with db.session() as session:
-        found = session.scalar(select(AppraisalScheme.id).where(AppraisalScheme.year == year))
-        earlier = session.scalar(
-            select(AppraisalScheme.year)
-            .where(AppraisalScheme.year < year, AppraisalScheme.deleted_at.is_(None))
-            .order_by(AppraisalScheme.year.desc())
-        )
+        return int(ensure_in_session(session, year, town).id)
+
+
+def ensure_in_session(session: Session, year: int, town: str) -> AppraisalScheme:
+    """:func:`ensure_scheme` inside the caller's transaction."""
+    found = session.scalar(select(AppraisalScheme).where(AppraisalScheme.year == year))
     if found is not None:
-        return int(found)
-    return copy_scheme(db, earlier, year) if earlier is not None else create_scheme(db, year)
+        return found
+    earlier = session.scalar(
+        select(AppraisalScheme.year)
+        .where(AppraisalScheme.year < year, AppraisalScheme.deleted_at.is_(None))
+        .order_by(AppraisalScheme.year.desc())
+    )
+    if earlier is not None:
+        return _copy_in_session(session, int(earlier), year)
+    return add_scheme(session, year, DEFAULT_ITEMS, title=default_title(town, year))
+
+
+def compute_year(db: Database, year: int, job: Job | None = None, *, as_of: date | None = None) -> ComputeResult:
+    """The CLI's compute: the year's scheme made if missing and computed, in one transaction (a failure
+    leaves no half-made scheme behind)."""
+    started = time.perf_counter()
+    town = settings_service.load(db).town_name or "本镇"
+    with db.session() as session:
+        ensure_in_session(session, year, town)
+        villages, items = compute_in_session(session, year, _today(as_of), job)
+    return ComputeResult(year, villages, items, time.perf_counter() - started)
 
 
 def scheme_items(db: Database, year: int) -> list[ItemView]:

@@ -103,6 +103,13 @@ def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pyte
     assert ".xlsx" in capsys.readouterr().err
 
 
+def test_cli_compute_on_a_file_without_villages_changes_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "appraisal", "compute", "--year", "2025"]) == 1
+    assert "没有可考核的村或社区" in capsys.readouterr().err
+    with Database.open(db_path) as db:
+        assert appraisal.years(db) == []  # no half-made scheme left behind
+
+
 def test_demo_data_brings_a_computed_scheme(db: Database) -> None:
     from ecodesk import demo
     from ecodesk.services.records import today
