@@ -96,13 +96,16 @@ class JobHandle(QObject):
             self.dialog.setLabelText("正在取消……")
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
-        if self.dialog is None or self.job.cancelled:
+        dialog = self.dialog
+        if dialog is None or self.job.cancelled:
             return
-        if total > 0:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
         if message:
-            self.dialog.setLabelText(message)
+            dialog.setLabelText(message)
+        if total > 0:
+            dialog.setMaximum(total)
+            # Last: a modal dialog's setValue processes events, so the job may finish (and the
+            # dialog be closed and deleted) inside this call.
+            dialog.setValue(min(done, total))
 
     def _close_dialog(self) -> None:
         if self.dialog is not None:

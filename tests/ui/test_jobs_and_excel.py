@@ -173,3 +173,12 @@ def test_print_document_lists_the_rows(qtbot, village_db: Database) -> None:
     printer = ListPrinter()
     printer.prepare(text, len(HOUSEHOLDS.table_fields) + 1)
     assert "李秀英" in printer.document.toPlainText()
+
+
+def test_progress_after_the_job_ended_is_harmless(qtbot) -> None:
+    from ui.jobs import JobHandle
+
+    handle = JobHandle(None, "测试", None, None)
+    handle._on_succeeded(1)  # the job ends first …
+    handle._on_progress(5, 10, "第5步")  # … then a late progress report arrives: nothing to update
+    assert handle.dialog is None and handle.result == 1
