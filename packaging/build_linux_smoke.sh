@@ -38,7 +38,7 @@ echo "== frozen command line"
 cli_db="build/smoke-cli/ecodesk.db"
 rm -rf build/smoke-cli
 "$bundle/ecodesk-cli" --db "$cli_db" -q init --town 清水镇  # runs the Alembic chain from the bundle
-"$bundle/ecodesk-cli" --db "$cli_db" check
+"$bundle/ecodesk-cli" --db "$cli_db" check | tail -3
 
 echo "== frozen EcoDesk --self-test (offscreen)"
 report=build/selftest-report.txt
