@@ -43,7 +43,7 @@ from ecodesk.services import attachments
 
 SCAN_ROLE = "扫描件"
 OWNER_TABLE = "commitments"
-TOWN_UNITS = "镇直及驻镇单位"  # the coverage row of signers outside any village
+TOWN_UNITS = "镇直单位及其他"  # the coverage row of signers outside any village (town units, enterprises)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _NUMBER = re.compile(r"C?0*(\d{1,9})", re.IGNORECASE)
