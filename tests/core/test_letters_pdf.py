@@ -225,7 +225,9 @@ def test_the_barcode_scans_as_the_letter_number(town: Database, tmp_path: Path) 
     assert read.stdout.strip() == number
 
 
-def test_an_unwritable_target_is_a_clear_message_and_keeps_the_old_file(town: Database, tmp_path: Path) -> None:
+def test_an_unwritable_target_is_a_clear_message_and_keeps_the_old_file(
+    town: Database, tmp_path: Path
+) -> None:
     out = tmp_path / "旧.pdf"
     out.write_bytes(b"%PDF old")
     blocker = tmp_path / "是文件不是文件夹"
