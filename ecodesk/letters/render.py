@@ -30,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ecodesk import __version__
+from ecodesk.documents import glyphs
 from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
 from ecodesk.documents.linebreak import break_lines
 from ecodesk.documents.spec import split_paragraphs
@@ -91,8 +92,8 @@ class _Layout:
         out = []
         for ch in text:
             w = table.get(ch)
-            if w is None:
-                w = table[ch] = float(stringWidth(ch, font, size))
+            if w is None:  # measured in the font that will really draw it (喆 is borrowed)
+                w = table[ch] = float(stringWidth(ch, glyphs.font_for(ch, font), size))
             out.append(w)
         return out
 
@@ -195,6 +196,7 @@ class LetterPainter:
         self.c = canvas
         self.layout = _Layout(report)
         self._codes: dict[tuple[str, float, str], str] = {}
+        self._cover: dict[str, frozenset[int]] = {}
 
     def place(self, letter: LetterText) -> _Placed:
         """The largest body size (and then the roomier line pitch) at which the letter fits a page."""
@@ -238,11 +240,12 @@ class LetterPainter:
                     self._emit(t, col[k], y, size)
             y -= pitch
         if letter.footer:
-            t.setFont(self.layout.f[SONG], FOOTER_SIZE)
             t.setCharSpace(0)
             t.setFillGray(0.35)
             t.setTextOrigin(LEFT, BOTTOM_Y - FOOTER_SIZE * 1.5)
-            t.textOut(letter.footer)
+            for piece, font in glyphs.runs(letter.footer, self.layout.f[SONG]):
+                t.setFont(font, FOOTER_SIZE)
+                t.textOut(piece)
         self.c.drawText(t)
         if letter.code:
             self.c._code.append(barcode_ops(letter.code, RIGHT, BOTTOM_Y - FOOTER_SIZE * 2.2, BARCODE_H))  # noqa: SLF001
@@ -259,9 +262,18 @@ class LetterPainter:
         key = (line.font, size, line.text)
         code = self._codes.get(key)
         if code is None:
-            t.setFont(line.font, size)
-            t._curSubset = -1  # noqa: SLF001 - make the code select its font itself
-            code = t._formatText(line.text)  # noqa: SLF001
+            # A character the font lacks (喆 in a GB2312 font) is drawn by a font that has it:
+            # each run selects its own font and the text position simply flows on between them.
+            cover = self._cover.get(line.font)
+            if cover is None:
+                cover = self._cover[line.font] = glyphs.coverage(line.font)
+            whole = all(ord(ch) in cover or ch == " " for ch in line.text)
+            parts = []
+            for piece, font in [(line.text, line.font)] if whole else glyphs.runs(line.text, line.font):
+                t.setFont(font, size)
+                t._curSubset = -1  # noqa: SLF001 - make the code select its font itself
+                parts.append(t._formatText(piece))  # noqa: SLF001
+            code = " ".join(parts)
             self._codes[key] = code
         t._code.append(f"{line.char_space:.3f} Tc 1 0 0 1 {line.x:.2f} {y:.2f} Tm {code}")  # noqa: SLF001
 

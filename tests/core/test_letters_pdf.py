@@ -240,3 +240,18 @@ def test_an_unwritable_target_is_a_clear_message_and_keeps_the_old_file(
         letter_print.print_batch(town, YEAR, BAN, target_dir / "承诺书.pdf")
     assert [p.name for p in target_dir.iterdir()] == ["承诺书.pdf"]  # no temporary file left
     assert out.read_bytes() == b"%PDF old"
+
+
+def test_a_rare_name_character_is_borrowed_from_a_font_that_has_it(db: Database, tmp_path: Path) -> None:
+    village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    records.create(db, HOUSEHOLDS, {"head_name": "李喆", "village": village.id, "group_name": "一组"})
+    out = tmp_path / "喆.pdf"
+    letter_print.print_batch(db, YEAR, BAN, out)
+    with pdfplumber.open(out) as pdf:
+        chars = pdf.pages[0].chars
+    text = "".join(c["text"] for c in chars)
+    assert "本户户主李喆，住东沟村一组" in text
+    zhe = next(c for c in chars if c["text"] == "喆")
+    li = next(c for c in chars if c["text"] == "李" and abs(c["top"] - zhe["top"]) < 8)
+    assert zhe["fontname"] != li["fontname"]  # the body font has no 喆; a wider one draws it
+    assert zhe["x0"] >= li["x1"] - 0.5  # and it takes its own place on the line
