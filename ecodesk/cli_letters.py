@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         )
         seconds = time.perf_counter() - started
     print(f"已生成 {args.out}（{result.pages:,} 页，{seconds:.1f} 秒）")
+    if result.warning:
+        print(result.warning, file=sys.stderr)
     return 0
 
 

@@ -289,6 +289,8 @@ class LettersPage(QWidget):
             if result.generated.created:
                 notify(["letters"])
             self.print_count.setText(f"已生成 {result.path.name}：{result.pages:,} 页")
+            if result.warning:
+                dialogs.show_error(self, result.warning, "有字打印不出来")
             if open_after:
                 open_file(result.path)
 

@@ -17,7 +17,8 @@ from reportlab.pdfgen.canvas import Canvas
 from ecodesk.dates import format_cn
 from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
-from ecodesk.documents.fonts import FontReport, resolve_fonts
+from ecodesk.documents import glyphs
+from ecodesk.documents.fonts import FANGSONG, FontReport, resolve_fonts
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.letters.placeholders import fill
@@ -85,6 +86,11 @@ class PrintResult:
     pages: int
     path: Path
     generated: GenerateResult
+    missing: tuple[str, ...] = ()  # characters no font here can print (they come out blank)
+
+    @property
+    def warning(self) -> str:
+        return glyphs.describe_missing(self.missing) if self.missing else ""
 
 
 def print_batch(
@@ -122,7 +128,10 @@ def print_batch(
 
     title = f"{year}年度{kind}"
     pages = write_letters(out, letters(), len(rows), report, title=title, author=town, job=job)
-    return PrintResult(pages, Path(out), generated)
+    # Names are where rare characters live; the template text is checked by the preview.
+    texts = {t for r in rows for t in (r.name, r.person, r.village, r.group, r.address)}
+    missing = glyphs.missing(sorted(texts), report.alias(FANGSONG))
+    return PrintResult(pages, Path(out), generated, tuple(missing))
 
 
 @dataclass(frozen=True)

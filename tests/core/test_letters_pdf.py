@@ -255,3 +255,11 @@ def test_a_rare_name_character_is_borrowed_from_a_font_that_has_it(db: Database,
     li = next(c for c in chars if c["text"] == "李" and abs(c["top"] - zhe["top"]) < 8)
     assert zhe["fontname"] != li["fontname"]  # the body font has no 喆; a wider one draws it
     assert zhe["x0"] >= li["x1"] - 0.5  # and it takes its own place on the line
+
+
+def test_a_character_no_font_has_is_named_after_printing(db: Database, tmp_path: Path) -> None:
+    village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    records.create(db, HOUSEHOLDS, {"head_name": "王\U0002a6d6", "village": village.id, "group_name": "一组"})
+    result = letter_print.print_batch(db, YEAR, BAN, tmp_path / "缺字.pdf")
+    assert result.missing == ("\U0002a6d6",)
+    assert "U+2A6D6" in result.warning and "打印出来会是空白" in result.warning
