@@ -29,6 +29,7 @@ Invoke-Checked $py -m pip install --quiet --upgrade pip
 Invoke-Checked $py -m pip install --quiet -e ".[package]"
 $version = (& $py -c "import sys; sys.path.insert(0, 'packaging'); import version_info; print(version_info.project_version())").Trim()
 $fileVersion = (& $py -c "import sys; sys.path.insert(0, 'packaging'); import version_info as v; print('.'.join(map(str, v.version_tuple(v.project_version()))))").Trim()
+if (-not $version -or -not $fileVersion) { throw "cannot read the version from pyproject.toml" }
 Write-Host "EcoDesk $version (file version $fileVersion)"
 
 Write-Host "== PyInstaller (packaging\ecodesk.spec)"
@@ -43,10 +44,16 @@ Write-Host "bundle: $bundle, $sizeMb MB"
 Write-Host "== frozen command line and self-test"
 Invoke-Checked "$bundle\ecodesk-cli.exe" --version
 # EcoDesk.exe is a windowed program: no console output and no waiting by default, so start it,
-# wait for it, and read the report it writes.
+# wait for it, and read the report it writes. A crash before the self-test starts shows
+# PyInstaller's error box, which nobody clicks on a build machine: give up after 5 minutes.
 $report = Join-Path (Get-Location) "build\selftest-report.txt"
 Remove-Item $report -ErrorAction SilentlyContinue
-$proc = Start-Process -FilePath "$bundle\EcoDesk.exe" -ArgumentList @("--self-test", "`"$report`"") -Wait -PassThru
+$proc = Start-Process -FilePath "$bundle\EcoDesk.exe" -ArgumentList @("--self-test", "`"$report`"") -PassThru
+$null = $proc.Handle  # keeps the handle so ExitCode is still readable after the process ends
+if (-not $proc.WaitForExit(300000)) {
+    $proc.Kill()
+    throw "EcoDesk.exe --self-test did not finish in 5 minutes (an error box waiting for a click?)"
+}
 if (Test-Path $report) { Get-Content $report -Encoding UTF8 | Write-Host }
 if ($proc.ExitCode -ne 0) { throw "EcoDesk.exe --self-test failed with exit code $($proc.ExitCode)" }
 
