@@ -132,6 +132,41 @@ def test_kill_during_backups_leaves_only_good_backups(tmp_path: Path, db_path: P
     assert integrity(db_path) == "ok"
 
 
+def test_kill_during_a_batch_print_leaves_no_letters_file(tmp_path: Path, db_path: Path) -> None:
+    from ecodesk.demo import generate
+
+    with Database.open(db_path, operator="测试") as db:
+        generate(db, "town", seed=5)
+        year = records.today().year
+    out_dir = tmp_path / "打印"
+    out_dir.mkdir()
+    target = out_dir / "禁烧承诺书.pdf"
+    proc = ecodesk(
+        "--db",
+        str(db_path),
+        "-q",
+        "letters",
+        "print",
+        "--kind",
+        "禁烧承诺书",
+        "--year",
+        str(year),
+        "--out",
+        str(target),
+    )
+
+    def partial() -> list[Path]:
+        return [p for p in out_dir.iterdir() if p.name.endswith(".tmp")]
+
+    assert wait_for(lambda: any(p.stat().st_size > 200_000 for p in partial())), "the batch never started"
+    assert proc.poll() is None, "the batch ended before it could be killed"
+    kill(proc)
+
+    assert not target.exists()  # never half a file under the name the clerk asked for
+    assert all(p.name.startswith(".") for p in partial())  # only a hidden temporary remains
+    assert integrity(db_path) == "ok"
+
+
 # -- read-only folder and full disk ------------------------------------------------------------------
 
 
@@ -168,7 +203,9 @@ def _fill(folder: Path, leave_bytes: int) -> Path:
     return filler
 
 
-def test_full_disk_during_an_import_keeps_the_data(tmp_path: Path, db_path: Path, small_disk: Path | None) -> None:
+def test_full_disk_during_an_import_keeps_the_data(
+    tmp_path: Path, db_path: Path, small_disk: Path | None
+) -> None:
     from ecodesk.exports.xlsx_import import import_xlsx
 
     xlsx = roster(tmp_path / "花名册.xlsx", 8_000)
