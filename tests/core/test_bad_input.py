@@ -7,6 +7,7 @@ naming that field and the reason. Nothing else escapes: no OverflowError from SQ
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +94,28 @@ def test_members_out_of_range_names_the_field(db: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         records.create(db, HOUSEHOLDS, {"head_name": "张三", "village": "东沟村", "members": "1e20"})
     assert [(p.label, p.reason) for p in caught.value.problems] == [("人口", "“1e20”不是有效的数字")]
+
+
+def test_a_50_mb_workbook_with_a_small_roster_imports(tmp_path: Path, db: Database) -> None:
+    """Photos pasted into a roster make the file huge; the rows are what count."""
+    import os
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from ecodesk.exports.xlsx_import import import_xlsx
+    from ecodesk.services.org import HOUSEHOLDS, UNITS
+
+    records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    path = tmp_path / "带照片的花名册.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["户主姓名", "所属村"])
+    ws.append(["张三", "东沟村"])
+    ws.append(["李四", "东沟村"])
+    wb.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as z:  # 50 MB of "photo" inside the package
+        z.writestr("xl/media/image1.png", os.urandom(50 * 1024 * 1024))
+    assert path.stat().st_size > 50 * 1024 * 1024
+    report = import_xlsx(db, HOUSEHOLDS, path)
+    assert report.committed and report.rows_ok == 2
