@@ -25,7 +25,7 @@ from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedEr
 from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
 from ecodesk.services.backup import BackupInfo
-from ui import dialogs, machine_settings
+from ui import dialogs, machine_settings, password
 from ui.fonts import apply_ui_font
 from ui.icons import icon
 from ui.main_window import APP_TITLE, MainWindow
@@ -185,6 +185,9 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
         return None
     db = opened
     try:
+        if not password.unlock(db):
+            db.close()
+            return None
         operator = choose_operator(db, args.operator)
     except Exception:
         db.close()

@@ -28,7 +28,7 @@ from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
-from ui import dialogs, machine_settings
+from ui import dialogs, machine_settings, password
 from ui.appraisal_page import AppraisalPage
 from ui.backup_dialog import RestoreDialog
 from ui.campaigns_page import CampaignsPage
@@ -333,6 +333,9 @@ class MainWindow(QMainWindow):
             new_db = Database.open(path, self.db.operator, lock=True)
         except EcoDeskError as exc:
             dialogs.show_error(self, str(exc), "无法打开数据文件")
+            return False
+        if not fresh and not password.unlock(new_db, self):
+            new_db.close()
             return False
         try:
             if fresh:

@@ -38,6 +38,7 @@ from ecodesk.services.settings import Settings
 from ui import dialogs, machine_settings, operations
 from ui.changes import changes
 from ui.jobs import JobHandle, run_job
+from ui.password import PasswordBox
 
 ORGAN_COLUMNS = (("name", "发文机关名称"), ("mark", "发文机关标志"), ("prefix", "发文字号前缀"))
 
@@ -183,6 +184,9 @@ class SettingsPage(QWidget):
         column.addWidget(operator_box)
         column.addWidget(backup_box)
         column.addLayout(save_row)
+        column.addSpacing(12)
+        self.password_box = PasswordBox(db)
+        column.addWidget(self.password_box)
         column.addSpacing(12)
         column.addWidget(file_box)
         column.addStretch(1)
