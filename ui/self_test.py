@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ecodesk.db.database import Database
 
 SELF_TEST_OPERATOR = "自检"
+JOBS_TIMEOUT_MS = 60_000
 
 
 @dataclass
@@ -256,6 +257,7 @@ def _ini_user_path() -> str:
 
 
 def _show_everything(app: QApplication, db: Database, pdf: Path, *, translated: bool) -> str:
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtPdf import QPdfDocument
 
     from ui.fonts import apply_ui_font
@@ -281,6 +283,11 @@ def _show_everything(app: QApplication, db: Database, pdf: Path, *, translated: 
     for key, _label in NAV_ITEMS:
         window.show_page(key)  # builds every page: a module missing from the bundle fails here
         app.processEvents()
+    # Pages start background jobs (previews, counts): let them finish and deliver their results while
+    # the pages still exist, or a late result would land on a deleted widget.
+    if not QThreadPool.globalInstance().waitForDone(JOBS_TIMEOUT_MS):
+        raise RuntimeError(f"后台任务 {JOBS_TIMEOUT_MS // 1000} 秒内没有结束")
+    app.processEvents()
     window.close()
     window.deleteLater()
     app.processEvents()
