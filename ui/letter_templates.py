@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
@@ -222,8 +223,8 @@ class LetterTemplatesTab(QWidget):
             return letter_print.preview_pdf(self.db, year, kind, values, out)
 
         def done(preview: letter_print.Preview) -> None:
-            if serial != self._serial:
-                return  # a newer edit is being rendered
+            if serial != self._serial or not isValid(self.pdf):
+                return  # a newer edit is being rendered, or the page was closed meanwhile
             self.pdf.load(str(preview.path))
             if preview.fits:
                 self.preview_status.setText(f"预览（按第一位签订人填写，正文 {preview.size:g} 磅）")
@@ -234,7 +235,7 @@ class LetterTemplatesTab(QWidget):
             self.preview_ready.emit(preview.fits)
 
         def failed(exc: BaseException) -> None:
-            if serial != self._serial:
+            if serial != self._serial or not isValid(self.preview_status):
                 return
             self.preview_status.setText(str(exc) if isinstance(exc, EcoDeskError) else f"预览失败：{exc}")
             self.preview_ready.emit(False)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
@@ -252,6 +253,8 @@ class LettersPage(QWidget):
 
         def done(result: letters.GenerateResult) -> None:
             notify(["letters"])
+            if not isValid(self):
+                return  # the page was closed while the job ran
             self.reload()
             dialogs.show_info(self, f"{year}年度承诺书：{result}", "生成签订名单")
 
@@ -288,6 +291,8 @@ class LettersPage(QWidget):
             self.last_result = result
             if result.generated.created:
                 notify(["letters"])
+            if not isValid(self.print_count):
+                return  # the page was closed while the job ran
             self.print_count.setText(f"已生成 {result.path.name}：{result.pages:,} 页")
             if result.warning:
                 dialogs.show_error(self, result.warning, "有字打印不出来")

@@ -187,3 +187,14 @@ def test_template_edit_warns_about_an_unknown_placeholder_and_previews(
     with qtbot.waitSignal(tpl.preview_ready, timeout=20000):  # saving reloads and re-renders
         assert tpl.save() is True
     assert letters.template_for(page.db, YEAR, BAN).body == "本户{户主}承诺不烧秸秆。"
+
+
+def test_a_preview_finishing_after_the_page_closed_is_ignored(qtbot, big_town: Database) -> None:
+    from ui import jobs
+
+    p = LettersPage(big_town)
+    p.year.setValue(YEAR)
+    p.tabs.setCurrentWidget(p.templates)  # starts a preview render on a worker thread
+    assert jobs._running
+    p.deleteLater()
+    qtbot.waitUntil(lambda: not jobs._running, timeout=20000)  # its result arrives to a closed page
