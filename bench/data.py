@@ -6,6 +6,7 @@ Both are cached under bench/.cache (keyed by the schema revision), so a second r
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import time
@@ -20,9 +21,21 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 BIG_ROWS = 200_000
 
 
+def _source_key() -> str:
+    """Changes whenever the schema or the demo generators change, so a stale cache is never used."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for folder in (root / "ecodesk" / "db" / "migrations", root / "ecodesk" / "demo", root / "resources" / "demo"):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def decade_db(fresh: bool = False) -> tuple[Path, float | None]:
     """The decade demo file, and how long generating it took (None when it came from the cache)."""
-    path = CACHE / f"decade-{head_revision()}.db"
+    path = CACHE / f"decade-{head_revision()}-{_source_key()}.db"
     if path.exists() and not fresh:
         return path, None
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from ecodesk.services.records import Field, ListFilter, RecordKind
 
 log = logging.getLogger(__name__)
 
-FETCH_CHUNK = 1000  # records loaded per query: big enough to be fast, small enough for memory
+FETCH_CHUNK = 5000  # records loaded per query: big enough to be fast, small enough for memory
 REPORT_EVERY = 200
 TITLE_ROWS = 2  # the merged title, then the header
 _EVERYTHING = ListFilter()
@@ -69,7 +69,9 @@ def _record_rows(
 ) -> Iterator[list[Any]]:
     for start in range(0, len(ids), FETCH_CHUNK):
         chunk = ids[start : start + FETCH_CHUNK]
-        objs = records.fetch(db, kind, chunk)
+        objs = records.fetch_plain(db, kind, chunk)
+        if objs is None:  # custom fields need the records themselves
+            objs = records.fetch(db, kind, chunk)
         for record_id in chunk:
             obj = objs.get(record_id)
             if obj is not None:  # deleted for good since the ids were listed
