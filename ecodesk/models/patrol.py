@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
@@ -43,6 +43,8 @@ class Patrol(RecordMixin, Base):
     __table_args__ = (
         # The daily report, the duplicate check and every per-village list read by (village, date).
         Index("ix_patrols_village_date", "village_id", "date"),
+        # The list's own order (newest first) over live rows: read in index order, never sorted.
+        Index("ix_patrols_live_date", "date", "id", sqlite_where=text("deleted_at IS NULL")),
     )
 
     date: Mapped[date] = mapped_column(Date, index=True)
