@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -20,19 +20,19 @@ _STATUS_COLOURS = {
     STATUS_VOID: QColor("#8a8f96"),
 }
 LOW_RATE = 0.8  # coverage below this is shown red (the villages the 督查 calls on)
+RowT = TypeVar("RowT")
 
 
-class LetterRowsModel(QAbstractTableModel):
-    """Commitments of the selected village and 组 (a few hundred; the whole town is ~9,000)."""
+class _RowsModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table of plain rows with fixed headers; subclasses say what each cell shows."""
 
-    COL_NUMBER, COL_GROUP, COL_NAME, COL_PERSON, COL_STATUS, COL_DATE, COL_SCANS, COL_NOTE = range(8)
-    HEADERS = ("编号", "组", "户主/单位", "负责人", "状态", "签订日期", "扫描件", "作废原因")
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[LetterRow] = []
+        self.rows: list[RowT] = []
 
-    def set_rows(self, rows: Sequence[LetterRow]) -> None:
+    def set_rows(self, rows: Sequence[RowT]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
@@ -49,6 +49,14 @@ class LetterRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None
+
+
+class LetterRowsModel(_RowsModel[LetterRow]):
+    """Commitments of the selected village and 组 (a few hundred; the whole town is ~9,000)."""
+
+    COL_NUMBER, COL_GROUP, COL_NAME, COL_PERSON, COL_STATUS, COL_DATE, COL_SCANS, COL_NOTE = range(8)
+    HEADERS = ("编号", "组", "户主/单位", "负责人", "状态", "签订日期", "扫描件", "作废原因")
+
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -76,32 +84,11 @@ class LetterRowsModel(QAbstractTableModel):
         return [self.rows[r].id for r in rows if 0 <= r < len(self.rows)]
 
 
-class CoverageModel(QAbstractTableModel):
+class CoverageModel(_RowsModel[CoverageRow]):
     """签订率 per village, the total last; villages under 80 % red."""
 
     HEADERS = ("村（社区）", "应签", "已签", "未签", "作废", "签订率")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[CoverageRow] = []
-
-    def set_rows(self, rows: Sequence[CoverageRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
