@@ -132,15 +132,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ecodesk.exports.xlsx_export import export_xlsx
 
     with _open(args, lock=False) as db:
-        village_id = None
-        if args.village:
-            from ecodesk.services.org import VILLAGE_REF
+        from ecodesk.services.org import village_id as village_named
 
-            with db.session() as session:
-                ids = records.ref_lookup(session, VILLAGE_REF, args.village)
-            if not ids:
-                raise CliError(f"找不到村/社区“{args.village}”")
-            village_id = ids[0]
+        village_id = village_named(db, args.village)
         flt = records.ListFilter(village_id=village_id, status=args.status)
         if args.year:
             if not kind.date_key:

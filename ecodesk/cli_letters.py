@@ -64,16 +64,9 @@ def _job(args: argparse.Namespace) -> Any:
 
 
 def _village_id(db: Any, name: str | None) -> int | None:
-    if not name:
-        return None
-    from ecodesk.services import records
-    from ecodesk.services.org import VILLAGE_REF
+    from ecodesk.services.org import village_id
 
-    with db.session() as session:
-        ids = records.ref_lookup(session, VILLAGE_REF, name)
-    if not ids:
-        raise _CliError(f"找不到村/社区“{name}”")
-    return int(ids[0])
+    return village_id(db, name)
 
 
 def _date(text: str | None) -> Any:

@@ -80,19 +80,12 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
 def cmd_print(args: argparse.Namespace) -> int:
     from ecodesk.exports.table_pdf import export_kind_pdf
-    from ecodesk.services import documents, records
+    from ecodesk.services import documents, org, records
     from ecodesk.services.kinds import get_kind
-    from ecodesk.services.org import VILLAGE_REF
 
     kind = get_kind(args.kind)
     with _open(args, lock=False) as db:
-        village_id = None
-        if args.village:
-            with db.session() as session:
-                ids = records.ref_lookup(session, VILLAGE_REF, args.village)
-            if not ids:
-                raise RectificationCliError(f"找不到村/社区“{args.village}”")
-            village_id = ids[0]
+        village_id = org.village_id(db, args.village)
         named: tuple[str, ...] = ()
         if args.overdue:
             if "已超期" not in kind.filters:

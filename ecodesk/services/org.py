@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecodesk.errors import FieldProblem
+from ecodesk.db.database import Database
+from ecodesk.errors import FieldProblem, NotFoundError
 from ecodesk.models import (
     ENTERPRISE_STATUSES,
     ENTERPRISE_TAGS,
@@ -22,7 +23,15 @@ from ecodesk.models import (
     PersonRole,
     Unit,
 )
-from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec, unique_among_live
+from ecodesk.services.records import (
+    Codec,
+    Field,
+    FieldType,
+    RecordKind,
+    RefSpec,
+    ref_lookup,
+    unique_among_live,
+)
 from ecodesk.services.validation import credit_code_problem, normalise_credit_code, phone_problem
 
 T = FieldType
@@ -269,3 +278,14 @@ ENTERPRISES = RecordKind(
     default_sort="village",
     validators=(_enterprise_checks,),
 )
+
+
+def village_id(db: Database, name: str | None) -> int | None:
+    """The id of the village or community named ``name`` (None for no name); NotFoundError if none."""
+    if not name:
+        return None
+    with db.session() as session:
+        ids = ref_lookup(session, VILLAGE_REF, name)
+    if not ids:
+        raise NotFoundError(f"找不到村/社区“{name}”")
+    return int(ids[0])
