@@ -7,6 +7,7 @@ number of records in the current list.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -29,22 +30,11 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
 from ui import dialogs, machine_settings, password
-from ui.appraisal_page import AppraisalPage
 from ui.backup_dialog import RestoreDialog
-from ui.campaigns_page import CampaignsPage
 from ui.changes import changes
-from ui.complaints_page import ComplaintsPage
-from ui.dashboard_page import DashboardPage
-from ui.documents_page import DocumentsPage
 from ui.jobs import JobHandle, run_job
-from ui.ledgers_page import LedgersPage
-from ui.letters_page import LettersPage
 from ui.operations import notify
-from ui.org_page import OrgPage
-from ui.patrols_page import PatrolsPage
 from ui.placeholder_page import PlaceholderPage
-from ui.problems_page import ProblemsPage
-from ui.settings_page import SettingsPage
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +58,30 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("settings", "设置"),
 )
 
+def _lazy(module: str, cls: str) -> PageFactory:
+    """A page factory that imports its module when the page is first opened: start-up then loads
+    only the first page's code (reportlab, openpyxl and ten pages of widgets wait until needed)."""
+
+    def factory(db: Database) -> QWidget:
+        page: QWidget = getattr(importlib.import_module(module), cls)(db)
+        return page
+
+    return factory
+
+
 # Modules register their page here as they are built; anything else shows its placeholder.
 PAGE_FACTORIES: dict[str, PageFactory] = {
-    "dashboard": lambda db: DashboardPage(db),
-    "patrols": lambda db: PatrolsPage(db),
-    "problems": lambda db: ProblemsPage(db),
-    "ledgers": lambda db: LedgersPage(db),
-    "complaints": lambda db: ComplaintsPage(db),
-    "letters": lambda db: LettersPage(db),
-    "campaigns": lambda db: CampaignsPage(db),
-    "appraisal": lambda db: AppraisalPage(db),
-    "documents": lambda db: DocumentsPage(db),
-    "org": lambda db: OrgPage(db),
-    "settings": lambda db: SettingsPage(db),
+    "dashboard": _lazy("ui.dashboard_page", "DashboardPage"),
+    "patrols": _lazy("ui.patrols_page", "PatrolsPage"),
+    "problems": _lazy("ui.problems_page", "ProblemsPage"),
+    "ledgers": _lazy("ui.ledgers_page", "LedgersPage"),
+    "complaints": _lazy("ui.complaints_page", "ComplaintsPage"),
+    "letters": _lazy("ui.letters_page", "LettersPage"),
+    "campaigns": _lazy("ui.campaigns_page", "CampaignsPage"),
+    "appraisal": _lazy("ui.appraisal_page", "AppraisalPage"),
+    "documents": _lazy("ui.documents_page", "DocumentsPage"),
+    "org": _lazy("ui.org_page", "OrgPage"),
+    "settings": _lazy("ui.settings_page", "SettingsPage"),
 }
 
 

@@ -114,3 +114,11 @@ def test_session_rolls_back_everything_on_error(db: Database) -> None:
         raise RuntimeError("boom")
     with db.session() as session:
         assert session.query(Unit).count() == 0
+
+
+def test_the_quick_revision_reading_agrees_with_alembic() -> None:
+    from ecodesk.db import migrate
+
+    scripts = migrate.script_directory()
+    assert migrate.head_revision() == scripts.get_current_head()
+    assert migrate.revisions() == {s.revision: s.down_revision for s in scripts.walk_revisions()}
