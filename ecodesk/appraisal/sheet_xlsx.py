@@ -12,8 +12,6 @@ that replaces the target only when complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -26,7 +24,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.dates import format_cn
-from ecodesk.errors import EcoDeskError
 from ecodesk.exports.xlsx_style import (
     CENTER,
     HEADER_BORDER,
@@ -40,6 +37,7 @@ from ecodesk.exports.xlsx_style import (
     set_print_layout,
     sheet_title,
 )
+from ecodesk.files import atomic_file
 from ecodesk.services.appraisal import EvidenceLine, Sheet
 
 SCORE_FORMAT = "0.00"
@@ -217,14 +215,6 @@ def write_workbook(data: Sheet, lines: Sequence[EvidenceLine], path: Path, today
 
 def _save(wb: Workbook, path: Path) -> Path:
     """Write beside the target and swap in: a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp_name)
-        os.replace(tmp_name, path)
-    except PermissionError:
-        raise EcoDeskError(f"无法写入 {path}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
     return path

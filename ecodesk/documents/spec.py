@@ -12,16 +12,15 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ecodesk.dates import DateParseError, parse_date
 from ecodesk.documents.fonts import STYLES, FontReport, resolve_fonts
 from ecodesk.documents.glyphs import describe_missing, fallback_aliases, missing
 from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.files import atomic_file
 
 KINDS: tuple[str, ...] = ("通知", "通报", "整改通知书", "约谈通知书", "函")
 
@@ -307,16 +306,8 @@ def render_pdf(
     from ecodesk.documents.layout import render_to_file
 
     report = fonts if isinstance(fonts, FontReport) else resolve_fonts(fonts)
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        pages = render_to_file(spec, Path(tmp_name), report)
-        os.replace(tmp_name, out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_file(out_path) as tmp:
+        pages = render_to_file(spec, tmp, report)
     return RenderResult(pages, report, tuple(unprintable(spec, report)))
 
 

@@ -8,8 +8,6 @@ Written to a temporary file and moved into place, so a failure never leaves half
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.documents.fonts import HEI, SONG, FontReport
 from ecodesk.documents.glyphs import markup
+from ecodesk.files import atomic_file
 from ecodesk.jobs import Job
 from ecodesk.services import records
 from ecodesk.services.records import Field, ListFilter, RecordKind
@@ -75,20 +74,12 @@ def write_table_pdf(
         canvas.setFont(body_font, 9)
         canvas.drawCentredString(PAGE[0] / 2, 7 * mm, f"第 {canvas.getPageNumber()} 页")
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         doc = SimpleDocTemplate(
-            tmp, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=14 * mm,
-            title=title, initialFontName=body_font,
+            str(tmp), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=14 * mm, title=title, initialFontName=body_font,
         )
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return pages["n"]
 
 

@@ -14,9 +14,7 @@ replaces the target only when complete.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -25,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ecodesk.errors import EcoDeskError
+from ecodesk.files import atomic_file
 
 DATE_STYLE, DATETIME_STYLE, TIME_STYLE = 3, 4, 5  # cellXfs indexes in STYLES below
 TITLE_STYLE, HEADER_STYLE = 1, 2
@@ -253,61 +251,41 @@ def write_titled_table(
     columns = max(len(headers), 1)
     letters = [column_letter(i) for i in range(1, columns + 1)]
     title_rows = 2
-    tmp = _temp_beside(path)
     written = 0
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as book:
-            with book.open("xl/worksheets/sheet1.xml", "w") as raw:
-                out = _Buffered(raw)
-                out.write(_sheet_head(widths, title_rows))
-                out.write(f'<row r="1" ht="32" customHeight="1">{_styled("A1", title, TITLE_STYLE)}</row>')
-                header_cells = "".join(
-                    _styled(f"{c}2", h, HEADER_STYLE) for c, h in zip(letters, headers, strict=False)
-                )
-                out.write(f'<row r="2" ht="22" customHeight="1">{header_cells}</row>')
-                row_no = title_rows
-                for values in rows:
-                    row_no += 1
-                    cells = "".join(
-                        cell_xml(f"{c}{row_no}", v) for c, v in zip(letters, values, strict=False)
-                    )  # short rows: empty cells
-                    out.write(f'<row r="{row_no}">{cells}</row>')
-                    written += 1
-                    if progress is not None and written % progress_every == 0:
-                        progress(written)
-                last_row = title_rows + max(written, 1)
-                out.write(_sheet_tail(columns, last_row, title_rows, merge_title=columns > 1))
-                out.flush()
-            book.writestr("[Content_Types].xml", CONTENT_TYPES)
-            book.writestr("_rels/.rels", ROOT_RELS)
-            book.writestr("docProps/app.xml", APP)
-            book.writestr("docProps/core.xml", _core_xml())
-            book.writestr("xl/workbook.xml", _workbook_xml(sheet, columns, last_row, title_rows))
-            book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-            book.writestr("xl/styles.xml", STYLES)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise EcoDeskError(f"无法写入 {path}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
-    except OSError as exc:
-        raise EcoDeskError(f"无法写入 {path}：{exc.strerror or exc}（磁盘是否已满？）") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as book:
+        with book.open("xl/worksheets/sheet1.xml", "w") as raw:
+            out = _Buffered(raw)
+            out.write(_sheet_head(widths, title_rows))
+            out.write(f'<row r="1" ht="32" customHeight="1">{_styled("A1", title, TITLE_STYLE)}</row>')
+            header_cells = "".join(
+                _styled(f"{c}2", h, HEADER_STYLE) for c, h in zip(letters, headers, strict=False)
+            )
+            out.write(f'<row r="2" ht="22" customHeight="1">{header_cells}</row>')
+            row_no = title_rows
+            for values in rows:
+                row_no += 1
+                cells = "".join(
+                    cell_xml(f"{c}{row_no}", v) for c, v in zip(letters, values, strict=False)
+                )  # short rows: empty cells
+                out.write(f'<row r="{row_no}">{cells}</row>')
+                written += 1
+                if progress is not None and written % progress_every == 0:
+                    progress(written)
+            last_row = title_rows + max(written, 1)
+            out.write(_sheet_tail(columns, last_row, title_rows, merge_title=columns > 1))
+            out.flush()
+        book.writestr("[Content_Types].xml", CONTENT_TYPES)
+        book.writestr("_rels/.rels", ROOT_RELS)
+        book.writestr("docProps/app.xml", APP)
+        book.writestr("docProps/core.xml", _core_xml())
+        book.writestr("xl/workbook.xml", _workbook_xml(sheet, columns, last_row, title_rows))
+        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        book.writestr("xl/styles.xml", STYLES)
     return written
 
 
 def _styled(ref: str, text: str, style: int) -> str:
     return f'<c r="{ref}" s="{style}" t="inlineStr">{_text_xml(text)}</c>'
-
-
-def _temp_beside(path: Path) -> Path:
-    """A temporary file in the target's folder, so the final rename is atomic."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise EcoDeskError(f"无法在 {path.parent} 中写文件：{exc.strerror or exc}") from None
-    return Path(name)
 
 
 class _Buffered:

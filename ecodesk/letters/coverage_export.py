@@ -8,8 +8,6 @@ Both are written beside the target and renamed when complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from reportlab.pdfgen.canvas import Canvas
 from ecodesk import __version__
 from ecodesk.dates import format_cn
 from ecodesk.documents.fonts import HEI, SONG, XBS, FontReport
-from ecodesk.errors import EcoDeskError
 from ecodesk.exports.xlsx_style import (
     CENTER,
     HEADER_BORDER,
@@ -37,6 +34,7 @@ from ecodesk.exports.xlsx_style import (
     sheet_title,
     styled_cell,
 )
+from ecodesk.files import atomic_file
 from ecodesk.jobs import Job
 
 COVERAGE_HEADERS = ("村（社区）", "应签", "已签", "未签", "作废", "签订率")
@@ -106,22 +104,8 @@ def write_xlsx(path: Path, title: str, coverage_rows: Sequence[Any], unsigned_ro
 
 
 def _atomic(path: Path, suffix: str, write: Any) -> None:
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix + ".tmp", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise EcoDeskError(f"无法在 {path.parent} 中写文件：{exc.strerror or exc}") from None
-    try:
-        write(tmp_name)
-        os.replace(tmp_name, path)
-    except PermissionError:
-        raise EcoDeskError(f"无法写入 {path}：文件可能正在其他程序中打开，请关闭后重试。") from None
-    except OSError as exc:
-        raise EcoDeskError(f"无法写入 {path}：{exc.strerror or exc}") from None
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+    with atomic_file(Path(path)) as tmp:
+        write(str(tmp))
 
 
 # -- PDF -----------------------------------------------------------------------------------------

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -35,7 +33,7 @@ from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
 from ecodesk.documents.linebreak import break_lines
 from ecodesk.documents.spec import split_paragraphs
 from ecodesk.documents.title import split_title
-from ecodesk.errors import EcoDeskError
+from ecodesk.files import atomic_file
 from ecodesk.jobs import Job
 
 MM = 72.0 / 25.4
@@ -315,44 +313,27 @@ def write_letters(
     The PDF is written to a temporary file beside the target and renamed at the end, so a cancelled
     (``job``) or failed batch leaves no file and does not destroy an earlier one of the same name.
     """
-    out = Path(out_path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=out.parent)
-    except OSError as exc:
-        raise EcoDeskError(f"无法在 {out.parent} 中写文件：{exc.strerror or exc}") from None
-    os.close(fd)
     pages = 0
     # ASCII85 wrapping of content streams is pure Python without reportlab's C accelerator and
     # took half the time of a batch; plain Flate streams are as valid and smaller.
     a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        c = Canvas(tmp_name, pagesize=A4, initialFontName=report.alias(SONG), initialFontSize=16)
-        c.setTitle(title)
-        c.setAuthor(author)
-        c.setCreator(f"EcoDesk {__version__}")
-        painter = LetterPainter(c, report)
-        for letter in letters:
-            if pages % REPORT_EVERY == 0 and job is not None:
-                job.report(pages, total, f"正在排版第 {pages + 1:,} / {total:,} 份……")
-            painter.page(letter)
-            pages += 1
-        if pages == 0:
-            c.showPage()  # an empty PDF is not valid; callers refuse empty batches before this
-        if job is not None:
-            job.report(pages, total, "正在保存 PDF……")
-        c.save()
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; it is an ordinary document
-        os.replace(tmp_name, out)
-    except PermissionError:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise EcoDeskError(f"无法写入 {out}：文件可能正在 PDF 阅读器中打开，请关闭后重试。") from None
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise EcoDeskError(f"无法写入 {out}：{exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        with atomic_file(out_path) as tmp:
+            c = Canvas(str(tmp), pagesize=A4, initialFontName=report.alias(SONG), initialFontSize=16)
+            c.setTitle(title)
+            c.setAuthor(author)
+            c.setCreator(f"EcoDesk {__version__}")
+            painter = LetterPainter(c, report)
+            for letter in letters:
+                if pages % REPORT_EVERY == 0 and job is not None:
+                    job.report(pages, total, f"正在排版第 {pages + 1:,} / {total:,} 份……")
+                painter.page(letter)
+                pages += 1
+            if pages == 0:
+                c.showPage()  # an empty PDF is not valid; callers refuse empty batches before this
+            if job is not None:
+                job.report(pages, total, "正在保存 PDF……")
+            c.save()
     finally:
         rl_config.useA85 = a85
     return pages

@@ -9,8 +9,6 @@ village and kind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from ecodesk.exports.xlsx_style import (
     sheet_title,
     styled_cell,
 )
+from ecodesk.files import atomic_file
 from ecodesk.models import Unit
 from ecodesk.models.patrol import PATROL_KINDS, FirePoint, Patrol
 from ecodesk.services import records
@@ -337,16 +336,8 @@ class TableSheet:
 def save_workbook(wb: Workbook, path: Path) -> Path:
     """Write beside the target and swap in: a failure never leaves half a file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp_name)
-        os.replace(tmp_name, path)
-    except PermissionError:
-        raise EcoDeskError(f"无法写入 {path}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -617,13 +608,9 @@ def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int
         canvas.setFont(song, 9)
         canvas.drawCentredString(landscape(A4)[0] / 2, 8 * mm, f"第 {doc.page} 页")
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         doc = SimpleDocTemplate(
-            tmp_name,
+            str(tmp),
             pagesize=landscape(A4),
             leftMargin=12 * mm,
             rightMargin=12 * mm,
@@ -633,7 +620,4 @@ def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int
             initialFontName=song,  # else reportlab puts a non-embedded Helvetica in the file
         )
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
-        os.replace(tmp_name, path)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
     return int(doc.page)
