@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = self._action(help_menu, "使用说明(&U)", self.show_guide, "F1")
         self._action(help_menu, "关于(&A)", self.about)
 
     def _action(
@@ -364,6 +365,11 @@ class MainWindow(QMainWindow):
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))
+
+    def show_guide(self) -> None:
+        from ui.guide_window import show_guide  # local: only built when the clerk asks for it
+
+        show_guide(self)
 
     def about(self) -> None:
         from ui.about_dialog import AboutDialog  # local: the dialog imports this module's title

@@ -1,0 +1,368 @@
+"""Take the screenshots of the clerk's guide (使用说明) from the real program, offscreen.
+
+A fresh demo town is made in a temporary folder (``ecodesk init --town 清河镇`` and
+``ecodesk demo --scale town``), the real main window is opened on it, pages are switched through its
+API, rows are selected and dialogs are shown non-modally and grabbed. Machine settings (QSettings) go
+to a temporary folder, so the clerk's own settings are never read or written.
+
+    QT_QPA_PLATFORM=offscreen python packaging/guide/make_screenshots.py [--out resources/guide/images]
+
+Each PNG is reduced to a palette of 256 colours (ImageMagick ``convert``, when installed) so the
+guide stays small. Look at every image after running this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget  # noqa: E402
+
+WINDOW = (1280, 800)
+TOWN = "清河镇"
+OPERATOR = "王晓燕"
+WIN_DATA = r"C:\Users\wxy\AppData\Local\EcoDesk"
+
+
+def cli(*args: str) -> None:
+    """The ``ecodesk`` command, run as the clerk's installer would (a child process, its own exit code)."""
+    code = "import sys; from ecodesk.cli import main; sys.exit(main(sys.argv[1:]))"
+    subprocess.run([sys.executable, "-c", code, *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def settle(ms: int = 300) -> None:
+    """Let queued events, lazy page builds and background jobs land."""
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def wait_jobs(timeout: float = 60) -> None:
+    from ui import jobs
+
+    end = time.monotonic() + timeout
+    while jobs._running and time.monotonic() < end:  # noqa: SLF001 - the set of live handles
+        QApplication.processEvents()
+        time.sleep(0.02)
+    settle(200)
+
+
+class Shooter:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.made: list[Path] = []
+
+    def save(self, widget: QWidget, name: str) -> None:
+        settle()
+        path = self.out / f"{name}.png"
+        if not widget.grab().save(str(path)):
+            raise RuntimeError(f"could not save {path}")
+        self.made.append(path)
+        print(f"{path.name}: {widget.width()}×{widget.height()}")
+
+    def answer_modal(self, title: str, name: str, button: str) -> None:
+        """Grab the next modal box titled ``title`` (a real ``exec()``) and press ``button`` in it."""
+
+        def answer() -> None:
+            box = QApplication.activeModalWidget()
+            if box is None or box.windowTitle() != title:
+                QTimer.singleShot(100, answer)
+                return
+            settle(100)
+            self.save(box, name)
+            for candidate in box.findChildren(QAbstractButton):
+                if candidate.text() == button:
+                    candidate.click()
+                    return
+            raise RuntimeError(f"no button {button!r} in {title!r}")
+
+        QTimer.singleShot(100, answer)
+
+    def optimise(self) -> None:
+        convert = shutil.which("convert")
+        if convert is None:
+            print("ImageMagick not found: images left unoptimised")
+            return
+        for path in self.made:
+            subprocess.run(
+                [
+                    convert,
+                    str(path),
+                    "-strip",
+                    "-colors",
+                    "256",
+                    "-define",
+                    "png:compression-level=9",
+                    f"PNG8:{path}",
+                ],
+                check=True,
+            )
+
+
+def close_stray_modal() -> None:
+    """A modal box nobody answers would hang the script: report it and close it."""
+    box = QApplication.activeModalWidget()
+    if box is not None and not box.property("guide_expected"):
+        text = getattr(box, "text", lambda: "")()
+        print(f"unexpected modal {box.windowTitle()!r}: {text}", file=sys.stderr)
+        box.close()
+
+
+def select_row(view: object, row: int) -> None:
+    """Select a whole row of a table view (as a click would)."""
+    table: Any = view
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    table.scrollTo(index)
+
+
+def show_dialog(
+    dialog: QDialog, shooter: Shooter, name: str, prepare: Callable[[], None] | None = None
+) -> None:
+    dialog.show()
+    settle(200)
+    if prepare is not None:
+        prepare()
+    shooter.save(dialog, name)
+    dialog.close()
+    dialog.deleteLater()
+    settle(50)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "resources" / "guide" / "images")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary demo folder")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    work = Path(tempfile.mkdtemp(prefix="ecodesk-guide-"))
+    db_path = work / "ecodesk.db"
+    print(f"demo town in {work}")
+    cli("--db", str(db_path), "init", "--town", TOWN)
+    cli("--db", str(db_path), "--operator", OPERATOR, "demo", "--scale", "town")
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName("EcoDeskGuideShots")
+    QCoreApplication.setApplicationName("EcoDeskGuideShots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qsettings"))
+
+    from ui.app import install_translations
+    from ui.fonts import apply_ui_font
+
+    install_translations(app)
+    apply_ui_font(app)
+
+    shooter = Shooter(args.out)
+    watchdog = QTimer()
+    watchdog.timeout.connect(close_stray_modal)
+    watchdog.start(3000)
+    try:
+        take_all(shooter, db_path, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    shooter.optimise()
+    total = sum(p.stat().st_size for p in shooter.made)
+    print(f"{len(shooter.made)} images, {total / 1024:.0f} KB")
+    return 0
+
+
+def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
+    from ecodesk.db.database import Database
+
+    shoot_wizard(shooter, work)
+    db = Database.open(db_path, OPERATOR, lock=True)
+    try:
+        from ui.main_window import MainWindow
+
+        window = MainWindow(db)
+        window.resize(*WINDOW)
+        # The clerk's PC shows the Windows data folder, not this temporary one.
+        window.path_label.setText(f"数据文件：{WIN_DATA}\\ecodesk.db")
+        window.show()
+        settle(500)
+        for step in (
+            shoot_dashboard,
+            shoot_patrols,
+            shoot_problems,
+            shoot_ledgers,
+            shoot_letters,
+            shoot_documents,
+            shoot_appraisal,
+            shoot_backup,
+        ):
+            step(shooter, window)
+            wait_jobs()
+        window.close()
+        wait_jobs()
+    finally:
+        db.close()
+
+
+# -- the shots ------------------------------------------------------------------------------------
+
+
+def shoot_wizard(shooter: Shooter, work: Path) -> None:
+    from ui.wizard import FirstStartWizard
+
+    wizard = FirstStartWizard()
+    wizard.folder_page.folder.setText(WIN_DATA)
+    wizard.show()
+    settle(200)
+    shooter.save(wizard, "wizard-folder")
+    wizard.next()
+    wizard.town_page.town.setText(TOWN)
+    wizard.town_page.operator.setText(OPERATOR)
+    wizard.town_page.demo.setChecked(True)
+    shooter.save(wizard, "wizard-town")
+    wizard.close()
+    wizard.deleteLater()
+
+
+def shoot_dashboard(shooter: Shooter, window: Any) -> None:
+    window.show_page("dashboard")
+    wait_jobs()
+    shooter.save(window, "dashboard")
+
+
+def shoot_patrols(shooter: Shooter, window: Any) -> None:
+    from ui.patrol_entry import PatrolEntryDialog
+    from ui.patrols_page import PatrolRecordPage
+
+    page = window.show_page("patrols")
+    wait_jobs()
+    patrol_list = page.findChild(PatrolRecordPage)
+    select_row(patrol_list.table, 0)
+    shooter.save(window, "patrols")
+
+    dialog = PatrolEntryDialog(window.db, window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+
+    def type_line(values: tuple[tuple[str, str], ...]) -> None:
+        for key, text in values:
+            dialog.edits[key].setText(text)
+            dialog.edits[key].editingFinished.emit()
+        settle(50)
+
+    def fill() -> None:
+        # The first line repeats a demo patrol of today (same village, kind and time): the form warns.
+        line = (
+            ("village", "王家河村"),
+            ("kind", "禁烧巡查"),
+            ("start_time", "7:30"),
+            ("end_time", "9:30"),
+            ("patrollers", "王晓军"),
+            ("place", "王家河村一组至三组田间"),
+            ("fire_count", "0"),
+        )
+        type_line(line)
+        shooter.answer_modal("可能重复", "patrol-duplicate", "返回修改")
+        if dialog.save() is not None:
+            raise RuntimeError("the repeated patrol was saved without the duplicate warning")
+        type_line((("kind", "扬尘检查"), ("start_time", "10:00"), ("end_time", "11:30")))
+        if dialog.save() is None:
+            raise RuntimeError("the first patrol line did not save")
+        settle(100)
+        type_line(
+            (
+                ("village", "王家河村"),
+                ("kind", "巡河"),
+                ("start_time", "14:00"),
+                ("end_time", "16:30"),
+                ("patrollers", "王晓军"),
+                ("place", "王家河村四组、五组"),
+                ("findings", "五组路边有秸秆堆放"),
+                ("fire_count", "0"),
+                ("measures", "已通知农户当天清运"),
+            )
+        )
+        dialog.edits["measures"].setFocus()
+
+    show_dialog(dialog, shooter, "patrol-entry", fill)
+
+
+def shoot_problems(shooter: Shooter, window: Any) -> None:
+    page = window.show_page("problems")
+    wait_jobs()
+    page.choose_chip("整改中")
+    wait_jobs()
+    select_row(page.table, 0)
+    shooter.save(window, "problems")
+    page.choose_chip("")
+    wait_jobs()
+
+
+def shoot_ledgers(shooter: Shooter, window: Any) -> None:
+    window.show_page("ledgers")
+    wait_jobs()
+    shooter.save(window, "ledgers")
+
+
+def shoot_letters(shooter: Shooter, window: Any) -> None:
+    page = window.show_page("letters")
+    wait_jobs()
+    shooter.save(window, "letters")
+    page.tabs.setCurrentIndex(1)  # 签订率
+    wait_jobs()
+    shooter.save(window, "letters-coverage")
+    page.tabs.setCurrentIndex(2)  # 批量打印
+    wait_jobs()
+    shooter.save(window, "letters-print")
+    page.tabs.setCurrentIndex(0)
+
+
+def shoot_documents(shooter: Shooter, window: Any) -> None:
+    page = window.show_page("documents")
+    wait_jobs()
+    select_row(page.table, 0)
+    wait_jobs()
+    settle(1500)
+    wait_jobs()
+    shooter.save(window, "documents")
+
+
+def shoot_appraisal(shooter: Shooter, window: Any) -> None:
+    page = window.show_page("appraisal")
+    wait_jobs()
+    page.compute()
+    wait_jobs()
+    page.select_cell(0, 4)  # the first village's 火点管控: a score with deductions
+    wait_jobs()
+    shooter.save(window, "appraisal")
+
+
+def shoot_backup(shooter: Shooter, window: Any) -> None:
+    from ecodesk.services import backup
+    from ui.backup_dialog import RestoreDialog
+
+    backup.create_backup(window.db, reason="手动")
+    dialog = RestoreDialog(backup.list_backups(window.db.path, backup.backup_folder(window.db)), window)
+    show_dialog(dialog, shooter, "restore")
+    page = window.show_page("settings")
+    wait_jobs()
+    page.backup_dir.setText(r"E:\EcoDesk备份")  # typed, not saved: a USB stick's folder as the clerk would
+    shooter.save(window, "settings")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
