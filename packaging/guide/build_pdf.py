@@ -47,7 +47,8 @@ MARGINS_MM = (16, 14, 16, 12)  # left, top, right, bottom
 FOOTER_PX = 22
 PRINT_PPI = 150
 JPEG_QUALITY = 72
-KEEP_PX = 160  # a heading wants this much of what follows it on its own page
+KEEP_SHARE = 0.6  # at most this much of a page is kept with a heading
+SLACK_PX = 30  # block rectangles leave out the spacing Qt adds between paragraphs
 
 # Headings a little apart from the text; QTextDocument takes this CSS subset. The bundled font has
 # no bold face and Qt fakes bold in a PDF by drawing each run twice, which doubles the text a PDF
@@ -102,18 +103,22 @@ def recompress_images(source: Path, out: Path) -> None:
 
 def keep_headings_with_text(doc: QTextDocument, page_height: float) -> None:
     """Start a heading on the next page when it would stand at the foot of a page with its text
-    overleaf (QTextDocument has no keep-with-next). A heading is followed by a paragraph or a
-    screenshot, so it needs room for about that much below it."""
+    overleaf (QTextDocument has no keep-with-next). What a heading introduces is its first two
+    blocks of text — usually a sentence and a screenshot — so those must fit below it (up to KEEP_SHARE of
+    a page: a longer run may break anywhere)."""
     doc.size()  # the whole layout, not the part laid out so far
     layout = doc.documentLayout()
     block = doc.begin()
     while block.isValid():
-        if block.blockFormat().headingLevel() and block.next().isValid():
+        if block.blockFormat().headingLevel():
             top = layout.blockBoundingRect(block).top()
-            after = layout.blockBoundingRect(block.next())
+            needed, following, counted = layout.blockBoundingRect(block).height(), block.next(), 0
+            while following.isValid() and counted < 2:  # a sub-heading right below counts for nothing
+                needed += layout.blockBoundingRect(following).height()
+                counted += 0 if following.blockFormat().headingLevel() else 1
+                following = following.next()
             room = page_height - (top % page_height)
-            needed = min(after.height() + layout.blockBoundingRect(block).height(), KEEP_PX)
-            if room < needed and top % page_height > 1:
+            if room < min(needed + SLACK_PX, KEEP_SHARE * page_height) and top % page_height > 1:
                 fmt = block.blockFormat()
                 fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(block).setBlockFormat(fmt)

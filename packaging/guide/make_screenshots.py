@@ -29,8 +29,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QRect, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QDoubleSpinBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QWidget,
+)
 
 WINDOW = (1280, 800)
 TOWN = "清河镇"
@@ -67,23 +75,32 @@ class Shooter:
         self.out = out
         self.made: list[Path] = []
 
-    def save(self, widget: QWidget, name: str) -> None:
+    def save(self, widget: QWidget, name: str, height: int | None = None) -> None:
+        """Save ``widget`` (its top ``height`` pixels when given: the rest would be empty)."""
         settle()
         path = self.out / f"{name}.png"
-        if not widget.grab().save(str(path)):
+        area = QRect(0, 0, widget.width(), height or widget.height())
+        if not widget.grab(area).save(str(path)):
             raise RuntimeError(f"could not save {path}")
         self.made.append(path)
         print(f"{path.name}: {widget.width()}×{widget.height()}")
 
-    def answer_modal(self, title: str, name: str, button: str) -> None:
-        """Grab the next modal box titled ``title`` (a real ``exec()``) and press ``button`` in it."""
+    def answer_modal(
+        self, title: str, name: str, button: str, prepare: Callable[[QWidget], None] | None = None
+    ) -> None:
+        """Grab the next modal box whose title starts with ``title`` (shown by a real ``exec()``),
+        after ``prepare`` filled it in, and press ``button`` in it."""
 
         def answer() -> None:
             box = QApplication.activeModalWidget()
-            if box is None or box.windowTitle() != title:
+            if box is None or not box.windowTitle().startswith(title):
                 QTimer.singleShot(100, answer)
                 return
-            settle(100)
+            box.setProperty("guide_expected", True)
+            settle(150)
+            if prepare is not None:
+                prepare(box)
+                settle(100)
             self.save(box, name)
             for candidate in box.findChildren(QAbstractButton):
                 if candidate.text() == button:
@@ -114,13 +131,33 @@ class Shooter:
             )
 
 
+_stray: list[QWidget] = []
+
+
 def close_stray_modal() -> None:
-    """A modal box nobody answers would hang the script: report it and close it."""
+    """A modal box nobody answers would hang the script: report it and close it. Only a box still
+    open at the second look is closed, so one the script is about to answer is left alone."""
     box = QApplication.activeModalWidget()
-    if box is not None and not box.property("guide_expected"):
+    if box is None or box.property("guide_expected") or isinstance(box, QProgressDialog):
+        _stray.clear()
+        return
+    if _stray and _stray[0] is box:
         text = getattr(box, "text", lambda: "")()
         print(f"unexpected modal {box.windowTitle()!r}: {text}", file=sys.stderr)
         box.close()
+        _stray.clear()
+    else:
+        _stray[:] = [box]
+
+
+def select_rows(view: Any, rows: tuple[int, ...]) -> None:
+    """Select several whole rows (as Ctrl+click would)."""
+    model, selection = view.model(), view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.clearSelection()
+    for row in rows:
+        selection.select(model.index(row, 0), flags)
+    settle(100)
 
 
 def select_row(view: object, row: int) -> None:
@@ -255,6 +292,12 @@ def shoot_patrols(shooter: Shooter, window: Any) -> None:
     select_row(patrol_list.table, 0)
     shooter.save(window, "patrols")
 
+    shooter.answer_modal("生成巡查日报", "daily-date", "生成日报")
+    shooter.answer_modal("巡查日报", "daily-result", "关闭")
+    patrol_list.make_daily_report()
+    wait_jobs()
+    settle(500)
+
     dialog = PatrolEntryDialog(window.db, window)
     dialog.setWindowModality(Qt.WindowModality.NonModal)
 
@@ -308,14 +351,25 @@ def shoot_problems(shooter: Shooter, window: Any) -> None:
     wait_jobs()
     select_row(page.table, 0)
     shooter.save(window, "problems")
+    select_rows(page.table, (0, 1, 2))
+    shooter.answer_modal("批量延期", "problems-extend", "取消")
+    page.extend_selected()
+    settle(300)
     page.choose_chip("")
     wait_jobs()
 
 
 def shoot_ledgers(shooter: Shooter, window: Any) -> None:
-    window.show_page("ledgers")
+    from ui.record_page import RecordPage
+
+    page = window.show_page("ledgers")
     wait_jobs()
+    ledger = next(w for w in page.findChildren(RecordPage) if w.isVisible())  # the tab shown: 裸露地块
+    ledger.choose_chip("挂牌")  # a 挂牌 entry selected: 开始整治 and 开为整改问题 are enabled
+    wait_jobs()
+    select_row(ledger.table, 0)
     shooter.save(window, "ledgers")
+    ledger.choose_chip("")
 
 
 def shoot_letters(shooter: Shooter, window: Any) -> None:
@@ -327,7 +381,7 @@ def shoot_letters(shooter: Shooter, window: Any) -> None:
     shooter.save(window, "letters-coverage")
     page.tabs.setCurrentIndex(2)  # 批量打印
     wait_jobs()
-    shooter.save(window, "letters-print")
+    shooter.save(window, "letters-print", height=280)
     page.tabs.setCurrentIndex(0)
 
 
@@ -349,6 +403,17 @@ def shoot_appraisal(shooter: Shooter, window: Any) -> None:
     page.select_cell(0, 4)  # the first village's 火点管控: a score with deductions
     wait_jobs()
     shooter.save(window, "appraisal")
+
+    def reason(box: QWidget) -> None:
+        value = box.findChild(QDoubleSpinBox, "adjust_value")
+        value.setValue(value.value() + 3)
+        box.findChild(QPlainTextEdit, "adjust_reason").setPlainText("经复核，6月2日火点为上级误报")
+
+    shooter.answer_modal("调整得分", "appraisal-adjust", "取消", reason)  # shown, not applied
+    page.adjust_selected()
+    settle(200)
+    if shooter.out / "appraisal-adjust.png" not in shooter.made:
+        raise RuntimeError("the 调整得分 dialog did not open")
 
 
 def shoot_backup(shooter: Shooter, window: Any) -> None:
