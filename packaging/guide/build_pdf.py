@@ -35,6 +35,7 @@ from PySide6.QtGui import (  # noqa: E402
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextTable,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,6 +127,27 @@ def keep_headings_with_text(doc: QTextDocument, page_height: float) -> None:
         block = block.next()
 
 
+def keep_tables_whole(doc: QTextDocument, page_height: float) -> None:
+    """A short table that would be cut by a page end moves to the next page with the sentence (and
+    heading) that introduces it, rather than leaving a row or two on its own."""
+    layout = doc.documentLayout()
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable):
+            continue
+        doc.size()
+        box = layout.frameBoundingRect(frame)
+        first_page, last_page = int(box.top() // page_height), int((box.bottom() - 1) // page_height)
+        if first_page == last_page or box.height() > KEEP_SHARE * page_height:
+            continue
+        lead = doc.findBlock(frame.firstPosition() - 1)  # the paragraph just before the table
+        if lead.previous().isValid() and lead.previous().blockFormat().headingLevel():
+            lead = lead.previous()
+        fmt = lead.blockFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        QTextCursor(lead).setBlockFormat(fmt)
+    doc.size()
+
+
 def build(out: Path) -> int:
     """Write the PDF; returns its page count."""
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
@@ -165,6 +187,7 @@ def build(out: Path) -> int:
     # (PySide6 6.x, offscreen); paging it ourselves is also what lets us style the page number.
     doc.setPageSize(body)
     keep_headings_with_text(doc, body.height())
+    keep_tables_whole(doc, body.height())
     doc.size()  # Qt lays a document out lazily; size() finishes it, so pageCount() counts every page
     pages = doc.pageCount()
     painter = QPainter(writer)
