@@ -96,7 +96,8 @@ def recompress_images(source: Path, out: Path) -> None:
     pdf = PdfWriter(clone_from=PdfReader(source))
     for page in pdf.pages:
         for image in page.images:
-            image.replace(image.image, quality=JPEG_QUALITY)
+            if image.image is not None:
+                image.replace(image.image, quality=JPEG_QUALITY)
     pdf.compress_identical_objects()
     with out.open("wb") as fh:
         pdf.write(fh)

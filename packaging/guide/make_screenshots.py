@@ -406,8 +406,10 @@ def shoot_appraisal(shooter: Shooter, window: Any) -> None:
 
     def reason(box: QWidget) -> None:
         value = box.findChild(QDoubleSpinBox, "adjust_value")
+        text = box.findChild(QPlainTextEdit, "adjust_reason")
+        assert value is not None and text is not None, "调整得分 changed its fields"
         value.setValue(value.value() + 3)
-        box.findChild(QPlainTextEdit, "adjust_reason").setPlainText("经复核，6月2日火点为上级误报")
+        text.setPlainText("经复核，6月2日火点为上级误报")
 
     shooter.answer_modal("调整得分", "appraisal-adjust", "取消", reason)  # shown, not applied
     page.adjust_selected()
