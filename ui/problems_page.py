@@ -14,9 +14,10 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ecodesk.db.database import Database
-from ecodesk.services import records, rectification
+from ecodesk.services import records, rectification, rectification_circular
 from ecodesk.services.records import Field, FieldType, ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
+from ui import dialogs
 from ui.problem_detail import ProblemDetail
 from ui.record_detail import DetailPane
 from ui.record_model import RecordTableModel
@@ -33,6 +34,10 @@ ASSIGN_FIELDS = (
 EXTEND_FIELDS = (
     Field("deadline", "新的整改时限", T.DATE, required=True),
     Field("reason", "延期原因", T.LONGTEXT, required=True),
+)
+CIRCULAR_FIELDS = (
+    Field("date_from", "起始日期", T.DATE, required=True),
+    Field("date_to", "截止日期", T.DATE, required=True),
 )
 CLOSE_FIELDS = (
     Field("on_date", "销号日期", T.DATE, required=True),
@@ -72,6 +77,10 @@ class ProblemsPage(ChipRecordPage):
         for button in (self.assign_button, self.extend_button, self.close_button):
             batch.addWidget(button)
         batch.addStretch(1)
+        self.circular_button = self._button(
+            "起草整改通报…", "按一段时间的整改记录起草《整改情况通报》，存入公文草稿", self.draft_circular
+        )
+        batch.addWidget(self.circular_button)
         legend = QLabel(
             '<span style="background:#fde4e4;color:#b71c1c">&nbsp;已超期&nbsp;</span>&nbsp;'
             '<span style="background:#fff1c9;color:#7a4f00">&nbsp;3天内到期&nbsp;</span>'
@@ -151,6 +160,28 @@ class ProblemsPage(ChipRecordPage):
             "<br>有一个问题不能延期时，全部不改。",
             ok_text="延期",
         )
+
+    def draft_circular(self) -> Any:
+        """The 整改情况通报 of a period, drafted from the records into the 公文 register."""
+        today = records.today()
+        rules = rectification_circular.load_rules(self.db)
+        document = ActionDialog.ask(
+            self,
+            self.db,
+            "起草整改情况通报",
+            CIRCULAR_FIELDS,
+            lambda v: rectification_circular.draft_circular(self.db, v["date_from"], v["date_to"], rules),
+            ["documents"],
+            intro="按所选时间段内的问题整改记录起草通报，存为“公文”页中的草稿，修改后再印发。分组规则："
+            + "；".join(html.escape(line) for line in rules.describe()),
+            ok_text="起草",
+            values={"date_from": today.replace(day=1), "date_to": today},
+        )
+        if document is not None:
+            dialogs.show_info(
+                self, f"已起草《{document.title}》，存入“公文”页的草稿。请到“公文”页核对、修改后印发。", "已起草通报"
+            )
+        return document
 
     def close_selected(self) -> Any:
         ids = self._live_selected()

@@ -108,7 +108,7 @@ def _run_steps(report: Report, folder: Path) -> None:
     def resources() -> str:
         root = resources_dir()
         needed = [root / "fonts" / "wqy-microhei.ttc", root / "fonts" / "gbsn00lp.ttf", root / "demo"]
-        needed += [root / "letters", root / "icons"]
+        needed += [root / "letters", root / "icons", root / "guide" / "guide.html", root / "guide" / "使用说明.pdf"]
         missing = [str(p) for p in needed if not p.exists()]
         if missing:
             raise FileNotFoundError("缺少资源：" + "、".join(missing))

@@ -216,6 +216,6 @@ def resolve_fonts(
             places = "；".join(dict.fromkeys(tried)) or "（无）"
             raise EcoDeskError(
                 f"找不到可用的{STYLE_LABELS[style]}字体，也没有可代替的字体。已查找：{places}。"
-                "请在字体设置中指定一个 TrueType 字体文件。"
+                "请在本机安装该字体（如 Windows 自带的 simsun.ttc），或重新安装 EcoDesk 以恢复内置字体。"
             )
     return FontReport(choices, tuple(warnings))

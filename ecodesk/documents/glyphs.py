@@ -124,7 +124,7 @@ def describe_missing(chars: Sequence[str]) -> str:
     more = f"等 {len(chars)} 个字" if len(chars) > 10 else ""
     return (
         f"以下字符本机没有字体可以打印，打印出来会是空白：{shown}{more}。"
-        "请在字体设置中指定一个包含这些字的字体（如 Windows 的“宋体-ExtB”），或改用常用字。"
+        "请在本机安装包含这些字的字体（如 Windows 自带的“宋体-ExtB”，simsunb.ttf），或改用常用字。"
     )
 
 

@@ -335,3 +335,25 @@ def test_links_name_the_patrol_it_was_found_on(qtbot, problem_db) -> None:
     links = page.detail.links.text()
     assert "巡查记录" in links and "东沟村北砖厂一带" in links
     assert (TODAY - timedelta(days=31)).isoformat() in links
+
+
+def test_draft_the_rectification_circular_into_the_register(qtbot, monkeypatch, db: Database) -> None:
+    """起草整改通报 asks for the period and leaves a draft 通报 on the 公文 page."""
+    import datetime as dt
+
+    from ecodesk.services import documents, settings
+    from ui import dialogs
+    from ui.problems_page import ProblemsPage
+
+    settings.save(db, **settings.defaults_for_town("清河镇"))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    intros: list[str] = []
+    answer(monkeypatch, {"date_from": dt.date(2026, 10, 1), "date_to": dt.date(2026, 10, 31)}, intros=intros)
+    page = ProblemsPage(db)
+    qtbot.addWidget(page)
+    document = page.draft_circular()
+    assert document is not None and document.kind == "通报" and document.sequence is None
+    assert "整改较好" in intros[0]  # the grouping rules are stated where the clerk chooses
+    assert "公文" in shown[0]
+    assert [d.id for d in documents.list_documents(db)] == [document.id]
