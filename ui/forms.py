@@ -7,6 +7,7 @@ in red under its field, with the cursor on the first one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
@@ -32,6 +33,36 @@ from ui.lookups import ref_choices
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
 ERROR_STYLE = "color:#c62828;"
+
+
+def is_ctrl_enter(event: QEvent) -> bool:
+    """Ctrl+Enter: how a form with multi-line boxes saves (plain Enter there makes a new line)."""
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    )
+
+
+def place_problems(
+    problems: Sequence[FieldProblem], order: Sequence[str], labels: Mapping[str, QLabel], general: QLabel
+) -> str | None:
+    """Show each problem under its field (in form order), the rest in ``general``; the first field's key."""
+    rest: list[str] = []
+    first: str | None = None
+    for problem in sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order)):
+        label = labels.get(problem.field)
+        if label is None:
+            rest.append(str(problem))
+            continue
+        label.setText(problem.reason if not label.text() else f"{label.text()}；{problem.reason}")
+        label.show()
+        first = first or problem.field
+    if rest:
+        general.setText("\n".join(rest))
+        general.show()
+    return first
 
 
 class RecordDialog(QDialog):
@@ -138,12 +169,7 @@ class RecordDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Enter in a multi-line box saves (plain Enter there makes a new line)."""
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_ctrl_enter(event):
             self.save()
             return True
         return super().eventFilter(watched, event)
@@ -187,24 +213,10 @@ class RecordDialog(QDialog):
         self.accept()
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
-        general: list[str] = []
-        first: FieldEditor | None = None
         order = [f.key for f in self._kind.form_fields]
-        for problem in sorted(
-            problems, key=lambda p: order.index(p.field) if p.field in order else len(order)
-        ):
-            label = self.error_labels.get(problem.field)
-            if label is None:
-                general.append(str(problem))
-                continue
-            label.setText(problem.reason if not label.text() else f"{label.text()}；{problem.reason}")
-            label.show()
-            first = first or self.editors[problem.field]
-        if general:
-            self.general_error.setText("\n".join(general))
-            self.general_error.show()
+        first = place_problems(problems, order, self.error_labels, self.general_error)
         if first is not None:
-            first.focus()
+            self.editors[first].focus()
 
     def _clear_problems(self) -> None:
         for label in self.error_labels.values():

@@ -42,6 +42,7 @@ from ecodesk.services import patrols, records
 from ecodesk.services.patrols import PATROLS
 from ui import operations
 from ui.field_editors import DateLineEdit
+from ui.forms import place_problems
 
 ERROR_STYLE = "color:#c62828;"
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -417,25 +418,10 @@ class PatrolEntryDialog(QDialog):
         first.selectAll()
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
-        order = [key for key, _ in ENTRY_FIELDS]
-        general: list[str] = []
-        first: QLineEdit | None = None
-        for problem in sorted(
-            problems, key=lambda p: order.index(p.field) if p.field in order else len(order)
-        ):
-            label = self.error_labels.get(problem.field)
-            if label is None:
-                general.append(str(problem))
-                continue
-            label.setText(problem.reason if not label.text() else f"{label.text()}；{problem.reason}")
-            label.show()
-            first = first or self.edits[problem.field]
-        if general:
-            self.general_error.setText("\n".join(general))
-            self.general_error.show()
+        first = place_problems(problems, [key for key, _ in ENTRY_FIELDS], self.error_labels, self.general_error)
         if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-            first.selectAll()
+            self.edits[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.edits[first].selectAll()
 
     def _clear_problems(self) -> None:
         for label in self.error_labels.values():

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +29,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.services.records import Field, FieldType
 from ui import operations
 from ui.field_editors import FieldEditor, make_editor
+from ui.forms import is_ctrl_enter
 from ui.lookups import ref_choices
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
@@ -107,12 +107,7 @@ class ActionDialog(QDialog):
             self.editors[self._fields[0].key].focus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
+        if is_ctrl_enter(event):
             self.save()
             return True
         return super().eventFilter(watched, event)
