@@ -145,7 +145,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 village_id=village_id, status=args.status, date_from=date(args.year, 1, 1), date_to=date(args.year, 12, 31)
             )
         written = export_xlsx(db, kind, Path(args.out), flt, job=_progress_printer(args.quiet))
-    print(f"已导出 {written} 条{kind.label}记录到 {args.out}")
+    print(f"已导出 {written} 条{records.records_of(kind.label)}到 {args.out}")
     return 0
 
 

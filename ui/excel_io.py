@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
-from ecodesk.services.records import ListFilter, RecordKind
+from ecodesk.services.records import ListFilter, RecordKind, records_of
 from ui import dialogs
 from ui.jobs import JobHandle, run_job
 from ui.operations import notify
@@ -71,7 +71,7 @@ def export_list(
         return int(export_xlsx(db, kind, path, flt, job=job, sort_key=sort_key, descending=descending))
 
     def done(count: int) -> None:
-        dialogs.show_info(parent, f"已导出 {count} 条{kind.label}记录到：\n{path}", "导出完成")
+        dialogs.show_info(parent, f"已导出 {count} 条{records_of(kind.label)}到：\n{path}", "导出完成")
 
     return run_job(parent, f"导出{kind.label}", work, done)
 

@@ -297,7 +297,7 @@ class RecordPage(QWidget):
             return
         if not dialogs.confirm(
             self,
-            f"确定删除选中的 {len(ids)} 条{self.kind.label}记录吗？\n"
+            f"确定删除选中的 {len(ids)} 条{records.records_of(self.kind.label)}吗？\n"
             "删除后仍可找回：勾选“显示已删除”，选中后点“恢复”。",
             ok_text="删除",
         ):

@@ -127,7 +127,7 @@ class ImportReport:
         elif self.dry_run:
             lines.append(f"检查通过：{self.rows_ok} 条记录都可以导入（未写入）。")
         else:
-            lines.append(f"已导入 {self.rows_ok} 条{self.kind_label}记录。")
+            lines.append(f"已导入 {self.rows_ok} 条{records.records_of(self.kind_label)}。")
         return lines
 
 

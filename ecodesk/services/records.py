@@ -641,6 +641,11 @@ def fetch(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, Any]:
         return {obj.id: obj for obj in objs}
 
 
+def records_of(label: str) -> str:
+    """“农户记录”, but “巡查记录” (not “巡查记录记录”): what a count of records is called."""
+    return label if label.endswith("记录") else f"{label}记录"
+
+
 def fetch_plain(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, Any] | None:
     """Like :func:`fetch`, for reading only, without the ORM: None when the kind has custom fields.
 
