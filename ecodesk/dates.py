@@ -19,6 +19,20 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _WITH_TIME = re.compile(r"^(.*?)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")
 
 
+def today() -> date:
+    """Today by this PC's clock: the program's one clock.
+
+    Call it as ``dates.today()`` (never ``from ecodesk.dates import today``) so that a test freezes
+    time for the whole program with one ``monkeypatch.setattr(dates, "today", ...)``.
+    """
+    return date.today()
+
+
+def now() -> datetime:
+    """The time to the second, for the stamps on records, audit rows and backup files."""
+    return datetime.now().replace(microsecond=0)
+
+
 class DateParseError(ValueError):
     """The text is not a date we can read with certainty. The message is Chinese."""
 

@@ -8,7 +8,6 @@ it are disabled and the banner says who locked it and when.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
@@ -175,7 +175,7 @@ class AppraisalPage(QWidget):
         self.year.setRange(appraisal.MIN_YEAR, appraisal.MAX_YEAR)
         self.year.setSuffix(" 年度")
         years = appraisal.years(db)
-        self.year.setValue(years[0] if years else date.today().year)
+        self.year.setValue(years[0] if years else dates.today().year)
         self.banner = QLabel()
         self.banner.setObjectName("appraisal_banner")
         self.banner.setWordWrap(True)

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.models.campaign import Campaign
-from ecodesk.services import attachments, campaigns, records
+from ecodesk.services import attachments, campaigns
 from ecodesk.services.campaigns import (
     CAMPAIGNS,
     DUE_SOON_DAYS,
@@ -108,7 +109,7 @@ class SubmissionGrid(QWidget):
         super().__init__(parent)
         self.db = db
         self.campaign_id: int | None = None
-        self.today = records.today()
+        self.today = dates.today()
         self.statuses: list[DeliverableStatus] = []
         self.deliverables: list[tuple[int, str]] = []
         self.counts_label = QLabel()
@@ -187,7 +188,7 @@ class SubmissionGrid(QWidget):
 
     def show_campaign(self, campaign: Campaign | None, today: date | None = None) -> None:
         self.campaign_id = campaign.id if campaign is not None else None
-        self.today = today or records.today()
+        self.today = today or dates.today()
         self.statuses = (
             campaigns.deliverable_statuses(self.db, campaign.id, today=self.today)
             if campaign is not None
@@ -510,7 +511,7 @@ class CampaignDetail(QWidget):
             self.show_campaign(self.campaign_id)
 
     def show_campaign(self, campaign_id: int | None) -> None:
-        today = self.today or records.today()
+        today = self.today or dates.today()
         campaign: Campaign | None = None
         if campaign_id is not None:
             try:
@@ -595,7 +596,7 @@ class ReminderList(QWidget):
         return False  # not super(): the table may be half destroyed when its last events arrive
 
     def refresh(self) -> None:
-        self.reminders = campaigns.reminders(self.db, self.today or records.today())
+        self.reminders = campaigns.reminders(self.db, self.today or dates.today())
         self.table.setRowCount(len(self.reminders))
         for r, reminder in enumerate(self.reminders):
             s = reminder.status

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, format_cn, parse_date
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
-from ecodesk.services import campaigns, records
+from ecodesk.services import campaigns
 from ecodesk.services.campaigns import CAMPAIGNS, DeliverableInput, DeliverableStatus
 from ui import dialogs, operations
 from ui.field_editors import DateLineEdit
@@ -97,7 +98,7 @@ class SubmissionDialog(_ProblemForm):
         )
         self.received = DateLineEdit()
         self.received.setObjectName("submission_received")
-        self.received.set_date(records.today())
+        self.received.set_date(dates.today())
         self.title_edit = QLineEdit(status.deliverable)
         self.title_edit.setObjectName("submission_title")
         self.title_edit.setMaxLength(120)

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
-from ecodesk.services import records, reports
+from ecodesk.services import reports
 from ecodesk.services.reports import DailyReport
 from ui import dialogs
 from ui.field_editors import DateLineEdit
@@ -109,7 +110,7 @@ class DateDialog(QDialog):
             self.error.setText("日报日期：请写成 2024-03-05 或 2024年3月5日")
             self.error.show()
             return
-        if day > records.today():
+        if day > dates.today():
             self.error.setText(f"日报日期：{format_iso(day)} 还没到")
             self.error.show()
             return
@@ -222,7 +223,7 @@ class DailyReportAction:
         self._folder = Path(tempfile.mkdtemp(prefix="ecodesk-日报-"))
 
     def run(self, day: date | None = None) -> JobHandle | None:
-        day = day or DateDialog.ask(self._parent, records.today())
+        day = day or DateDialog.ask(self._parent, dates.today())
         if day is None:
             return None
         db, folder = self._db, self._folder

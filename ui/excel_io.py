@@ -9,7 +9,6 @@ in one transaction, so a failure leaves the data exactly as before.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.services.records import ListFilter, RecordKind, records_of
@@ -54,7 +54,7 @@ def export_list(
     """Ask where to save, then export the rows the list shows (same filter and order)."""
     if path is None:
         path = dialogs.ask_save_file(
-            parent, f"导出{kind.label}", f"{kind.label}_{date.today():%Y%m%d}.xlsx", XLSX_FILTER
+            parent, f"导出{kind.label}", f"{kind.label}_{dates.today():%Y%m%d}.xlsx", XLSX_FILTER
         )
         if path is None:
             return None

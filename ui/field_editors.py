@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, format_iso, parse_date
 from ecodesk.services.records import Field, FieldType
 from ui.icons import icon
@@ -76,7 +77,7 @@ class DateLineEdit(QLineEdit):
         self.date_changed.emit()
 
     def _show_calendar(self) -> None:
-        current = self.parsed_date() or date.today()
+        current = self.parsed_date() or dates.today()
         self._calendar.setSelectedDate(QDate(current.year, current.month, current.day))
         self._menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
 

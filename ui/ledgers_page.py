@@ -15,8 +15,9 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from ecodesk import dates
 from ecodesk.db.database import Database
-from ecodesk.services import ledgers, records
+from ecodesk.services import ledgers
 from ecodesk.services.ledgers import CLOSED, IN_HAND, LEDGER_KINDS
 from ecodesk.services.records import Field, FieldType, RecordKind
 from ui import dialogs, machine_settings
@@ -101,7 +102,7 @@ class LedgerKindPage(ChipRecordPage):
             [self.kind.name],
             intro=f"状态将由“{status}”改为“{to_status}”。",
             ok_text=label,
-            values={"on_date": records.today()},
+            values={"on_date": dates.today()},
         )
 
     def open_problem(self) -> Any:
@@ -109,7 +110,7 @@ class LedgerKindPage(ChipRecordPage):
         if chosen is None:
             return None
         entry_id = chosen[0]
-        today = records.today()
+        today = dates.today()
         fields = (
             Field("description", "问题描述", T.LONGTEXT, help="不填则写“某某需整治”"),
             Field("found_date", "发现日期", T.DATE, required=True),

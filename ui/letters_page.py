@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.models.letter import LETTER_KINDS
@@ -66,7 +67,7 @@ class LettersPage(QWidget):
         self.year.setObjectName("letters_year")
         self.year.setRange(letters.MIN_YEAR, letters.MAX_YEAR)
         years = letters.years_with_letters(db)
-        self.year.setValue(years[0] if years else date.today().year)
+        self.year.setValue(years[0] if years else dates.today().year)
         self.year.setSuffix(" 年度")
         self.kind = QComboBox()
         self.kind.setObjectName("letters_kind")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
@@ -398,7 +399,7 @@ class PatrolEntryDialog(QDialog):
     def start_next(self, *, keep_date: bool) -> None:
         """Empty the form for the next paper line; the date (and the kind) stay as typed."""
         global _last_date
-        today = records.today()
+        today = dates.today()
         date_text = self.edits["date"].text().strip() if keep_date else ""
         if keep_date and date_text:
             _last_date = (today, date_text)

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
-from ecodesk.services import patrols, records, rectification, reports
+from ecodesk.services import patrols, rectification, reports
 from ecodesk.services import settings as settings_service
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ui import dialogs, machine_settings, operations
@@ -92,7 +93,7 @@ class PatrolRecordPage(RecordPage):
         self.summary_button.setToolTip("按村和巡查类型汇总一周或一个月的巡查（Excel）")
         self.summary_button.setAutoDefault(False)
         menu = QMenu(self.summary_button)
-        today = records.today()
+        today = dates.today()
         last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
         for text, period in (
             ("本周汇总", ("week", today)),
@@ -239,7 +240,7 @@ class FireCountsView(QWidget):
         self.year.setObjectName("fire_year")
         self.year.setRange(2000, 2100)
         self.year.setSuffix(" 年")
-        self.year.setValue(records.today().year)
+        self.year.setValue(dates.today().year)
         self.total_label = QLabel()
         self.total_label.setObjectName("fire_total")
         export = QPushButton("导出Excel")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.services import records
@@ -49,7 +49,7 @@ def list_html(db: Database, kind: RecordKind, ids: Sequence[int], title: str, su
         f"<h2 align='center'>{html.escape(title)}</h2>{sub}"
         f"<table width='100%' cellspacing='0' cellpadding='3' border='1'><thead><tr><th>序号</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f"<p style='font-size:9pt'>共 {len(ids)} 条　打印日期：{format_cn(date.today())}</p>"
+        f"<p style='font-size:9pt'>共 {len(ids)} 条　打印日期：{format_cn(dates.today())}</p>"
         "</body></html>"
     )
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
@@ -383,7 +384,7 @@ class ProblemDetail(DetailPane):
             fields,
             lambda v: rectification.add_note(self.db, problem_id, v["text"], v["on_date"]),
             [],
-            values={"on_date": records.today()},
+            values={"on_date": dates.today()},
         )
         if result is not None:
             self.show_record(problem_id)
@@ -414,4 +415,4 @@ class ProblemDetail(DetailPane):
 def _default_date(problem: Any) -> date:
     """Today, but never before the problem was found (a move dated earlier is refused)."""
     found: date = problem.found_date
-    return max(records.today(), found)
+    return max(dates.today(), found)

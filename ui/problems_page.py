@@ -13,8 +13,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ecodesk import dates
 from ecodesk.db.database import Database
-from ecodesk.services import records, rectification, rectification_circular
+from ecodesk.services import rectification, rectification_circular
 from ecodesk.services.records import Field, FieldType, ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
 from ui import dialogs
@@ -163,7 +164,7 @@ class ProblemsPage(ChipRecordPage):
 
     def draft_circular(self) -> Any:
         """The 整改情况通报 of a period, drafted from the records into the 公文 register."""
-        today = records.today()
+        today = dates.today()
         rules = rectification_circular.load_rules(self.db)
         document = ActionDialog.ask(
             self,
@@ -197,5 +198,5 @@ class ProblemsPage(ChipRecordPage):
             intro=f"核查后销号选中的 {len(ids)} 个问题（{self._selected_places()}）。只有“已整改待核查”的问题可以销号；"
             "有一个不能销号时，全部不改。",
             ok_text="销号",
-            values={"on_date": records.today()},
+            values={"on_date": dates.today()},
         )

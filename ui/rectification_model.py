@@ -14,9 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, parse_date
 from ecodesk.db.database import Database
-from ecodesk.services import complaints, records
+from ecodesk.services import complaints
 from ecodesk.services.records import RecordKind
 from ecodesk.services.rectification import DeadlineState
 from ui.record_model import AnyIndex, RecordTableModel
@@ -83,7 +84,7 @@ class DeadlineTableModel(RecordTableModel):
                 return ""
             return str(super(DeadlineTableModel, self).data(self.index(row, column)) or "")
 
-        return self._row_colour(text, records.today())
+        return self._row_colour(text, dates.today())
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role in (

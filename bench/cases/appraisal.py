@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.context import Context
 from bench.harness import Report, Result, best_of
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import appraisal, dashboard
 
@@ -71,7 +72,7 @@ def _floor_dashboard(path: Path, today: date) -> float:
 
 def run(ctx: Context, report: Report) -> None:
     path = ctx.scratch_copy(ctx.decade, "appraisal.db")
-    today = date.today()
+    today = dates.today()
     with Database.open(path, operator="bench") as db:
         appraisal.ensure_scheme(db, today.year)
         if appraisal.sheet(db, today.year).locked:

@@ -8,13 +8,12 @@ lines in the same CJK font with nothing but ``drawString``.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import insert
 
 from bench.context import Context
 from bench.floors import reportlab_pages
 from bench.harness import Report, Result, once
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.documents.fonts import SONG
 from ecodesk.jobs import Job
@@ -30,7 +29,7 @@ VILLAGES = 20
 def run(ctx: Context, report: Report) -> None:
     path = ctx.work / "letters.db"
     out = ctx.work / "letters.pdf"
-    year = date.today().year
+    year = dates.today().year
     with Database.open(path, operator="bench") as db:
         settings.save(db, town_name="清河镇")
         rows = []

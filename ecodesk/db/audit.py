@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, Index, Integer, String, Text, event, insert
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, class_mapper, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
+from ecodesk import dates
 from ecodesk.db.base import Audited, Base
 
 OPERATOR_KEY = "operator"
@@ -73,7 +74,7 @@ def _stamp_operator(session: Session, flush_context: UOWTransaction, instances: 
 def _write_audit(session: Session, flush_context: UOWTransaction) -> None:
     if session.info.get(SKIP_AUDIT_KEY):
         return
-    now = datetime.now().replace(microsecond=0)
+    now = dates.now()
     operator = session.info.get(OPERATOR_KEY, "")
     rows: list[dict[str, Any]] = []
 
@@ -131,7 +132,7 @@ def record_event(session: Session, obj: Any, action: str, field: str | None = No
         insert(AuditEntry),
         [
             {
-                "at": datetime.now().replace(microsecond=0),
+                "at": dates.now(),
                 "operator": session.info.get(OPERATOR_KEY, ""),
                 "action": action,
                 "table_name": obj.__tablename__,

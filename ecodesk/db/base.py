@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ecodesk import dates
+
 # Stable constraint names so Alembic batch migrations on SQLite can find them again.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -15,10 +17,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def local_now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 class Base(DeclarativeBase):
@@ -39,8 +37,8 @@ class RecordMixin(Audited):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Local wall-clock time (the clerk's), set in Python: SQLite's CURRENT_TIMESTAMP is UTC.
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=local_now, onupdate=local_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=dates.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=dates.now, onupdate=dates.now)
     created_by: Mapped[str] = mapped_column(String(40), default="")
     updated_by: Mapped[str] = mapped_column(String(40), default="")
     # Soft delete: a deleted record keeps its row and can be restored from its history.

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.appraisal.defaults import DEFAULT_ITEMS, default_title
-from ecodesk.db.base import local_now
 from ecodesk.demo.org import DemoTown, ScaleSpec
 from ecodesk.demo.patrols import demo_period
 from ecodesk.models.appraisal import AppraisalItem, AppraisalScore
@@ -38,7 +38,7 @@ def build(
     session: Session, town: DemoTown, spec: ScaleSpec, rng: random.Random, operator: str, progress: Progress,
     today: date | None = None,
 ) -> list[tuple[str, int, str]]:
-    today = today or date.today()
+    today = today or dates.today()
     first, _last = demo_period(spec, today)
     years = list(range(first.year, today.year + 1))
     for year in years:
@@ -47,7 +47,7 @@ def build(
         if year < today.year:
             _adjust(session, scheme.items, town, rng)
             appraisal.compute_in_session(session, year, today)  # finals include the adjustment
-            scheme.finalised_at = local_now()
+            scheme.finalised_at = dates.now()
             scheme.finalised_by = operator
         progress(1, f"正在计算{year}年度考核…")
     return [("考核方案", len(years), "个")]

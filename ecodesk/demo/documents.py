@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from ecodesk.db.base import local_now
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.demo.org import DemoTown, ScaleSpec
 from ecodesk.documents import kinds
@@ -65,11 +65,11 @@ def build(
         if current.organs
         else settings_service.Settings(**settings_service.defaults_for_town(town.name))
     )
-    today = dt.date.today()
+    today = dates.today()
     year = today.year
     days = sorted(rng.sample(range(max(today.timetuple().tm_yday - 1, 10)), 7))
-    dates = [dt.date(year, 1, 1) + dt.timedelta(days=d) for d in days]
-    defaults = kinds.Defaults.from_settings(base, dates[0])
+    days_of_year = [dt.date(year, 1, 1) + dt.timedelta(days=d) for d in days]
+    defaults = kinds.Defaults.from_settings(base, days_of_year[0])
     villages = [v.name for v in town.villages] or ["东沟村", "西岭村"]
     a, b = rng.sample(villages, 2) if len(villages) > 1 else (villages[0], villages[0])
 
@@ -119,7 +119,7 @@ def build(
     report = documents.fonts_for(db)
     made: list[Document] = []
     for n, (draft, issue) in enumerate(drafts):
-        day = dates[min(n, len(dates) - 1)]
+        day = days_of_year[min(n, len(days_of_year) - 1)]
         draft = replace(draft, doc_date=day, printing_date=day if draft.printing_date else None)
         doc = documents.document_from(draft)
         doc.created_by = doc.updated_by = operator
@@ -132,7 +132,7 @@ def build(
     voided.status, voided.void_reason, voided.voided_at, voided.voided_by = (
         VOID,
         "与专项行动通知重复",
-        local_now(),
+        dates.now(),
         operator,
     )
     return [("公文", len(made), "件")]

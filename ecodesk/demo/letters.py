@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.demo.org import DemoTown, ScaleSpec
 from ecodesk.models.letter import LETTER_KINDS, STATUS_SIGNED, STATUS_VOID, Commitment, LetterTemplate
 from ecodesk.services.letters import generate_in_session, new_template
@@ -43,7 +44,7 @@ def build(
     progress: Progress,
     today: date | None = None,
 ) -> list[tuple[str, int, str]]:
-    today = today or date.today()
+    today = today or dates.today()
     years = [today.year - 1, today.year] if spec.years > 1 else [today.year]
     villages = [v.id for v in town.villages]
     lagging = set(rng.sample(villages, min(_LAGGING, max(0, len(villages) - 1))))

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from ecodesk.db.base import local_now
+from ecodesk import dates
 from ecodesk.demo.vocab import Names, Vocabulary, chinese_number
 from ecodesk.errors import EcoDeskError
 from ecodesk.models import (
@@ -108,7 +108,7 @@ class _Writer:
     """Core inserts with the columns the ORM would have stamped (the audit listener is bypassed)."""
 
     def __init__(self, session: Session, operator: str) -> None:
-        now = local_now()
+        now = dates.now()
         self.session = session
         self.stamp: dict[str, Any] = {
             "created_at": now,

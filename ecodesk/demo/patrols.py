@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import DateTime, insert, select
 from sqlalchemy.orm import Session
 
-from ecodesk.db.base import local_now
+from ecodesk import dates
 from ecodesk.demo.org import DemoTown, DemoVillage, ScaleSpec
 from ecodesk.models import Enterprise, Grid, Person, PersonRole, grid_members
 from ecodesk.models.campaign import (
@@ -32,7 +32,6 @@ from ecodesk.models.campaign import (
     Submission,
 )
 from ecodesk.models.patrol import FirePoint, Patrol, PatrolPerson
-from ecodesk.services import records
 
 Progress = Callable[[int, str], None]
 _BATCH = 5000
@@ -119,7 +118,7 @@ def demo_period(spec: ScaleSpec, today: date) -> tuple[date, date]:
 
 
 def _stamp(operator: str) -> dict[str, Any]:
-    now = local_now()
+    now = dates.now()
     return {"created_at": now, "updated_at": now, "created_by": operator, "updated_by": operator, "remark": ""}
 
 
@@ -509,7 +508,7 @@ def build(
 ) -> list[tuple[str, int, str]]:
     """Patrols, fire points, campaigns and submissions up to ``today`` (default: the real today);
     returns the summary lines (label, count, word)."""
-    today = today or records.today()
+    today = today or dates.today()
     made = build_patrols(session, town, spec, rng, operator, progress, today)
     progress(0, "正在生成专项行动…")
     more = build_campaigns(session, town, spec, rng, operator, today)

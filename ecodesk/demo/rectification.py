@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ecodesk.db.base import local_now
+from ecodesk import dates
 from ecodesk.demo.org import DemoTown, DemoVillage, ScaleSpec
 from ecodesk.demo.vocab import Names, load_vocabulary
 from ecodesk.models import Enterprise
@@ -32,7 +32,7 @@ from ecodesk.models.rectification import (
     ProblemNote,
     ProblemTransition,
 )
-from ecodesk.services import ledgers, records
+from ecodesk.services import ledgers
 
 Progress = Callable[[int, str], None]
 
@@ -85,7 +85,7 @@ def expected_rows(spec: ScaleSpec) -> int:
 
 
 def _stamp(operator: str) -> dict[str, Any]:
-    now = local_now()
+    now = dates.now()
     return {"created_at": now, "updated_at": now, "created_by": operator, "updated_by": operator, "remark": ""}
 
 
@@ -123,7 +123,7 @@ def build(
     today: date | None = None,
 ) -> list[tuple[str, int, str]]:
     """Write the problems, ledger entries and complaints; returns (label, count, measure word)."""
-    plan = _Planner(session, town, spec, rng, today or records.today())
+    plan = _Planner(session, town, spec, rng, today or dates.today())
     stamp = _stamp(operator)
     complaints = _complaints(plan, stamp, operator)
     progress(0, "正在生成信访举报…")
@@ -148,7 +148,7 @@ def _problems(
     notes: list[dict[str, Any]] = []
     per_village = PROBLEMS_PER_VILLAGE_YEAR.get(plan.spec.name, 30) * plan.spec.years
     opened = [c for c in complaints if c.pop("_opens_problem", False)]
-    at = local_now()
+    at = dates.now()
 
     def move(pid: int, a: str, b: str, on: date, note: str = "") -> None:
         transitions.append({"problem_id": pid, "from_status": a, "to_status": b, "on_date": on, "at": at,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.services.settings import DocumentOrgan, Settings
 
@@ -72,7 +73,7 @@ class Defaults:
     organs: tuple[DocumentOrgan, ...]
     recipients: str
     printing_organ: str
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: dates.today())
 
     @classmethod
     def from_settings(cls, settings: Settings, today: dt.date | None = None) -> Defaults:
@@ -85,7 +86,7 @@ class Defaults:
             organs=organs,
             recipients=settings.default_recipients or "各村、各单位",
             printing_organ=settings.printing_organ or f"{town}党政综合办公室",
-            today=today or dt.date.today(),
+            today=today or dates.today(),
         )
 
     def organ(self, kind: str) -> DocumentOrgan:

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.documents.fonts import HEI, SONG, FontReport
@@ -148,7 +149,7 @@ def export_kind_pdf(
                  for n, i in enumerate(chunk, start + 1) if i in objs]
         if job is not None:
             job.report(len(rows), len(ids), f"正在排版第 {len(rows)} 行")
-    subtitle = f"{format_cn(records.today())}打印，共{len(rows)}条"
+    subtitle = f"{format_cn(dates.today())}打印，共{len(rows)}条"
     pages = write_table_pdf(
         path, title or f"{kind.label}清单", ["序号", *(f.label for f in fields)], [4, *(f.width for f in fields)],
         rows, fonts, subtitle=subtitle,

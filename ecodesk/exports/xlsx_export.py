@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.exports.xlsx_stream import write_titled_table
@@ -51,7 +52,7 @@ def export_xlsx(
     """
     fields = export_fields(kind)
     ids = records.list_ids(db, kind, flt, sort_key, descending)
-    title = f"{kind.label}（{format_cn(records.today())}导出，共{len(ids)}条）"
+    title = f"{kind.label}（{format_cn(dates.today())}导出，共{len(ids)}条）"
     return write_table(
         path,
         title,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from ecodesk import dates
 from ecodesk.files import atomic_file
 
 DATE_STYLE, DATETIME_STYLE, TIME_STYLE = 3, 4, 5  # cellXfs indexes in STYLES below
@@ -186,7 +187,7 @@ def _workbook_xml(sheet: str, columns: int, last_row: int, title_rows: int) -> s
 
 
 def _core_xml() -> str:
-    stamp = datetime.now().replace(microsecond=0).isoformat() + "Z"
+    stamp = dates.now().isoformat() + "Z"
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ecodesk.db.base import Base, RecordMixin, local_now
+from ecodesk import dates
+from ecodesk.db.base import Base, RecordMixin
 from ecodesk.models.complaint import Complaint
 from ecodesk.models.ledger import LedgerEntry
 from ecodesk.models.org import Enterprise, Unit
@@ -80,7 +81,7 @@ class ProblemTransition(Base):
     from_status: Mapped[str] = mapped_column(String(10), default="")
     to_status: Mapped[str] = mapped_column(String(10))
     on_date: Mapped[date] = mapped_column(Date)
-    at: Mapped[datetime] = mapped_column(DateTime, default=local_now)
+    at: Mapped[datetime] = mapped_column(DateTime, default=dates.now)
     operator: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(Text, default="")
 

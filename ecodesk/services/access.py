@@ -16,11 +16,11 @@ import hashlib
 import hmac
 import os
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 
+from ecodesk import dates
 from ecodesk.db.audit import OPERATOR_KEY, AuditEntry
 from ecodesk.db.database import Database
 from ecodesk.errors import ValidationError
@@ -120,7 +120,7 @@ def _save(db: Database, record: PasswordRecord | None, what: str) -> None:
             insert(AuditEntry),
             [
                 {
-                    "at": datetime.now().replace(microsecond=0),
+                    "at": dates.now(),
                     "operator": session.info.get(OPERATOR_KEY, ""),
                     "action": "password",
                     "table_name": "settings",

@@ -24,17 +24,16 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.appraisal import rules
 from ecodesk.appraisal.defaults import DEFAULT_ITEMS, DEFAULT_WEIGHT, ItemInput, default_title
 from ecodesk.db.audit import OPERATOR_KEY, record_event
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.models import VILLAGE_KINDS, Unit
 from ecodesk.models.appraisal import AppraisalItem, AppraisalScheme, AppraisalScore
 from ecodesk.models.document import Document
-from ecodesk.services import records
 from ecodesk.services import settings as settings_service
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -191,7 +190,7 @@ def competition_ranks(totals: Sequence[float]) -> list[int]:
 
 
 def _today(as_of: date | None) -> date:
-    return as_of or records.today()
+    return as_of or dates.today()
 
 
 # -- schemes ---------------------------------------------------------------------------------------------
@@ -436,7 +435,7 @@ def compute_in_session(session: Session, year: int, today: date, job: Job | None
             score.deduction_count = outcome.count if outcome is not None else 0
             score.evidence = outcome.evidence if outcome is not None else []
             score.final = final_score(item, score.computed, score.adjustment or 0.0)
-    scheme.computed_at = local_now()
+    scheme.computed_at = dates.now()
     session.flush()
     return len(village_ids), len(scheme.items)
 
@@ -550,7 +549,7 @@ def finalise(db: Database, year: int) -> None:
         _refuse_locked(scheme)
         if scheme.computed_at is None:
             raise ValidationError.single("year", "考核年度", f"{year}年度尚未计算得分，不能定稿")
-        scheme.finalised_at = local_now()
+        scheme.finalised_at = dates.now()
         scheme.finalised_by = str(session.info.get(OPERATOR_KEY, ""))
         session.flush()
         record_event(session, scheme, FINALISE, detail=f"{year}年度考核定稿")
@@ -599,7 +598,7 @@ def export_xlsx(db: Database, year: int, out: Path, *, today: date | None = None
     data = sheet(db, year)
     if not data.rows:
         raise ValidationError.single("year", "考核年度", f"{year}年度尚未计算得分，请先计算")
-    return sheet_xlsx.write_workbook(data, evidence(db, year), out, today or records.today())
+    return sheet_xlsx.write_workbook(data, evidence(db, year), out, today or dates.today())
 
 
 def draft_circular(db: Database, year: int, *, today: date | None = None) -> Document:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ecodesk.db.base import local_now
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, NotFoundError
 from ecodesk.models import Attachment
@@ -128,7 +128,7 @@ def remove(db: Database, attachment_id: int) -> None:
     with db.session() as session:
         attachment = session.get(Attachment, attachment_id)
         if attachment is not None and attachment.deleted_at is None:
-            attachment.deleted_at = local_now()
+            attachment.deleted_at = dates.now()
 
 
 def missing_files(db: Database) -> list[Attachment]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ecodesk import dates
 from ecodesk.db import migrate
 from ecodesk.db.database import SQLITE_HEADER, Database
 from ecodesk.db.lock import FileLock
@@ -67,7 +68,7 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(f"无法创建备份文件夹 {folder}：{exc.strerror or exc}") from None
-    stamp = datetime.now().strftime(_STAMP)
+    stamp = dates.now().strftime(_STAMP)
     suffix = f"-{_safe_reason(reason)}" if _safe_reason(reason) else ""
     target = folder / f"{db.path.stem}-{stamp}{suffix}.db"
     same_second = [b for b in list_backups(db.path, folder) if b.created.strftime(_STAMP) == stamp]
@@ -154,7 +155,7 @@ def maybe_auto_backup(db: Database, every: timedelta = timedelta(hours=12)) -> P
     """Back up when the newest backup is older than ``every`` (called on open and on close)."""
     folder = backup_folder(db, None)
     newest = next(iter(list_backups(db.path, folder)), None)
-    if newest is not None and datetime.now() - newest.created < every:
+    if newest is not None and dates.now() - newest.created < every:
         return None
     return create_backup(db, folder, reason=AUTO_REASON)
 
@@ -223,10 +224,10 @@ def _save_current(db_path: Path) -> Path | None:
         return None
     folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{db_path.stem}-{datetime.now().strftime(_STAMP)}-恢复前.db"
+    target = folder / f"{db_path.stem}-{dates.now().strftime(_STAMP)}-恢复前.db"
     n = 1
     while target.exists():
-        target = folder / f"{db_path.stem}-{datetime.now().strftime(_STAMP)}-{n}-恢复前.db"
+        target = folder / f"{db_path.stem}-{dates.now().strftime(_STAMP)}-{n}-恢复前.db"
         n += 1
     try:
         # Fold a pending WAL into the copy when the file is readable; copy raw bytes otherwise.

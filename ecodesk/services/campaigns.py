@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, format_cn, format_iso, parse_date
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import VILLAGE_KINDS, Person, PersonRole, Unit
@@ -338,7 +338,7 @@ def record_submission(
         raise ValidationError.single("received_date", "收到日期", str(exc)) from None
     if received is None:
         raise ValidationError.single("received_date", "收到日期", "必须填写")
-    if received > records.today():
+    if received > dates.today():
         raise ValidationError.single("received_date", "收到日期", f"{format_iso(received)} 还没到")
     if file is not None and not Path(file).is_file():
         raise ValidationError.single("file", "报送文件", f"找不到文件 {file}")
@@ -377,7 +377,7 @@ def withdraw_submission(db: Database, submission_id: int) -> None:
         submission = session.get(Submission, submission_id)
         if submission is None or submission.deleted_at is not None:
             raise NotFoundError(f"报送记录（编号 {submission_id}）不存在或已删除")
-        submission.deleted_at = local_now()
+        submission.deleted_at = dates.now()
 
 
 # -- derived states ---------------------------------------------------------------------------------------
@@ -469,7 +469,7 @@ def deliverable_statuses(
     states: Sequence[str] = (),
 ) -> list[DeliverableStatus]:
     """Every (deliverable, unit) with its state, in due-date then town order; filtered in SQL."""
-    today = today or records.today()
+    today = today or dates.today()
     query, due, state = _status_query(today)
     if campaign_id is not None:
         query = query.where(Campaign.id == campaign_id)
@@ -491,7 +491,7 @@ def state_counts(db: Database, campaign_id: int, today: date | None = None) -> d
 def unit_tallies(db: Database, year: int, today: date | None = None) -> dict[int, dict[str, int]]:
     """Per unit, how many deliverables due in ``year`` are in each state (the appraisal deducts
     for 逾期报送 and 未报送)."""
-    today = today or records.today()
+    today = today or dates.today()
     query, due, state = _status_query(today)
     inner = query.where(due >= date(year, 1, 1), due <= date(year, 12, 31)).subquery()
     grouped = select(inner.c[4], inner.c.state, func.count()).group_by(inner.c[4], inner.c.state)
@@ -530,7 +530,7 @@ def reminders(
 ) -> list[Reminder]:
     """What is overdue (by at most ``lookback_days``) or due within ``within_days`` and not yet handed
     in, most urgent first. Older gaps stay visible in :func:`deliverable_statuses` as 未报送."""
-    today = today or records.today()
+    today = today or dates.today()
     query, due, _state = _status_query(today)
     query = query.where(
         query.selected_columns.received.is_(None),
@@ -572,7 +572,7 @@ def write_status_xlsx(db: Database, campaign_id: int, path: Path, today: date | 
 
     from ecodesk.services.reports import TOTAL_FONT, TableSheet, save_workbook
 
-    today = today or records.today()
+    today = today or dates.today()
     campaign = get_campaign(db, campaign_id)
     statuses = deliverable_statuses(db, campaign_id, today=today)
     deliverables = list(campaign.deliverables)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.audit import record_event
 from ecodesk.db.database import Database
@@ -135,8 +136,8 @@ COMPLAINTS = RecordKind(
     extra={"print_keys": ("received_date", "channel", "complainant_name", "complainant_phone", "content", "village",
                           "category", "handler", "deadline", "status", "reply_date", "satisfaction", "reward_amount")},
     filters={
-        "已超期": lambda: overdue_clause(records.today()),
-        "3天内到期": lambda: due_soon_clause(records.today()),
+        "已超期": lambda: overdue_clause(dates.today()),
+        "3天内到期": lambda: due_soon_clause(dates.today()),
         "有举报奖励": lambda: Complaint.reward_amount > 0,
     },
 )
@@ -238,7 +239,7 @@ def export_xlsx(
                     records.field_value(f, obj) if f.mask is not None else records.cell_value(f, obj) for f in fields
                 ])
                 record_event(session, obj, REVEAL, field="complainant", detail=reason.strip() or "导出含举报人信息")
-        title = f"{COMPLAINTS.label}（含举报人信息，{format_cn(records.today())}导出，共{len(ids)}条）"
+        title = f"{COMPLAINTS.label}（含举报人信息，{format_cn(dates.today())}导出，共{len(ids)}条）"
         return xlsx_export.write_table(
             path, title, [f.label for f in fields], [f.width for f in fields], rows, job=job, total=len(ids),
             sheet=COMPLAINTS.label,

@@ -14,12 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.models import VILLAGE_KINDS, Unit
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID, Commitment
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
-from ecodesk.services import campaigns, records
+from ecodesk.services import campaigns
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import DUE_SOON_FILTER, OVERDUE_FILTER, due_soon_clause, overdue_clause
 
@@ -147,7 +148,7 @@ def _coverage(session: Session, year: int) -> tuple[int, int]:
 
 def load(db: Database, today: date | None = None) -> Dashboard:
     """Every number of the 工作台 as of ``today``."""
-    today = today or records.today()
+    today = today or dates.today()
     month_start = today.replace(day=1)
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
     months = _months_back(today, CHART_MONTHS)

@@ -23,8 +23,8 @@ from sqlalchemy import distinct, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, format_cn, format_iso, parse_date
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.documents import kinds
 from ecodesk.documents.fonts import FontReport, resolve_fonts
@@ -198,7 +198,7 @@ def create_draft(db: Database, draft: kinds.Draft | Mapping[str, Any]) -> Docume
         raise ValidationError(problems)
     with db.session() as session:
         doc = Document(status=DRAFT, **parsed)
-        doc.year = (doc.doc_date or dt.date.today()).year
+        doc.year = (doc.doc_date or dates.today()).year
         session.add(doc)
         session.flush()
         return doc
@@ -217,7 +217,7 @@ def update_draft(db: Database, doc_id: int, values: Mapping[str, Any]) -> Docume
             )
         for key, value in parsed.items():
             setattr(doc, key, value)
-        doc.year = (doc.doc_date or dt.date.today()).year
+        doc.year = (doc.doc_date or dates.today()).year
         session.flush()
         return doc
 
@@ -256,7 +256,7 @@ def delete_draft(db: Database, doc_id: int) -> None:
         doc = _live(session, doc_id)
         if doc.status != DRAFT:
             raise ValidationError.single("status", "状态", f"{doc.number}已{doc.status}，不能删除，只能作废")
-        doc.deleted_at = local_now()
+        doc.deleted_at = dates.now()
 
 
 def get(db: Database, doc_id: int) -> Document:
@@ -286,7 +286,7 @@ def spec_for(doc: Document, today: dt.date | None = None) -> DocumentSpec:
         title=doc.title,
         body=doc.body,
         signature=doc.signature,
-        date=doc.doc_date or today or dt.date.today(),
+        date=doc.doc_date or today or dates.today(),
         number_prefix=doc.number_prefix,
         year=doc.year if doc.sequence is not None else None,
         sequence=doc.sequence,
@@ -309,7 +309,7 @@ def render_values(
     if problems:
         raise ValidationError(problems)
     doc = Document(status=DRAFT, sequence=None, **parsed)
-    doc.year = (doc.doc_date or dt.date.today()).year
+    doc.year = (doc.doc_date or dates.today()).year
     return render_pdf(spec_for(doc), out, fonts or fonts_for(db))
 
 
@@ -390,7 +390,7 @@ def issue_in_session(session: Session, db: Database, doc: Document, report: Font
     doc.year = doc.doc_date.year
     doc.sequence = next_sequence(session, doc.number_prefix, doc.year)
     doc.status = ISSUED
-    doc.issued_at = local_now()
+    doc.issued_at = dates.now()
     doc.issued_by = db.operator
     spec = spec_for(doc)
     doc.spec = spec.to_json()
@@ -418,7 +418,7 @@ def document_from(draft: kinds.Draft | Mapping[str, Any]) -> Document:
     if problems:
         raise ValidationError(problems)
     doc = Document(status=DRAFT, **parsed)
-    doc.year = (doc.doc_date or dt.date.today()).year
+    doc.year = (doc.doc_date or dates.today()).year
     return doc
 
 
@@ -475,7 +475,7 @@ def void(db: Database, doc_id: int, reason: str) -> Document:
             raise ValidationError.single("status", "状态", what)
         doc.status = VOID
         doc.void_reason = reason
-        doc.voided_at = local_now()
+        doc.voided_at = dates.now()
         doc.voided_by = db.operator
         session.flush()
         return doc

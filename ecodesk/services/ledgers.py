@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
@@ -276,7 +277,7 @@ def _live(session: Session, entry_id: int) -> LedgerEntry:
 
 def advance(db: Database, entry_id: int, to_status: str, on_date: date | None = None) -> LedgerEntry:
     """开始整治 (→ 整治中) or 销号, dated ``on_date`` (default today); other moves are refused."""
-    on_date = on_date or records.today()
+    on_date = on_date or dates.today()
     with db.session() as session:
         entry = _live(session, entry_id)
         allowed = ALLOWED.get(entry.status, ())
@@ -313,7 +314,7 @@ def open_problem(
     with db.session() as session:
         entry = _live(session, entry_id)
         kind = kind_of_entry(entry)
-        found = found_date or records.today()
+        found = found_date or dates.today()
         raw: dict[str, Any] = {
             "found_date": found,
             "source": source,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.documents import glyphs
 from ecodesk.documents.fonts import FANGSONG, FontReport, resolve_fonts
@@ -40,7 +40,7 @@ from ecodesk.services.letters import (
 
 
 def _today() -> date:
-    return local_now().date()
+    return dates.today()
 
 
 def fonts_for(db: Database) -> FontReport:

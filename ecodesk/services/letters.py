@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from ecodesk import dates
 from ecodesk.db.audit import OPERATOR_KEY
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database, zh_sort_key
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
@@ -285,7 +285,7 @@ def generate_in_session(session: Session, tpl: LetterTemplate) -> tuple[int, int
             ).where(Commitment.year == tpl.year, Commitment.kind == tpl.kind)
         )
     }
-    stamp = {"created_at": local_now(), "updated_at": local_now(), "created_by": "", "updated_by": ""}
+    stamp = {"created_at": dates.now(), "updated_at": dates.now(), "created_by": "", "updated_by": ""}
     operator = session.info.get(OPERATOR_KEY, "")
     stamp["created_by"] = stamp["updated_by"] = operator
     new_rows: list[dict[str, Any]] = []
@@ -327,7 +327,7 @@ def generate_in_session(session: Session, tpl: LetterTemplate) -> tuple[int, int
         session.execute(
             update(Commitment)
             .where(Commitment.id.in_(gone[start : start + 500]))
-            .values(status=STATUS_VOID, void_reason="签订对象已删除或不再需要签订", updated_at=local_now())
+            .values(status=STATUS_VOID, void_reason="签订对象已删除或不再需要签订", updated_at=dates.now())
         )
     return len(new_rows), len(gone)
 
@@ -335,13 +335,9 @@ def generate_in_session(session: Session, tpl: LetterTemplate) -> tuple[int, int
 # -- signing --------------------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return local_now().date()
-
-
 def mark_signed(db: Database, ids: Iterable[int], signed_date: date | None = None) -> int:
     """Mark 待签 letters 已签 on ``signed_date`` (today); returns how many changed. 作废 stay 作废."""
-    day = signed_date or _today()
+    day = signed_date or dates.today()
     ids = list(ids)
     changed = 0
     with db.session() as session:

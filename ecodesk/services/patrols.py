@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import Integer, case, cast, event, exists, func, select
 from sqlalchemy.orm import Session, UOWTransaction
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.audit import OPERATOR_KEY
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import VILLAGE_KINDS, Attachment, Grid, Person, PersonRole, Unit
@@ -173,7 +173,7 @@ def _value(values: Mapping[str, Any], existing: Any | None, key: str, attr: str 
 def _patrol_checks(session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     day = _value(values, existing, "date")
-    if isinstance(day, date) and day > records.today():
+    if isinstance(day, date) and day > dates.today():
         problems.append(FieldProblem("date", "巡查日期", f"{format_iso(day)} 还没到，巡查日期不能晚于今天"))
     village_id = _value(values, existing, "village", "village_id")
     grid_id = _value(values, existing, "grid", "grid_id")
@@ -250,7 +250,7 @@ PATROLS = RecordKind(
 
 def _fire_checks(_session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
     day = _value(values, existing, "date")
-    if isinstance(day, date) and day > records.today():
+    if isinstance(day, date) and day > dates.today():
         return [FieldProblem("date", "发现日期", f"{format_iso(day)} 还没到，不能晚于今天")]
     return []
 
@@ -304,7 +304,7 @@ def _sync_one(session: Session, patrol: Patrol) -> None:
     if len(live) > wanted:
         # Drop the newest first, and never one that already opened a problem (the validator refuses that).
         surplus = sorted(live, key=lambda fp: (fp.problem_id is not None, -(fp.id or 0)))
-        now = local_now()
+        now = dates.now()
         for fp in surplus[: len(live) - wanted]:
             if fp.problem_id is None or patrol.deleted_at is not None:
                 fp.deleted_at = now
@@ -410,7 +410,7 @@ def duplicate_warning(hits: Sequence[DuplicatePatrol]) -> str:
 
 def entry_defaults() -> dict[str, Any]:
     """What a new patrol form starts with: today, the commonest kind, no fire."""
-    return {"date": records.today(), "kind": PATROL_KINDS[0], "fire_count": 0}
+    return {"date": dates.today(), "kind": PATROL_KINDS[0], "fire_count": 0}
 
 
 def village_choices(db: Database) -> list[tuple[int, str]]:

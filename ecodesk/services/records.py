@@ -13,16 +13,16 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ecodesk import dates
 from ecodesk.dates import DateParseError, format_iso, parse_date
 from ecodesk.db.audit import AuditEntry, to_text
-from ecodesk.db.base import local_now
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.services.validation import normalise_text
@@ -352,7 +352,7 @@ def get(db: Database, kind: RecordKind, record_id: int) -> Any:
 
 def soft_delete(db: Database, kind: RecordKind, ids: Iterable[int]) -> int:
     """Mark records deleted (kept, and restorable from their history). Returns how many."""
-    now = local_now()
+    now = dates.now()
     with db.session() as session:
         objs = session.scalars(select(kind.model).where(kind.model.id.in_(list(ids)))).all()
         for obj in objs:
@@ -699,6 +699,3 @@ def unique_among_live(
         query = query.where(model.id != existing.id)
     return not session.scalar(query)
 
-
-def today() -> date:
-    return datetime.now().date()

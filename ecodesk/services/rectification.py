@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.database import Database
@@ -104,7 +105,7 @@ def deadline_state(
 
 
 def state_of(problem: Problem, today: date | None = None) -> DeadlineState:
-    return deadline_state(problem.deadline, problem.status, today or records.today(), problem.rectified_date)
+    return deadline_state(problem.deadline, problem.status, today or dates.today(), problem.rectified_date)
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:
@@ -204,8 +205,8 @@ PROBLEMS = RecordKind(
     validators=(_problem_checks,),
     title_key="place",
     filters={
-        OVERDUE_FILTER: lambda: overdue_clause(records.today()),
-        DUE_SOON_FILTER: lambda: due_soon_clause(records.today()),
+        OVERDUE_FILTER: lambda: overdue_clause(dates.today()),
+        DUE_SOON_FILTER: lambda: due_soon_clause(dates.today()),
         NOT_CLOSED_FILTER: lambda: Problem.status != CLOSED,
     },
 )
@@ -306,7 +307,7 @@ def set_links(
 
 def status_counts(db: Database, flt: ListFilter | None = None, today: date | None = None) -> dict[str, int]:
     """How many problems of ``flt`` are in each status, plus 已超期 and 3天内到期 (for the page's counts)."""
-    today = today or records.today()
+    today = today or dates.today()
     flt = flt or ListFilter()
     counts = {status: 0 for status in PROBLEM_STATUSES}
     base = replace(flt, status=None)
@@ -411,7 +412,7 @@ def change_status(
     """
     with db.session() as session:
         problem = _live(session, problem_id)
-        _move(session, problem, to_status, on_date or records.today(), note, verifier)
+        _move(session, problem, to_status, on_date or dates.today(), note, verifier)
         session.flush()
         return load_problem(session, problem_id)
 
@@ -468,7 +469,7 @@ def assign(
     note: str = "",
 ) -> int:
     """Give several problems a responsible unit (and person); journals 交办 on each. Returns how many."""
-    on_date = on_date or records.today()
+    on_date = on_date or dates.today()
     with db.session() as session:
         unit = session.get(Unit, unit_id)
         if unit is None or unit.deleted_at is not None:
@@ -494,7 +495,7 @@ def extend_deadline(db: Database, ids: Iterable[int], new_deadline: date, reason
     reason = reason.strip()
     if not reason:
         raise ValidationError.single("reason", "延期原因", "必须填写")
-    on_date = on_date or records.today()
+    on_date = on_date or dates.today()
     with db.session() as session:
         problems = _batch(session, ids)
 
@@ -521,7 +522,7 @@ def close_many(
     db: Database, ids: Iterable[int], verifier: str, on_date: date | None = None, note: str = ""
 ) -> int:
     """销号 several problems awaiting verification; any refusal leaves every problem as it was."""
-    on_date = on_date or records.today()
+    on_date = on_date or dates.today()
     with db.session() as session:
         problems = _batch(session, ids)
         _each(problems, lambda p: _move(session, p, CLOSED, on_date, note, verifier))
@@ -538,7 +539,7 @@ def add_note(db: Database, problem_id: int, text: str, on_date: date | None = No
         raise ValidationError.single("text", "进展情况", "必须填写")
     with db.session() as session:
         problem = _live(session, problem_id)
-        on_date = on_date or records.today()
+        on_date = on_date or dates.today()
         if on_date < problem.found_date:
             raise ValidationError.single("on_date", "日期", f"不能早于发现日期（{format_iso(problem.found_date)}）")
         note = ProblemNote(problem_id=problem_id, on_date=on_date, kind="进展", text=text)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.documents import kinds as doc_kinds
@@ -31,7 +32,7 @@ from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, Validation
 from ecodesk.models import Setting, Unit
 from ecodesk.models.document import Document
 from ecodesk.models.rectification import OPEN_STATUSES, TODO, Problem, ProblemNote
-from ecodesk.services import documents, records
+from ecodesk.services import documents
 
 RULES_KEY = "rectification_circular_rules"
 GOOD, SLOW, UNDONE = "整改较好", "已整改但进度较慢", "未整改"
@@ -357,7 +358,7 @@ def render_circular(
 
 def notice_lines(db: Database, unit_id: int, today: date | None = None) -> list[str]:
     """One line per open problem the unit is responsible for: place, problem, and its deadline."""
-    today = today or records.today()
+    today = today or dates.today()
     with db.session() as session:
         unit = session.get(Unit, unit_id)
         if unit is None or unit.deleted_at is not None:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func, select
 
+from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
 from ecodesk.documents.spec import Attachment, DocumentSpec, RenderResult, render_pdf
@@ -41,7 +42,6 @@ from ecodesk.exports.xlsx_style import (
 from ecodesk.files import atomic_file
 from ecodesk.models import Unit
 from ecodesk.models.patrol import PATROL_KINDS, FirePoint, Patrol
-from ecodesk.services import records
 from ecodesk.services import settings as settings_service
 from ecodesk.services.patrols import village_ids
 
@@ -268,7 +268,7 @@ def period_summary(db: Database, date_from: date, date_to: date, title: str = ""
         SummaryRow(vid, names[vid], by_kind.get(vid, {}), days.get(vid, 0), found[vid], fires.get(vid, 0))
         for vid in order
     )
-    last = min(date_to, records.today())
+    last = min(date_to, dates.today())
     span = max(0, (last - date_from).days + 1)
     title = title or f"巡查情况汇总（{format_iso(date_from)} 至 {format_iso(date_to)}）"
     return PeriodSummary(title, date_from, date_to, span, rows)

@@ -10,7 +10,7 @@ from ecodesk.db import Database
 from ecodesk.db.audit import AuditEntry
 from ecodesk.errors import NotFoundError, ValidationError
 from ecodesk.services import appraisal
-from tests.core import appraisal_helpers as h
+from tests.core import helpers as h
 
 ITEMS = (
     ItemInput("大气", "火点", 15, "fire_points", {"points": 3}),
@@ -38,24 +38,24 @@ EXPECTED = {
 
 
 @pytest.fixture
-def town(db: Database) -> h.Town:
-    town = h.build(db)
-    appraisal.create_scheme(db, h.YEAR, ITEMS, weight=10)
-    appraisal.compute(db, h.YEAR, as_of=h.AS_OF)
+def town(db: Database) -> h.ScoredTown:
+    town = h.build_scored_town(db)
+    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS, weight=10)
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     return town
 
 
-def _finals(db: Database, town: h.Town) -> dict[str, tuple[float, ...]]:
-    data = appraisal.sheet(db, h.YEAR)
+def _finals(db: Database, town: h.ScoredTown) -> dict[str, tuple[float, ...]]:
+    data = appraisal.sheet(db, h.SCORED_YEAR)
     rows = {r.village_id: r for r in data.rows}
     return {
         i.name: tuple(rows[v].cells[i.id].final for v in (town.east, town.west, town.south)) for i in data.items
     }
 
 
-def test_every_rule_kind_gives_the_scores_worked_out_by_hand(db: Database, town: h.Town) -> None:
+def test_every_rule_kind_gives_the_scores_worked_out_by_hand(db: Database, town: h.ScoredTown) -> None:
     assert _finals(db, town) == {k: tuple(float(x) for x in v) for k, v in EXPECTED.items()}
-    data = appraisal.sheet(db, h.YEAR)
+    data = appraisal.sheet(db, h.SCORED_YEAR)
     totals = {r.village: (r.total, r.rank, r.converted) for r in data.rows}
     assert totals == {"东沟村": (62.5, 3, 6.25), "西岭村": (68.0, 1, 6.8), "南坡村": (65.0, 2, 6.5)}
     assert data.full_marks == 80 and data.bonus_max == 3
@@ -63,33 +63,33 @@ def test_every_rule_kind_gives_the_scores_worked_out_by_hand(db: Database, town:
     assert [r.village for r in data.rows] == ["东沟村", "西岭村", "南坡村"]
 
 
-def test_evidence_names_the_records_behind_each_deduction(db: Database, town: h.Town) -> None:
-    items = {i.name: i.id for i in appraisal.scheme_items(db, h.YEAR)}
-    fires = appraisal.evidence(db, h.YEAR, items["火点"], town.east)
+def test_evidence_names_the_records_behind_each_deduction(db: Database, town: h.ScoredTown) -> None:
+    items = {i.name: i.id for i in appraisal.scheme_items(db, h.SCORED_YEAR)}
+    fires = appraisal.evidence(db, h.SCORED_YEAR, items["火点"], town.east)
     assert [(e.table, e.day, e.points) for e in fires] == [
         ("fire_points", "2025-06-01", -3.0), ("fire_points", "2025-06-02", -3.0)
     ]
     assert all(e.record_id for e in fires)
-    problems = [e.text for e in appraisal.evidence(db, h.YEAR, items["超期"], town.east)]
+    problems = [e.text for e in appraisal.evidence(db, h.SCORED_YEAR, items["超期"], town.east)]
     assert any("超期未整改" in t for t in problems) and any("超期整改5天" in t for t in problems)
-    material = {e.village: e.text for e in appraisal.evidence(db, h.YEAR, items["材料"])}
+    material = {e.village: e.text for e in appraisal.evidence(db, h.SCORED_YEAR, items["材料"])}
     assert "逾期3天报送" in material["东沟村"] and "未报送" in material["西岭村"] and "南坡村" not in material
-    complaints = [e.text for e in appraisal.evidence(db, h.YEAR, items["信访"], town.east)]
+    complaints = [e.text for e in appraisal.evidence(db, h.SCORED_YEAR, items["信访"], town.east)]
     assert len(complaints) == 2 and any("超时限3天答复" in t for t in complaints)
-    patrols = [e.text for e in appraisal.evidence(db, h.YEAR, items["巡查"], town.east)]
+    patrols = [e.text for e in appraisal.evidence(db, h.SCORED_YEAR, items["巡查"], town.east)]
     assert patrols == ["2月巡查1次，少于要求的2次（少1次）"]
-    coverage = appraisal.evidence(db, h.YEAR, items["承诺书"], town.east)
+    coverage = appraisal.evidence(db, h.SCORED_YEAR, items["承诺书"], town.east)
     assert "签订率75.0%" in coverage[0].text
 
 
-def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(db: Database, town: h.Town) -> None:
-    item = next(i for i in appraisal.scheme_items(db, h.YEAR) if i.name == "火点")
+def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(db: Database, town: h.ScoredTown) -> None:
+    item = next(i for i in appraisal.scheme_items(db, h.SCORED_YEAR) if i.name == "火点")
     with pytest.raises(ValidationError, match="调整原因"):
-        appraisal.adjust(db, h.YEAR, item.id, town.east, 2, "  ")
-    assert appraisal.adjust(db, h.YEAR, item.id, town.east, 2, "一处火点经核实为误报") == 11
+        appraisal.adjust(db, h.SCORED_YEAR, item.id, town.east, 2, "  ")
+    assert appraisal.adjust(db, h.SCORED_YEAR, item.id, town.east, 2, "一处火点经核实为误报") == 11
     # Floors and caps: never below zero, never above the maximum.
-    assert appraisal.adjust(db, h.YEAR, item.id, town.west, 5, "复核") == 15
-    appraisal.compute(db, h.YEAR, as_of=h.AS_OF)
+    assert appraisal.adjust(db, h.SCORED_YEAR, item.id, town.west, 5, "复核") == 15
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     assert _finals(db, town)["火点"] == (11.0, 15.0, 0.0)
     with db.session() as s:
         logged = s.scalars(
@@ -98,56 +98,56 @@ def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(db: Databas
     assert [e.new_value for e in logged] == ["一处火点经核实为误报", "复核"]
 
 
-def test_manual_score_set_as_a_final_value(db: Database, town: h.Town) -> None:
-    item = next(i for i in appraisal.scheme_items(db, h.YEAR) if i.name == "宣传")
+def test_manual_score_set_as_a_final_value(db: Database, town: h.ScoredTown) -> None:
+    item = next(i for i in appraisal.scheme_items(db, h.SCORED_YEAR) if i.name == "宣传")
     with pytest.raises(ValidationError, match="0到5"):
-        appraisal.set_final(db, h.YEAR, item.id, town.east, 6, "检查")
-    assert appraisal.set_final(db, h.YEAR, item.id, town.east, 3.5, "宣传资料未发放到户") == 3.5
-    cell = next(r for r in appraisal.sheet(db, h.YEAR).rows if r.village_id == town.east).cells[item.id]
+        appraisal.set_final(db, h.SCORED_YEAR, item.id, town.east, 6, "检查")
+    assert appraisal.set_final(db, h.SCORED_YEAR, item.id, town.east, 3.5, "宣传资料未发放到户") == 3.5
+    cell = next(r for r in appraisal.sheet(db, h.SCORED_YEAR).rows if r.village_id == town.east).cells[item.id]
     assert (cell.computed, cell.adjustment, cell.final) == (None, -1.5, 3.5)
 
 
-def test_same_score_same_rank(db: Database, town: h.Town) -> None:
+def test_same_score_same_rank(db: Database, town: h.ScoredTown) -> None:
     assert appraisal.competition_ranks([98, 98, 95, 99.999, 80]) == [2, 2, 4, 1, 5]
-    bonus = next(i for i in appraisal.scheme_items(db, h.YEAR) if i.bonus)
-    appraisal.set_final(db, h.YEAR, bonus.id, town.east, 2.5, "受县级表彰")  # 62.5 + 2.5 = 南坡村's 65
-    ranks = {r.village: r.rank for r in appraisal.sheet(db, h.YEAR).rows}
+    bonus = next(i for i in appraisal.scheme_items(db, h.SCORED_YEAR) if i.bonus)
+    appraisal.set_final(db, h.SCORED_YEAR, bonus.id, town.east, 2.5, "受县级表彰")  # 62.5 + 2.5 = 南坡村's 65
+    ranks = {r.village: r.rank for r in appraisal.sheet(db, h.SCORED_YEAR).rows}
     assert ranks == {"西岭村": 1, "南坡村": 2, "东沟村": 2}
 
 
-def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(db: Database, town: h.Town) -> None:
-    item = appraisal.scheme_items(db, h.YEAR)[0]
-    appraisal.finalise(db, h.YEAR)
-    data = appraisal.sheet(db, h.YEAR)
+def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(db: Database, town: h.ScoredTown) -> None:
+    item = appraisal.scheme_items(db, h.SCORED_YEAR)[0]
+    appraisal.finalise(db, h.SCORED_YEAR)
+    data = appraisal.sheet(db, h.SCORED_YEAR)
     assert data.locked and data.finalised_by == "测试员"
     for change in (
-        lambda: appraisal.compute(db, h.YEAR, as_of=h.AS_OF),
-        lambda: appraisal.adjust(db, h.YEAR, item.id, town.east, 1, "复核"),
-        lambda: appraisal.save_items(db, h.YEAR, ITEMS),
-        lambda: appraisal.set_scheme(db, h.YEAR, weight=20),
-        lambda: appraisal.finalise(db, h.YEAR),
+        lambda: appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF),
+        lambda: appraisal.adjust(db, h.SCORED_YEAR, item.id, town.east, 1, "复核"),
+        lambda: appraisal.save_items(db, h.SCORED_YEAR, ITEMS),
+        lambda: appraisal.set_scheme(db, h.SCORED_YEAR, weight=20),
+        lambda: appraisal.finalise(db, h.SCORED_YEAR),
     ):
         with pytest.raises(ValidationError, match="已于.*定稿锁定，不能修改"):
             change()
     with pytest.raises(ValidationError, match="必须写明"):
-        appraisal.unlock(db, h.YEAR, "")
-    appraisal.unlock(db, h.YEAR, "南坡村火点经市局复核撤销")
-    assert appraisal.adjust(db, h.YEAR, item.id, town.south, 3, "火点撤销") == 3
-    history = appraisal.lock_history(db, h.YEAR)
+        appraisal.unlock(db, h.SCORED_YEAR, "")
+    appraisal.unlock(db, h.SCORED_YEAR, "南坡村火点经市局复核撤销")
+    assert appraisal.adjust(db, h.SCORED_YEAR, item.id, town.south, 3, "火点撤销") == 3
+    history = appraisal.lock_history(db, h.SCORED_YEAR)
     assert [(who, what, why) for _at, who, what, why in history] == [
         ("测试员", "定稿", "2025年度考核定稿"), ("测试员", "解除锁定", "南坡村火点经市局复核撤销")
     ]
 
 
-def test_scheme_copied_from_last_year_and_default_scheme(db: Database, town: h.Town) -> None:
-    appraisal.ensure_scheme(db, h.YEAR + 1)
-    copied = appraisal.scheme_items(db, h.YEAR + 1)
+def test_scheme_copied_from_last_year_and_default_scheme(db: Database, town: h.ScoredTown) -> None:
+    appraisal.ensure_scheme(db, h.SCORED_YEAR + 1)
+    copied = appraisal.scheme_items(db, h.SCORED_YEAR + 1)
     assert [(i.name, i.max_score, i.rule, i.params) for i in copied] == [
-        (i.name, i.max_score, i.rule, i.params) for i in appraisal.scheme_items(db, h.YEAR)
+        (i.name, i.max_score, i.rule, i.params) for i in appraisal.scheme_items(db, h.SCORED_YEAR)
     ]
-    assert {i.id for i in copied}.isdisjoint({i.id for i in appraisal.scheme_items(db, h.YEAR)})
+    assert {i.id for i in copied}.isdisjoint({i.id for i in appraisal.scheme_items(db, h.SCORED_YEAR)})
     with pytest.raises(ValidationError, match="已有考核方案"):
-        appraisal.copy_scheme(db, h.YEAR, h.YEAR + 1)
+        appraisal.copy_scheme(db, h.SCORED_YEAR, h.SCORED_YEAR + 1)
     appraisal.ensure_scheme(db, 2019)  # no earlier year: the shipped default
     default = appraisal.sheet(db, 2019)
     assert default.full_marks == 100 and default.weight == 10
@@ -157,28 +157,28 @@ def test_scheme_copied_from_last_year_and_default_scheme(db: Database, town: h.T
         appraisal.sheet(db, 2030)
 
 
-def test_items_are_validated_with_the_field_and_the_reason(db: Database, town: h.Town) -> None:
+def test_items_are_validated_with_the_field_and_the_reason(db: Database, town: h.ScoredTown) -> None:
     bad = (
         ItemInput("加分", "表彰", 3, "fire_points", {"points": 1}, bonus=True),
         ItemInput("大气", "火点", 0, "fire_points", {"points": "三"}),
         ItemInput("大气", "巡查", 10, "patrols", {"per_month": 2.5}),
     )
     with pytest.raises(ValidationError) as err:
-        appraisal.save_items(db, h.YEAR, bad)
+        appraisal.save_items(db, h.SCORED_YEAR, bad)
     text = str(err.value)
     assert "加分项目只能人工评分" in text and "分值" in text and "应为数字" in text and "应为整数" in text
-    assert len(appraisal.scheme_items(db, h.YEAR)) == len(ITEMS)  # nothing changed
+    assert len(appraisal.scheme_items(db, h.SCORED_YEAR)) == len(ITEMS)  # nothing changed
 
 
-def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town: h.Town) -> None:
-    items = appraisal.scheme_items(db, h.YEAR)
+def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town: h.ScoredTown) -> None:
+    items = appraisal.scheme_items(db, h.SCORED_YEAR)
     fire = items[0]
-    appraisal.adjust(db, h.YEAR, fire.id, town.east, 1, "复核")
+    appraisal.adjust(db, h.SCORED_YEAR, fire.id, town.east, 1, "复核")
     edited = [ItemInput(i.category, i.name, i.max_score, i.rule, i.params, i.bonus, "", i.id) for i in items[:-1]]
     edited[0] = ItemInput("大气", "火点", 20, "fire_points", {"points": 2}, id=fire.id)
-    appraisal.save_items(db, h.YEAR, edited)
-    appraisal.compute(db, h.YEAR, as_of=h.AS_OF)
-    data = appraisal.sheet(db, h.YEAR)
+    appraisal.save_items(db, h.SCORED_YEAR, edited)
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
+    data = appraisal.sheet(db, h.SCORED_YEAR)
     assert len(data.items) == len(ITEMS) - 1 and data.items[0].standard == "每发现1个火点扣2分，扣完为止"
     east = next(r for r in data.rows if r.village_id == town.east)
     assert east.cells[fire.id].final == 20 - 2 * 2 + 1

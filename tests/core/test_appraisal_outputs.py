@@ -12,22 +12,22 @@ from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.models.document import DRAFT
 from ecodesk.services import appraisal, documents
-from tests.core import appraisal_helpers as h
+from tests.core import helpers as h
 from tests.core.test_appraisal import ITEMS
 
 
 @pytest.fixture
-def town(db: Database) -> h.Town:
-    town = h.build(db)
-    appraisal.create_scheme(db, h.YEAR, ITEMS, title="清河镇2025年度考核", weight=10)
-    appraisal.compute(db, h.YEAR, as_of=h.AS_OF)
+def town(db: Database) -> h.ScoredTown:
+    town = h.build_scored_town(db)
+    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS, title="清河镇2025年度考核", weight=10)
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     return town
 
 
-def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town: h.Town, tmp_path: Path) -> None:
-    fire = appraisal.scheme_items(db, h.YEAR)[0]
-    appraisal.adjust(db, h.YEAR, fire.id, town.east, 1.5, "=误报核减")  # text that looks like a formula
-    out = appraisal.export_xlsx(db, h.YEAR, tmp_path / "考核.xlsx", today=date(2026, 1, 12))
+def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town: h.ScoredTown, tmp_path: Path) -> None:
+    fire = appraisal.scheme_items(db, h.SCORED_YEAR)[0]
+    appraisal.adjust(db, h.SCORED_YEAR, fire.id, town.east, 1.5, "=误报核减")  # text that looks like a formula
+    out = appraisal.export_xlsx(db, h.SCORED_YEAR, tmp_path / "考核.xlsx", today=date(2026, 1, 12))
     wb = load_workbook(out)
     ws = wb["考核得分表"]
     assert ws["A1"].value == "清河镇2025年度考核得分表"
@@ -76,8 +76,8 @@ def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town:
     assert all(line[5] <= 0 for line in lines if "人工调整" not in str(line[4]))
 
 
-def test_results_circular_is_a_draft_in_the_register(db: Database, town: h.Town) -> None:
-    doc = appraisal.draft_circular(db, h.YEAR, today=date(2026, 1, 12))
+def test_results_circular_is_a_draft_in_the_register(db: Database, town: h.ScoredTown) -> None:
+    doc = appraisal.draft_circular(db, h.SCORED_YEAR, today=date(2026, 1, 12))
     stored = documents.get(db, doc.id)
     assert stored.status == DRAFT and stored.kind == "通报"
     assert stored.title == "关于2025年度各村（社区）生态环境保护工作考核结果的通报"
@@ -88,7 +88,7 @@ def test_results_circular_is_a_draft_in_the_register(db: Database, town: h.Town)
 
 def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = Database.open(db_path, operator="测试员")
-    h.build(db)
+    h.build_scored_town(db)
     db.close()
     assert main(["--db", str(db_path), "appraisal", "compute", "--year", "2025"]) == 0
     out = capsys.readouterr().out
@@ -111,11 +111,10 @@ def test_cli_compute_on_a_file_without_villages_changes_nothing(db_path: Path, c
 
 
 def test_demo_data_brings_a_computed_scheme(db: Database) -> None:
-    from ecodesk import demo
-    from ecodesk.services.records import today
+    from ecodesk import dates, demo
 
     summary = demo.generate(db, "small", seed=7)
     assert any(label == "考核方案" for label, _n, _w in summary.more)  # two years in a January
-    data = appraisal.sheet(db, today().year)
+    data = appraisal.sheet(db, dates.today().year)
     assert len(data.rows) == 2 and not data.locked and data.full_marks == 100
     assert all(0 <= r.total <= 108 for r in data.rows) and sorted(r.rank for r in data.rows)[0] == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
 from ecodesk.services import attachments, campaigns
@@ -21,7 +22,7 @@ from ecodesk.services.campaigns import (
     PhaseInput,
     submission_state,
 )
-from tests.core.patrol_helpers import Town, build_town
+from tests.core.helpers import Town, build_town
 
 PLAN_DUE, LIST_DUE, SUMMARY_DUE = date(2024, 10, 20), date(2024, 11, 30), date(2024, 12, 30)
 
@@ -138,7 +139,7 @@ def test_submissions_keep_their_file_and_are_checked(db: Database, town: Town, t
     with pytest.raises(ValidationError, match="不在“工作计划”的报送单位中"):
         campaigns.record_submission(db, plan.id, town.office, PLAN_DUE)
     with pytest.raises(ValidationError, match="还没到"):
-        campaigns.record_submission(db, plan.id, town.west, date.today() + timedelta(days=2))
+        campaigns.record_submission(db, plan.id, town.west, dates.today() + timedelta(days=2))
     with pytest.raises(ValidationError, match="收到日期"):
         campaigns.record_submission(db, plan.id, town.west, "10月18日")
     # A submission recorded by mistake is withdrawn: the unit is missing again.

@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from ecodesk import demo
+from ecodesk import dates, demo
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.services import records, reports
 from ecodesk.services.org import UNITS
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
-from tests.core.patrol_helpers import Town, build_town
+from tests.core.helpers import Town, build_town
 
 DAY = date(2024, 10, 15)
 
@@ -159,7 +159,7 @@ def test_cli_report_daily(db_path: Path, tmp_path: Path) -> None:
 
 def test_demo_patrols_have_seasons_and_most_villages_report(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     today = date(2026, 11, 28)
-    monkeypatch.setattr(records, "today", lambda: today)  # the demo's year ends "today": pin it
+    monkeypatch.setattr(dates, "today", lambda: today)  # the demo's year ends "today": pin it
     summary = demo.generate(db, scale="small")
     made = {label: n for label, n, _w in summary.more}
     assert made["巡查记录"] > 500 and made["专项行动"] >= 1

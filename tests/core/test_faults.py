@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.errors import DatabaseError, EcoDeskError
 from ecodesk.exports.xlsx_export import export_xlsx
@@ -137,7 +138,7 @@ def test_kill_during_a_batch_print_leaves_no_letters_file(tmp_path: Path, db_pat
 
     with Database.open(db_path, operator="测试") as db:
         generate(db, "town", seed=5)
-        year = records.today().year
+        year = dates.today().year
     out_dir = tmp_path / "打印"
     out_dir.mkdir()
     target = out_dir / "禁烧承诺书.pdf"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from ecodesk import dates
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
@@ -18,7 +19,7 @@ from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.services import patrols, records
 from ecodesk.services.org import PEOPLE
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
-from tests.core.patrol_helpers import Town, build_town
+from tests.core.helpers import Town, build_town
 
 DAY = date(2024, 10, 15)
 
@@ -81,7 +82,7 @@ def test_patrollers_may_come_as_ids_or_as_labels_that_tell_namesakes_apart(db: D
 @pytest.mark.parametrize(
     ("raw", "field", "reason"),
     [
-        ({"date": date.today() + timedelta(days=1)}, "巡查日期", "不能晚于今天"),
+        ({"date": dates.today() + timedelta(days=1)}, "巡查日期", "不能晚于今天"),
         ({"grid": "西岭村第一网格"}, "网格", "不属于所选的村"),
         ({"start_time": "10:00", "end_time": "09:00"}, "结束时间", "早于开始时间"),
         ({"start_time": "25:00"}, "开始时间", "不是有效的时间"),
@@ -146,7 +147,7 @@ def test_duplicate_warning_same_village_patroller_date_and_kind(db: Database, to
 
 def test_fast_entry_sources(db: Database, town: Town) -> None:
     defaults = patrols.entry_defaults()
-    assert defaults["date"] == date.today() and defaults["kind"] == "禁烧巡查"
+    assert defaults["date"] == dates.today() and defaults["kind"] == "禁烧巡查"
     assert patrols.village_choices(db) == [(town.east, "东沟村"), (town.west, "西岭村"), (town.street, "城关社区")]
     assert patrols.grid_choices(db, town.west) == [(town.west_grid, "西岭村第一网格")]
     people = patrols.patroller_choices(db, town.west)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.errors import NotFoundError, ValidationError
 from ecodesk.models.rectification import Problem, ProblemNote, ProblemTransition
@@ -70,7 +71,7 @@ def test_deadline_colours() -> None:
 def test_sql_filters_agree_with_the_pure_function(
     db: Database, units: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(records, "today", lambda: TODAY)
+    monkeypatch.setattr(dates, "today", lambda: TODAY)
     made = {
         "today": _problem(db, "甲", deadline="2024-06-10"),
         "yesterday": _problem(db, "乙", deadline="2024-06-09"),

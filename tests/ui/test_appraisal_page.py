@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 
 from ecodesk.db import Database
 from ecodesk.services import appraisal, documents
-from tests.core import appraisal_helpers as h
+from tests.core import helpers as h
 from tests.core.test_appraisal import ITEMS
 from ui import appraisal_page, dialogs
 from ui.appraisal_page import AdjustDialog, AppraisalPage, UnlockDialog
@@ -22,14 +22,14 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def page(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch) -> AppraisalPage:
-    h.build(db)
-    appraisal.create_scheme(db, h.YEAR, ITEMS)
+    h.build_scored_town(db)
+    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS)
     # The page judges "today" as the service does; pin it to the test's as-of day.
-    monkeypatch.setattr(appraisal, "_today", lambda as_of: as_of or h.AS_OF)
+    monkeypatch.setattr(appraisal, "_today", lambda as_of: as_of or h.SCORED_AS_OF)
     monkeypatch.setattr(dialogs, "show_info", lambda *a, **k: None)
     p = AppraisalPage(db)
     qtbot.addWidget(p)
-    p.year.setValue(h.YEAR)
+    p.year.setValue(h.SCORED_YEAR)
     p.resize(1280, 700)
     p.show()
     qtbot.waitExposed(p)
@@ -107,7 +107,7 @@ def test_finalise_locks_and_unlock_reopens(qtbot, page: AppraisalPage, monkeypat
     monkeypatch.setattr(UnlockDialog, "ask", classmethod(lambda cls, *a: "南坡村火点复核撤销"))
     page.unlock()
     assert not page.model.sheet.locked and page.compute_button.isEnabled()
-    assert appraisal.lock_history(page.db, h.YEAR)[-1][2:] == ("解除锁定", "南坡村火点复核撤销")
+    assert appraisal.lock_history(page.db, h.SCORED_YEAR)[-1][2:] == ("解除锁定", "南坡村火点复核撤销")
 
 
 def test_export_and_circular(qtbot, page: AppraisalPage, tmp_path: Path) -> None:
@@ -121,12 +121,12 @@ def test_export_and_circular(qtbot, page: AppraisalPage, tmp_path: Path) -> None
 
 
 def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
-    page.year.setValue(h.YEAR + 1)
+    page.year.setValue(h.SCORED_YEAR + 1)
     assert page.create_button.isVisible() and "还没有考核方案" in page.banner.text()
     page.create_scheme()
     assert not page.create_button.isVisible() and len(page.model.items) == len(ITEMS)  # copied from 2025
 
-    dialog = SchemeDialog(page.db, h.YEAR + 1)
+    dialog = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(dialog)
     table = dialog.table
     assert table.rowCount() == len(ITEMS)
@@ -140,12 +140,12 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     assert isinstance(combo, QComboBox)
     assert table.item(new, BONUS) is not None
     dialog.save()
-    items = appraisal.scheme_items(page.db, h.YEAR + 1)
+    items = appraisal.scheme_items(page.db, h.SCORED_YEAR + 1)
     assert (items[0].max_score, items[0].params["points"]) == (20, 4)
     assert items[1].name == "秸秆综合利用" and items[1].category == "大气" and items[1].rule == "manual"
     assert len(items) == len(ITEMS) + 1
 
-    again = SchemeDialog(page.db, h.YEAR + 1)
+    again = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(again)
     again.table.selectRow(1)
     again.move_item(-1)  # 秸秆综合利用 first
@@ -153,14 +153,14 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     again.remove_item()  # 超期 goes
     assert "满分" in again.total_label.text()
     again.save()
-    names = [i.name for i in appraisal.scheme_items(page.db, h.YEAR + 1)]
+    names = [i.name for i in appraisal.scheme_items(page.db, h.SCORED_YEAR + 1)]
     assert names[:3] == ["秸秆综合利用", "火点", "未销号"] and "超期" not in names
 
-    bad = SchemeDialog(page.db, h.YEAR + 1)
+    bad = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(bad)
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _p, text, *_a: errors.append(text))
     bad.table.item(0, NAME).setText("")
     bad.save()
     assert errors and "名称必须填写" in errors[0]
-    assert appraisal.scheme_items(page.db, h.YEAR + 1)[0].name == "秸秆综合利用"  # nothing saved
+    assert appraisal.scheme_items(page.db, h.SCORED_YEAR + 1)[0].name == "秸秆综合利用"  # nothing saved

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db import Database
 from ecodesk.services import attachments, campaigns, records
@@ -29,7 +30,7 @@ VILLAGES = ("东沟村", "西岭村", "南山村", "北坪村")
 
 @pytest.fixture
 def campaign_db(db: Database) -> tuple[Database, int]:
-    today = records.today()
+    today = dates.today()
     due = today - timedelta(days=10)
     units = {
         name: records.create(db, UNITS, {"name": name, "kind": "村", "sort_order": i}).id
@@ -98,7 +99,7 @@ def test_deliverable_states_at_the_edges(qtbot, alive, campaign_db) -> None:
     db, campaign_id = campaign_db
     page = make_page(qtbot, db, alive)
     assert page.detail.campaign_id == campaign_id  # the only campaign is shown at once
-    due = records.today() - timedelta(days=10)
+    due = dates.today() - timedelta(days=10)
     green, amber, red, yellow = (
         campaign_detail.COLOURS[k][0] for k in ("按时报送", "逾期报送", "未报送", "soon")
     )
@@ -114,7 +115,7 @@ def test_deliverable_states_at_the_edges(qtbot, alive, campaign_db) -> None:
     assert "按时报送 2" in counts and "逾期报送 1" in counts and "未报送 1" in counts and "待报送 6" in counts
 
     # The day after the due date with nothing received: now missing.
-    page.set_today(records.today() + timedelta(days=1))
+    page.set_today(dates.today() + timedelta(days=1))
     assert cell(page, "南山村", "问题整改清单") == ("未报送（逾期1天）", red)
 
     heading = page.detail.heading.text()
@@ -144,7 +145,7 @@ def test_record_a_submission_with_its_file(qtbot, alive, campaign_db, tmp_path: 
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    assert dialog.received.text() == records.today().isoformat()
+    assert dialog.received.text() == dates.today().isoformat()
     dialog.file_edit.setText(str(tmp_path / "没有这个文件.pdf"))
     dialog.save()
     assert dialog.saved_id is None and "找不到文件" in dialog.error_labels["file"].text()
@@ -154,7 +155,7 @@ def test_record_a_submission_with_its_file(qtbot, alive, campaign_db, tmp_path: 
     assert dialog.saved_id is not None
     # The page heard of the change: the cell is green now, and the file was stored with the submission.
     green = campaign_detail.COLOURS["按时报送"][0]
-    assert cell(page, "南山村", "问题整改清单") == (f"按时 {records.today().isoformat()[5:]}", green)
+    assert cell(page, "南山村", "问题整改清单") == (f"按时 {dates.today().isoformat()[5:]}", green)
     stored = attachments.list_for(db, SUBMISSION_TABLE, dialog.saved_id)
     assert len(stored) == 1 and attachments.open_path(db, stored[0].id).read_bytes() == b"%PDF-1.4 scan"
 
@@ -221,7 +222,7 @@ def test_edit_the_phases(qtbot, alive, campaign_db) -> None:
     dialog = PhasesDialog(db, campaign_id)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2
-    today = records.today()
+    today = dates.today()
     # A third phase ending after the campaign: refused with the service's reason, nothing saved.
     dialog.add_row(
         "整改提升阶段", (today + timedelta(days=11)).isoformat(), (today + timedelta(days=90)).isoformat()

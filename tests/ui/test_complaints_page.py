@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import complaints, records, rectification
 from ecodesk.services.complaints import COMPLAINTS
@@ -20,7 +21,7 @@ from ui.rectification_model import DEADLINE_ROLE
 
 pytestmark = pytest.mark.gui
 
-TODAY = records.today()
+TODAY = dates.today()
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from ecodesk import dates
 from ecodesk.db import Database
-from ecodesk.services import records
 from ecodesk.services import settings as data_settings
 from tests.core.test_dashboard import build
 from ui.dashboard_page import DashboardPage
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def town_db(db: Database) -> Database:
     data_settings.save(db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
-    build(db, records.today())
+    build(db, dates.today())
     return db
 
 
@@ -63,7 +63,7 @@ def test_a_tile_click_opens_the_filtered_list(qtbot, town_db: Database) -> None:
     fire_page = patrols.fire_page
     assert fire_page is not None and patrols.tabs.currentWidget().isAncestorOf(fire_page)
     assert fire_page.model.rowCount() == 2
-    today = records.today()
+    today = dates.today()
     assert fire_page.filter_bar.date_from.parsed_date() == today.replace(day=1)
     assert fire_page.filter_bar.date_to.parsed_date() == today
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import documents, settings
 from tests.ui.helpers import type_text
@@ -98,7 +98,7 @@ def test_issue_asks_then_assigns_and_shows_the_number(
     assert handle is not None
     with qtbot.wait_signal(handle.finished, timeout=15000):
         pass
-    year = dt.date.today().year
+    year = dates.today().year
     number = f"清镇政字〔{year}〕1号"
     assert "清镇政字〔" in asked[0] and "印发后不能再修改" in asked[0]
     assert shown and number in shown[0]

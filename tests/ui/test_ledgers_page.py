@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import ledgers, records, rectification
 from ecodesk.services.ledgers import BARE_LAND, CONSTRUCTION, LEDGER_KINDS, SUCTION_TRUCKS
@@ -19,7 +20,7 @@ from ui.rectification_dialogs import ActionDialog
 
 pytestmark = pytest.mark.gui
 
-TODAY = records.today()
+TODAY = dates.today()
 
 
 def open_page(qtbot, db: Database) -> LedgersPage:

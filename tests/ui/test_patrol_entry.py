@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db import Database
 from ecodesk.services import records
@@ -112,9 +113,9 @@ def type_patrol(qtbot, dialog: PatrolEntryDialog, fields: dict[str, str]) -> Non
 
 
 def test_three_patrols_typed_without_the_mouse(qtbot, db: Database, town: Town) -> None:
-    yesterday = format_iso(records.today() - timedelta(days=1))
+    yesterday = format_iso(dates.today() - timedelta(days=1))
     dialog = open_entry(qtbot, db)
-    assert dialog.edits["date"].text() == format_iso(records.today())  # the date starts at today
+    assert dialog.edits["date"].text() == format_iso(dates.today())  # the date starts at today
 
     # 1: a new date typed over today's (Tab into a box selects what it holds, typing replaces it)
     type_patrol(
@@ -200,7 +201,7 @@ def test_three_patrols_typed_without_the_mouse(qtbot, db: Database, town: Town) 
 
 
 def test_duplicate_warning_before_saving(qtbot, db: Database, town: Town, monkeypatch) -> None:
-    day = records.today()
+    day = dates.today()
     records.create(
         db,
         PATROLS,
@@ -260,7 +261,7 @@ def test_a_bad_line_shows_the_reason_beside_the_field_and_keeps_the_text(
     dialog.edits["village"].setText("东沟村")
     dialog.edits["start_time"].setText("8:00")
     dialog.edits["patrollers"].setText("李秀英")
-    dialog.edits["date"].setText(format_iso(records.today() + timedelta(days=1)))
+    dialog.edits["date"].setText(format_iso(dates.today() + timedelta(days=1)))
     enter(qtbot)
     errors = {key: label.text() for key, label in dialog.error_labels.items() if label.isVisible()}
     assert list(errors) == ["date"] and "还没到" in errors["date"]
@@ -273,7 +274,7 @@ def test_a_village_fills_empty_boxes_from_its_last_patrol(qtbot, db: Database, t
         db,
         PATROLS,
         {
-            "date": records.today() - timedelta(days=1),
+            "date": dates.today() - timedelta(days=1),
             "village": town.east,
             "grid": town.east_grid,
             "kind": "禁烧巡查",
@@ -331,7 +332,7 @@ def test_a_finding_opened_as_a_problem_while_typing(qtbot, db: Database, town: T
 
 
 def test_the_last_date_typed_today_is_kept_when_the_form_opens_again(qtbot, db: Database, town: Town) -> None:
-    day = format_iso(records.today() - timedelta(days=3))
+    day = format_iso(dates.today() - timedelta(days=3))
     first = open_entry(qtbot, db)
     type_patrol(qtbot, first, {"date": day, "village": "东沟村"})
     enter(qtbot)

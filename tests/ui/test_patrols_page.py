@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import records, settings
 from ecodesk.services.org import UNITS
@@ -30,7 +31,7 @@ def patrol_db(db: Database) -> Database:
     east = records.create(db, UNITS, {"name": "东沟村", "kind": "村", "sort_order": 1}).id
     west = records.create(db, UNITS, {"name": "西岭村", "kind": "村", "sort_order": 2}).id
     records.create(db, UNITS, {"name": "滨河社区", "kind": "社区", "sort_order": 3})
-    day = records.today() - timedelta(days=1)
+    day = dates.today() - timedelta(days=1)
     records.create(
         db, PATROLS, {"date": day - timedelta(days=1), "village": west, "kind": "巡河", "place": "清河西岭段"}
     )
@@ -80,7 +81,7 @@ def test_newest_patrols_first(qtbot, alive, patrol_db: Database) -> None:
 def test_daily_report_button_makes_pdf_and_xlsx_for_a_date(
     qtbot, alive, patrol_db: Database, monkeypatch
 ) -> None:
-    day = records.today() - timedelta(days=1)
+    day = dates.today() - timedelta(days=1)
     monkeypatch.setattr(DateDialog, "ask", classmethod(lambda cls, parent, default: day))
     shown: list[daily_report.DailyFiles] = []
     monkeypatch.setattr(
@@ -125,9 +126,9 @@ def test_daily_report_button_makes_pdf_and_xlsx_for_a_date(
 
 
 def test_the_date_dialog_refuses_a_day_not_yet_come(qtbot) -> None:
-    dialog = DateDialog(records.today())
+    dialog = DateDialog(dates.today())
     qtbot.addWidget(dialog)
-    dialog.date_edit.setText((records.today() + timedelta(days=1)).isoformat())
+    dialog.date_edit.setText((dates.today() + timedelta(days=1)).isoformat())
     dialog._accept()
     assert dialog.chosen is None and "还没到" in dialog.error.text()
     dialog.date_edit.setText("2024年3月5日")
@@ -168,7 +169,7 @@ def test_a_finding_opens_a_problem_in_one_step(qtbot, alive, patrol_db: Database
 
 
 def test_fire_counts_per_village_and_month(qtbot, alive, patrol_db: Database) -> None:
-    day = records.today() - timedelta(days=1)
+    day = dates.today() - timedelta(days=1)
     east = records.list_ids(patrol_db, UNITS, records.ListFilter(text="东沟村"))[0]
     records.create(
         patrol_db, FIRE_POINTS, {"date": day, "village": east, "source": "卫星遥感", "notice_no": "WX-1"}
@@ -202,7 +203,7 @@ def test_weekly_and_monthly_summaries_by_village_and_kind(
         "本月汇总",
         "上月汇总",
     ]
-    day = records.today() - timedelta(days=1)
+    day = dates.today() - timedelta(days=1)
     target = tmp_path / "月汇总.xlsx"
     handle = records_page.export_summary("month", day, target)
     assert handle is not None

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialog, QLabel
 
+from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import records, rectification
 from ecodesk.services.org import UNITS
@@ -24,7 +25,7 @@ from ui.rectification_model import DEADLINE_ROLE, ROW_COLOURS
 
 pytestmark = pytest.mark.gui
 
-TODAY = records.today()
+TODAY = dates.today()
 
 
 def add_problem(
