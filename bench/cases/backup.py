@@ -6,7 +6,7 @@ from bench.context import Context
 from bench.floors import file_copy
 from bench.harness import Report, Result, best_of
 from ecodesk.db import Database
-from ecodesk.services.backup import create_backup
+from ecodesk.db.backups import create_backup
 
 TARGET = 2.0
 

@@ -14,9 +14,10 @@ from bench.context import Context
 from bench.floors import sqlite_ids
 from bench.harness import Report, Result, best_of
 from ecodesk.db import Database
+from ecodesk.schema import FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.kinds import KINDS
-from ecodesk.services.records import FieldType, ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 
 TARGET = 0.100
 VISIBLE_BLOCK = 200  # rows the table model loads at once

@@ -8,10 +8,10 @@ from bench.context import Context
 from bench.floors import openpyxl_read, openpyxl_write
 from bench.harness import Report, Result, once
 from ecodesk.db import Database
-from ecodesk.exports.xlsx_export import export_xlsx
-from ecodesk.exports.xlsx_import import import_xlsx
 from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS, UNITS
+from ecodesk.services.record_export import export_xlsx
+from ecodesk.services.record_import import import_xlsx
 
 EXPORT_TARGET = 15.0
 IMPORT_TARGET = 5.0

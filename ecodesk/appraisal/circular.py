@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ecodesk.appraisal.sheet import EvidenceLine, Sheet, VillageRow
 from ecodesk.documents import kinds
-from ecodesk.services.appraisal import EvidenceLine, Sheet, VillageRow
 
 CN_ORDINAL = "一二三四五六七八九十"
 

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ecodesk.appraisal.sheet import EvidenceLine, Sheet
 from ecodesk.dates import format_cn
 from ecodesk.exports.xlsx_style import (
     CENTER,
@@ -38,7 +39,6 @@ from ecodesk.exports.xlsx_style import (
     sheet_title,
 )
 from ecodesk.files import atomic_file
-from ecodesk.services.appraisal import EvidenceLine, Sheet
 
 SCORE_FORMAT = "0.00"
 RANK_FORMAT = "0"

@@ -160,9 +160,9 @@ class Database:
         if revision == migrate.head_revision():
             return
         if backup_before_upgrade:
-            from ecodesk.services import backup  # local: backup imports Database
+            from ecodesk.db import backups  # local: backups imports Database
 
-            made = backup.create_backup(self, reason=f"升级前-{revision}")
+            made = backups.create_backup(self, reason=f"升级前-{revision}")
             log.info("backup before upgrade: %s", made)
         with self.engine.begin() as conn:
             migrate.upgrade(conn)

@@ -20,6 +20,7 @@ from ecodesk.db.database import Database
 from ecodesk.demo.org import DemoTown, ScaleSpec
 from ecodesk.documents import kinds
 from ecodesk.models.document import VOID, Document
+from ecodesk.models.setting import Settings
 from ecodesk.services import documents
 from ecodesk.services import settings as settings_service
 
@@ -63,7 +64,7 @@ def build(
     base = (
         current
         if current.organs
-        else settings_service.Settings(**settings_service.defaults_for_town(town.name))
+        else Settings(**settings_service.defaults_for_town(town.name))
     )
     today = dates.today()
     year = today.year

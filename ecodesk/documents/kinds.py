@@ -16,10 +16,8 @@ from typing import Any
 
 from ecodesk import dates
 from ecodesk.dates import format_cn
-from ecodesk.services.settings import DocumentOrgan, Settings
-
-NOTICE, CIRCULAR, RECTIFICATION, INTERVIEW, LETTER = "通知", "通报", "整改通知书", "约谈通知书", "函"
-KINDS: tuple[str, ...] = (NOTICE, CIRCULAR, RECTIFICATION, INTERVIEW, LETTER)
+from ecodesk.models.document import CIRCULAR, DOCUMENT_KINDS, INTERVIEW, LETTER, NOTICE, RECTIFICATION
+from ecodesk.models.setting import DocumentOrgan, Settings
 
 KIND_HELP: dict[str, str] = {
     NOTICE: "要求下级办理或知晓事项，或印发方案（印发…的通知）",
@@ -111,7 +109,7 @@ def letter_prefix(prefix: str) -> str:
 
 def blank(kind: str, defaults: Defaults, organ: DocumentOrgan | None = None) -> Draft:
     """A draft of ``kind`` with the organ, 主送, 署名, dates and 印发机关 filled in."""
-    if kind not in KINDS:
+    if kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     organ = organ or defaults.organ(kind)
     letter = kind == LETTER

@@ -21,8 +21,7 @@ from ecodesk.documents.fonts import STYLES, FontReport, resolve_fonts
 from ecodesk.documents.glyphs import describe_missing, fallback_aliases, missing
 from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.files import atomic_file
-
-KINDS: tuple[str, ...] = ("通知", "通报", "整改通知书", "约谈通知书", "函")
+from ecodesk.models.document import DOCUMENT_KINDS, LETTER, NOTICE
 
 _LABELS: dict[str, str] = {
     "kind": "文种",
@@ -79,7 +78,7 @@ class DocumentSpec:
 
     @property
     def is_letter(self) -> bool:
-        return self.kind == "函" if self.letter is None else self.letter
+        return self.kind == LETTER if self.letter is None else self.letter
 
     @property
     def number(self) -> str:
@@ -230,9 +229,9 @@ class _Reader:
     def build(self) -> DocumentSpec:
         if not isinstance(self.data, Mapping):
             raise ValidationError.single("spec", "公文内容", "应为 JSON 对象")
-        kind = self.text("kind", default="通知") or "通知"
-        if kind not in KINDS:
-            self.bad("kind", f"应为{'、'.join(KINDS)}之一（收到“{kind}”）")
+        kind = self.text("kind", default=NOTICE) or NOTICE
+        if kind not in DOCUMENT_KINDS:
+            self.bad("kind", f"应为{'、'.join(DOCUMENT_KINDS)}之一（收到“{kind}”）")
         seal = self.data.get("seal", False)
         if not isinstance(seal, bool):
             self.bad("seal", "应为 true 或 false")

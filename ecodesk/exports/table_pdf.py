@@ -1,7 +1,7 @@
 """Lists as print-ready PDF tables: A4 landscape, title, header repeated on every page, page numbers.
 
-Used for the rectification list (问题整改清单), the ledgers and the complaints. Cells are what the
-list shows (``records.display_value``), so a masked field stays masked on paper. Fonts come from
+Used for the rectification list (问题整改清单), the ledgers and the complaints
+(``services.record_export.export_kind_pdf``). Fonts come from
 ``ecodesk.documents.fonts`` (embedded, subset); user text is escaped before reportlab's markup sees it.
 Written to a temporary file and moved into place, so a failure never leaves half a PDF.
 """
@@ -18,15 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from ecodesk import dates
-from ecodesk.dates import format_cn
-from ecodesk.db.database import Database
 from ecodesk.documents.fonts import HEI, SONG, FontReport
 from ecodesk.documents.glyphs import markup
 from ecodesk.files import atomic_file
-from ecodesk.jobs import Job
-from ecodesk.services import records
-from ecodesk.services.records import Field, ListFilter, RecordKind
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -111,47 +105,3 @@ def fit_widths(widths: Sequence[float], usable: float) -> tuple[float, list[floa
             return size, [w * usable / short for w in natural]
     total = sum(natural)
     return 8.0, [w * usable / total for w in natural]
-
-
-def pdf_fields(kind: RecordKind) -> tuple[Field, ...]:
-    """The table's columns, or the narrower set a kind names in ``extra["print_keys"]`` for paper."""
-    keys = kind.extra.get("print_keys")
-    if keys:
-        return tuple(kind.field(key) for key in keys)
-    return kind.table_fields
-
-
-def export_kind_pdf(
-    db: Database,
-    kind: RecordKind,
-    path: Path,
-    fonts: FontReport,
-    flt: ListFilter | None = None,
-    *,
-    sort_key: str | None = None,
-    descending: bool = False,
-    title: str = "",
-    job: Job | None = None,
-) -> tuple[int, int]:
-    """The list ``flt`` selects, as the table shows it (masked fields masked). Returns (rows, pages)."""
-    from ecodesk.errors import EcoDeskError
-
-    flt = flt or ListFilter()
-    fields = pdf_fields(kind)
-    ids = records.list_ids(db, kind, flt, sort_key, descending)
-    if len(ids) > MAX_ROWS:
-        raise EcoDeskError(f"共{len(ids)}条，超过打印上限{MAX_ROWS}条。请先筛选，或导出为 Excel。")
-    rows: list[list[str]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        objs = records.fetch(db, kind, chunk)
-        rows += [[str(n)] + [records.display_value(f, objs[i]) for f in fields]
-                 for n, i in enumerate(chunk, start + 1) if i in objs]
-        if job is not None:
-            job.report(len(rows), len(ids), f"正在排版第 {len(rows)} 行")
-    subtitle = f"{format_cn(dates.today())}打印，共{len(rows)}条"
-    pages = write_table_pdf(
-        path, title or f"{kind.label}清单", ["序号", *(f.label for f in fields)], [4, *(f.width for f in fields)],
-        rows, fonts, subtitle=subtitle,
-    )
-    return len(rows), pages

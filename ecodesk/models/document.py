@@ -26,7 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ecodesk.db.base import Base, RecordMixin
 
-DOCUMENT_KINDS = ("通知", "通报", "整改通知书", "约谈通知书", "函")
+# The 文种 the office writes: the one list the register, the JSON spec and the drafts all use.
+NOTICE, CIRCULAR, RECTIFICATION, INTERVIEW, LETTER = "通知", "通报", "整改通知书", "约谈通知书", "函"
+DOCUMENT_KINDS: tuple[str, ...] = (NOTICE, CIRCULAR, RECTIFICATION, INTERVIEW, LETTER)
 DRAFT, ISSUED, VOID = "草稿", "已印发", "作废"
 DOCUMENT_STATUSES = (DRAFT, ISSUED, VOID)
 

@@ -36,8 +36,8 @@ from ecodesk.models.campaign import (
     DeliverableTarget,
     Submission,
 )
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import attachments, records
-from ecodesk.services.records import Field, FieldType, RecordKind
 
 T = FieldType
 ON_TIME, LATE, MISSING, PENDING = "按时报送", "逾期报送", "未报送", "待报送"

@@ -22,12 +22,14 @@ from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.audit import record_event
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError
+from ecodesk.exports.xlsx_export import write_table
 from ecodesk.jobs import Job
 from ecodesk.models.complaint import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, SATISFACTION, Complaint
 from ecodesk.models.rectification import PROBLEM_CATEGORIES, Problem
-from ecodesk.services import records, rectification
+from ecodesk.schema import Field, FieldType, RecordKind
+from ecodesk.services import record_export, records, rectification
 from ecodesk.services.org import VILLAGE_REF
-from ecodesk.services.records import Field, FieldType, ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 from ecodesk.services.validation import phone_problem
 
 T = FieldType
@@ -221,12 +223,10 @@ def export_xlsx(
 ) -> int:
     """The complaints list to Excel: masked, or — ``reveal=True`` — with the real complainants, each
     revealed record logged in the audit log."""
-    from ecodesk.exports import xlsx_export
-
     flt = flt or ListFilter()
     if not reveal:
-        return xlsx_export.export_xlsx(db, COMPLAINTS, path, flt, job=job)
-    fields = xlsx_export.export_fields(COMPLAINTS)
+        return record_export.export_xlsx(db, COMPLAINTS, path, flt, job=job)
+    fields = record_export.export_fields(COMPLAINTS)
     ids = records.list_ids(db, COMPLAINTS, flt)
     rows: list[list[Any]] = []
     with db.session() as session:
@@ -240,7 +240,7 @@ def export_xlsx(
                 ])
                 record_event(session, obj, REVEAL, field="complainant", detail=reason.strip() or "导出含举报人信息")
         title = f"{COMPLAINTS.label}（含举报人信息，{format_cn(dates.today())}导出，共{len(ids)}条）"
-        return xlsx_export.write_table(
+        return write_table(
             path, title, [f.label for f in fields], [f.width for f in fields], rows, job=job, total=len(ids),
             sheet=COMPLAINTS.label,
         )

@@ -32,11 +32,21 @@ from ecodesk.documents.spec import Attachment as SpecAttachment
 from ecodesk.documents.spec import DocumentSpec, RenderResult, render_pdf
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import Attachment, Document
-from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, DRAFT, ISSUED, VOID
+from ecodesk.models.document import (
+    DOCUMENT_KINDS,
+    DOCUMENT_STATUSES,
+    DRAFT,
+    INTERVIEW,
+    ISSUED,
+    NOTICE,
+    RECTIFICATION,
+    VOID,
+)
 from ecodesk.paths import attachments_dir
+from ecodesk.schema import Codec, Field, FieldType, RecordKind
 from ecodesk.services import attachments, records
 from ecodesk.services import settings as settings_service
-from ecodesk.services.records import Codec, Field, FieldType, ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +199,7 @@ def _values_of(draft: kinds.Draft | Mapping[str, Any]) -> dict[str, Any]:
 def create_draft(db: Database, draft: kinds.Draft | Mapping[str, Any]) -> Document:
     """Store a new draft (no number yet). Missing fields take the settings' defaults for its kind."""
     values = _values_of(draft)
-    kind = str(values.get("kind") or kinds.NOTICE)
+    kind = str(values.get("kind") or NOTICE)
     if kind in DOCUMENT_KINDS:
         base = kinds.blank(kind, defaults(db)).values()
         values = {**base, **values}
@@ -345,7 +355,7 @@ def issue_problems(doc: Document) -> list[FieldProblem]:
     ]
     if doc.doc_date is None:
         problems.append(FieldProblem("doc_date", "成文日期", "印发前必须填写"))
-    if doc.kind in (kinds.RECTIFICATION, kinds.INTERVIEW) and not doc.recipients.strip():
+    if doc.kind in (RECTIFICATION, INTERVIEW) and not doc.recipients.strip():
         problems.append(FieldProblem("recipients", "主送机关", f"{doc.kind}必须写明受文单位"))
     return problems
 

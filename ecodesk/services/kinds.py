@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from ecodesk.schema import RecordKind
 from ecodesk.services.campaigns import CAMPAIGNS
 from ecodesk.services.complaints import COMPLAINTS
 from ecodesk.services.ledgers import LEDGER_KINDS
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
-from ecodesk.services.records import RecordKind
 from ecodesk.services.rectification import PROBLEMS
 
 KINDS: dict[str, RecordKind] = {}

@@ -26,9 +26,9 @@ from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import INDUSTRIES, Unit
 from ecodesk.models.ledger import LEDGER_STATUSES, LedgerEntry
 from ecodesk.models.rectification import Problem
+from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
 from ecodesk.services import records, rectification
 from ecodesk.services.org import VILLAGE_REF
-from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec
 
 T = FieldType
 LISTED, IN_HAND, CLOSED = LEDGER_STATUSES

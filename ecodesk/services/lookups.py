@@ -7,8 +7,8 @@ the query.
 from __future__ import annotations
 
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind, RefSpec
 from ecodesk.services import records
-from ecodesk.services.records import RecordKind, RefSpec
 
 
 def ref_choices(db: Database, spec: RefSpec) -> list[tuple[int, str]]:

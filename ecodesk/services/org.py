@@ -23,15 +23,8 @@ from ecodesk.models import (
     PersonRole,
     Unit,
 )
-from ecodesk.services.records import (
-    Codec,
-    Field,
-    FieldType,
-    RecordKind,
-    RefSpec,
-    ref_lookup,
-    unique_among_live,
-)
+from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
+from ecodesk.services.records import ref_lookup, unique_among_live
 from ecodesk.services.validation import credit_code_problem, normalise_credit_code, phone_problem
 
 T = FieldType

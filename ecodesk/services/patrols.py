@@ -38,9 +38,9 @@ from ecodesk.models.patrol import (
     PatrolPerson,
     patrol_people,
 )
+from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
 from ecodesk.services import attachments, records
 from ecodesk.services.org import VILLAGE_REF
-from ecodesk.services.records import Codec, Field, FieldType, RecordKind, RefSpec
 
 T = FieldType
 

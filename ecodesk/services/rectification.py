@@ -44,9 +44,10 @@ from ecodesk.models.rectification import (
     ProblemNote,
     ProblemTransition,
 )
+from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
 from ecodesk.services import attachments, records
 from ecodesk.services.org import VILLAGE_REF
-from ecodesk.services.records import Codec, Field, FieldType, ListFilter, RecordKind, RefSpec
+from ecodesk.services.records import ListFilter
 
 T = FieldType
 DUE_SOON_DAYS = 3  # a deadline this many days away or fewer is shown amber

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, fields
 from typing import Any
 
 from ecodesk.db.database import Database
 from ecodesk.errors import ValidationError
 from ecodesk.models import Setting
-
-
-@dataclass
-class DocumentOrgan:
-    """A 发文机关: its name, the red 发文机关标志 and its 发文字号 prefix."""
-
-    name: str  # 八义镇人民政府
-    mark: str  # 八义镇人民政府文件
-    prefix: str  # 八镇政字
-
-
-@dataclass
-class Settings:
-    town_name: str = ""
-    operators: list[str] = field(default_factory=list)
-    organs: list[dict[str, str]] = field(default_factory=list)  # DocumentOrgan as dicts
-    printing_organ: str = ""  # 印发机关: 永安镇党政综合办公室
-    default_recipients: str = "各村、各单位"
-    backup_dir: str = ""  # empty: ``<data>_backups`` beside the data file
-    backup_keep: int = 20
-    font_files: dict[str, str] = field(default_factory=dict)  # style → TrueType path chosen by the clerk
-    demo_offered: bool = False
-
-    def organ_list(self) -> list[DocumentOrgan]:
-        return [DocumentOrgan(**o) for o in self.organs]
+from ecodesk.models.setting import DocumentOrgan, Settings
 
 
 def defaults_for_town(town: str) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import pytest
 
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
+from ecodesk.schema import FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.kinds import KINDS
-from ecodesk.services.records import FieldType, RecordKind
 
 HOSTILE_TEXT = [
     '<b>粗体</b> & <script>alert("x")</script>',
@@ -103,8 +103,8 @@ def test_a_50_mb_workbook_with_a_small_roster_imports(tmp_path: Path, db: Databa
 
     from openpyxl import Workbook
 
-    from ecodesk.exports.xlsx_import import import_xlsx
     from ecodesk.services.org import HOUSEHOLDS, UNITS
+    from ecodesk.services.record_import import import_xlsx
 
     records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
     path = tmp_path / "带照片的花名册.xlsx"

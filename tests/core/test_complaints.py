@@ -12,10 +12,10 @@ import pytest
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
-from ecodesk.exports.xlsx_export import export_xlsx
 from ecodesk.services import complaints, records
 from ecodesk.services.complaints import COMPLAINTS
 from ecodesk.services.org import UNITS
+from ecodesk.services.record_export import export_xlsx
 
 NAME, PHONE = "欧阳建国", "13912345678"
 
@@ -72,7 +72,7 @@ def test_excel_and_pdf_never_carry_the_complainant_unless_revealed(
     db: Database, complaint_id: int, tmp_path: Path
 ) -> None:
     from ecodesk.documents.fonts import resolve_fonts
-    from ecodesk.exports.table_pdf import export_kind_pdf
+    from ecodesk.services.record_export import export_kind_pdf
 
     masked_xlsx = tmp_path / "masked.xlsx"
     export_xlsx(db, COMPLAINTS, masked_xlsx)

@@ -11,10 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from ecodesk.db import Database, migrate
+from ecodesk.db import Database, backups, migrate
 from ecodesk.db.base import Base
 from ecodesk.errors import CorruptDatabaseError, DatabaseLockedError, SchemaTooNewError
-from ecodesk.services import backup
 
 
 def _sha(path: Path) -> str:
@@ -58,9 +57,9 @@ def test_older_stamped_file_is_upgraded_after_a_backup(tmp_path: Path) -> None:
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT name FROM units")).scalar() == "东沟村"
             assert "attachments" in {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
-    made = backup.list_backups(path)
+    made = backups.list_backups(path)
     assert len(made) == 1 and made[0].reason.startswith("升级前")
-    assert backup.verify_backup_file(made[0].path) == "0001"
+    assert backups.verify_backup_file(made[0].path) == "0001"
 
 
 def test_file_from_a_newer_version_is_refused_and_left_untouched(db_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from ecodesk.documents import kinds
 from ecodesk.documents.kinds import Defaults
+from ecodesk.models.document import CIRCULAR, DOCUMENT_KINDS, NOTICE
 from ecodesk.services import settings
 from ecodesk.services.settings import DocumentOrgan, Settings
 
@@ -39,7 +40,7 @@ def test_settings_recipients_and_missing_organs() -> None:
     bare = Defaults.from_settings(
         Settings(town_name="八义镇", default_recipients="各村（社区）、镇属各单位"), TODAY
     )
-    draft = kinds.blank(kinds.CIRCULAR, bare)
+    draft = kinds.blank(CIRCULAR, bare)
     assert draft.recipients == "各村（社区）、镇属各单位"
     assert (draft.organ_mark, draft.number_prefix) == ("八义镇人民政府文件", "八镇政字")
     assert draft.printing_organ == "八义镇党政综合办公室"
@@ -85,11 +86,11 @@ def test_letter_uses_the_organ_name_and_a_letter_prefix(town: Defaults) -> None:
 
 def test_other_organ_can_be_chosen(town: Defaults) -> None:
     office = DocumentOrgan("清河镇环境保护办公室", "清河镇环境保护办公室文件", "清镇环办")
-    draft = kinds.blank(kinds.NOTICE, town, office)
+    draft = kinds.blank(NOTICE, town, office)
     assert draft.organ_mark == "清河镇环境保护办公室文件" and draft.signature == "清河镇环境保护办公室"
 
 
-@pytest.mark.parametrize("kind", kinds.KINDS)
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
 def test_every_kind_starter_renders(kind: str, town: Defaults, tmp_path: Path, db) -> None:  # type: ignore[no-untyped-def]
     from ecodesk.services import documents
 

@@ -21,11 +21,11 @@ import pytest
 from openpyxl import Workbook
 
 from ecodesk import dates
-from ecodesk.db import Database
+from ecodesk.db import Database, backups
 from ecodesk.errors import DatabaseError, EcoDeskError
-from ecodesk.exports.xlsx_export import export_xlsx
-from ecodesk.services import backup, records
+from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS, UNITS
+from ecodesk.services.record_export import export_xlsx
 
 pytestmark = pytest.mark.slow
 
@@ -114,21 +114,21 @@ def test_kill_during_backups_leaves_only_good_backups(tmp_path: Path, db_path: P
         "import sys\n"
         "from pathlib import Path\n"
         "from ecodesk.db import Database\n"
-        "from ecodesk.services import backup\n"
+        "from ecodesk.db import backups\n"
         f"db = Database.open(Path({str(db_path)!r}), operator='测试')\n"
         "print('ready', flush=True)\n"
         "while True:\n"
-        f"    backup.create_backup(db, Path({str(folder)!r}), reason='循环')\n"
+        f"    backups.create_backup(db, Path({str(folder)!r}), reason='循环')\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     assert wait_for(lambda: len(list(folder.glob("*.db"))) >= 3)
     kill(proc)
 
-    found = backup.list_backups(db_path, folder)
+    found = backups.list_backups(db_path, folder)
     assert found, "no finished backup"
     for info in found:  # every file offered for restore is a complete, verified copy
-        backup.verify_backup_file(info.path)
+        backups.verify_backup_file(info.path)
         assert integrity(info.path) == "ok"
     assert integrity(db_path) == "ok"
 
@@ -207,7 +207,7 @@ def _fill(folder: Path, leave_bytes: int) -> Path:
 def test_full_disk_during_an_import_keeps_the_data(
     tmp_path: Path, db_path: Path, small_disk: Path | None
 ) -> None:
-    from ecodesk.exports.xlsx_import import import_xlsx
+    from ecodesk.services.record_import import import_xlsx
 
     xlsx = roster(tmp_path / "花名册.xlsx", 8_000)
     if small_disk is not None:
@@ -234,7 +234,7 @@ def test_full_disk_during_an_import_keeps_the_data(
 
 
 def test_full_usb_stick_for_backup_and_export(tmp_path: Path, db: Database, small_disk: Path | None) -> None:
-    from ecodesk.exports.xlsx_import import import_xlsx
+    from ecodesk.services.record_import import import_xlsx
 
     add_villages(db)
     assert import_xlsx(db, HOUSEHOLDS, roster(tmp_path / "花名册.xlsx", 6000)).committed  # a file > 1 MB
@@ -242,7 +242,7 @@ def test_full_usb_stick_for_backup_and_export(tmp_path: Path, db: Database, smal
         pytest.skip("needs a mountable file system (root); the injected variants cover the messages")
     _fill(small_disk, 16 * 1024)
     with pytest.raises(EcoDeskError) as caught:
-        backup.create_backup(db, small_disk / "备份")
+        backups.create_backup(db, small_disk / "备份")
     assert "空间" in str(caught.value) or "磁盘" in str(caught.value)
     assert list((small_disk / "备份").glob("*.db")) == []  # no half backup offered for restore
 
@@ -267,7 +267,7 @@ def test_read_only_folder_is_named(tmp_path: Path, db_path: Path) -> None:
             # Unmounted, the backup goes below a plain file: the OS refuses the folder all the same.
             target = folder / "备份" if mounted else path / "备份"
             with pytest.raises(EcoDeskError) as caught:
-                backup.create_backup(db, target)
+                backups.create_backup(db, target)
             assert str(target) in str(caught.value)
     finally:
         if mounted:

@@ -12,11 +12,12 @@ import pytest
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.errors import NotFoundError, ValidationError
-from ecodesk.exports.xlsx_export import export_fields, export_xlsx
-from ecodesk.exports.xlsx_import import import_xlsx
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import kinds, ledgers, records
 from ecodesk.services.org import UNITS
-from ecodesk.services.records import Field, FieldType, ListFilter
+from ecodesk.services.record_export import export_fields, export_xlsx
+from ecodesk.services.record_import import import_xlsx
+from ecodesk.services.records import ListFilter
 from tests.core.test_xlsx_import import write_sheet
 
 NINE = ("裸露地块", "黑臭水体", "散乱污企业", "畜禽养殖场", "建筑工地扬尘", "散煤销售点", "燃煤锅炉", "吸污车作业报备", "巡河记录")
@@ -31,7 +32,7 @@ def villages(db: Database) -> dict[str, int]:
 
 
 @pytest.fixture
-def kiln_kind() -> Iterator[records.RecordKind]:
+def kiln_kind() -> Iterator[RecordKind]:
     """A tenth ledger kind, declared here the way the nine are declared in the service."""
     kind = ledgers.declare(
         "brick_kilns",
@@ -125,7 +126,7 @@ def test_a_ledger_entry_opens_a_problem_in_one_step(db: Database, villages: dict
 
 
 def test_a_new_kind_is_only_a_declaration(
-    db: Database, villages: dict[str, int], kiln_kind: records.RecordKind, tmp_path: Path,
+    db: Database, villages: dict[str, int], kiln_kind: RecordKind, tmp_path: Path,
     db_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The field lists the form and the table are built from.

@@ -13,12 +13,12 @@ from ecodesk import dates
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
-from ecodesk.exports.xlsx_export import export_xlsx
-from ecodesk.exports.xlsx_import import import_xlsx
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.services import patrols, records
 from ecodesk.services.org import PEOPLE
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
+from ecodesk.services.record_export import export_xlsx
+from ecodesk.services.record_import import import_xlsx
 from tests.core.helpers import Town, build_town
 
 DAY = date(2024, 10, 15)

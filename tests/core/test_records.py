@@ -8,6 +8,7 @@ import pytest
 
 from ecodesk.db import Database
 from ecodesk.errors import NotFoundError, ValidationError
+from ecodesk.schema import FieldType
 from ecodesk.services import records
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.records import ListFilter
@@ -157,7 +158,7 @@ def test_plain_fetch_reads_like_the_records(db: Database) -> None:
         ids = records.list_ids(db, kind, ListFilter(include_deleted=True))
         plain = records.fetch_plain(db, kind, ids)
         if plain is None:
-            assert any(f.type is records.FieldType.CUSTOM for f in kind.fields)
+            assert any(f.type is FieldType.CUSTOM for f in kind.fields)
             continue
         full = records.fetch(db, kind, ids)
         assert plain.keys() == full.keys()

@@ -258,8 +258,8 @@ def test_batch_assign_sets_the_unit_and_journals_it(db: Database, units: dict[st
 def test_problems_import_and_export_through_the_declaration(db: Database, units: dict[str, int], tmp_path: Path) -> None:
     import openpyxl
 
-    from ecodesk.exports.xlsx_export import export_xlsx
-    from ecodesk.exports.xlsx_import import import_xlsx
+    from ecodesk.services.record_export import export_xlsx
+    from ecodesk.services.record_import import import_xlsx
 
     _problem(db, "砖厂北侧")
     out = tmp_path / "问题.xlsx"

@@ -10,9 +10,9 @@ import pytest
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.demo import generate
+from ecodesk.schema import RecordKind
 from ecodesk.services import records
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
-from ecodesk.services.records import RecordKind
 
 # Referenced kinds first: villages before the people, grids and households that name them.
 ORDER = (UNITS, PEOPLE, GRIDS, HOUSEHOLDS, ENTERPRISES)

@@ -12,12 +12,14 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.db import Database
-from ecodesk.exports.xlsx_export import export_xlsx, write_table
-from ecodesk.exports.xlsx_import import import_xlsx
+from ecodesk.exports.xlsx_export import write_table
 from ecodesk.jobs import Job, JobCancelledError
+from ecodesk.schema import RecordKind
 from ecodesk.services import records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, PEOPLE, UNITS
-from ecodesk.services.records import ListFilter, RecordKind
+from ecodesk.services.record_export import export_xlsx
+from ecodesk.services.record_import import import_xlsx
+from ecodesk.services.records import ListFilter
 from tests.core import test_xlsx_import as roster
 from tests.core.test_xlsx_import import household_rows
 

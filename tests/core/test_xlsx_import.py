@@ -23,13 +23,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from ecodesk.db import Database
 from ecodesk.db.base import RecordMixin
 from ecodesk.errors import EcoDeskError
-from ecodesk.exports import xlsx_import
-from ecodesk.exports.xlsx_import import RowError, import_xlsx, read_headers
 from ecodesk.jobs import Job, JobCancelledError
 from ecodesk.models import Household, Person, Unit
-from ecodesk.services import records
+from ecodesk.schema import Field, FieldType, RecordKind
+from ecodesk.services import record_import, records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, PEOPLE, UNITS
-from ecodesk.services.records import Field, FieldType, RecordKind
+from ecodesk.services.record_import import RowError, import_xlsx, read_headers
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -444,7 +443,7 @@ def test_a_far_away_cell_does_not_make_a_million_rows(
 def test_too_many_rows_is_refused(
     tmp_path: Path, db: Database, villages: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(xlsx_import, "MAX_DATA_ROWS", 5)
+    monkeypatch.setattr(record_import, "MAX_DATA_ROWS", 5)
     path = write_sheet(tmp_path / "big.xlsx", [["户主", "村"]] + [[f"户{i}", "东沟村"] for i in range(6)])
     with pytest.raises(EcoDeskError, match="表中数据超过 5 行.*请把表格拆成几个文件"):
         import_xlsx(db, HOUSEHOLDS, path)
@@ -514,7 +513,7 @@ def test_merged_cells_in_the_data_do_not_crash(
 def test_cancel_from_the_progress_callback_writes_nothing(
     tmp_path: Path, db: Database, villages: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(xlsx_import, "FLUSH_EVERY", 50)  # rows reach the database before the cancel
+    monkeypatch.setattr(record_import, "FLUSH_EVERY", 50)  # rows reach the database before the cancel
     path = write_sheet(
         tmp_path / "roster.xlsx", [["户主", "村"]] + [[f"户{i}", "东沟村"] for i in range(700)]
     )

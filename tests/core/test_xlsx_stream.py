@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from ecodesk.db import Database
-from ecodesk.exports.xlsx_export import export_xlsx
-from ecodesk.exports.xlsx_import import import_xlsx
 from ecodesk.exports.xlsx_stream import column_letter, write_titled_table
 from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS, UNITS
+from ecodesk.services.record_export import export_xlsx
+from ecodesk.services.record_import import import_xlsx
 
 
 def write(path: Path, rows: list[list[object]], headers: tuple[str, ...] = ("甲", "乙", "丙")) -> int:

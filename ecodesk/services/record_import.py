@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 from ecodesk.db.database import Database, write_failure
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
-from ecodesk.services.records import Field, FieldType, RecordKind
 from ecodesk.services.validation import normalise_text
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,268 @@
+"""Backups: SQLite's online backup into a dated file, verified, rotated; and restore.
+
+A backup is written to ``*.part`` and renamed only once complete and verified, so an interrupted
+backup never leaves a file that looks good. Restore first saves the current data beside the
+backups, refuses files from a newer EcoDesk, and never leaves a half-copied data file.
+
+These are the data file's own mechanics, so they live with it in ``ecodesk.db``: opening a file
+that needs an upgrade makes a backup first without reaching up into the services.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from ecodesk import dates
+from ecodesk.db import migrate
+from ecodesk.db.database import SQLITE_HEADER, Database
+from ecodesk.db.lock import FileLock
+from ecodesk.errors import CorruptDatabaseError, DatabaseError, SchemaTooNewError
+from ecodesk.models.setting import Setting
+from ecodesk.paths import backups_dir
+
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(?:-(?P<reason>[^.]*))?\.db$")
+AUTO_REASON = "自动"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime
+    size: int
+    reason: str
+
+
+def backup_folder(db: Database, dest_dir: Path | None = None) -> Path:
+    """The folder backups go to: the one given, the configured one, or beside the data file."""
+    if dest_dir is not None:
+        return dest_dir
+    configured = _setting(db, "backup_dir", "")
+    return Path(configured) if configured else backups_dir(db.path)
+
+
+def _keep_count(db: Database) -> int:
+    keep = _setting(db, "backup_keep", 20)
+    return keep if isinstance(keep, int) else 20
+
+
+def _setting(db: Database, key: str, default: Any) -> Any:
+    """One stored setting (``ecodesk.services.settings`` owns them all), or ``default``."""
+    try:
+        with db.session() as session:
+            row = session.get(Setting, key)
+    except (SQLAlchemyError, DatabaseError):  # before the settings table exists (backup before upgrade)
+        return default
+    return default if row is None or row.value is None else row.value
+
+
+def _safe_reason(reason: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s.]+', "_", reason).strip("_")[:30]
+
+
+def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") -> Path:
+    """Copy the live database (consistent, even while in use) into the backup folder."""
+    folder = backup_folder(db, dest_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"无法创建备份文件夹 {folder}：{exc.strerror or exc}") from None
+    stamp = dates.now().strftime(_STAMP)
+    suffix = f"-{_safe_reason(reason)}" if _safe_reason(reason) else ""
+    target = folder / f"{db.path.stem}-{stamp}{suffix}.db"
+    same_second = [b for b in list_backups(db.path, folder) if b.created.strftime(_STAMP) == stamp]
+    if same_second:  # number after the newest, so order survives rotation deleting the oldest
+        target = folder / f"{db.path.stem}-{stamp}-{_counter(same_second[0].path) + 1}{suffix}.db"
+    partial = target.with_name(target.name + ".part")
+    try:
+        raw = db.engine.raw_connection()
+        try:
+            source = raw.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+                check = dest.execute("PRAGMA quick_check").fetchone()
+            finally:
+                dest.close()
+        finally:
+            raw.close()
+        if check is None or check[0] != "ok":
+            raise DatabaseError(f"备份校验未通过（{check}），原数据未受影响。")
+        _fsync(partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if exc.errno == 28:
+            raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
+        raise DatabaseError(f"备份失败：{exc.strerror or exc}（{folder}）") from None
+    except sqlite3.Error as exc:  # SQLite writing the copy: a full or read-only USB stick
+        partial.unlink(missing_ok=True)
+        message = str(exc).lower()
+        if "full" in message:
+            raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
+        if "readonly" in message or "unable to open" in message:
+            raise DatabaseError(f"备份文件夹不可写（只读或没有权限）：{folder}（原数据未受影响）") from None
+        raise DatabaseError(f"备份失败：{exc}（{folder}，原数据未受影响）") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    rotate(folder, db.path.stem, _keep_count(db))
+    return target
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _counter(path: Path) -> int:
+    match = _NAME.match(path.name)
+    return int(match.group("n") or 0) if match else 0
+
+
+def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo]:
+    """Backups of this data file, newest first."""
+    folder = dest_dir or backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found: list[tuple[datetime, int, BackupInfo]] = []
+    for path in folder.glob(f"{db_path.stem}-*.db"):
+        match = _NAME.match(path.name)
+        if not match or match.group("stem") != db_path.stem:
+            continue
+        created = datetime.strptime(match.group("stamp"), _STAMP)
+        order = int(match.group("n") or 0)  # several backups within one second
+        found.append((created, order, BackupInfo(path, created, path.stat().st_size, match.group("reason") or "")))
+    found.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [info for _, _, info in found]
+
+
+def rotate(folder: Path, stem: str, keep: int) -> list[Path]:
+    """Delete the oldest backups beyond ``keep``; backups made before an upgrade or restore stay."""
+    removable = [
+        b for b in list_backups(folder / f"{stem}.db", folder) if not b.reason.startswith(("升级前", "恢复前"))
+    ]
+    removed = []
+    for info in removable[keep:]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def maybe_auto_backup(db: Database, every: timedelta = timedelta(hours=12)) -> Path | None:
+    """Back up when the newest backup is older than ``every`` (called on open and on close)."""
+    folder = backup_folder(db, None)
+    newest = next(iter(list_backups(db.path, folder)), None)
+    if newest is not None and dates.now() - newest.created < every:
+        return None
+    return create_backup(db, folder, reason=AUTO_REASON)
+
+
+def verify_backup_file(path: Path) -> str:
+    """Check a file before restoring it; returns its schema revision or raises a clear error."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"无法读取备份文件 {path}：{exc.strerror or exc}") from None
+    if header != SQLITE_HEADER:
+        raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件，或文件已损坏。")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(f"备份文件 {path.name} 已损坏或不是 EcoDesk 数据文件（{exc}）。") from None
+    if result is None or result[0] != "ok":
+        raise CorruptDatabaseError(f"备份文件 {path.name} 未通过完整性检查。")
+    if row is None:
+        raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件（缺少版本信息）。")
+    revision = str(row[0])
+    if not migrate.is_known(revision):
+        raise SchemaTooNewError(f"备份文件 {path.name} 由更新版本的 EcoDesk 创建，本程序无法恢复它。")
+    return revision
+
+
+def restore_backup(db_path: Path, backup_file: Path) -> Path | None:
+    """Replace the data file with ``backup_file``. Returns where the replaced data was saved.
+
+    Refused while another EcoDesk has the file open. An older backup is upgraded the next time
+    the file is opened (with a backup first, as always).
+    """
+    db_path = Path(db_path).expanduser().resolve()
+    backup_file = Path(backup_file).expanduser().resolve()
+    if not backup_file.is_file():
+        raise DatabaseError(f"找不到备份文件：{backup_file}")
+    verify_backup_file(backup_file)
+    lock = FileLock(db_path)
+    lock.acquire()
+    try:
+        saved = _save_current(db_path)
+        partial = db_path.with_name(db_path.name + ".restore-part")
+        try:
+            shutil.copyfile(backup_file, partial)
+            _fsync(partial)
+            for extra in ("-wal", "-shm"):
+                Path(str(db_path) + extra).unlink(missing_ok=True)
+            os.replace(partial, db_path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise DatabaseError(f"恢复失败：{exc.strerror or exc}。原数据文件未被改动。") from None
+    finally:
+        lock.release()
+    return saved
+
+
+def _save_current(db_path: Path) -> Path | None:
+    """Copy the current data (and its WAL, which may hold recent commits) aside, as it is."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{db_path.stem}-{dates.now().strftime(_STAMP)}-恢复前.db"
+    n = 1
+    while target.exists():
+        target = folder / f"{db_path.stem}-{dates.now().strftime(_STAMP)}-{n}-恢复前.db"
+        n += 1
+    try:
+        # Fold a pending WAL into the copy when the file is readable; copy raw bytes otherwise.
+        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            dest = sqlite3.connect(target)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        target.unlink(missing_ok=True)
+        shutil.copyfile(db_path, target)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(target) + "-wal"))
+    return target
+
+
+def newest_good_backup(db_path: Path, dest_dir: Path | None = None) -> BackupInfo | None:
+    """The newest backup that passes verification — what the clerk is offered after a crash."""
+    for info in list_backups(db_path, dest_dir):
+        try:
+            verify_backup_file(info.path)
+        except DatabaseError:
+            continue
+        return info
+    return None
