@@ -33,3 +33,20 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+CLOCK_CALLS = ("date.today()", "datetime.now()", "datetime.today()", "import today")
+
+
+def test_the_program_has_one_clock() -> None:
+    """Only ``ecodesk.dates`` reads the clock, so a test freezes time in one place."""
+    offenders = []
+    for folder in (CORE, CORE.parent / "ui"):
+        for path in folder.rglob("*.py"):
+            if path == CORE / "dates.py":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("#", 1)[0]
+                if any(call in code for call in CLOCK_CALLS):
+                    offenders.append(f"{path.relative_to(CORE.parent)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -269,6 +269,7 @@ def test_town_scale_has_the_shape_of_a_real_town(db: Database) -> None:
     assert db.integrity_errors() == []
 
 
+@pytest.mark.slow
 def test_decade_scale_is_bigger_but_the_same_town(db: Database) -> None:
     summary = demo.generate(db, scale="decade")
     assert 28_000 <= summary.households <= 32_000 and 280 <= summary.enterprises <= 320

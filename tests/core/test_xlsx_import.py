@@ -8,7 +8,6 @@ see: the records in the database, and the row/column/reason of every error.
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -368,8 +367,15 @@ def _store_formula_result(path: Path, cell: str, result: str) -> None:
     """Give a formula cell the cached result Excel would have saved with it."""
 
     def change(xml: str) -> str:
-        pattern = rf'<c r="{cell}"><f>(.*?)</f><v\s*/>'
-        xml, found = re.subn(pattern, rf'<c r="{cell}" t="str"><f>\1</f><v>{result}</v>', xml)
+        # openpyxl writes the empty result as <v/> or, with lxml installed, <v></v>: accept both
+        # and any attributes, so the test does not depend on which XML writer made the file.
+        pattern = rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>'
+
+        def with_result(match: re.Match[str]) -> str:
+            attrs = re.sub(r'\s*t="[^"]*"', "", match.group(1))
+            return f'<c r="{cell}"{attrs} t="str"><f>{match.group(2)}</f><v>{result}</v></c>'
+
+        xml, found = re.subn(pattern, with_result, xml)
         assert found == 1
         return xml
 
@@ -417,9 +423,7 @@ def test_a_hundred_thousand_blank_rows_finish_quickly(
     )
     _patch_sheet(path, lambda xml: xml.replace("</sheetData>", blank + "</sheetData>"))
 
-    started = time.perf_counter()
-    report = import_xlsx(db, HOUSEHOLDS, path)
-    assert time.perf_counter() - started < 5
+    report = import_xlsx(db, HOUSEHOLDS, path)  # how fast: bench/cases/xlsx.py, never a timed assert
     assert report.ok and report.rows_ok == 2 and report.skipped_blank == 0
 
 
@@ -434,9 +438,7 @@ def test_a_far_away_cell_does_not_make_a_million_rows(
     ws.cell(row=1_000_000, column=2, value="x")
     path = tmp_path / "far.xlsx"
     wb.save(path)
-    started = time.perf_counter()
     report = import_xlsx(db, HOUSEHOLDS, path)
-    assert time.perf_counter() - started < 5
     assert report.rows_ok == 1
 
 
