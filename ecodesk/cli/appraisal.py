@@ -1,21 +1,26 @@
-"""``ecodesk appraisal …``: compute the year-end appraisal, export the sheet, finalise, draft the 通报."""
+"""``ecodesk appraisal …``: compute the year-end appraisal, export the sheet, finalise, draft the 通报.
+
+Every subcommand writes (``export`` recomputes an unfinalised year first), so all take the file lock.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ecodesk.db import Database
+from ecodesk.cli.common import open_db
+
+if TYPE_CHECKING:
+    from ecodesk.cli.common import Subparsers
+    from ecodesk.db import Database
 
 
-def _open(args: argparse.Namespace) -> Database:
-    return Database.open(args.db, operator=args.operator, lock=True)
-
-
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Subparsers) -> None:
     """Register ``appraisal`` on the main parser's subparsers."""
-    p = sub.add_parser("appraisal", help="年度考核：计算得分、导出考核表、定稿、起草通报", description="年度考核")
+    p = sub.add_parser(
+        "appraisal", help="年度考核：计算得分、导出考核表、定稿、起草通报", description="年度考核"
+    )
     cmds = p.add_subparsers(dest="appraisal_command", required=True, metavar="APPRAISAL_COMMAND")
 
     c = cmds.add_parser("compute", help="按考核方案计算各村（社区）得分（没有方案时沿用上一年度或默认方案）")
@@ -52,17 +57,19 @@ def _print_ranking(db: Database, year: int) -> None:
 def cmd_compute(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
-    with _open(args) as db:
+    with open_db(args) as db:
         result = appraisal.compute_year(db, args.year)
         _print_ranking(db, args.year)
-    print(f"已计算{args.year}年度考核：{result.villages}个村（社区）× {result.items}个项目，用时{result.seconds:.2f}秒")
+    print(
+        f"已计算{args.year}年度考核：{result.villages}个村（社区）× {result.items}个项目，用时{result.seconds:.2f}秒"
+    )
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
-    with _open(args) as db:
+    with open_db(args) as db:
         if not appraisal.sheet(db, args.year).locked:
             appraisal.compute(db, args.year)
         out = appraisal.export_xlsx(db, args.year, Path(args.out))
@@ -73,7 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_finalise(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
-    with _open(args) as db:
+    with open_db(args) as db:
         appraisal.finalise(db, args.year)
     print(f"{args.year}年度考核已定稿锁定。")
     return 0
@@ -82,7 +89,7 @@ def cmd_finalise(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
-    with _open(args) as db:
+    with open_db(args) as db:
         appraisal.unlock(db, args.year, args.reason)
     print(f"{args.year}年度考核已解除锁定（原因已记入修改记录）。")
     return 0
@@ -91,7 +98,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 def cmd_circular(args: argparse.Namespace) -> int:
     from ecodesk.services import appraisal
 
-    with _open(args) as db:
+    with open_db(args) as db:
         doc = appraisal.draft_circular(db, args.year)
     print(f"已起草通报（草稿，编号 {doc.id}）：{doc.title}。请在“公文”中修改后印发。")
     return 0

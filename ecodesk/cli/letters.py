@@ -1,4 +1,9 @@
-"""``ecodesk letters …``: generate the signing lists, print letters in batch, export coverage."""
+"""``ecodesk letters …``: generate the signing lists, print letters in batch, export coverage, mark signed.
+
+``generate``, ``print`` (which generates missing letters first) and ``sign`` write and take the
+file lock; until they shared :func:`ecodesk.cli.common.open_db` they opened the file without it
+and wrote under an open GUI. ``coverage`` only reads and stays usable while the GUI is open.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ecodesk.errors import EcoDeskError
+from ecodesk.cli.common import CliError, open_db, option_date, progress_printer, village_id
 from ecodesk.models.letter import LETTER_KINDS
 
+if TYPE_CHECKING:
+    from ecodesk.cli.common import Subparsers
 
-class _CliError(EcoDeskError):
-    """A bad argument: printed as the CLI's one-line message like any user error."""
 
-
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Subparsers) -> None:
     """Register the ``letters`` command on the main parser's subparsers."""
     p = sub.add_parser(
         "letters", help="承诺书/责任书：生成签订名单、批量打印、签订率", description="承诺书/责任书"
@@ -51,40 +55,11 @@ def add_parser(sub: Any) -> None:
     s.set_defaults(func=cmd_sign)
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from ecodesk.db import Database
-
-    return Database.open(args.db, operator=args.operator)
-
-
-def _job(args: argparse.Namespace) -> Any:
-    from ecodesk.cli import _progress_printer
-
-    return _progress_printer(args.quiet)
-
-
-def _village_id(db: Any, name: str | None) -> int | None:
-    from ecodesk.services.org import village_id
-
-    return village_id(db, name)
-
-
-def _date(text: str | None) -> Any:
-    if not text:
-        return None
-    from ecodesk.dates import DateParseError, parse_date
-
-    try:
-        return parse_date(text)
-    except DateParseError as exc:
-        raise _CliError(f"日期：{exc}") from None
-
-
 def cmd_generate(args: argparse.Namespace) -> int:
     from ecodesk.services import letters
 
-    with _open(args) as db:
-        result = letters.generate(db, args.year, args.kind, job=_job(args))
+    with open_db(args) as db:
+        result = letters.generate(db, args.year, args.kind, job=progress_printer(args.quiet))
     print(f"{args.year}年度承诺书：{result}")
     return 0
 
@@ -92,18 +67,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from ecodesk.services import letter_print
 
-    with _open(args) as db:
-        village_id = _village_id(db, args.village)
+    with open_db(args) as db:
+        village = village_id(db, args.village)
         started = time.perf_counter()
         result = letter_print.print_batch(
             db,
             args.year,
             args.kind,
             Path(args.out),
-            village_id=village_id,
+            village_id=village,
             only_pending=args.pending,
-            print_date=_date(args.date),
-            job=_job(args),
+            print_date=option_date(args.date, "日期"),
+            job=progress_printer(args.quiet),
         )
         seconds = time.perf_counter() - started
     print(f"已生成 {args.out}（{result.pages:,} 页，{seconds:.1f} 秒）")
@@ -115,12 +90,12 @@ def cmd_print(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from ecodesk.services import letter_print, letters
 
-    with _open(args) as db:
+    with open_db(args, lock=False) as db:
         if args.kind and args.kind not in LETTER_KINDS:
-            raise _CliError(f"没有“{args.kind}”这类承诺书（可选：{'、'.join(LETTER_KINDS)}）")
+            raise CliError(f"没有“{args.kind}”这类承诺书（可选：{'、'.join(LETTER_KINDS)}）")
         if args.out:
             villages, unsigned = letter_print.export_coverage(
-                db, args.year, Path(args.out), args.kind, job=_job(args)
+                db, args.year, Path(args.out), args.kind, job=progress_printer(args.quiet)
             )
             print(f"已导出 {args.out}（{villages} 个村/单位，未签 {unsigned:,} 份）")
             return 0
@@ -134,7 +109,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_sign(args: argparse.Namespace) -> int:
     from ecodesk.services import letters
 
-    with _open(args) as db:
-        result = letters.mark_signed_by_numbers(db, " ".join(args.numbers), args.year, _date(args.date))
+    with open_db(args) as db:
+        signed = option_date(args.date, "日期")
+        result = letters.mark_signed_by_numbers(db, " ".join(args.numbers), args.year, signed)
     print(result)
     return 0 if not result.unknown else 1

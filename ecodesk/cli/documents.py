@@ -1,4 +1,10 @@
-"""``ecodesk doc …``: render a JSON description, and keep the register (发文登记) from the command line."""
+"""``ecodesk doc …``: render a JSON description, and keep the register (发文登记) from the command line.
+
+``new``, ``issue`` and ``void`` write to the register and take the file lock; ``list`` and ``pdf``
+only read and stay usable while the GUI has the file open; ``render`` does not open the data file.
+The rectification circular and notice (``doc circular|notice rectification``) live in
+:mod:`ecodesk.cli.rectification`, registered on the subparsers :func:`add_parser` returns.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ecodesk.db import Database
-from ecodesk.errors import EcoDeskError
+from ecodesk.cli.common import CliError, add_command, open_db
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES
 
-
-class DocCliError(EcoDeskError):
-    """A bad argument to a ``doc`` command (shown as ``错误：…`` by the main CLI)."""
-
-
-def _open(args: argparse.Namespace, *, lock: bool = True) -> Database:
-    return Database.open(args.db, operator=args.operator, lock=lock)
+if TYPE_CHECKING:
+    from ecodesk.cli.common import Subparsers
 
 
 def _read_json(path: str) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise DocCliError(f"{path} 不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from exc
+        raise CliError(f"{path} 不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from exc
     except UnicodeDecodeError as exc:
-        raise DocCliError(f"{path} 不是 UTF-8 编码的文本") from exc
+        raise CliError(f"{path} 不是 UTF-8 编码的文本") from exc
     if not isinstance(data, dict):
-        raise DocCliError(f"{path} 应为一个 JSON 对象")
+        raise CliError(f"{path} 应为一个 JSON 对象")
     return data
 
 
@@ -44,15 +44,15 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ecodesk.dates import format_iso
+    from ecodesk import dates
     from ecodesk.services import documents
 
-    with _open(args, lock=False) as db:
+    with open_db(args, lock=False) as db:
         found = documents.list_documents(db, year=args.year, kind=args.kind, status=args.status)
     for doc in found:
         number = doc.number or "（未编号）"
         print(
-            f"{doc.id}\t{number}\t{doc.kind}\t{doc.status}\t{format_iso(doc.doc_date)}\t{doc.title or '（无标题）'}"
+            f"{doc.id}\t{number}\t{doc.kind}\t{doc.status}\t{dates.format_iso(doc.doc_date)}\t{doc.title or '（无标题）'}"
         )
     print(f"共 {len(found)} 件", file=sys.stderr)
     return 0
@@ -62,7 +62,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from ecodesk.documents import kinds
     from ecodesk.services import documents
 
-    with _open(args) as db:
+    with open_db(args) as db:
         if args.file:
             values = _read_json(args.file)
             values.setdefault("kind", args.kind)
@@ -76,7 +76,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_issue(args: argparse.Namespace) -> int:
     from ecodesk.services import documents
 
-    with _open(args) as db:
+    with open_db(args) as db:
         doc = documents.issue(db, args.id)
     print(f"已印发：{doc.number} {doc.title}")
     return 0
@@ -85,7 +85,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_void(args: argparse.Namespace) -> int:
     from ecodesk.services import documents
 
-    with _open(args) as db:
+    with open_db(args) as db:
         doc = documents.void(db, args.id, args.reason)
     print(f"已作废：{doc.number}（原因：{doc.void_reason}）。该文号不再使用。")
     return 0
@@ -94,39 +94,35 @@ def cmd_void(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     from ecodesk.services import documents
 
-    with _open(args, lock=False) as db:
+    with open_db(args, lock=False) as db:
         out = documents.export_pdf(db, args.id, Path(args.out))
     print(f"已生成 {out}")
     return 0
 
 
-def add_parser(sub: Any) -> None:
-    """Register ``doc`` and its subcommands on the main parser's subparsers."""
+def add_parser(sub: Subparsers) -> Subparsers:
+    """Register ``doc`` and its subcommands; returns its subparsers, for the commands of other groups."""
     p = sub.add_parser(
         "doc", help="公文（GB/T 9704 格式）与发文登记", description="公文（GB/T 9704 格式）与发文登记"
     )
     doc_sub = p.add_subparsers(dest="doc_command", required=True, metavar="DOC_COMMAND")
 
-    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = doc_sub.add_parser(name, help=help_text, description=help_text)
-        parser.set_defaults(func=func)
-        return parser
-
-    q = add("render", cmd_render, "把公文 JSON 排版成 PDF")
+    q = add_command(doc_sub, "render", cmd_render, "把公文 JSON 排版成 PDF")
     q.add_argument("spec", metavar="SPEC.json")
     q.add_argument("--out", required=True, metavar="FILE.pdf")
-    q = add("list", cmd_list, "列出发文登记（编号、文号、文种、状态、成文日期、标题）")
+    q = add_command(doc_sub, "list", cmd_list, "列出发文登记（编号、文号、文种、状态、成文日期、标题）")
     q.add_argument("--year", type=int)
     q.add_argument("--kind", choices=DOCUMENT_KINDS)
     q.add_argument("--status", choices=DOCUMENT_STATUSES)
-    q = add("new", cmd_new, "起草一件公文（按设置填好默认值）")
+    q = add_command(doc_sub, "new", cmd_new, "起草一件公文（按设置填好默认值）")
     q.add_argument("--kind", choices=DOCUMENT_KINDS, default="通知")
     q.add_argument("file", nargs="?", metavar="FIELDS.json", help="字段：title、body、recipients、doc_date……")
-    q = add("issue", cmd_issue, "印发草稿：编发文字号、生成并保存 PDF")
+    q = add_command(doc_sub, "issue", cmd_issue, "印发草稿：编发文字号、生成并保存 PDF")
     q.add_argument("id", type=int)
-    q = add("void", cmd_void, "作废已印发的公文（文号保留、不再使用）")
+    q = add_command(doc_sub, "void", cmd_void, "作废已印发的公文（文号保留、不再使用）")
     q.add_argument("id", type=int)
     q.add_argument("--reason", required=True)
-    q = add("pdf", cmd_pdf, "导出一件公文的 PDF（已印发的为存档 PDF）")
+    q = add_command(doc_sub, "pdf", cmd_pdf, "导出一件公文的 PDF（已印发的为存档 PDF）")
     q.add_argument("id", type=int)
     q.add_argument("--out", required=True, metavar="FILE.pdf")
+    return doc_sub

@@ -1,55 +1,30 @@
 """``ecodesk report …``: the patrol daily report (日报), weekly and monthly summaries, fire-point counts,
 and the campaign reminder list. Patrols and fire points import and export through the generic
-``ecodesk import/export patrols|fire_points``.
+``ecodesk import|export patrols|fire_points``.
+
+Every report only reads, so none takes the file lock: the office prints the day's report while the
+GUI is open.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ecodesk.dates import DateParseError, format_cn, parse_date
-from ecodesk.db import Database
-from ecodesk.errors import EcoDeskError
+from ecodesk import dates
+from ecodesk.cli.common import CliError, add_command, day_or_today, open_db, out_path
 
-
-class ReportCliError(EcoDeskError):
-    """A bad argument to a ``report`` command (shown as ``错误：…`` by the main CLI)."""
-
-
-def _open(args: argparse.Namespace) -> Database:
-    return Database.open(args.db, operator=args.operator, lock=False)
-
-
-def _day(text: str | None) -> date:
-    from ecodesk.services.records import today
-
-    if not text:
-        return today()
-    try:
-        day = parse_date(text)
-    except DateParseError as exc:
-        raise ReportCliError(f"--date：{exc}") from None
-    if day is None:
-        raise ReportCliError("--date 必须填写")
-    return day
-
-
-def _out(path: str, allowed: tuple[str, ...]) -> Path:
-    out = Path(path)
-    if out.suffix.lower() not in allowed:
-        raise ReportCliError(f"--out 应为 {' 或 '.join(allowed)} 文件（收到“{out.name}”）")
-    return out
+if TYPE_CHECKING:
+    from ecodesk.cli.common import Subparsers
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
     from ecodesk.services import reports
 
-    day = _day(args.date)
-    out = _out(args.out, (".pdf", ".xlsx"))
-    with _open(args) as db:
+    day = day_or_today(args.date)
+    out = out_path(args.out, (".pdf", ".xlsx"))
+    with open_db(args, lock=False) as db:
         report = reports.daily_report(db, day)
         if out.suffix.lower() == ".pdf" and args.table:
             reports.render_daily_table_pdf(db, report, out)
@@ -58,16 +33,16 @@ def cmd_daily(args: argparse.Namespace) -> int:
         else:
             reports.write_daily_xlsx(report, out)
     silent = f"，未报送：{'、'.join(report.silent)}" if report.silent else "，各村均已报送"
-    print(f"已生成{format_cn(day)}巡查日报 {out}（巡查{report.patrol_count}次{silent}）")
+    print(f"已生成{dates.format_cn(day)}巡查日报 {out}（巡查{report.patrol_count}次{silent}）")
     return 0
 
 
 def cmd_weekly(args: argparse.Namespace) -> int:
     from ecodesk.services import reports, settings
 
-    out = _out(args.out, (".xlsx",))
-    with _open(args) as db:
-        summary = reports.weekly_summary(db, _day(args.date))
+    out = out_path(args.out, (".xlsx",))
+    with open_db(args, lock=False) as db:
+        summary = reports.weekly_summary(db, day_or_today(args.date))
         reports.write_summary_xlsx(summary, out, settings.load(db).town_name)
     print(f"已生成{summary.title} {out}")
     return 0
@@ -78,9 +53,9 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 
     match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", args.month or "")
     if match is None:
-        raise ReportCliError(f"--month 应写成 2024-10 或 2024年10月（收到“{args.month}”）")
-    out = _out(args.out, (".xlsx",))
-    with _open(args) as db:
+        raise CliError(f"--month 应写成 2024-10 或 2024年10月（收到“{args.month}”）")
+    out = out_path(args.out, (".xlsx",))
+    with open_db(args, lock=False) as db:
         summary = reports.monthly_summary(db, int(match.group(1)), int(match.group(2)))
         reports.write_summary_xlsx(summary, out, settings.load(db).town_name)
     print(f"已生成{summary.title} {out}")
@@ -90,8 +65,8 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 def cmd_fires(args: argparse.Namespace) -> int:
     from ecodesk.services import reports
 
-    out = _out(args.out, (".xlsx",))
-    with _open(args) as db:
+    out = out_path(args.out, (".xlsx",))
+    with open_db(args, lock=False) as db:
         reports.write_fire_counts_xlsx(db, args.year, out)
     print(f"已生成{args.year}年火点统计 {out}")
     return 0
@@ -100,8 +75,8 @@ def cmd_fires(args: argparse.Namespace) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     from ecodesk.services import campaigns
 
-    with _open(args) as db:
-        items = campaigns.reminders(db, _day(args.date), within_days=args.days)
+    with open_db(args, lock=False) as db:
+        items = campaigns.reminders(db, day_or_today(args.date), within_days=args.days)
     if not items:
         print("没有逾期或即将到期的报送材料。")
     for item in items:
@@ -109,28 +84,27 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: Subparsers) -> None:
     """Register ``report`` and its subcommands on the main parser."""
-    p = sub.add_parser("report", help="巡查日报、周/月汇总、火点统计、报送提醒", description="巡查日报、周/月汇总、火点统计、报送提醒")
+    p = sub.add_parser(
+        "report",
+        help="巡查日报、周/月汇总、火点统计、报送提醒",
+        description="巡查日报、周/月汇总、火点统计、报送提醒",
+    )
     rsub = p.add_subparsers(dest="report_command", required=True, metavar="REPORT")
-    p = rsub.add_parser("daily", help="某一天的巡查日报（通报 PDF 或 Excel）", description="某一天的巡查日报（通报 PDF 或 Excel）")
+    p = add_command(rsub, "daily", cmd_daily, "某一天的巡查日报（通报 PDF 或 Excel）")
     p.add_argument("--date", help="日期（默认今天），如 2024-10-15")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
     p.add_argument("--table", action="store_true", help="PDF 印成日报表（横向表格）而不是通报")
-    p.set_defaults(func=cmd_daily)
-    p = rsub.add_parser("weekly", help="一周（周一至周日）巡查汇总 Excel", description="一周（周一至周日）巡查汇总 Excel")
+    p = add_command(rsub, "weekly", cmd_weekly, "一周（周一至周日）巡查汇总 Excel")
     p.add_argument("--date", help="该周中的任一天（默认今天）")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.set_defaults(func=cmd_weekly)
-    p = rsub.add_parser("monthly", help="一个月的巡查汇总 Excel", description="一个月的巡查汇总 Excel")
+    p = add_command(rsub, "monthly", cmd_monthly, "一个月的巡查汇总 Excel")
     p.add_argument("--month", required=True, help="如 2024-10")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.set_defaults(func=cmd_monthly)
-    p = rsub.add_parser("fires", help="全年各村逐月火点统计 Excel", description="全年各村逐月火点统计 Excel")
+    p = add_command(rsub, "fires", cmd_fires, "全年各村逐月火点统计 Excel")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.set_defaults(func=cmd_fires)
-    p = rsub.add_parser("reminders", help="专项行动逾期和即将到期的报送材料", description="专项行动逾期和即将到期的报送材料")
+    p = add_command(rsub, "reminders", cmd_reminders, "专项行动逾期和即将到期的报送材料")
     p.add_argument("--date", help="以哪一天为准（默认今天）")
     p.add_argument("--days", type=int, default=7, help="提前几天提醒（默认7）")
-    p.set_defaults(func=cmd_reminders)

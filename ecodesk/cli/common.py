@@ -1,0 +1,156 @@
+"""What every ``ecodesk`` command shares, in one place so the command groups cannot drift apart.
+
+The six modules this package replaced each had their own way to open the data file, and one of
+them forgot the file lock: ``letters generate`` wrote while the GUI had the file open. So here
+:func:`open_db` takes the lock unless the caller says ``lock=False`` — a choice a read-only
+command makes in plain sight. The same goes for the one error class (printed as ``错误：…``
+by :func:`ecodesk.cli.main`), the reading of date options (always through
+``dates.parse_date``, so that tests freeze the clock in one place; the message names the option),
+the progress line, the checks of output file names and the look-ups of villages and units by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecodesk import dates
+from ecodesk.db import Database
+from ecodesk.errors import EcoDeskError
+from ecodesk.jobs import Job
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeAlias
+
+    # argparse has no public name for what ``add_subparsers()`` returns.
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    Command: TypeAlias = Callable[[argparse.Namespace], int]
+
+PASSWORD_ENV = "ECODESK_PASSWORD"
+
+
+class CliError(EcoDeskError):
+    """A bad argument found by a command rather than by argparse; the message is for the clerk."""
+
+
+def add_command(sub: Subparsers, name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+    """Register a (sub)command run by ``func``, whose help line is also its description."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(func=func)
+    return parser
+
+
+# -- the data file ---------------------------------------------------------------------------------
+
+
+def open_db(args: argparse.Namespace, *, lock: bool = True) -> Database:
+    """The data file named by ``--db``, as ``--operator``.
+
+    Locked like the GUI locks it, so a command refuses (“已被另一个 EcoDesk 窗口打开”) rather than
+    write under an open window. Only a command that never writes may pass ``lock=False``, so that
+    it still works while the GUI is open.
+    """
+    return Database.open(args.db, operator=args.operator, lock=lock)
+
+
+def check_password(args: argparse.Namespace) -> None:
+    """A data file with an opening password is opened by no command until the password is given."""
+    path = Path(args.db).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # init of a new file, or a missing one (the command says so)
+    from ecodesk.services import access
+
+    # Read-only (two settings reads), so without the lock: the GUI may have the file open.
+    with open_db(args, lock=False) as db:
+        if not access.is_protected(db):
+            return
+        password = args.password or os.environ.get(PASSWORD_ENV)
+        if password is None and sys.stdin.isatty():
+            password = getpass.getpass("数据文件已设置打开密码，请输入密码：")
+        if password is None:
+            raise CliError(f"数据文件已设置打开密码：请用 --password 或环境变量 {PASSWORD_ENV} 提供密码。")
+        if not access.check(db, password):
+            raise CliError("打开密码不正确。")
+
+
+# -- options ---------------------------------------------------------------------------------------
+
+
+def option_date(text: str | None, label: str) -> date | None:
+    """The date typed for an option, ``None`` when it is left out or blank.
+
+    ``label`` starts the message of a date that cannot be read: the option (``--deadline``), or the
+    word a command has always used.
+    """
+    if not text:
+        return None
+    try:
+        return dates.parse_date(text)
+    except dates.DateParseError as exc:
+        raise CliError(f"{label}：{exc}") from None
+
+
+def required_date(text: str | None, option: str) -> date:
+    """The date of an option that must be given (argparse already refused a missing one)."""
+    day = option_date(text, option)
+    if day is None:
+        raise CliError(f"{option} 必须填写")
+    return day
+
+
+def day_or_today(text: str | None, option: str = "--date") -> date:
+    """The date of an option that defaults to today (by the program's one clock)."""
+    if not text:
+        return dates.today()
+    return required_date(text, option)
+
+
+def out_path(path: str, allowed: tuple[str, ...], option: str = "--out") -> Path:
+    """The file a command writes, refused up front when its extension is not one it can write."""
+    out = Path(path)
+    if out.suffix.lower() not in allowed:
+        raise CliError(f"{option} 应为 {' 或 '.join(allowed)} 文件（收到“{out.name}”）")
+    return out
+
+
+def progress_printer(quiet: bool) -> Job:
+    """A job that shows ``message 42%`` on one line of a terminal; silent with -q or when piped."""
+    if quiet or not sys.stderr.isatty():
+        return Job()
+    state = {"last": -1}
+
+    def show(done: int, total: int, message: str) -> None:
+        percent = int(done * 100 / total) if total else 0
+        if percent != state["last"]:
+            state["last"] = percent
+            print(f"\r{message} {percent}%", end="", file=sys.stderr, flush=True)
+
+    return Job(progress=show)
+
+
+# -- names to ids ----------------------------------------------------------------------------------
+
+
+def village_id(db: Database, name: str | None) -> int | None:
+    """The village or community called ``name`` (``None`` for no name); an error names a missing one."""
+    from ecodesk.services import org
+
+    return org.village_id(db, name)
+
+
+def unit_id(db: Database, name: str) -> int:
+    """The unit (村、社区、镇属或驻镇单位) called ``name``; an error names a missing one."""
+    from ecodesk.services import records
+    from ecodesk.services.org import UNIT_REF
+
+    with db.session() as session:
+        ids = records.ref_lookup(session, UNIT_REF, name)
+    if not ids:
+        raise CliError(f"找不到单位“{name}”")
+    return ids[0]

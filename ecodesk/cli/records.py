@@ -1,0 +1,128 @@
+"""``ecodesk import|export|print KIND``: any record kind in or out, by its CLI name.
+
+The kinds (农户、巡查记录、问题、台账、信访举报……) are registered in ``ecodesk.services.kinds``,
+so these three commands serve them all. ``import`` writes (all rows or none) and takes the file
+lock, even for ``--dry-run`` as it always has; ``export`` and ``print`` only read and stay usable
+while the GUI has the file open.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecodesk.cli.common import CliError, add_command, open_db, progress_printer, village_id
+
+if TYPE_CHECKING:
+    from ecodesk.cli.common import Subparsers
+
+
+def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        header, sep, key = pair.partition("=")
+        if not sep or not header.strip() or not key.strip():
+            raise CliError(f"--map 应写成 列名=字段，例如 户主=head_name（收到“{pair}”）")
+        mapping[header.strip()] = key.strip()
+    return mapping
+
+
+def _year_span(year: int | None, label: str, *, dated: bool) -> tuple[date | None, date | None]:
+    """The ``--year`` filter as (first day, last day); refused for a kind (``label``) without a date."""
+    if not year:
+        return None, None
+    if not dated:
+        raise CliError(f"{label}没有年度，不能按 --year 筛选")
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ecodesk.services.kinds import get_kind
+    from ecodesk.services.record_import import import_xlsx
+
+    kind = get_kind(args.kind)
+    with open_db(args) as db:
+        report = import_xlsx(
+            db,
+            kind,
+            Path(args.file),
+            sheet=args.sheet,
+            mapping=_parse_mapping(args.map or []),
+            dry_run=args.dry_run,
+            job=progress_printer(args.quiet),
+        )
+    for line in report.summary_lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ecodesk.services import records
+    from ecodesk.services.kinds import get_kind
+    from ecodesk.services.record_export import export_xlsx
+
+    kind = get_kind(args.kind)
+    with open_db(args, lock=False) as db:
+        village = village_id(db, args.village)
+        first, last = _year_span(args.year, kind.label, dated=bool(kind.date_key))
+        flt = records.ListFilter(village_id=village, status=args.status, date_from=first, date_to=last)
+        written = export_xlsx(db, kind, Path(args.out), flt, job=progress_printer(args.quiet))
+    print(f"已导出 {written} 条{records.records_of(kind.label)}到 {args.out}")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from ecodesk.services import documents, records
+    from ecodesk.services.kinds import get_kind
+    from ecodesk.services.record_export import export_kind_pdf
+
+    kind = get_kind(args.kind)
+    with open_db(args, lock=False) as db:
+        village = village_id(db, args.village)
+        named: tuple[str, ...] = ()
+        if args.overdue:
+            if "已超期" not in kind.filters:
+                raise CliError(f"{kind.label}没有超期的说法，不能用 --overdue")
+            named = ("已超期",)
+        first, last = _year_span(args.year, kind.label, dated=bool(kind.date_key))
+        flt = records.ListFilter(
+            village_id=village, status=args.status, named=named, date_from=first, date_to=last
+        )
+        rows, pages = export_kind_pdf(db, kind, Path(args.out), documents.fonts_for(db), flt)
+    print(f"已生成 {args.out}（{rows} 条，{pages} 页）")
+    return 0
+
+
+def add_parsers(sub: Subparsers) -> None:
+    """Register ``import`` and ``export`` on the main parser."""
+    p = add_command(sub, "import", cmd_import, "从 Excel 导入记录（全部成功才写入）")
+    p.add_argument("kind")
+    p.add_argument("file")
+    p.add_argument("--sheet")
+    p.add_argument("--map", action="append", metavar="列名=字段")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p = add_command(sub, "export", cmd_export, "导出记录到 Excel")
+    p.add_argument("kind")
+    p.add_argument("--out", required=True)
+    p.add_argument("--year", type=int)
+    p.add_argument("--village")
+    p.add_argument("--status")
+
+
+def add_print_parser(sub: Subparsers) -> None:
+    """Register ``print`` (after ``doc``, where ``ecodesk --help`` has always listed it)."""
+    q = sub.add_parser(
+        "print",
+        help="把清单打印为 PDF（问题整改、台账、信访举报……）",
+        description="把清单打印为 PDF（A4 横向表格）",
+    )
+    q.add_argument("kind")
+    q.add_argument("--out", required=True, metavar="FILE.pdf")
+    q.add_argument("--village")
+    q.add_argument("--status")
+    q.add_argument("--year", type=int)
+    q.add_argument("--overdue", action="store_true", help="只打印已超期的")
+    q.set_defaults(func=cmd_print)
