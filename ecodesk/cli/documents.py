@@ -34,7 +34,8 @@ def _read_json(path: str) -> dict[str, Any]:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from ecodesk.documents.spec import DocumentSpec, render_pdf
+    from ecodesk.documents.render import render_pdf
+    from ecodesk.documents.spec import DocumentSpec
 
     result = render_pdf(DocumentSpec.from_json(_read_json(args.spec)), Path(args.out))
     for line in result.warnings:

@@ -35,7 +35,7 @@ def cmd_circular(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    from ecodesk.documents.spec import render_pdf
+    from ecodesk.documents.render import render_pdf
     from ecodesk.services import documents
     from ecodesk.services import rectification_circular as rc
 

@@ -9,18 +9,13 @@ double lines, number flush right, no page number on page 1) unless ``letter`` sa
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ecodesk.dates import DateParseError, parse_date
-from ecodesk.documents.fonts import STYLES, FontReport, resolve_fonts
-from ecodesk.documents.glyphs import describe_missing, fallback_aliases, missing
 from ecodesk.errors import FieldProblem, ValidationError
-from ecodesk.files import atomic_file
 from ecodesk.models.document import DOCUMENT_KINDS, LETTER, NOTICE
 
 _LABELS: dict[str, str] = {
@@ -275,44 +270,3 @@ class _Reader:
         return DocumentSpec(date=spec_date, **kwargs)
 
 
-@dataclass(frozen=True)
-class RenderResult:
-    """Pages written and which font printed each style (substitutes included)."""
-
-    pages: int
-    font_report: FontReport
-    missing_chars: tuple[str, ...] = ()  # characters no font on this machine can print
-
-    @property
-    def warnings(self) -> list[str]:
-        """What the clerk should read before printing: font substitutes gone wrong, blank characters."""
-        lines = list(self.font_report.warnings)
-        if self.missing_chars:
-            lines.append(describe_missing(self.missing_chars))
-        return lines
-
-
-def render_pdf(
-    spec: DocumentSpec,
-    out_path: str | os.PathLike[str],
-    fonts: Mapping[str, str | os.PathLike[str]] | FontReport | None = None,
-) -> RenderResult:
-    """Lay out ``spec`` per GB/T 9704 and write it to ``out_path`` atomically.
-
-    The PDF is written to a temporary file in the same folder and moved into place, so a failure
-    never leaves half a file (or destroys the previous one).
-    """
-    from ecodesk.documents.layout import render_to_file
-
-    report = fonts if isinstance(fonts, FontReport) else resolve_fonts(fonts)
-    with atomic_file(out_path) as tmp:
-        pages = render_to_file(spec, tmp, report)
-    return RenderResult(pages, report, tuple(unprintable(spec, report)))
-
-
-def unprintable(spec: DocumentSpec, report: FontReport) -> list[str]:
-    """Characters of the document that neither its fonts nor any fallback font can print."""
-    texts = [json.dumps(spec.to_json(), ensure_ascii=False)]
-    fonts = list(dict.fromkeys(report.alias(s) for s in STYLES))
-    chain = fonts[1:] + fallback_aliases()
-    return missing(texts, fonts[0], chain)

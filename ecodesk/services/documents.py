@@ -28,8 +28,9 @@ from ecodesk.dates import DateParseError, format_cn, format_iso, parse_date
 from ecodesk.db.database import Database
 from ecodesk.documents import kinds
 from ecodesk.documents.fonts import FontReport, resolve_fonts
+from ecodesk.documents.render import RenderResult, render_pdf
 from ecodesk.documents.spec import Attachment as SpecAttachment
-from ecodesk.documents.spec import DocumentSpec, RenderResult, render_pdf
+from ecodesk.documents.spec import DocumentSpec
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import Attachment, Document
 from ecodesk.models.document import (

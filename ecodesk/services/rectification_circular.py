@@ -27,7 +27,8 @@ from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
 from ecodesk.documents import kinds as doc_kinds
-from ecodesk.documents.spec import DocumentSpec, RenderResult, render_pdf
+from ecodesk.documents.render import RenderResult, render_pdf
+from ecodesk.documents.spec import DocumentSpec
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import Setting, Unit
 from ecodesk.models.document import Document

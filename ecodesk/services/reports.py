@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
-from ecodesk.documents.spec import Attachment, DocumentSpec, RenderResult, render_pdf
+from ecodesk.documents.render import RenderResult, render_pdf
+from ecodesk.documents.spec import Attachment, DocumentSpec
 from ecodesk.errors import EcoDeskError
 from ecodesk.exports.xlsx_style import (
     CENTER,

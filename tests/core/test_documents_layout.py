@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from ecodesk.documents import grid as g
 from ecodesk.documents.linebreak import NO_END, NO_START
-from ecodesk.documents.spec import Attachment, DocumentSpec, render_pdf, split_paragraphs
+from ecodesk.documents.render import render_pdf
+from ecodesk.documents.spec import Attachment, DocumentSpec, split_paragraphs
 
 DATA = Path(__file__).parent / "data"
 MM = g.MM

@@ -10,7 +10,8 @@ import pdfplumber
 import pytest
 
 from ecodesk.documents import grid as g
-from ecodesk.documents.spec import DocumentSpec, render_pdf
+from ecodesk.documents.render import render_pdf
+from ecodesk.documents.spec import DocumentSpec
 from tests.core.test_documents_layout import LONG, lines_of, text
 
 MM = g.MM

@@ -12,7 +12,8 @@ import pytest
 
 from ecodesk.cli import main
 from ecodesk.documents import fonts as fnt
-from ecodesk.documents.spec import DocumentSpec, render_pdf, split_paragraphs
+from ecodesk.documents.render import render_pdf
+from ecodesk.documents.spec import DocumentSpec, split_paragraphs
 from ecodesk.errors import EcoDeskError, ValidationError
 
 DATA = Path(__file__).parent / "data"
@@ -86,7 +87,7 @@ def test_reference_notices_render_multi_page_with_footer(
 
 
 def test_failed_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ecodesk.documents import layout
+    from ecodesk.documents import render
 
     out = tmp_path / "out.pdf"
     out.write_bytes(b"previous")
@@ -94,7 +95,7 @@ def test_failed_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     def boom(*args: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(layout, "render_to_file", boom)
+    monkeypatch.setattr(render, "render_to_file", boom)
     with pytest.raises(RuntimeError):
         render_pdf(DocumentSpec.from_json(load("documents_004.json")), out)
     assert out.read_bytes() == b"previous"
