@@ -1,9 +1,15 @@
-"""Hand-made towns shared by the core tests (and a UI test): build once here, never copied.
+"""What several test files share: hand-made towns, rosters, reading PDFs back. Never copied.
 
 - :func:`build_town` — a tiny town for the patrol, daily-report and campaign tests: three villages,
   a town office, people, grids.
 - :func:`build_scored_town` — three villages whose appraisal scores are known by hand, for the
-  appraisal tests. Year 2025, judged on 2026-01-10 (a finished year: every month counts).
+  appraisal tests (with :data:`SCORED_ITEMS`). Year 2025, judged on 2026-01-10 (a finished year:
+  every month counts).
+- :func:`build_dashboard_town` — the 工作台's counts, relative to a given day.
+- :func:`write_sheet`, :func:`add_villages`, :func:`inspection_kind` — rosters as villages send them.
+- :func:`lines_of`, :func:`text` — a PDF page's characters as visual lines.
+
+The scored town:
 
 =========  ======  =========================  ===========  ==========  ======  ==========
 village    fires   problems (overdue/unclosed) deliverable  letters     patrols complaints
@@ -16,18 +22,28 @@ village    fires   problems (overdue/unclosed) deliverable  letters     patrols 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
+import openpyxl
+from sqlalchemy import Date, Integer, String, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ecodesk.appraisal.defaults import ItemInput
 from ecodesk.db import Database
+from ecodesk.db.base import RecordMixin
 from ecodesk.models import Unit
 from ecodesk.models.campaign import Campaign, Deliverable, DeliverableTarget, Submission
 from ecodesk.models.complaint import Complaint
 from ecodesk.models.letter import Commitment, LetterTemplate
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
-from ecodesk.services.org import GRIDS, PEOPLE, UNITS
+from ecodesk.services.org import GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 
 # -- the tiny town ----------------------------------------------------------------------------------
 
@@ -135,3 +151,176 @@ def build_scored_town(db: Database) -> ScoredTown:
                             reply_date=replied, status="已办结" if replied else "办理中", reply="已处理" if replied else ""))
         s.flush()
         return ScoredTown(east.id, west.id, south.id)
+
+
+# The scheme the scored town is judged by (tests/core/test_appraisal.py works the scores out by hand).
+SCORED_ITEMS = (
+    ItemInput("大气", "火点", 15, "fire_points", {"points": 3}),
+    ItemInput("整改", "超期", 15, "problems_overdue", {"points": 1}),
+    ItemInput("整改", "未销号", 5, "problems_unclosed", {"points": 0.5}),
+    ItemInput("行动", "材料", 10, "deliverables", {"late": 1, "missing": 2}),
+    ItemInput("大气", "承诺书", 10, "coverage", {"kind": "禁烧承诺书"}),
+    ItemInput("大气", "巡查", 10, "patrols", {"per_month": 2, "points": 1}),
+    ItemInput("信访", "信访", 10, "complaints", {"points": 2}),
+    ItemInput("日常", "宣传", 5),
+    ItemInput("加分", "表彰", 3, bonus=True),
+)
+
+
+# -- the dashboard's town --------------------------------------------------------------------------
+
+
+def build_dashboard_town(db: Database, today: date) -> dict[str, int]:
+    """Three villages: 东沟 patrolled twice today, 西岭 once, 南坡 not at all; one problem overdue, one due
+    in two days, one closed last month; two fire points this month, one last month; letters 3 of 4;
+    a deliverable due in three days that 西岭 has handed in."""
+    with db.session() as s:
+        villages = [Unit(name=n, kind="村", sort_order=i) for i, n in enumerate(("东沟村", "西岭村", "南坡村"))]
+        s.add_all([*villages, Unit(name="派出所", kind="驻镇单位")])
+        s.flush()
+        east, west, south = villages
+        for village, n in ((east, 2), (west, 1)):
+            for _ in range(n):
+                s.add(Patrol(date=today, village_id=village.id, kind="禁烧巡查"))
+        s.add(Patrol(date=today - timedelta(days=1), village_id=south.id, kind="禁烧巡查"))
+        s.add(Patrol(date=today, village_id=south.id, kind="禁烧巡查", deleted_at=today))  # deleted: not counted
+        s.add(Problem(found_date=today - timedelta(days=30), village_id=east.id, place="河道",
+                      deadline=today - timedelta(days=1), status="整改中"))
+        s.add(Problem(found_date=today - timedelta(days=10), village_id=west.id, place="路口",
+                      deadline=today + timedelta(days=2), status="待整改"))
+        s.add(Problem(found_date=date(today.year, 4, 2), village_id=south.id, place="村北", deadline=date(today.year, 4, 30),
+                      status="已销号", rectified_date=date(today.year, 4, 20), closed_date=date(today.year, 5, 6), verifier="王"))
+        for day in (today.replace(day=1), today):
+            s.add(FirePoint(date=day, village_id=east.id, source="巡查发现"))
+        s.add(FirePoint(date=today.replace(day=1) - timedelta(days=3), village_id=west.id, source="卫星遥感"))
+        tpl = LetterTemplate(kind="禁烧承诺书", year=today.year, title="禁烧承诺书")
+        s.add(tpl)
+        s.flush()
+        for status in ("已签", "已签", "已签", "待签", "作废"):
+            s.add(Commitment(template_id=tpl.id, kind="禁烧承诺书", year=today.year, village_id=east.id, status=status))
+        campaign = Campaign(name="夏季禁烧", start_date=today - timedelta(days=20), end_date=today + timedelta(days=30))
+        s.add(campaign)
+        s.flush()
+        deliverable = Deliverable(campaign_id=campaign.id, name="禁烧工作方案", due_date=today + timedelta(days=3))
+        deliverable.targets = [DeliverableTarget(unit_id=v.id) for v in villages]
+        s.add(deliverable)
+        s.flush()
+        s.add(Submission(deliverable_id=deliverable.id, unit_id=west.id, received_date=today))
+        return {"east": east.id, "west": west.id, "south": south.id}
+
+
+# -- rosters (Excel files as villages send them) ----------------------------------------------------
+
+
+def write_sheet(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    blank_rows: int = 0,
+    sheet: str = "花名册",
+    text_cells: bool = False,
+) -> Path:
+    """A workbook like a village roster: an optional merged title, blank rows, then ``rows``.
+
+    ``text_cells`` writes every string as a string cell even when it starts with "=".
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(rows[0]), 2))
+    for _ in range(blank_rows):
+        ws.append([])
+    for row in rows:
+        ws.append(list(row))
+        if text_cells:
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    wb.save(path)
+    return path
+
+
+def household_rows(db: Database) -> list[tuple[Any, ...]]:
+    """Every live household as (户主, 村, 组, 住址, 电话, 人口, 备注), in id order."""
+    ids = records.list_ids(db, HOUSEHOLDS, sort_key="id")
+    objs = records.fetch(db, HOUSEHOLDS, ids)
+    return [
+        (o.head_name, o.village.name, o.group_name, o.address, o.phone, o.members, o.remark)
+        for o in (objs[i] for i in ids)
+    ]
+
+
+def count(db: Database, model: type[Any]) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def add_villages(db: Database) -> dict[str, int]:
+    """东沟村, 南庄村, 河西社区 and a town office (环保办); returns the villages' ids by name."""
+    ids = {}
+    for order, name in enumerate(("东沟村", "南庄村", "河西社区"), start=1):
+        kind = "社区" if "社区" in name else "村"
+        ids[name] = records.create(db, UNITS, {"name": name, "kind": kind, "sort_order": order}).id
+    records.create(db, UNITS, {"name": "环保办", "kind": "镇属单位", "sort_order": 10})
+    return ids
+
+
+# A kind with a date column, on its own table (no shipped kind has a date yet).
+class _TestBase(DeclarativeBase):
+    pass
+
+
+class Inspection(RecordMixin, _TestBase):
+    __tablename__ = "test_inspections"
+
+    place: Mapped[str] = mapped_column(String(60))
+    visit_date: Mapped[date | None] = mapped_column(Date, default=None)
+    fire_points: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+INSPECTIONS = RecordKind(
+    name="test_inspections",
+    label="检查记录",
+    model=Inspection,
+    fields=(
+        Field("place", "地点", required=True, max_len=60),
+        Field("visit_date", "检查日期", FieldType.DATE, required=True, aliases=("日期",)),
+        Field("fire_points", "火点数", FieldType.INT, min_value=0),
+        Field("remark", "备注", FieldType.LONGTEXT, in_table=False),
+    ),
+    date_key="visit_date",
+)
+
+
+def inspection_kind(db: Database) -> RecordKind:
+    """A throw-away kind with a date column, on its own table in ``db``."""
+    _TestBase.metadata.create_all(db.engine)
+    return INSPECTIONS
+
+
+# -- reading PDFs back ------------------------------------------------------------------------------
+
+
+# A paragraph long enough to run over several lines of the 版心.
+LONG = "生态环境保护是功在当代利在千秋的事业各村要切实履行属地责任加强巡查" * 8
+
+
+def lines_of(page: Any) -> list[list[dict[str, Any]]]:
+    """Group a page's characters into visual lines (tops within 4 pt), each sorted left to right."""
+    rows: list[list[dict[str, Any]]] = []
+    for ch in sorted(page.chars, key=lambda c: (c["top"], c["x0"])):
+        if ch["text"].isspace():
+            continue
+        if rows and abs(rows[-1][0]["top"] - ch["top"]) < 4:
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    return [sorted(r, key=lambda c: c["x0"]) for r in rows]
+
+
+def text(row: list[dict[str, Any]]) -> str:
+    return "".join(c["text"] for c in row)

@@ -12,17 +12,6 @@ from ecodesk.errors import NotFoundError, ValidationError
 from ecodesk.services import appraisal
 from tests.core import helpers as h
 
-ITEMS = (
-    ItemInput("大气", "火点", 15, "fire_points", {"points": 3}),
-    ItemInput("整改", "超期", 15, "problems_overdue", {"points": 1}),
-    ItemInput("整改", "未销号", 5, "problems_unclosed", {"points": 0.5}),
-    ItemInput("行动", "材料", 10, "deliverables", {"late": 1, "missing": 2}),
-    ItemInput("大气", "承诺书", 10, "coverage", {"kind": "禁烧承诺书"}),
-    ItemInput("大气", "巡查", 10, "patrols", {"per_month": 2, "points": 1}),
-    ItemInput("信访", "信访", 10, "complaints", {"points": 2}),
-    ItemInput("日常", "宣传", 5),
-    ItemInput("加分", "表彰", 3, bonus=True),
-)
 # item name → (东沟村, 西岭村, 南坡村), worked out by hand from appraisal_helpers' table.
 EXPECTED = {
     "火点": (9, 15, 0),  # 2×3; none; 6×3 = 18 > 15 floors at zero
@@ -40,7 +29,7 @@ EXPECTED = {
 @pytest.fixture
 def town(db: Database) -> h.ScoredTown:
     town = h.build_scored_town(db)
-    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS, weight=10)
+    appraisal.create_scheme(db, h.SCORED_YEAR, h.SCORED_ITEMS, weight=10)
     appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     return town
 
@@ -123,7 +112,7 @@ def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(db: Data
     for change in (
         lambda: appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF),
         lambda: appraisal.adjust(db, h.SCORED_YEAR, item.id, town.east, 1, "复核"),
-        lambda: appraisal.save_items(db, h.SCORED_YEAR, ITEMS),
+        lambda: appraisal.save_items(db, h.SCORED_YEAR, h.SCORED_ITEMS),
         lambda: appraisal.set_scheme(db, h.SCORED_YEAR, weight=20),
         lambda: appraisal.finalise(db, h.SCORED_YEAR),
     ):
@@ -167,7 +156,7 @@ def test_items_are_validated_with_the_field_and_the_reason(db: Database, town: h
         appraisal.save_items(db, h.SCORED_YEAR, bad)
     text = str(err.value)
     assert "加分项目只能人工评分" in text and "分值" in text and "应为数字" in text and "应为整数" in text
-    assert len(appraisal.scheme_items(db, h.SCORED_YEAR)) == len(ITEMS)  # nothing changed
+    assert len(appraisal.scheme_items(db, h.SCORED_YEAR)) == len(h.SCORED_ITEMS)  # nothing changed
 
 
 def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town: h.ScoredTown) -> None:
@@ -179,6 +168,6 @@ def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town
     appraisal.save_items(db, h.SCORED_YEAR, edited)
     appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     data = appraisal.sheet(db, h.SCORED_YEAR)
-    assert len(data.items) == len(ITEMS) - 1 and data.items[0].standard == "每发现1个火点扣2分，扣完为止"
+    assert len(data.items) == len(h.SCORED_ITEMS) - 1 and data.items[0].standard == "每发现1个火点扣2分，扣完为止"
     east = next(r for r in data.rows if r.village_id == town.east)
     assert east.cells[fire.id].final == 20 - 2 * 2 + 1

@@ -13,13 +13,12 @@ from ecodesk.db import Database
 from ecodesk.models.document import DRAFT
 from ecodesk.services import appraisal, documents
 from tests.core import helpers as h
-from tests.core.test_appraisal import ITEMS
 
 
 @pytest.fixture
 def town(db: Database) -> h.ScoredTown:
     town = h.build_scored_town(db)
-    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS, title="清河镇2025年度考核", weight=10)
+    appraisal.create_scheme(db, h.SCORED_YEAR, h.SCORED_ITEMS, title="清河镇2025年度考核", weight=10)
     appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     return town
 
@@ -32,7 +31,7 @@ def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town:
     ws = wb["考核得分表"]
     assert ws["A1"].value == "清河镇2025年度考核得分表"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    n_items = len(ITEMS)
+    n_items = len(h.SCORED_ITEMS)
     last = 2 + n_items + 3
     from openpyxl.utils import get_column_letter as col
 

@@ -10,10 +10,13 @@ import pytest
 from ecodesk.cli import main
 from ecodesk.db import Database
 from ecodesk.models import Household
-from tests.core import test_xlsx_import as roster
-from tests.core.test_xlsx_import import count, household_rows, write_sheet
+from tests.core.helpers import add_villages, count, household_rows, write_sheet
 
-villages = roster.villages  # the same fixture as the import tests
+
+@pytest.fixture
+def villages(db: Database) -> dict[str, int]:
+    return add_villages(db)
+
 
 GOOD = [["户主", "村", "电话"], ["张三", "东沟村", 13800001111], ["李四", "南庄村", None]]
 

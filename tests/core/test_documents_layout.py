@@ -16,13 +16,13 @@ from ecodesk.documents import grid as g
 from ecodesk.documents.linebreak import NO_END, NO_START
 from ecodesk.documents.render import render_pdf
 from ecodesk.documents.spec import Attachment, DocumentSpec, split_paragraphs
+from tests.core.helpers import LONG, lines_of, text
 
 DATA = Path(__file__).parent / "data"
 MM = g.MM
 TOL = 1.0 * MM
 BLOCK_CENTRE = (28 + 156 / 2) * MM  # centred on the text block, not the paper
 
-LONG = "生态环境保护是功在当代利在千秋的事业各村要切实履行属地责任加强巡查" * 8
 SHORT_SPEC: dict[str, Any] = {
     "kind": "通报",
     "organ_mark": "清河镇人民政府文件",
@@ -47,23 +47,6 @@ SHORT_SPEC: dict[str, Any] = {
     "printing_organ": "清河镇党政综合办公室",
     "printing_date": "2024-03-06",
 }
-
-
-def lines_of(page: Any) -> list[list[dict[str, Any]]]:
-    """Group a page's characters into visual lines (tops within 4 pt), each sorted left to right."""
-    rows: list[list[dict[str, Any]]] = []
-    for ch in sorted(page.chars, key=lambda c: (c["top"], c["x0"])):
-        if ch["text"].isspace():
-            continue
-        if rows and abs(rows[-1][0]["top"] - ch["top"]) < 4:
-            rows[-1].append(ch)
-        else:
-            rows.append([ch])
-    return [sorted(r, key=lambda c: c["x0"]) for r in rows]
-
-
-def text(row: list[dict[str, Any]]) -> str:
-    return "".join(c["text"] for c in row)
 
 
 @pytest.fixture(scope="module")

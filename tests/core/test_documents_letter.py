@@ -12,7 +12,7 @@ import pytest
 from ecodesk.documents import grid as g
 from ecodesk.documents.render import render_pdf
 from ecodesk.documents.spec import DocumentSpec
-from tests.core.test_documents_layout import LONG, lines_of, text
+from tests.core.helpers import LONG, lines_of, text
 
 MM = g.MM
 TOL = 1.0 * MM

@@ -18,7 +18,7 @@ from ecodesk.services.org import UNITS
 from ecodesk.services.record_export import export_fields, export_xlsx
 from ecodesk.services.record_import import import_xlsx
 from ecodesk.services.records import ListFilter
-from tests.core.test_xlsx_import import write_sheet
+from tests.core.helpers import write_sheet
 
 NINE = ("裸露地块", "黑臭水体", "散乱污企业", "畜禽养殖场", "建筑工地扬尘", "散煤销售点", "燃煤锅炉", "吸污车作业报备", "巡河记录")
 

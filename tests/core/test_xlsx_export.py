@@ -20,11 +20,18 @@ from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.record_export import export_xlsx
 from ecodesk.services.record_import import import_xlsx
 from ecodesk.services.records import ListFilter
-from tests.core import test_xlsx_import as roster
-from tests.core.test_xlsx_import import household_rows
+from tests.core.helpers import add_villages, household_rows, inspection_kind
 
-villages = roster.villages  # the same fixtures as the import tests
-inspections = roster.inspections
+
+@pytest.fixture
+def villages(db: Database) -> dict[str, int]:
+    return add_villages(db)
+
+
+@pytest.fixture
+def inspections(db: Database) -> RecordKind:
+    return inspection_kind(db)
+
 
 HOUSEHOLD_DATA = [
     ("张建国", "东沟村", "一组", "东沟村12号", "13800001111", 4, "低保户"),

@@ -9,59 +9,33 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import Date, Integer, String, event, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import event, select
 
 from ecodesk.db import Database
-from ecodesk.db.base import RecordMixin
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job, JobCancelledError
 from ecodesk.models import Household, Person, Unit
-from ecodesk.schema import Field, FieldType, RecordKind
+from ecodesk.schema import RecordKind
 from ecodesk.services import record_import, records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, PEOPLE, UNITS
 from ecodesk.services.record_import import RowError, import_xlsx, read_headers
+from tests.core.helpers import (
+    Inspection,
+    add_villages,
+    count,
+    household_rows,
+    inspection_kind,
+    write_sheet,
+)
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def write_sheet(
-    path: Path,
-    rows: Sequence[Sequence[Any]],
-    *,
-    title: str | None = None,
-    blank_rows: int = 0,
-    sheet: str = "花名册",
-    text_cells: bool = False,
-) -> Path:
-    """A workbook like a village roster: an optional merged title, blank rows, then ``rows``.
-
-    ``text_cells`` writes every string as a string cell even when it starts with "=".
-    """
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = sheet
-    if title:
-        ws.append([title])
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(rows[0]), 2))
-    for _ in range(blank_rows):
-        ws.append([])
-    for row in rows:
-        ws.append(list(row))
-        if text_cells:
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-    wb.save(path)
-    return path
 
 
 def _patch_sheet(path: Path, change: Any) -> None:
@@ -74,62 +48,14 @@ def _patch_sheet(path: Path, change: Any) -> None:
             out.writestr(name, data)
 
 
-def household_rows(db: Database) -> list[tuple[Any, ...]]:
-    """Every live household as (户主, 村, 组, 住址, 电话, 人口, 备注), in id order."""
-    ids = records.list_ids(db, HOUSEHOLDS, sort_key="id")
-    objs = records.fetch(db, HOUSEHOLDS, ids)
-    return [
-        (o.head_name, o.village.name, o.group_name, o.address, o.phone, o.members, o.remark)
-        for o in (objs[i] for i in ids)
-    ]
-
-
-def count(db: Database, model: type[Any]) -> int:
-    with db.session() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
 @pytest.fixture
 def villages(db: Database) -> dict[str, int]:
-    ids = {}
-    for order, name in enumerate(("东沟村", "南庄村", "河西社区"), start=1):
-        kind = "社区" if "社区" in name else "村"
-        ids[name] = records.create(db, UNITS, {"name": name, "kind": kind, "sort_order": order}).id
-    records.create(db, UNITS, {"name": "环保办", "kind": "镇属单位", "sort_order": 10})
-    return ids
-
-
-# A kind with a date column, on its own table (no shipped kind has a date yet).
-class _TestBase(DeclarativeBase):
-    pass
-
-
-class Inspection(RecordMixin, _TestBase):
-    __tablename__ = "test_inspections"
-
-    place: Mapped[str] = mapped_column(String(60))
-    visit_date: Mapped[date | None] = mapped_column(Date, default=None)
-    fire_points: Mapped[int | None] = mapped_column(Integer, default=None)
-
-
-INSPECTIONS = RecordKind(
-    name="test_inspections",
-    label="检查记录",
-    model=Inspection,
-    fields=(
-        Field("place", "地点", required=True, max_len=60),
-        Field("visit_date", "检查日期", FieldType.DATE, required=True, aliases=("日期",)),
-        Field("fire_points", "火点数", FieldType.INT, min_value=0),
-        Field("remark", "备注", FieldType.LONGTEXT, in_table=False),
-    ),
-    date_key="visit_date",
-)
+    return add_villages(db)
 
 
 @pytest.fixture
 def inspections(db: Database) -> RecordKind:
-    _TestBase.metadata.create_all(db.engine)
-    return INSPECTIONS
+    return inspection_kind(db)
 
 
 HEADER = ["序号", "户主姓名*", "村\n（社区）", "组", "家庭住址", "手机号", "人口（必填）"]
