@@ -1,6 +1,6 @@
 """Child process for the start-up benchmark: prints READY once the main window can be used.
 
-``python -m bench.startup_probe --db FILE`` goes through the program's real start (ui.app.main: fonts,
+``python -m bench.startup_probe --db FILE`` goes through the program's real start (ui.shell.app.main: fonts,
 translations, opening and migrating the file, the auto-backup, the main window and its first page);
 ``--bare`` shows an empty QMainWindow — the floor, what Python and Qt alone cost.
 The parent times from launching this process to reading READY.
@@ -36,7 +36,7 @@ def main() -> int:
         window.resize(1280, 800)
         window.show()
         return int(app.exec())
-    from ui.app import main as gui_main
+    from ui.shell.app import main as gui_main
 
     return gui_main(["--db", args.db, "--operator", "bench"])
 

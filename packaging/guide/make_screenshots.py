@@ -61,7 +61,7 @@ def settle(ms: int = 300) -> None:
 
 
 def wait_jobs(timeout: float = 60) -> None:
-    from ui import jobs
+    from ui.common import jobs
 
     end = time.monotonic() + timeout
     while jobs._running and time.monotonic() < end:  # noqa: SLF001 - the set of live handles
@@ -203,8 +203,8 @@ def main() -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qsettings"))
 
-    from ui.app import install_translations
-    from ui.fonts import apply_ui_font
+    from ui.shell.app import install_translations
+    from ui.shell.fonts import apply_ui_font
 
     install_translations(app)
     apply_ui_font(app)
@@ -230,7 +230,7 @@ def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
     shoot_wizard(shooter, work)
     db = Database.open(db_path, OPERATOR, lock=True)
     try:
-        from ui.main_window import MainWindow
+        from ui.shell.main_window import MainWindow
 
         window = MainWindow(db)
         window.resize(*WINDOW)
@@ -260,7 +260,7 @@ def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
 
 
 def shoot_wizard(shooter: Shooter, work: Path) -> None:
-    from ui.wizard import FirstStartWizard
+    from ui.shell.wizard import FirstStartWizard
 
     wizard = FirstStartWizard()
     wizard.folder_page.folder.setText(WIN_DATA)
@@ -283,8 +283,8 @@ def shoot_dashboard(shooter: Shooter, window: Any) -> None:
 
 
 def shoot_patrols(shooter: Shooter, window: Any) -> None:
-    from ui.patrol_entry import PatrolEntryDialog
-    from ui.patrols_page import PatrolRecordPage
+    from ui.patrols.entry import PatrolEntryDialog
+    from ui.patrols.page import PatrolRecordPage
 
     page = window.show_page("patrols")
     wait_jobs()
@@ -360,7 +360,7 @@ def shoot_problems(shooter: Shooter, window: Any) -> None:
 
 
 def shoot_ledgers(shooter: Shooter, window: Any) -> None:
-    from ui.record_page import RecordPage
+    from ui.records.page import RecordPage
 
     page = window.show_page("ledgers")
     wait_jobs()
@@ -420,7 +420,7 @@ def shoot_appraisal(shooter: Shooter, window: Any) -> None:
 
 def shoot_backup(shooter: Shooter, window: Any) -> None:
     from ecodesk.services import backup
-    from ui.backup_dialog import RestoreDialog
+    from ui.shell.backup_dialog import RestoreDialog
 
     backup.create_backup(window.db, reason="手动")
     dialog = RestoreDialog(backup.list_backups(window.db.path, backup.backup_folder(window.db)), window)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu
 import ecodesk
 from ecodesk.db import Database
 from ecodesk.paths import resources_dir
-from ui import about_dialog
-from ui.about_dialog import AboutDialog, bundled_fonts, libraries
-from ui.main_window import MainWindow
+from ui.shell import about_dialog
+from ui.shell.about_dialog import AboutDialog, bundled_fonts, libraries
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

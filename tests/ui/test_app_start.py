@@ -12,8 +12,9 @@ from ecodesk.db import Database
 from ecodesk.services import backup, records
 from ecodesk.services import settings as data_settings
 from ecodesk.services.org import HOUSEHOLDS
-from ui import app, dialogs, machine_settings
-from ui.operator_dialog import OperatorDialog
+from ui.common import dialogs, machine_settings
+from ui.shell import app
+from ui.shell.operator_dialog import OperatorDialog
 
 pytestmark = pytest.mark.gui
 
@@ -105,7 +106,7 @@ def test_start_with_db_argument(qtbot, monkeypatch, db_path: Path) -> None:
 
 
 def test_first_start_runs_the_wizard(qtbot, monkeypatch, tmp_path: Path) -> None:
-    from ui.wizard import FirstStartWizard, WizardResult
+    from ui.shell.wizard import FirstStartWizard, WizardResult
 
     monkeypatch.delenv("ECODESK_DB", raising=False)
     monkeypatch.setattr(
@@ -126,7 +127,7 @@ def test_first_start_runs_the_wizard(qtbot, monkeypatch, tmp_path: Path) -> None
 def test_parse_args_and_font_choice() -> None:
     args = app.parse_args(["--db", "x.db", "--operator", "王晓燕", "-platform", "offscreen"])
     assert (args.db, args.operator) == (Path("x.db"), "王晓燕")
-    from ui.fonts import BUNDLED_HEI, choose_ui_family
+    from ui.shell.fonts import BUNDLED_HEI, choose_ui_family
 
     assert choose_ui_family(["Arial", "Microsoft YaHei"], platform="win32") == "Microsoft YaHei"
     assert choose_ui_family(["Arial"], platform="win32") == BUNDLED_HEI
@@ -134,7 +135,7 @@ def test_parse_args_and_font_choice() -> None:
 
 
 def test_bundled_fonts_load(qtbot) -> None:
-    from ui.fonts import BUNDLED_HEI, load_bundled_fonts
+    from ui.shell.fonts import BUNDLED_HEI, load_bundled_fonts
 
     families = load_bundled_fonts()
     assert BUNDLED_HEI in families

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 from ecodesk.db import Database
 from ecodesk.services import appraisal, documents
 from tests.core import helpers as h
-from tests.core.test_appraisal import ITEMS
-from ui import appraisal_page, dialogs
-from ui.appraisal_page import AdjustDialog, AppraisalPage, UnlockDialog
-from ui.appraisal_scheme import BONUS, MAX, NAME, RULE, SchemeDialog
+from ui.appraisal import page as appraisal_page
+from ui.appraisal.page import AdjustDialog, AppraisalPage, UnlockDialog
+from ui.appraisal.scheme import BONUS, MAX, NAME, RULE, SchemeDialog
+from ui.common import dialogs
 
 pytestmark = pytest.mark.gui
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def page(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch) -> AppraisalPage:
     h.build_scored_town(db)
-    appraisal.create_scheme(db, h.SCORED_YEAR, ITEMS)
+    appraisal.create_scheme(db, h.SCORED_YEAR, h.SCORED_ITEMS)
     # The page judges "today" as the service does; pin it to the test's as-of day.
     monkeypatch.setattr(appraisal, "_today", lambda as_of: as_of or h.SCORED_AS_OF)
     monkeypatch.setattr(dialogs, "show_info", lambda *a, **k: None)
@@ -124,12 +124,12 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     page.year.setValue(h.SCORED_YEAR + 1)
     assert page.create_button.isVisible() and "还没有考核方案" in page.banner.text()
     page.create_scheme()
-    assert not page.create_button.isVisible() and len(page.model.items) == len(ITEMS)  # copied from 2025
+    assert not page.create_button.isVisible() and len(page.model.items) == len(h.SCORED_ITEMS)  # copied from 2025
 
     dialog = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(dialog)
     table = dialog.table
-    assert table.rowCount() == len(ITEMS)
+    assert table.rowCount() == len(h.SCORED_ITEMS)
     dialog.table.selectRow(0)
     table.item(0, MAX).setText("20")
     dialog.param_editors["points"].setValue(4)
@@ -143,7 +143,7 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     items = appraisal.scheme_items(page.db, h.SCORED_YEAR + 1)
     assert (items[0].max_score, items[0].params["points"]) == (20, 4)
     assert items[1].name == "秸秆综合利用" and items[1].category == "大气" and items[1].rule == "manual"
-    assert len(items) == len(ITEMS) + 1
+    assert len(items) == len(h.SCORED_ITEMS) + 1
 
     again = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(again)

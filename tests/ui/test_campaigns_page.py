@@ -18,10 +18,11 @@ from ecodesk.db import Database
 from ecodesk.services import attachments, campaigns, records
 from ecodesk.services.campaigns import SUBMISSION_TABLE, DeliverableInput, MemberInput, PhaseInput
 from ecodesk.services.org import PEOPLE, UNITS
-from ui import campaign_detail, dialogs
-from ui.campaign_phases import PhasesDialog
-from ui.campaign_submission import SubmissionDialog
-from ui.campaigns_page import CampaignsPage
+from ui.campaigns import detail as campaign_detail
+from ui.campaigns.page import CampaignsPage
+from ui.campaigns.phases import PhasesDialog
+from ui.campaigns.submission import SubmissionDialog
+from ui.common import dialogs
 
 pytestmark = pytest.mark.gui
 

@@ -14,10 +14,10 @@ from ecodesk.services import complaints, records, rectification
 from ecodesk.services.complaints import COMPLAINTS
 from ecodesk.services.org import UNITS
 from ecodesk.services.records import ListFilter
-from ui import dialogs
-from ui.complaints_page import ComplaintsPage
-from ui.rectification_dialogs import ActionDialog
-from ui.rectification_model import DEADLINE_ROLE
+from ui.common import dialogs
+from ui.complaints.page import ComplaintsPage
+from ui.records.action_dialog import ActionDialog
+from ui.records.deadline_model import DEADLINE_ROLE
 
 pytestmark = pytest.mark.gui
 

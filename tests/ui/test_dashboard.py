@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import settings as data_settings
-from tests.core.test_dashboard import build
-from ui.dashboard_page import DashboardPage
-from ui.main_window import MainWindow
+from tests.core.helpers import build_dashboard_town
+from ui.dashboard.page import DashboardPage
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def town_db(db: Database) -> Database:
     data_settings.save(db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
-    build(db, dates.today())
+    build_dashboard_town(db, dates.today())
     return db
 
 
@@ -80,7 +80,7 @@ def test_a_tile_click_opens_the_filtered_list(qtbot, town_db: Database) -> None:
 def test_a_target_with_a_status_on_a_chip_page(qtbot, town_db: Database) -> None:
     from ecodesk.services.dashboard import Target
     from ecodesk.services.records import ListFilter
-    from ui.navigation import open_target
+    from ui.shell.navigation import open_target
 
     window = MainWindow(town_db)
     qtbot.addWidget(window)

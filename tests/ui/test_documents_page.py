@@ -15,10 +15,10 @@ from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.services import documents, settings
 from tests.ui.helpers import type_text
-from ui import dialogs
-from ui import documents_page as page_module
-from ui.document_print import DocumentPrinter
-from ui.documents_page import DocumentsPage
+from ui.common import dialogs
+from ui.documents import page as page_module
+from ui.documents.page import DocumentsPage
+from ui.documents.printer import DocumentPrinter
 
 pytestmark = pytest.mark.gui
 
@@ -208,7 +208,7 @@ def test_issuing_notice_carries_the_plan_as_attachment(qtbot: Any, page: Documen
 
 
 def test_main_window_shows_the_documents_page(qtbot: Any, db: Database) -> None:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(db)
     qtbot.addWidget(window)

@@ -10,8 +10,8 @@ from ecodesk.db import Database
 from ecodesk.services import records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 from tests.ui.helpers import type_text
-from ui.forms import RecordDialog
-from ui.record_detail import DetailPane
+from ui.records.detail import DetailPane
+from ui.records.form import RecordDialog
 
 pytestmark = pytest.mark.gui
 

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from ecodesk.db import Database
 from ecodesk.paths import resources_dir
-from ui import dialogs, guide_window
-from ui.guide_window import GuideWindow
-from ui.main_window import MainWindow
+from ui.common import dialogs
+from ui.shell import guide_window
+from ui.shell.guide_window import GuideWindow
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

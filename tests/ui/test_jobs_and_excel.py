@@ -13,10 +13,10 @@ from ecodesk.jobs import Job
 from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS
 from ecodesk.services.records import ListFilter
-from ui import dialogs, excel_io
-from ui.changes import changes
-from ui.jobs import run_job
-from ui.printing import ListPrinter, list_html
+from ui.common import dialogs, excel_io
+from ui.common.changes import changes
+from ui.common.jobs import run_job
+from ui.common.printing import ListPrinter, list_html
 
 pytestmark = pytest.mark.gui
 
@@ -176,7 +176,7 @@ def test_print_document_lists_the_rows(qtbot, village_db: Database) -> None:
 
 
 def test_progress_after_the_job_ended_is_harmless(qtbot) -> None:
-    from ui.jobs import JobHandle
+    from ui.common.jobs import JobHandle
 
     handle = JobHandle(None, "测试", None, None)
     handle._on_succeeded(1)  # the job ends first …

@@ -14,9 +14,9 @@ from ecodesk.services import ledgers, records, rectification
 from ecodesk.services.ledgers import BARE_LAND, CONSTRUCTION, LEDGER_KINDS, SUCTION_TRUCKS
 from ecodesk.services.org import UNITS
 from ecodesk.services.records import Field, FieldType, ListFilter
-from ui import dialogs
-from ui.ledgers_page import LedgersPage
-from ui.rectification_dialogs import ActionDialog
+from ui.common import dialogs
+from ui.ledgers.page import LedgersPage
+from ui.records.action_dialog import ActionDialog
 
 pytestmark = pytest.mark.gui
 

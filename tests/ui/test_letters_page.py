@@ -15,8 +15,10 @@ from ecodesk.models import Household
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID
 from ecodesk.services import letters, records
 from ecodesk.services.org import UNITS
-from ui import dialogs, letter_signing, letters_page
-from ui.letters_page import LettersPage
+from ui.common import dialogs
+from ui.letters import page as letters_page
+from ui.letters import signing as letter_signing
+from ui.letters.page import LettersPage
 
 pytestmark = pytest.mark.gui
 
@@ -190,7 +192,7 @@ def test_template_edit_warns_about_an_unknown_placeholder_and_previews(
 
 
 def test_a_preview_finishing_after_the_page_closed_is_ignored(qtbot, big_town: Database) -> None:
-    from ui import jobs
+    from ui.common import jobs
 
     p = LettersPage(big_town)
     p.year.setValue(YEAR)

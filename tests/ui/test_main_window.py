@@ -9,14 +9,13 @@ import pytest
 from ecodesk.db import Database
 from ecodesk.services import records
 from ecodesk.services import settings as data_settings
+from ecodesk.services.lookups import village_choices
 from ecodesk.services.org import HOUSEHOLDS
 from tests.ui.helpers import type_text
-from ui import dialogs, machine_settings, operations
-from ui.lookups import village_choices
-from ui.main_window import NAV_ITEMS, MainWindow
-from ui.org_page import OrgPage
-from ui.placeholder_page import PlaceholderPage
-from ui.settings_page import SettingsPage
+from ui.common import dialogs, machine_settings, operations
+from ui.org.page import OrgPage
+from ui.settings.page import SettingsPage
+from ui.shell.main_window import NAV_ITEMS, PAGE_FACTORIES, MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -39,7 +38,7 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
         window.nav.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[key]
         assert window.nav.currentItem().text() == label
-    assert not any(isinstance(page, PlaceholderPage) for page in window.pages.values())  # every module is built
+    assert set(PAGE_FACTORIES) == {key for key, _ in NAV_ITEMS}  # every module has its page, none a stand-in
     assert type(window.pages["dashboard"]).__name__ == "DashboardPage"
     assert type(window.pages["appraisal"]).__name__ == "AppraisalPage"
     assert isinstance(window.pages["org"], OrgPage)
@@ -91,7 +90,7 @@ def test_delete_and_restore_from_the_list(qtbot, monkeypatch, window: MainWindow
 
 
 def test_add_from_list_uses_the_dialog(monkeypatch, window: MainWindow) -> None:
-    from ui.forms import RecordDialog
+    from ui.records.form import RecordDialog
 
     page = window.show_page("org").show_kind("households")
     village = page.model.index(0, 1).data()
@@ -187,7 +186,7 @@ def test_restore_from_backup_brings_the_old_data_back(qtbot, monkeypatch, window
 def test_keyboard_in_the_list(qtbot, monkeypatch, window: MainWindow) -> None:
     from PySide6.QtCore import Qt
 
-    from ui.forms import RecordDialog
+    from ui.records.form import RecordDialog
 
     opened: list[int | None] = []
     monkeypatch.setattr(

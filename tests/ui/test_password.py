@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog
 
 from ecodesk.db import Database
 from ecodesk.services import access
-from ui import dialogs, password
-from ui.password import PasswordBox, PasswordDialog, UnlockDialog
+from ui.common import dialogs
+from ui.shell import password
+from ui.shell.password import PasswordBox, PasswordDialog, UnlockDialog
 
 pytestmark = pytest.mark.gui
 

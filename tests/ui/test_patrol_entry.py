@@ -19,8 +19,8 @@ from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import PROBLEMS
 from tests.ui.helpers import type_text
-from ui import patrol_entry
-from ui.patrol_entry import PatrolEntryDialog
+from ui.patrols import entry as patrol_entry
+from ui.patrols.entry import PatrolEntryDialog
 
 pytestmark = pytest.mark.gui
 

@@ -18,9 +18,10 @@ from ecodesk.services import records, settings
 from ecodesk.services.org import UNITS
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.rectification import PROBLEMS
-from ui import daily_report, dialogs
-from ui.daily_report import DailyResultDialog, DateDialog
-from ui.patrols_page import PatrolsPage
+from ui.common import dialogs
+from ui.patrols import daily_report
+from ui.patrols.daily_report import DailyResultDialog, DateDialog
+from ui.patrols.page import PatrolsPage
 
 pytestmark = pytest.mark.gui
 

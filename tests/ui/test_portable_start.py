@@ -10,7 +10,8 @@ import pytest
 
 from ecodesk import paths
 from ecodesk.db import Database
-from ui import app, machine_settings
+from ui.common import machine_settings
+from ui.shell import app
 
 pytestmark = pytest.mark.gui
 

@@ -18,10 +18,10 @@ from ecodesk.services.org import UNITS
 from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PROBLEMS
 from tests.ui.helpers import type_text
-from ui.problem_detail import move_fields
-from ui.problems_page import ProblemsPage
-from ui.rectification_dialogs import ActionDialog
-from ui.rectification_model import DEADLINE_ROLE, ROW_COLOURS
+from ui.problems.detail import move_fields
+from ui.problems.page import ProblemsPage
+from ui.records.action_dialog import ActionDialog
+from ui.records.deadline_model import DEADLINE_ROLE, ROW_COLOURS
 
 pytestmark = pytest.mark.gui
 
@@ -343,8 +343,8 @@ def test_draft_the_rectification_circular_into_the_register(qtbot, monkeypatch, 
     import datetime as dt
 
     from ecodesk.services import documents, settings
-    from ui import dialogs
-    from ui.problems_page import ProblemsPage
+    from ui.common import dialogs
+    from ui.problems.page import ProblemsPage
 
     settings.save(db, **settings.defaults_for_town("清河镇"))
     shown: list[str] = []

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 
 from ecodesk.db import Database
 from ecodesk.services import records
+from ecodesk.services.lookups import ref_choices
 from ecodesk.services.org import HOUSEHOLDS, UNITS, VILLAGE_REF
 from ecodesk.services.records import ListFilter
-from ui.lookups import ref_choices
-from ui.record_model import BLOCK_SIZE, DELETED_ROLE, ID_ROLE, RecordTableModel
+from ui.records.model import BLOCK_SIZE, DELETED_ROLE, ID_ROLE, RecordTableModel
 
 pytestmark = pytest.mark.gui
 

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
 from ecodesk import paths
-from ui import app, machine_settings
-from ui.main_window import NAV_ITEMS
+from ui.common import machine_settings
+from ui.shell import app
+from ui.shell.main_window import NAV_ITEMS
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

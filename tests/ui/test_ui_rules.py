@@ -1,4 +1,9 @@
-"""House rules for the UI package: widgets reach the data only through services."""
+"""House rules for the UI package: widgets reach the data only through services.
+
+A widget that opens a session or builds a query ties the screen to the schema and runs SQL on the GUI
+thread unseen; the services own both. The rules are read from the source of every module in every
+subfolder, so a new page cannot slip past them.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +17,61 @@ import ui
 pytestmark = pytest.mark.gui
 
 UI_DIR = Path(ui.__file__).parent
+# SQLAlchemy at any depth; the models package itself (its constants modules, e.g. ecodesk.models.letter's
+# LETTER_KINDS, are still read by a few pages).
+FORBIDDEN_PACKAGES = ("sqlalchemy",)
+FORBIDDEN_MODULES = ("ecodesk.models",)
 
 
-def test_no_sqlalchemy_in_ui() -> None:
-    offenders = []
-    for path in sorted(UI_DIR.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            offenders += [
-                f"{path.name}: {n}" for n in names if n.split(".")[0] == "sqlalchemy" or n == "ecodesk.models"
-            ]
-    assert offenders == []
+def _modules() -> list[tuple[str, ast.Module]]:
+    paths = sorted(UI_DIR.rglob("*.py"))
+    assert any(p.parent != UI_DIR for p in paths)  # the walk reaches the domain packages
+    return [(p.relative_to(UI_DIR).as_posix(), ast.parse(p.read_text(encoding="utf-8"))) for p in paths]
+
+
+def _forbidden(module: str) -> bool:
+    return module in FORBIDDEN_MODULES or any(module == p or module.startswith(f"{p}.") for p in FORBIDDEN_PACKAGES)
+
+
+def forbidden_imports(tree: ast.AST) -> list[str]:
+    """``line: module`` of each import of SQLAlchemy or of the ORM models package."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [f"{node.lineno}: {a.name}" for a in node.names if _forbidden(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # ``from ecodesk import models`` names the package as well as ``import ecodesk.models``
+            candidates = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            found += [f"{node.lineno}: {m}" for m in candidates if _forbidden(m)][:1]
+    return found
+
+
+def session_calls(tree: ast.AST) -> list[int]:
+    """Lines calling anything's ``.session(…)`` (``db.session()`` opens one)."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "session"
+    ]
+
+
+def test_no_sqlalchemy_or_models_in_ui() -> None:
+    assert [f"{name}:{hit}" for name, tree in _modules() for hit in forbidden_imports(tree)] == []
+
+
+def test_ui_opens_no_session() -> None:
+    assert [f"{name}:{line}" for name, tree in _modules() for line in session_calls(tree)] == []
+
+
+def test_the_rules_see_an_offence() -> None:
+    tree = ast.parse(
+        "import sqlalchemy.orm\n"
+        "from ecodesk import models\n"
+        "from ecodesk.models import Unit\n"
+        "from sqlalchemy import select\n"
+        "from ecodesk.services import records\n"
+        "with db.session() as s:\n"
+        "    s.get(Unit, 1)\n"
+    )
+    assert forbidden_imports(tree) == ["1: sqlalchemy.orm", "2: ecodesk.models", "3: ecodesk.models", "4: sqlalchemy"]
+    assert session_calls(tree) == [6]

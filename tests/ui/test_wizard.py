@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QWizard
 from ecodesk.paths import DB_FILENAME
 from ecodesk.services import settings as data_settings
 from tests.ui.helpers import type_text
-from ui import machine_settings
-from ui.wizard import FirstStartWizard, WizardResult, setup_data
+from ui.common import machine_settings
+from ui.shell.wizard import FirstStartWizard, WizardResult, setup_data
 
 pytestmark = pytest.mark.gui
 
@@ -90,8 +90,8 @@ def test_existing_file_keeps_its_town(qtbot, tmp_path: Path) -> None:
 def test_load_demo_reports_a_missing_generator(qtbot, monkeypatch, db) -> None:
     import sys
 
-    from ui import dialogs
-    from ui.wizard import load_demo
+    from ui.common import dialogs
+    from ui.shell.wizard import load_demo
 
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": shown.append(text))
@@ -107,9 +107,9 @@ def test_load_demo_runs_the_generator(qtbot, monkeypatch, db) -> None:
     import sys
     import types
 
-    from ui import dialogs
-    from ui.changes import changes
-    from ui.wizard import load_demo
+    from ui.common import dialogs
+    from ui.common.changes import changes
+    from ui.shell.wizard import load_demo
 
     calls: list[tuple] = []
     fake = types.ModuleType("ecodesk.demo")

@@ -1,0 +1,1 @@
+"""考核: the yearly appraisal table and its scheme."""

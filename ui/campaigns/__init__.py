@@ -1,0 +1,1 @@
+"""专项行动: campaigns, their phases, roster and submissions."""

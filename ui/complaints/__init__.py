@@ -1,0 +1,1 @@
+"""信访举报: the complaints list with deadlines and actions."""

@@ -1,0 +1,1 @@
+"""工作台: today's numbers and charts, each leading to the list behind it."""

@@ -1,0 +1,244 @@
+"""工作台: the first page at start-up — today's patrols and who has not reported, overdue problems, fire
+points this month, signing coverage, deliverables due this week, and two small charts.
+
+The numbers come from :func:`ecodesk.services.dashboard.load` (SQL counts, well under 300 ms on a
+ten-year file); each tile opens the list behind its number (:mod:`ui.shell.navigation`). The page re-reads
+the numbers when records change while it is hidden, and when it is shown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecodesk.dates import format_cn
+from ecodesk.db.database import Database
+from ecodesk.services import dashboard
+from ecodesk.services.dashboard import Dashboard, Target
+from ui.common.changes import changes
+from ui.dashboard.charts import BarChart
+from ui.shell.navigation import open_target
+
+WEEKDAYS = "一二三四五六日"
+TONE = {"": "#24292f", "red": "#b71c1c", "amber": "#8a5a00", "green": "#1b5e20"}
+
+
+class Tile(QFrame):
+    """A clickable number. Signals: ``clicked()`` (mouse, Enter or Space)."""
+
+    clicked = Signal()
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"tile_{key}")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            f"QFrame#tile_{key} {{ background:white; border:1px solid #d0d7de; border-radius:6px; }}"
+            f"QFrame#tile_{key}:hover, QFrame#tile_{key}:focus {{ border-color:#2f6f9f; }}"
+        )
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color:#57606a; border:none;")
+        self.value = QLabel("—")
+        self.value.setObjectName("tile_value")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.value.setStyleSheet("border:none;")
+        self.detail = QLabel()
+        self.detail.setObjectName("tile_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet("color:#57606a; border:none;")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(118)
+
+    def show_value(self, value: str, detail: str, tone: str = "", tip: str = "") -> None:
+        self.value.setText(value)
+        self.value.setStyleSheet(f"border:none; color:{TONE.get(tone, TONE[''])};")
+        self.detail.setText(detail)
+        self.setToolTip(tip)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DashboardPage(QWidget):
+    """Signals: ``loaded()`` after the numbers were read and shown."""
+
+    loaded = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setObjectName("dashboard_page")
+        self.data: Dashboard | None = None
+        self._stale = False
+
+        self.heading = QLabel()
+        self.heading.setObjectName("dashboard_heading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setToolTip("重新统计（F5）")
+        self.refresh_button.setShortcut("F5")
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        hint = QLabel("点击任一方块，查看对应的记录")
+        hint.setStyleSheet("color:#8c959f;")
+        top.addWidget(hint)
+        top.addWidget(self.refresh_button)
+
+        self.tiles: dict[str, Tile] = {}
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        specs: tuple[tuple[str, str, Callable[[Dashboard], Target]], ...] = (
+            ("patrols", "今日巡查", Dashboard.target_patrols_today),
+            ("silent", "今日未报送的村（社区）", Dashboard.target_patrols_today),
+            ("overdue", "超期未整改问题", Dashboard.target_overdue),
+            ("fires", "本月火点", Dashboard.target_fires_this_month),
+            ("coverage", "承诺书签订率", Dashboard.target_coverage),
+            ("due", "本周到期的报送材料", Dashboard.target_due_this_week),
+        )
+        for n, (key, title, target) in enumerate(specs):
+            tile = Tile(key, title)
+            tile.clicked.connect(lambda t=target: self.open(t))
+            self.tiles[key] = tile
+            grid.addWidget(tile, n // 3, n % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+
+        self.fire_chart = BarChart("近12个月火点（处）")
+        self.fire_chart.setObjectName("chart_fires")
+        self.problem_chart = BarChart("近12个月问题新增与销号（个）")
+        self.problem_chart.setObjectName("chart_problems")
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        for chart in (self.fire_chart, self.problem_chart):
+            frame = QFrame()
+            frame.setStyleSheet("QFrame { background:white; border:1px solid #d0d7de; border-radius:6px; }")
+            inner = QVBoxLayout(frame)
+            inner.setContentsMargins(6, 6, 6, 6)
+            chart.setStyleSheet("border:none;")
+            inner.addWidget(chart)
+            charts.addWidget(frame, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addLayout(charts, 1)
+        self.setStyleSheet("QWidget#dashboard_page { background:#f6f8fa; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self._changed)
+        # Bound methods, not lambdas: Qt drops the connection when the page is deleted.
+        changes().records_changed.connect(self._records_changed)
+        changes().everything_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def _records_changed(self, _kind: str) -> None:
+        self._debounce.start()
+
+    def _changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # counted again when shown
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.show_data(dashboard.load(self.db))
+
+    def show_data(self, d: Dashboard) -> None:
+        self.data = d
+        self.heading.setText(f"工作台　{format_cn(d.today)}　星期{WEEKDAYS[d.today.weekday()]}")
+        t = self.tiles
+        t["patrols"].show_value(
+            f"{d.patrols_today:,} 次", f"{d.reported_today}/{d.villages} 个村（社区）已报送巡查记录",
+            tip="查看今天的巡查记录",
+        )
+        if d.villages and not d.silent_today:
+            t["silent"].show_value("0 个", "各村（社区）今天均已报送", "green")
+        else:
+            t["silent"].show_value(f"{len(d.silent_today)} 个", "、".join(d.silent_today), "amber" if d.silent_today else "",
+                                   tip="“日督查、日通报、日报告”：这些村今天还没有巡查记录")
+        t["overdue"].show_value(
+            f"{d.overdue_problems:,} 个", f"另有 {d.due_soon_problems} 个3天内到期",
+            "red" if d.overdue_problems else "green", tip="查看超过整改时限仍未整改的问题",
+        )
+        change = d.fires_this_month - d.fires_last_month
+        trend = f"比上月{'多' if change > 0 else '少'} {abs(change)} 处" if change else "与上月持平"
+        t["fires"].show_value(f"{d.fires_this_month} 处", f"上月 {d.fires_last_month} 处，{trend}",
+                              "red" if d.fires_this_month else "green", tip="查看本月的火点")
+        rate = d.coverage_rate
+        t["coverage"].show_value(
+            "—" if rate is None else f"{rate * 100:.1f}%",
+            f"{d.coverage_year}年度 已签 {d.signed:,} / 应签 {d.required:,} 份",
+            "" if rate is None or rate >= 0.95 else "amber", tip="查看各村签订率",
+        )
+        lines = [f"{i.unit}：{i.deliverable}（{i.due.month}月{i.due.day}日）" for i in d.due_this_week[:3]]
+        more = len(d.due_this_week) - len(lines)
+        t["due"].show_value(
+            f"{len(d.due_this_week)} 项",
+            "\n".join(lines + ([f"……等共 {len(d.due_this_week)} 项"] if more > 0 else [])) or "本周没有到期未报送的材料",
+            "amber" if d.due_this_week else "green", tip="查看专项行动的报送情况",
+        )
+        labels = [m.label for m in d.fires_by_month]
+        self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
+        self.problem_chart.set_data(
+            labels,
+            [("新增", "#2f6f9f", [m.value for m in d.problems_opened]),
+             ("销号", "#2b8a3e", [m.value for m in d.problems_closed])],
+        )
+        self.loaded.emit()
+
+    def open(self, target: Callable[[Dashboard], Target]) -> QWidget | None:
+        """Open the list behind a tile (the tile's ``clicked``)."""
+        if self.data is None:
+            return None
+        return open_target(self, target(self.data))

@@ -1,0 +1,1 @@
+"""台账: the ledgers of sites and sources, one chip list per ledger kind."""

@@ -1,0 +1,1 @@
+"""承诺书: signing, coverage and the letter templates."""

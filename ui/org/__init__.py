@@ -1,0 +1,1 @@
+"""基础信息: villages, people, grids, households and enterprises."""

@@ -1,0 +1,1 @@
+"""巡查日志: the patrol lists, quick patrol entry and the daily report."""

@@ -1,0 +1,184 @@
+"""A small form for one action (开始整改, 退回, 批量延期 …): a few fields, then one service call.
+
+The fields are declared as :class:`~ecodesk.services.records.Field` so the editors are the same as
+in every record form. Saving checks the required fields, converts dates and references, and runs
+the operation through :func:`ui.common.operations.write`; a refusal (a :class:`ValidationError` from the
+service) is shown in red inside the dialog, which stays open with everything typed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecodesk.dates import DateParseError, parse_date
+from ecodesk.db.database import Database
+from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.services.lookups import ref_choices
+from ecodesk.services.records import Field, FieldType
+from ui.common import operations
+from ui.common.field_editors import FieldEditor, make_editor
+from ui.records.form import is_ctrl_enter
+
+REQUIRED_MARK = '<span style="color:#c62828">*</span>'
+ERROR_STYLE = "color:#c62828;"
+_DONE = object()
+
+
+class ActionDialog(QDialog):
+    """``result_value`` is what the operation returned once it succeeded."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        db: Database,
+        title: str,
+        fields: Sequence[Field],
+        op: Callable[[dict[str, Any]], Any],
+        kinds: Sequence[str],
+        *,
+        intro: str = "",
+        ok_text: str = "确定",
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("action_dialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._fields = tuple(fields)
+        self._op = op
+        self._kinds = list(kinds)
+        self.result_value: Any = None
+        self.editors: dict[str, FieldEditor] = {}
+
+        layout = QVBoxLayout(self)
+        if intro:
+            intro_label = QLabel(intro)
+            intro_label.setObjectName("action_intro")
+            intro_label.setWordWrap(True)
+            intro_label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(intro_label)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for f in self._fields:
+            choices = ref_choices(db, f.ref) if f.type is FieldType.REF and f.ref is not None else None
+            editor = make_editor(f, choices)
+            self.editors[f.key] = editor
+            label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setBuddy(editor.focus_widgets[0])
+            form.addRow(label, editor.widget)
+            if values is not None and f.key in values:
+                editor.set_value(values[f.key])
+        layout.addLayout(form)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("action_error")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        cancel.setAutoDefault(False)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for editor in self.editors.values():
+            if isinstance(editor.widget, QPlainTextEdit):
+                editor.widget.installEventFilter(self)  # Ctrl+Enter saves, as its placeholder says
+        if self._fields:
+            self.editors[self._fields[0].key].focus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if is_ctrl_enter(event):
+            self.save()
+            return True
+        return super().eventFilter(watched, event)
+
+    def values(self) -> dict[str, Any]:
+        """The typed values (dates as dates, references as ids); raises naming every bad field."""
+        problems: list[FieldProblem] = []
+        values: dict[str, Any] = {}
+        for f in self._fields:
+            raw = self.editors[f.key].value()
+            blank = raw is None or (isinstance(raw, str) and not raw.strip())
+            if blank:
+                if f.required:
+                    problems.append(FieldProblem(f.key, f.label, "必须填写"))
+                values[f.key] = None if f.type in (FieldType.DATE, FieldType.REF) else ""
+                continue
+            if f.type is FieldType.DATE:
+                try:
+                    values[f.key] = parse_date(raw)
+                except DateParseError as exc:
+                    problems.append(FieldProblem(f.key, f.label, str(exc)))
+            elif f.type is FieldType.REF:
+                if isinstance(raw, int):
+                    values[f.key] = raw
+                else:
+                    target = f.ref.target_label if f.ref is not None else f.label
+                    problems.append(FieldProblem(f.key, f.label, f"找不到{target}“{raw}”，请从列表中选择"))
+            else:
+                values[f.key] = raw.strip() if isinstance(raw, str) else raw
+        if problems:
+            raise ValidationError(problems)
+        return values
+
+    def save(self) -> None:
+        self.error_label.hide()
+        try:
+            values = self.values()
+            outcome = operations.write(
+                self, lambda: (_DONE, self._op(values)), self._kinds, raise_validation=True
+            )
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            return
+        if outcome is None:
+            return  # an error was shown in a message box; the dialog keeps what was typed
+        self.result_value = outcome[1]
+        self.accept()
+
+    def show_problems(self, problems: Sequence[FieldProblem]) -> None:
+        self.error_label.setText("<br>".join(html.escape(str(p)) for p in problems))
+        self.error_label.show()
+        keys = [f.key for f in self._fields]
+        for problem in problems:
+            if problem.field in keys:
+                self.editors[problem.field].focus()
+                break
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        db: Database,
+        title: str,
+        fields: Sequence[Field],
+        op: Callable[[dict[str, Any]], Any],
+        kinds: Sequence[str],
+        **options: Any,
+    ) -> Any | None:
+        """Show the form modally; what the operation returned, or None when cancelled."""
+        dialog = cls(parent, db, title, fields, op, kinds, **options)
+        try:
+            return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

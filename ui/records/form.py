@@ -1,0 +1,239 @@
+"""The edit form of any record kind, generated from ``kind.form_fields``.
+
+Keyboard first, as the clerk types from paper: Tab follows the field order, Enter saves (Ctrl+Enter
+inside a multi-line box), Esc cancels. A rejected save keeps everything typed and puts each problem
+in red under its field, with the cursor on the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecodesk.db.database import Database
+from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.services import records
+from ecodesk.services.lookups import ref_choices
+from ecodesk.services.records import FieldType, RecordKind
+from ui.common import operations
+from ui.common.field_editors import FieldEditor, make_editor
+
+REQUIRED_MARK = '<span style="color:#c62828">*</span>'
+ERROR_STYLE = "color:#c62828;"
+
+
+def is_ctrl_enter(event: QEvent) -> bool:
+    """Ctrl+Enter: how a form with multi-line boxes saves (plain Enter there makes a new line)."""
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    )
+
+
+def place_problems(
+    problems: Sequence[FieldProblem], order: Sequence[str], labels: Mapping[str, QLabel], general: QLabel
+) -> str | None:
+    """Show each problem under its field (in form order), the rest in ``general``; the first field's key."""
+    rest: list[str] = []
+    first: str | None = None
+    for problem in sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order)):
+        label = labels.get(problem.field)
+        if label is None:
+            rest.append(str(problem))
+            continue
+        label.setText(problem.reason if not label.text() else f"{label.text()}；{problem.reason}")
+        label.show()
+        first = first or problem.field
+    if rest:
+        general.setText("\n".join(rest))
+        general.show()
+    return first
+
+
+class RecordDialog(QDialog):
+    """Add (``record_id=None``) or edit one record. ``saved_id`` is set once the service accepted it."""
+
+    def __init__(
+        self, db: Database, kind: RecordKind, record_id: int | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self._db = db
+        self._kind = kind
+        self._record_id = record_id
+        self.saved_id: int | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._initial: dict[str, Any] = {}
+
+        self.setObjectName(f"record_dialog_{kind.name}")
+        self.setMinimumWidth(560)
+        self._build()
+        if record_id is not None:
+            obj = records.get(db, kind, record_id)
+            for f in kind.form_fields:
+                self.editors[f.key].set_value(records.form_value(f, obj))
+            title = getattr(obj, kind.title_key, "") or f"编号 {record_id}"
+            self.setWindowTitle(f"编辑{kind.label} — {title}")
+        else:
+            self.setWindowTitle(f"新增{kind.label}")
+        self._initial = {key: editor.value() for key, editor in self.editors.items()}
+        first = kind.form_fields[0].key if kind.form_fields else None
+        if first:
+            self.editors[first].focus()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        form_holder = QWidget()
+        form = QFormLayout(form_holder)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setVerticalSpacing(4)
+        focus_chain: list[QWidget] = []
+        for f in self._kind.form_fields:
+            choices = ref_choices(self._db, f.ref) if f.type is FieldType.REF and f.ref else None
+            editor = make_editor(f, choices)
+            self.editors[f.key] = editor
+            label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setBuddy(editor.focus_widgets[0])
+            error = QLabel()
+            error.setObjectName(f"error_{f.key}")
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            self.error_labels[f.key] = error
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 2)
+            cell_layout.setSpacing(1)
+            cell_layout.addWidget(editor.widget)
+            cell_layout.addWidget(error)
+            form.addRow(label, cell)
+            focus_chain += editor.focus_widgets
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("general_error")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+
+        hint = QLabel(f"{REQUIRED_MARK} 为必填项。Enter 保存，Esc 取消。")
+        hint.setTextFormat(Qt.TextFormat.RichText)
+        hint.setStyleSheet("color:#666;")
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form_holder)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.general_error)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+        for previous, following in zip(focus_chain, focus_chain[1:], strict=False):
+            QWidget.setTabOrder(previous, following)
+        if focus_chain:
+            QWidget.setTabOrder(focus_chain[-1], self.save_button)
+            QWidget.setTabOrder(self.save_button, self.cancel_button)
+        for editor in self.editors.values():
+            if isinstance(editor.widget, QPlainTextEdit):
+                editor.widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in a multi-line box saves (plain Enter there makes a new line)."""
+        if is_ctrl_enter(event):
+            self.save()
+            return True
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            hint.setHeight(min(hint.height() + 40, int(screen.height() * 0.9)))
+        return hint
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def raw_values(self) -> dict[str, Any]:
+        """What goes to the service: every field for a new record, only the changed ones for an edit."""
+        values = {key: editor.value() for key, editor in self.editors.items()}
+        if self._record_id is None:
+            return values
+        return {key: value for key, value in values.items() if value != self._initial.get(key)}
+
+    def save(self) -> None:
+        self._clear_problems()
+        raw = self.raw_values()
+        if self._record_id is not None and not raw:
+            self.saved_id = self._record_id
+            self.accept()  # nothing changed: nothing to write, nothing to log
+            return
+        if self._record_id is None:
+            op = lambda: records.create(self._db, self._kind, raw)  # noqa: E731
+        else:
+            record_id = self._record_id
+            op = lambda: records.update(self._db, self._kind, record_id, raw)  # noqa: E731
+        try:
+            obj = operations.write(self, op, [self._kind.name], raise_validation=True)
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            return
+        if obj is None:
+            return  # the error was shown; everything typed stays in the form
+        self.saved_id = int(obj.id)
+        self.accept()
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        order = [f.key for f in self._kind.form_fields]
+        first = place_problems(problems, order, self.error_labels, self.general_error)
+        if first is not None:
+            self.editors[first].focus()
+
+    def _clear_problems(self) -> None:
+        for label in self.error_labels.values():
+            label.clear()
+            label.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    # -- for callers ---------------------------------------------------------------------------
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, db: Database, kind: RecordKind, record_id: int | None = None
+    ) -> int | None:
+        """Show the form modally; the saved record's id, or None when cancelled."""
+        dialog = cls(db, kind, record_id, parent)
+        try:
+            return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

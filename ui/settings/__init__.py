@@ -1,0 +1,1 @@
+"""设置: the data file's settings (town, organs, operators, backup, password)."""

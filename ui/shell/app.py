@@ -1,0 +1,256 @@
+"""Start-up: Qt, fonts, logging, choosing and opening the data file, the operator, the window.
+
+Whatever goes wrong while opening the data file is explained in Chinese and nothing is changed
+without asking: a corrupt file offers the newest backup, a locked one says another window has it,
+a file from a newer EcoDesk is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
+
+import ecodesk
+from ecodesk.db.database import Database
+from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedError, SchemaTooNewError
+from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
+from ecodesk.services import settings as data_settings
+from ecodesk.services.backup import BackupInfo
+from ui.common import dialogs, machine_settings
+from ui.common.icons import icon
+from ui.shell import password
+from ui.shell.fonts import apply_ui_font
+from ui.shell.main_window import APP_TITLE, MainWindow
+from ui.shell.operator_dialog import OperatorDialog
+from ui.shell.wizard import FirstStartWizard, load_demo, setup_data
+
+log = logging.getLogger(__name__)
+
+LOG_BYTES = 1_000_000
+LOG_COUNT = 5
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="ecodesk-gui", description=APP_TITLE)
+    parser.add_argument("--db", type=Path, help="数据文件路径（也可用环境变量 ECODESK_DB）")
+    parser.add_argument("--operator", help="操作员姓名（不再询问）")
+    parser.add_argument("--self-test", nargs="?", const="", metavar="报告文件", help="自检（临时演示数据，不动真实数据）")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def setup_logging(folder: Path | None = None) -> Path | None:
+    """Log to a rotating file in the data folder; the clerk can send it when something breaks."""
+    folder = folder or default_data_dir() / "logs"
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "ecodesk-gui.log", maxBytes=LOG_BYTES, backupCount=LOG_COUNT, encoding="utf-8"
+        )
+    except OSError:
+        return None  # a read-only profile must not stop the program
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    return folder / "ecodesk-gui.log"
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own buttons and dialogs (file dialogs, print preview) in Chinese."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+    else:
+        log.info("no Qt Chinese translations in %s", folder)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """A bug in a slot must not close the program with the clerk's work in it."""
+    log.error("uncaught exception", exc_info=(kind, exc, tb))
+    if QApplication.instance() is not None and not isinstance(exc, KeyboardInterrupt):
+        dialogs.show_unexpected(QApplication.activeWindow(), exc)
+
+
+# -- opening the data file -----------------------------------------------------------------------
+
+
+def _backup_candidates(db_path: Path) -> list[BackupInfo]:
+    from ecodesk.services import backup
+
+    found = list(backup.list_backups(db_path))
+    remembered = machine_settings.backup_dir_for(db_path)
+    if remembered is not None:
+        found += backup.list_backups(db_path, remembered)
+    found.sort(key=lambda info: info.created, reverse=True)
+    return found
+
+
+def offer_backup(parent: QWidget | None, db_path: Path, problem: str) -> bool:
+    """The file is corrupt: restore the newest good backup if the clerk agrees. True if restored."""
+    from ecodesk.services import backup
+
+    for info in _backup_candidates(db_path):
+        try:
+            backup.verify_backup_file(info.path)
+        except DatabaseError as exc:
+            log.warning("backup %s unusable: %s", info.path, exc)
+            continue
+        if not dialogs.confirm(
+            parent,
+            f"{problem}\n\n找到最近一份完好的备份：{info.created:%Y年%m月%d日 %H:%M}。\n"
+            "是否用它恢复？损坏的文件会另存一份，不会删除。",
+            title="数据文件已损坏",
+            ok_text="用备份恢复",
+        ):
+            return False
+        try:
+            saved = backup.restore_backup(db_path, info.path)
+        except DatabaseError as exc:
+            dialogs.show_error(parent, str(exc), "恢复失败")
+            return False
+        dialogs.show_info(parent, f"已从备份恢复。损坏的文件另存为：\n{saved}", "恢复完成")
+        return True
+    dialogs.show_error(
+        parent,
+        f"{problem}\n\n没有找到可用的备份。数据文件没有被改动，请联系维护人员。",
+        "数据文件已损坏",
+    )
+    return False
+
+
+def open_database(path: Path, operator: str, parent: QWidget | None = None) -> Database | None:
+    """Open with the lock, explaining every failure; None when it cannot be opened."""
+    for _attempt in range(2):  # a second try after restoring a backup
+        try:
+            return Database.open(path, operator, lock=True)
+        except DatabaseLockedError as exc:
+            dialogs.show_error(
+                parent, f"{exc}\n\n同一个数据文件同时只能在一个窗口中使用。", "数据文件正在使用"
+            )
+            return None
+        except SchemaTooNewError as exc:
+            dialogs.show_error(parent, str(exc), "数据文件版本较新")
+            return None
+        except CorruptDatabaseError as exc:
+            if not offer_backup(parent, path, str(exc)):
+                return None
+        except DatabaseError as exc:
+            dialogs.show_error(parent, str(exc), "无法打开数据文件")
+            return None
+    return None
+
+
+def choose_operator(db: Database, wanted: str | None) -> str | None:
+    """The operator for this session: given, the only one, or chosen from the list."""
+    known = data_settings.load(db).operators
+    name = (wanted or "").strip()
+    if not name and len(known) == 1:
+        name = known[0]
+    if not name:
+        name = OperatorDialog.ask(None, known, machine_settings.last_operator()) or ""
+    if not name:
+        return None
+    if name not in known:
+        data_settings.add_operator(db, name)
+    machine_settings.set_last_operator(name)
+    return name
+
+
+def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
+    """The data file to work on (and whether to load demo data), or None to quit."""
+    env = os.environ.get(ENV_DB)
+    path = args.db or (Path(env) if env else None) or portable_db_path() or machine_settings.last_db_path()
+    if path is None:
+        result = FirstStartWizard.ask(None)
+        if result is None:
+            return None
+        try:
+            created = setup_data(result)
+        except DatabaseError as exc:
+            dialogs.show_error(None, str(exc), "无法创建数据文件")
+            return None
+        return created, result.demo
+    opened = open_database(Path(path).expanduser(), args.operator or "")
+    if opened is None:
+        return None
+    db = opened
+    try:
+        if not password.unlock(db):
+            db.close()
+            return None
+        operator = choose_operator(db, args.operator)
+    except Exception:
+        db.close()
+        raise
+    if operator is None:
+        db.close()
+        return None
+    db.operator = operator
+    machine_settings.set_last_db_path(db.path)
+    return db, False
+
+
+def _auto_backup(db: Database) -> None:
+    from ecodesk.services import backup
+
+    try:
+        made = backup.maybe_auto_backup(db)
+        if made is not None:
+            log.info("automatic backup: %s", made)
+    except Exception:  # noqa: BLE001 - a failed automatic backup must not stop the work
+        log.warning("automatic backup failed", exc_info=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test is not None:  # before any Qt setup: the self-test must not touch the clerk's settings
+        from ui.shell.self_test import run as self_test
+
+        return self_test(Path(args.self_test) if args.self_test else None)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ecodesk-gui"])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("EcoDesk")
+    app.setApplicationName("EcoDesk")
+    if (portable := portable_settings_dir()) is not None:  # a USB-stick install leaves the PC's registry alone
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(portable))
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(ecodesk.__version__)
+    app.setWindowIcon(icon("ecodesk"))
+    log_file = setup_logging()
+    log.info("EcoDesk %s starting (log %s)", ecodesk.__version__, log_file)
+    install_translations(app)
+    apply_ui_font(app)
+    sys.excepthook = _excepthook
+
+    started = start(args)
+    if started is None:
+        return 1
+    db, demo = started
+    _auto_backup(db)
+    window = MainWindow(db)
+    window.show()
+    if demo:
+        load_demo(window, db)
+    try:
+        return int(app.exec())
+    finally:
+        final_db = window.db
+        _auto_backup(final_db)
+        final_db.close()
+        log.info("EcoDesk closed")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,385 @@
+"""The main window: the module list on the left, the current module on the right.
+
+Pages are built the first time they are shown (a fast start at any data size). The status bar
+names the data file, the operator and the number of records in the current list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QWidget,
+)
+
+from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
+from ecodesk.jobs import Job
+from ecodesk.services import settings as data_settings
+from ui.common import dialogs, machine_settings
+from ui.common.changes import changes
+from ui.common.jobs import JobHandle, run_job
+from ui.common.operations import notify
+from ui.shell import password
+from ui.shell.backup_dialog import RestoreDialog
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "乡镇生态环境工作台账"
+DB_FILTER = "EcoDesk 数据文件 (*.db)"
+
+PageFactory = Callable[[Database], QWidget]
+
+# (key, label) in the order of the paper work; the key names the page in QSettings and in tests.
+NAV_ITEMS: tuple[tuple[str, str], ...] = (
+    ("dashboard", "工作台"),
+    ("patrols", "巡查日志"),
+    ("problems", "问题整改"),
+    ("ledgers", "台账"),
+    ("complaints", "信访举报"),
+    ("letters", "承诺书"),
+    ("campaigns", "专项行动"),
+    ("appraisal", "考核"),
+    ("documents", "公文"),
+    ("org", "基础信息"),
+    ("settings", "设置"),
+)
+
+
+def _lazy(module: str, cls: str) -> PageFactory:
+    """A page factory that imports its module when the page is first opened: start-up then loads
+    only the first page's code (reportlab, openpyxl and ten pages of widgets wait until needed)."""
+
+    def factory(db: Database) -> QWidget:
+        page: QWidget = getattr(importlib.import_module(module), cls)(db)
+        return page
+
+    return factory
+
+
+# Every navigation key's page, imported by module name when first opened.
+PAGE_FACTORIES: dict[str, PageFactory] = {
+    "dashboard": _lazy("ui.dashboard.page", "DashboardPage"),
+    "patrols": _lazy("ui.patrols.page", "PatrolsPage"),
+    "problems": _lazy("ui.problems.page", "ProblemsPage"),
+    "ledgers": _lazy("ui.ledgers.page", "LedgersPage"),
+    "complaints": _lazy("ui.complaints.page", "ComplaintsPage"),
+    "letters": _lazy("ui.letters.page", "LettersPage"),
+    "campaigns": _lazy("ui.campaigns.page", "CampaignsPage"),
+    "appraisal": _lazy("ui.appraisal.page", "AppraisalPage"),
+    "documents": _lazy("ui.documents.page", "DocumentsPage"),
+    "org": _lazy("ui.org.page", "OrgPage"),
+    "settings": _lazy("ui.settings.page", "SettingsPage"),
+}
+
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.setObjectName("main_window")
+        self.pages: dict[str, QWidget] = {}
+        self._keys = [key for key, _ in NAV_ITEMS]
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        for key, label in NAV_ITEMS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(
+                item.sizeHint().expandedTo(self.nav.fontMetrics().boundingRect("工作台").size() * 2.4)
+            )
+            self.nav.addItem(item)
+        width = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label in NAV_ITEMS) + 48
+        self.nav.setFixedWidth(width)
+        self.nav.setStyleSheet(
+            "QListWidget#nav { background:#f3f5f7; border:none; border-right:1px solid #d8dde3; }"
+            "QListWidget#nav::item { padding-left:14px; }"
+            "QListWidget#nav::item:selected { background:#2f6f9f; color:white; }"
+        )
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        for _ in NAV_ITEMS:
+            self.stack.addWidget(QWidget())  # stand-ins, replaced by the real page when first shown
+
+        self.path_label = QLabel()
+        self.operator_label = QLabel()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("status_count")
+        status = self.statusBar()
+        status.addWidget(self.path_label, 1)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.operator_label)
+
+        self._build_menus()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        changes().settings_changed.connect(self._update_titles)
+        self._update_titles()
+
+        geometry = machine_settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self._first_size()
+        last = machine_settings.last_page()
+        self.show_page(last if last in self._keys else "dashboard")
+
+    def _first_size(self) -> None:
+        """Nearly the whole screen on the small office monitors (1366×768), at most 1280×800."""
+        screen = self.screen().availableGeometry()
+        width, height = min(1280, int(screen.width() * 0.96)), min(800, int(screen.height() * 0.94))
+        self.resize(width, height)
+        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self.pages:
+            page = PAGE_FACTORIES[key](self.db)
+            switch_signal = getattr(page, "switch_file_requested", None)
+            if switch_signal is not None:
+                switch_signal.connect(self.switch_file)
+            count_signal = getattr(page, "count_changed", None)
+            if count_signal is not None:
+                count_signal.connect(lambda count, k=key: self._page_count(k, count))
+            index = self._keys.index(key)
+            old = self.stack.widget(index)
+            assert old is not None
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        index = self._keys.index(key)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)  # → _nav_changed
+        else:
+            self._nav_changed(index)
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        return self._keys[max(self.nav.currentRow(), 0)]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self._keys[row]
+        page = self.page(key)
+        self.stack.setCurrentIndex(row)
+        machine_settings.set_last_page(key)
+        record_count = getattr(page, "record_count", None)
+        self._show_count(record_count() if callable(record_count) else None)
+
+    def _page_count(self, key: str, count: int) -> None:
+        if key == self.current_key():
+            self._show_count(count)
+
+    def _show_count(self, count: int | None) -> None:
+        self.count_label.setText(f"当前列表 {count:,} 条" if count is not None else "")
+        self.count_label.setVisible(count is not None)
+
+    def _update_titles(self) -> None:
+        town = data_settings.load(self.db).town_name
+        self.setWindowTitle(f"{APP_TITLE} — {town}" if town else APP_TITLE)
+        self.path_label.setText(f"数据文件：{self.db.path}")
+        self.operator_label.setText(f"操作员：{self.db.operator or '—'}")
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.backup_action = self._action(file_menu, "备份数据(&B)…", self.backup_now, "Ctrl+B")
+        self._action(file_menu, "从备份恢复(&R)…", self.restore_from_backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "新建空白数据文件(&N)…", lambda: self.switch_file(True))
+        self._action(file_menu, "打开其他数据文件(&D)…", lambda: self.switch_file(False))
+        self._action(file_menu, "打开数据文件夹(&O)", self.open_data_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = self._action(help_menu, "使用说明(&U)", self.show_guide, "F1")
+        self._action(help_menu, "关于(&A)", self.about)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        keys: QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def backup_now(self) -> JobHandle:
+        from ecodesk.services import backup
+
+        def work(_job: Job) -> Path:
+            return backup.create_backup(self.db, reason="手动")
+
+        return run_job(
+            self, "正在备份", work, lambda path: dialogs.show_info(self, f"已备份到：\n{path}", "备份完成")
+        )
+
+    def restore_from_backup(self) -> None:
+        from ecodesk.services import backup
+
+        folder = backup.backup_folder(self.db)
+        chosen = RestoreDialog.ask(self, backup.list_backups(self.db.path, folder))
+        if chosen is None:
+            return
+        if not dialogs.confirm(
+            self,
+            f"将用备份“{chosen.name}”替换当前的全部数据。\n当前数据会先另存一份，不会丢失。确定恢复吗？",
+            ok_text="恢复",
+        ):
+            return
+        self.restore_file(chosen)
+
+    def restore_file(self, backup_file: Path) -> bool:
+        """Close the data file, put the backup in its place, and open it again."""
+        from ecodesk.services import backup
+
+        path, operator = self.db.path, self.db.operator
+        self.save_state()
+        self.db.close()
+        saved: Path | None = None
+        error: Exception | None = None
+        try:
+            saved = backup.restore_backup(path, backup_file)
+        except EcoDeskError as exc:
+            error = exc
+        try:
+            new_db = Database.open(path, operator, lock=True)
+        except EcoDeskError as exc:
+            dialogs.show_error(self, f"恢复后无法打开数据文件：{exc}\n程序将关闭，请重新启动。")
+            self.db_failed = True
+            self.close()
+            return False
+        self.replace_database(new_db)
+        if error is not None:
+            dialogs.show_error(self, str(error))
+            return False
+        where = f"\n原来的数据已另存为：{saved}" if saved else ""
+        dialogs.show_info(self, f"已从备份恢复。{where}", "恢复完成")
+        return True
+
+    def replace_database(self, db: Database) -> None:
+        """Show another data file (after a restore): every page is rebuilt on the new one."""
+        key = self.current_key()
+        self.db = db
+        for page_key, page in list(self.pages.items()):
+            index = self._keys.index(page_key)
+            self.stack.insertWidget(index, QWidget())
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._update_titles()
+        self.show_page(key)
+        notify(everything=True)
+
+    def switch_file(self, fresh: bool) -> bool:
+        """Work on another data file: a new empty one (settings carried over) or an existing one."""
+        if fresh:
+            path = dialogs.ask_save_file(self, "新建空白数据文件", "ecodesk-新.db", DB_FILTER)
+        else:
+            path = dialogs.ask_open_file(self, "打开其他数据文件", DB_FILTER, self.db.path.parent)
+        if path is None:
+            return False
+        return self.open_file(path, fresh=fresh)
+
+    def open_file(self, path: Path, *, fresh: bool) -> bool:
+        path = path.expanduser().resolve()
+        if path == self.db.path:
+            dialogs.show_info(self, "这就是当前正在使用的数据文件。")
+            return False
+        if fresh and path.exists() and path.stat().st_size > 0:
+            dialogs.show_error(self, f"文件已存在：{path}\n请换一个文件名；已有的文件不会被覆盖。")
+            return False
+        if not fresh and not path.is_file():
+            dialogs.show_error(self, f"找不到数据文件：{path}")
+            return False
+        try:
+            new_db = Database.open(path, self.db.operator, lock=True)
+        except EcoDeskError as exc:
+            dialogs.show_error(self, str(exc), "无法打开数据文件")
+            return False
+        if not fresh and not password.unlock(new_db, self):
+            new_db.close()
+            return False
+        try:
+            if fresh:
+                carried = data_settings.load(self.db)
+                data_settings.save(
+                    new_db,
+                    town_name=carried.town_name or "本镇",
+                    organs=carried.organs,
+                    printing_organ=carried.printing_organ,
+                    default_recipients=carried.default_recipients,
+                    operators=carried.operators,
+                    backup_keep=carried.backup_keep,
+                )
+            if self.db.operator:
+                data_settings.add_operator(new_db, self.db.operator)
+        except EcoDeskError as exc:
+            new_db.close()
+            dialogs.show_error(self, str(exc))
+            return False
+        self.save_state()
+        self.db.close()
+        self.replace_database(new_db)
+        machine_settings.set_last_db_path(new_db.path)
+        return True
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))
+
+    def show_guide(self) -> None:
+        from ui.shell.guide_window import show_guide  # local: only built when the clerk asks for it
+
+        show_guide(self)
+
+    def about(self) -> None:
+        from ui.shell.about_dialog import AboutDialog  # local: the dialog imports this module's title
+
+        AboutDialog.show_for(self, self.db.path)
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        machine_settings.set_window_geometry(self.saveGeometry())
+        machine_settings.set_last_page(self.current_key())
+        for page in self.pages.values():
+            save = getattr(page, "save_state", None)
+            if callable(save):
+                save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not getattr(self, "db_failed", False):
+            self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,217 @@
+"""The first start: where the data lives, which town, who is working, and demo data if wanted.
+
+Two short pages, every answer with a sensible default, nothing technical asked. The data file
+is created only when the clerk presses 完成.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
+from ecodesk.jobs import Job
+from ecodesk.paths import DB_FILENAME, default_data_dir
+from ecodesk.services import settings as data_settings
+from ui.common import dialogs, machine_settings
+from ui.common.jobs import JobHandle, run_job
+from ui.common.operations import notify
+
+log = logging.getLogger(__name__)
+
+DEMO_TEXT = "载入演示数据（可随时在设置中清空重来）"
+
+
+@dataclass(frozen=True)
+class WizardResult:
+    folder: Path
+    town: str
+    operator: str
+    demo: bool
+
+    @property
+    def db_path(self) -> Path:
+        return self.folder / DB_FILENAME
+
+
+class FolderPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("欢迎使用乡镇生态环境工作台账")
+        self.setSubTitle("先选一个文件夹保存数据。全部记录都存在这个文件夹里，备份或换电脑时复制它即可。")
+        self.folder = QLineEdit(str(default_data_dir()))
+        self.folder.setObjectName("wizard_folder")
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._browse)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#666;")
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("数据文件夹："))
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        # Not "folder*": QWizard counts a mandatory field done only once it differs from its
+        # initial text, and the default folder is a good answer as it stands.
+        self.registerField("folder", self.folder)
+        self.folder.textChanged.connect(self._describe)
+        self.folder.textChanged.connect(self.completeChanged)
+        self._describe()
+
+    def _browse(self) -> None:
+        current = Path(self.folder.text()).expanduser()
+        chosen = dialogs.ask_folder(self, "选择数据文件夹", current if current.exists() else Path.home())
+        if chosen is not None:
+            self.folder.setText(str(chosen))
+
+    def _describe(self) -> None:
+        path = Path(self.folder.text().strip()).expanduser() / DB_FILENAME
+        if path.is_file():
+            self.note.setText(f"这个文件夹里已有数据文件 {DB_FILENAME}，将直接打开它，原有数据不变。")
+        else:
+            self.note.setText(f"将在这里新建数据文件 {DB_FILENAME}。")
+
+    def isComplete(self) -> bool:
+        return bool(self.folder.text().strip())
+
+    def validatePage(self) -> bool:
+        folder = Path(self.folder.text().strip()).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            dialogs.show_error(self, f"无法使用这个文件夹：{folder}\n{exc.strerror or exc}")
+            return False
+        if not os.access(folder, os.W_OK):
+            dialogs.show_error(
+                self, f"这个文件夹不能写入：{folder}\n请换一个文件夹（如“文档”下新建的文件夹）。"
+            )
+            return False
+        return True
+
+
+class TownPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("乡镇和操作员")
+        self.setSubTitle(
+            "乡镇名称用于公文和打印的标题；操作员的名字会记在每一条录入和修改上。以后都可在“设置”中修改。"
+        )
+        self.town = QLineEdit()
+        self.town.setObjectName("wizard_town")
+        self.town.setMaxLength(20)
+        self.town.setPlaceholderText("如：清河镇")
+        self.operator = QLineEdit()
+        self.operator.setObjectName("wizard_operator")
+        self.operator.setMaxLength(20)
+        self.operator.setPlaceholderText("您的姓名，如：王晓燕")
+        self.demo = QCheckBox(DEMO_TEXT)
+        self.demo.setObjectName("wizard_demo")
+        demo_note = QLabel("演示数据是虚构的一个镇（约 20 个村、9000 户），用来熟悉程序；正式使用前请清空。")
+        demo_note.setWordWrap(True)
+        demo_note.setStyleSheet("color:#666;")
+        form = QFormLayout()
+        form.addRow("乡镇名称：", self.town)
+        form.addRow("操作员：", self.operator)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addSpacing(12)
+        layout.addWidget(self.demo)
+        layout.addWidget(demo_note)
+        layout.addStretch(1)
+        self.registerField("town*", self.town)
+        self.registerField("operator*", self.operator)
+        self.registerField("demo", self.demo)
+
+
+class FirstStartWizard(QWizard):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("首次使用")
+        self.setObjectName("first_start_wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        for button, text in (
+            (QWizard.WizardButton.BackButton, "上一步"),
+            (QWizard.WizardButton.NextButton, "下一步"),
+            (QWizard.WizardButton.FinishButton, "完成"),
+            (QWizard.WizardButton.CancelButton, "取消"),
+        ):
+            self.setButtonText(button, text)
+        self.folder_page = FolderPage()
+        self.town_page = TownPage()
+        self.addPage(self.folder_page)
+        self.addPage(self.town_page)
+        self.resize(620, 440)
+
+    def result_values(self) -> WizardResult:
+        return WizardResult(
+            folder=Path(str(self.field("folder")).strip()).expanduser(),
+            town=str(self.field("town")).strip(),
+            operator=str(self.field("operator")).strip(),
+            demo=bool(self.field("demo")),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None) -> WizardResult | None:
+        wizard = cls(parent)
+        try:
+            return wizard.result_values() if wizard.exec() == QWizard.DialogCode.Accepted else None
+        finally:
+            wizard.deleteLater()
+
+
+def setup_data(result: WizardResult) -> Database:
+    """Open (creating) the data file the wizard chose and store the town and the operator.
+
+    An existing file keeps its town and settings; the operator is added to its list.
+    Raises :class:`ecodesk.errors.DatabaseError` like ``Database.open``.
+    """
+    db = Database.open(result.db_path, result.operator, lock=True)
+    try:
+        current = data_settings.load(db)
+        if not current.town_name:
+            data_settings.save(db, **data_settings.defaults_for_town(result.town))
+        data_settings.add_operator(db, result.operator)
+    except BaseException:
+        db.close()
+        raise
+    machine_settings.set_last_db_path(db.path)
+    return db
+
+
+def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobHandle:
+    """Fill an empty data file with the demo town, as a job with progress and 取消."""
+
+    def work(job: Job) -> object:
+        try:
+            from ecodesk.demo import generate  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            log.exception("demo generator unavailable")
+            raise EcoDeskError("本程序缺少演示数据组件，未载入演示数据。可以直接开始录入。") from None
+        return generate(db, scale=scale, job=job)
+
+    def done(summary: object) -> None:
+        data_settings.save(db, demo_offered=True)
+        notify(everything=True)
+        dialogs.show_info(parent, str(summary), "演示数据已载入")
+
+    return run_job(parent, "正在载入演示数据", work, done)
