@@ -1,7 +1,7 @@
 """The score grid of the 考核 page: one row per village; 合计, 折算分 and 排名 first (in view without
 scrolling), then one column per item.
 
-It shows a :class:`ecodesk.services.appraisal.Sheet` (plain values read by the service): the final
+It shows a :class:`ecodesk.appraisal.sheet.Sheet` (plain values read by the service): the final
 score in each cell, adjusted cells tinted amber, cells with a deduction in red text; the tooltip
 gives computed value, adjustment and reason. Columns follow the scheme with a category's items
 together; the header names the item and its maximum, the tooltip its category and standard.
@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ecodesk.services.appraisal import ItemView, Sheet, VillageRow
+from ecodesk.appraisal.sheet import ItemView, Sheet, VillageRow
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -2,7 +2,7 @@
 with their reason, computing (as a job), finalising and unlocking, the sheet to Excel and the 通报.
 
 Everything goes through ``ecodesk.services.appraisal``; the grid shows a plain
-:class:`~ecodesk.services.appraisal.Sheet`. A finalised year shows read-only: the buttons that change
+:class:`~ecodesk.appraisal.sheet.Sheet`. A finalised year shows read-only: the buttons that change
 it are disabled and the banner says who locked it and when.
 """
 
@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk import dates
+from ecodesk.appraisal.sheet import Cell, EvidenceLine, ItemView, Sheet, VillageRow
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.services import appraisal
-from ecodesk.services.appraisal import Cell, ItemView, VillageRow
 from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
 from ui.common import dialogs, operations
@@ -137,7 +137,7 @@ class EvidencePane(QWidget):
         layout.addWidget(self.adjust_button)
 
     def show_cell(self, row: VillageRow | None, item: ItemView | None, cell: Cell | None,
-                  lines: list[appraisal.EvidenceLine]) -> None:
+                  lines: list[EvidenceLine]) -> None:
         self.table.setRowCount(0)
         if row is None or item is None or cell is None:
             self.heading.setText("选择一个得分，查看扣分依据")
@@ -276,7 +276,7 @@ class AppraisalPage(QWidget):
         self._cell_selected()
         self.sheet_shown.emit()
 
-    def _update_state(self, sheet: appraisal.Sheet | None) -> None:
+    def _update_state(self, sheet: Sheet | None) -> None:
         has, locked = sheet is not None, sheet is not None and sheet.locked
         computed = sheet is not None and bool(sheet.rows)
         self.create_button.setVisible(not has)

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
-from ecodesk.services.records import ListFilter, RecordKind, records_of
+from ecodesk.schema import RecordKind
+from ecodesk.services.records import ListFilter, records_of
 from ui.common import dialogs
 from ui.common.jobs import JobHandle, run_job
 from ui.common.operations import notify

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk import dates
 from ecodesk.dates import DateParseError, format_iso, parse_date
-from ecodesk.services.records import Field, FieldType
+from ecodesk.schema import Field, FieldType
 from ui.common.icons import icon
 
 DATE_PLACEHOLDER = "如 2024-03-05 或 2024年3月5日"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 from ecodesk import dates
 from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services import records
-from ecodesk.services.records import RecordKind
 
 CHUNK = 500
 LANDSCAPE_FROM_COLUMNS = 7

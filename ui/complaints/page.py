@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import complaints, records, rectification
 from ecodesk.services.complaints import COMPLAINTS
-from ecodesk.services.records import Field, FieldType, RecordKind
 from ui.common import dialogs
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ChipRecordPage

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ecodesk.documents.headings import LEVEL_NAMES, heading_of, outline
 from ecodesk.documents.kinds import letter_prefix
 from ecodesk.models.document import DOCUMENT_KINDS
-from ecodesk.services.settings import DocumentOrgan
+from ecodesk.models.setting import DocumentOrgan
 from ui.common.field_editors import DateLineEdit
 
 _LEVEL_COLOURS = {1: "#b00020", 2: "#1f5fa8", 3: "#2e7d32", 4: "#6a1b9a"}

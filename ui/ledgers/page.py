@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from ecodesk import dates
 from ecodesk.db.database import Database
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import ledgers
 from ecodesk.services.ledgers import CLOSED, IN_HAND, LEDGER_KINDS
-from ecodesk.services.records import Field, FieldType, RecordKind
 from ui.common import dialogs, machine_settings
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ChipRecordPage

@@ -9,8 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
-from ecodesk.services.records import RecordKind
 from ui.common import machine_settings
 from ui.records.page import RecordPage
 

@@ -38,9 +38,9 @@ from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import attachments, records, rectification
 from ecodesk.services.patrols import PATROLS
-from ecodesk.services.records import Field, FieldType, RecordKind
 from ecodesk.services.rectification import PHOTO_BEFORE, PHOTO_STAGES
 from ui.common import dialogs, operations
 from ui.records.action_dialog import ActionDialog

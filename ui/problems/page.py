@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ecodesk import dates
 from ecodesk.db.database import Database
+from ecodesk.schema import Field, FieldType
 from ecodesk.services import rectification, rectification_circular
-from ecodesk.services.records import Field, FieldType, ListFilter
+from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
 from ui.common import dialogs
 from ui.problems.detail import ProblemDetail

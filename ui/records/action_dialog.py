@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from ecodesk.dates import DateParseError, parse_date
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.schema import Field, FieldType
 from ecodesk.services.lookups import ref_choices
-from ecodesk.services.records import Field, FieldType
 from ui.common import operations
 from ui.common.field_editors import FieldEditor, make_editor
 from ui.records.form import is_ctrl_enter

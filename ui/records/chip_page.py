@@ -15,8 +15,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services import records
-from ecodesk.services.records import ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 from ui.common import machine_settings
 from ui.records.page import RecordPage
 

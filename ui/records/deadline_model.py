@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor
 from ecodesk import dates
 from ecodesk.dates import DateParseError, parse_date
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services import complaints
-from ecodesk.services.records import RecordKind
 from ecodesk.services.rectification import DeadlineState
 from ui.records.model import AnyIndex, RecordTableModel
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import NotFoundError
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.lookups import ref_choices
-from ecodesk.services.records import Field, FieldType, RecordKind
 
 ACTION_LABELS = {
     "insert": "新增",

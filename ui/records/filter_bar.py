@@ -11,8 +11,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services.lookups import village_choices
-from ecodesk.services.records import ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 from ui.common.field_editors import DateLineEdit
 
 DEBOUNCE_MS = 250

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.schema import FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.lookups import ref_choices
-from ecodesk.services.records import FieldType, RecordKind
 from ui.common import operations
 from ui.common.field_editors import FieldEditor, make_editor
 

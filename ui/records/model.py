@@ -16,8 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from ecodesk.db.database import Database
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
-from ecodesk.services.records import Field, FieldType, ListFilter, RecordKind
+from ecodesk.services.records import ListFilter
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
+from ecodesk.schema import RecordKind
 from ecodesk.services import kinds as kind_registry
 from ecodesk.services import records
-from ecodesk.services.records import RecordKind
 from ui.common import dialogs, excel_io, machine_settings, operations
 from ui.common.changes import changes
 from ui.common.printing import ListPrinter, list_html

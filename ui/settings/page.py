@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from ecodesk.db.database import Database
 from ecodesk.errors import ValidationError
 from ecodesk.jobs import Job
+from ecodesk.models.setting import Settings
 from ecodesk.paths import backups_dir
 from ecodesk.services import settings as data_settings
-from ecodesk.services.settings import Settings
 from ui.common import dialogs, machine_settings, operations
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle, run_job
