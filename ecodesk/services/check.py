@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ecodesk.db import migrate
+from ecodesk.db import backups, migrate
 from ecodesk.db.audit import AuditEntry
 from ecodesk.db.database import Database
-from ecodesk.services import attachments, backup, records
+from ecodesk.services import attachments, records
 from ecodesk.services.kinds import KINDS
 
 
@@ -47,8 +47,8 @@ def run(db: Database) -> CheckReport:
     missing = attachments.missing_files(db)
     if missing:
         report.problems += [f"附件文件缺失：{a.original_name}（{a.stored_name}）" for a in missing[:20]]
-    backups = backup.list_backups(db.path, backup.backup_folder(db))
-    add(f"备份：{len(backups)} 份" + (f"，最新 {backups[0].created:%Y-%m-%d %H:%M}" if backups else ""))
+    found = backups.list_backups(db.path, backups.backup_folder(db))
+    add(f"备份：{len(found)} 份" + (f"，最新 {found[0].created:%Y-%m-%d %H:%M}" if found else ""))
     report.lines += [f"问题：{p}" for p in report.problems]
     add("结论：正常" if report.ok else f"结论：发现 {len(report.problems)} 个问题")
     return report
