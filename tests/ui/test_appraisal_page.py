@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
+from PySide6.QtWidgets import QComboBox, QDialog, QDoubleSpinBox
 
 from ecodesk.db import Database
 from ecodesk.services import appraisal, documents
@@ -16,6 +16,7 @@ from ui.appraisal import page as appraisal_page
 from ui.appraisal.page import AdjustDialog, AppraisalPage, UnlockDialog
 from ui.appraisal.scheme import BONUS, MAX, NAME, RULE, SchemeDialog
 from ui.common import dialogs
+from ui.common.changes import changes
 
 pytestmark = pytest.mark.gui
 
@@ -164,3 +165,32 @@ def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, mo
     bad.save()
     assert errors and "名称必须填写" in errors[0]
     assert appraisal.scheme_items(page.db, h.SCORED_YEAR + 1)[0].name == "秸秆综合利用"  # nothing saved
+
+
+def test_the_scheme_editor_saves_through_the_change_hub(
+    qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor's 保存 is an ordinary write now: the open 考核 page hears of it and shows the new title,
+    and a refused scheme is listed under its own title with nothing announced."""
+    heard: list[str] = []
+    changes().records_changed.connect(heard.append)
+    try:
+        dialog = SchemeDialog(page.db, h.SCORED_YEAR)  # opened on its own: only the hub tells the page
+        qtbot.addWidget(dialog)
+        dialog.title.setText("2025年度考核方案（修订）")
+        with qtbot.wait_signal(page.sheet_shown, timeout=5000):
+            dialog.save()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert heard == ["appraisal"]
+        assert page.banner.text().startswith("2025年度考核方案（修订）：")
+
+        errors: list[tuple[str, str]] = []
+        monkeypatch.setattr(dialogs, "show_error", lambda _p, text, title="": errors.append((title, text)))
+        bad = SchemeDialog(page.db, h.SCORED_YEAR)
+        qtbot.addWidget(bad)
+        bad.title.setText("")
+        bad.save()
+        assert [title for title, _text in errors] == ["方案填写有误"]
+        assert bad.result() != QDialog.DialogCode.Accepted and heard == ["appraisal"]
+    finally:
+        changes().records_changed.disconnect(heard.append)

@@ -16,6 +16,7 @@ from ecodesk.db import Database
 from ecodesk.services import documents, settings
 from tests.ui.helpers import type_text
 from ui.common import dialogs
+from ui.common.changes import changes
 from ui.documents import page as page_module
 from ui.documents.page import DocumentsPage
 from ui.documents.printer import DocumentPrinter
@@ -159,6 +160,34 @@ def test_void_keeps_the_number(
     assert page.void_current()
     assert page.state_label.text() == "清镇政字〔2024〕1号　作废（主送单位有误）"
     assert not page.void_button.isEnabled()
+
+
+def test_void_is_a_write_the_register_hears_of(
+    qtbot: Any, page: DocumentsPage, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """作废 goes through operations.write: a refusal is shown under 不能作废 and announces nothing; a void
+    is announced, and the register list (refreshed only by the hub) shows the new status."""
+    doc = documents.create_draft(db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"})
+    documents.issue(db, doc.id)
+    page.reload()
+    page.select_id(doc.id)
+    status = [f.key for f in documents.DOCUMENTS.table_fields].index("status")
+    row = page.model.row_of_id(doc.id)
+    assert page.model.index(row, status).data() == "已印发"
+    heard: list[str] = []
+    changes().records_changed.connect(heard.append)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, _text, title="": errors.append(title))
+    try:
+        monkeypatch.setattr(page_module, "ask_void_reason", lambda *_a: "  ")  # a blank reason is refused
+        assert not page.void_current()
+        assert errors == ["不能作废"] and heard == []
+        monkeypatch.setattr(page_module, "ask_void_reason", lambda *_a: "主送单位有误")
+        assert page.void_current()
+        assert heard == ["documents"]
+        assert page.model.index(page.model.row_of_id(doc.id), status).data() == "作废"
+    finally:
+        changes().records_changed.disconnect(heard.append)
 
 
 def test_print_and_save_as_pdf(

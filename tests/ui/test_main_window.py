@@ -101,7 +101,7 @@ def test_add_from_list_uses_the_dialog(monkeypatch, window: MainWindow) -> None:
         made = operations.write(
             parent,
             lambda: records.create(db, kind, {"head_name": "新农户", "village": village_id}),
-            [kind.name],
+            [kind],
         )
         return made.id
 
@@ -174,7 +174,7 @@ def test_restore_from_backup_brings_the_old_data_back(qtbot, monkeypatch, window
     made = backup.create_backup(window.db, reason="测试")
     page = window.show_page("org").show_kind("households")
     records.soft_delete(window.db, HOUSEHOLDS, records.list_ids(window.db, HOUSEHOLDS))
-    operations.notify(["households"])
+    operations.notify([HOUSEHOLDS])
     assert page.model.rowCount() == 0
 
     assert window.restore_file(made)

@@ -292,7 +292,7 @@ def test_ctrl_enter_in_the_reason_box_sends_back(qtbot, page: ProblemsPage, prob
         lambda v: rectification.change_status(
             db, ids["awaiting"], "整改中", on_date=v["on_date"], note=v["note"]
         ),
-        [PROBLEMS.name],
+        [PROBLEMS],
         values={"on_date": TODAY},
     )
     qtbot.addWidget(dialog)

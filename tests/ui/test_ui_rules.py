@@ -1,8 +1,10 @@
-"""House rules for the UI package: widgets reach the data only through services.
+"""House rules for the UI package: widgets reach the data only through services, and announce their
+writes only through the change hub.
 
 A widget that opens a session or builds a query ties the screen to the schema and runs SQL on the GUI
-thread unseen; the services own both. The rules are read from the source of every module in every
-subfolder, so a new page cannot slip past them.
+thread unseen; the services own both. A page that emitted the hub's signal itself would skip the check
+of what it names. The rules are read from the source of every module in every subfolder, so a new page
+cannot slip past them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def _modules() -> list[tuple[str, ast.Module]]:
 
 
 def _forbidden(module: str) -> bool:
-    return module in FORBIDDEN_MODULES or any(module == p or module.startswith(f"{p}.") for p in FORBIDDEN_PACKAGES)
+    in_package = any(module == p or module.startswith(f"{p}.") for p in FORBIDDEN_PACKAGES)
+    return in_package or module in FORBIDDEN_MODULES
 
 
 def forbidden_imports(tree: ast.AST) -> list[str]:
@@ -73,5 +76,22 @@ def test_the_rules_see_an_offence() -> None:
         "with db.session() as s:\n"
         "    s.get(Unit, 1)\n"
     )
-    assert forbidden_imports(tree) == ["1: sqlalchemy.orm", "2: ecodesk.models", "3: ecodesk.models", "4: sqlalchemy"]
+    assert forbidden_imports(tree) == [
+        "1: sqlalchemy.orm", "2: ecodesk.models", "3: ecodesk.models", "4: sqlalchemy"
+    ]
     assert session_calls(tree) == [6]
+
+
+def test_only_the_hub_emits_record_changes() -> None:
+    """Pages announce through ``changes().announce`` / ``operations``, where the names are checked."""
+    emitted_in = [
+        name
+        for name, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "emit"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "records_changed"
+    ]
+    assert emitted_in == ["common/changes.py"]

@@ -38,14 +38,14 @@ from ecodesk.appraisal.sheet import Cell, EvidenceLine, ItemView, Sheet, Village
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
-from ecodesk.services import appraisal
+from ecodesk.services import appraisal, documents
 from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
 from ui.common import dialogs, operations
-from ui.common.changes import changes
+from ui.common.changes import Area, changes
 from ui.common.jobs import JobHandle, run_job
 
-APPRAISAL_KINDS = ("appraisal",)  # the change-hub name of this module's records
+APPRAISAL = (Area.APPRAISAL,)  # what this page's writes change, and what it listens for
 
 
 class AdjustDialog(QDialog):
@@ -253,6 +253,7 @@ class AppraisalPage(QWidget):
 
         self.year.valueChanged.connect(lambda _v: self.reload())
         changes().everything_changed.connect(self.reload)
+        changes().watch(self, APPRAISAL, self.reload)  # after each write here, and the scheme editor's
         self.reload()
 
     # -- state ---------------------------------------------------------------------------------
@@ -338,13 +339,10 @@ class AppraisalPage(QWidget):
     # -- actions -------------------------------------------------------------------------------
 
     def create_scheme(self) -> None:
-        if operations.write(self, lambda: appraisal.ensure_scheme(self.db, self.current_year()), APPRAISAL_KINDS) is not None:
-            self.reload()
+        operations.write(self, lambda: appraisal.ensure_scheme(self.db, self.current_year()), APPRAISAL)
 
     def edit_scheme(self) -> None:
-        if SchemeDialog.ask(self, self.db, self.current_year()):
-            operations.notify(APPRAISAL_KINDS)
-            self.reload()
+        SchemeDialog.ask(self, self.db, self.current_year())  # its save announces the change: reload follows
 
     def compute(self) -> JobHandle:
         year = self.current_year()
@@ -356,8 +354,7 @@ class AppraisalPage(QWidget):
             return appraisal.compute(self.db, year)
 
         def done(_result: appraisal.ComputeResult) -> None:
-            operations.notify(APPRAISAL_KINDS)
-            self.reload()
+            operations.notify(APPRAISAL)
 
         return run_job(self, "正在计算考核得分", work, done)
 
@@ -373,9 +370,10 @@ class AppraisalPage(QWidget):
             return
         value, reason = answer
         year = self.current_year()
-        if operations.write(self, lambda: appraisal.set_final(self.db, year, item.id, row.village_id, value, reason),
-                            APPRAISAL_KINDS) is not None:
-            self.reload()
+        item_id, village_id = item.id, row.village_id
+        operations.write(
+            self, lambda: appraisal.set_final(self.db, year, item_id, village_id, value, reason), APPRAISAL
+        )
 
     def finalise(self) -> None:
         year = self.current_year()
@@ -384,16 +382,14 @@ class AppraisalPage(QWidget):
             ok_text="定稿",
         ):
             return
-        operations.write(self, lambda: appraisal.finalise(self.db, year), APPRAISAL_KINDS)
-        self.reload()
+        operations.write(self, lambda: appraisal.finalise(self.db, year), APPRAISAL)
 
     def unlock(self) -> None:
         year = self.current_year()
         reason = UnlockDialog.ask(self, year)
         if reason is None:
             return
-        operations.write(self, lambda: appraisal.unlock(self.db, year, reason), APPRAISAL_KINDS)
-        self.reload()
+        operations.write(self, lambda: appraisal.unlock(self.db, year, reason), APPRAISAL)
 
     def ask_export(self) -> None:
         year = self.current_year()
@@ -423,6 +419,6 @@ class AppraisalPage(QWidget):
         except EcoDeskError as exc:
             dialogs.show_error(self, str(exc))
             return None
-        operations.notify(("documents",))
+        operations.notify([documents.DOCUMENTS])
         dialogs.show_info(self, f"已起草“{doc.title}”（草稿）。\n请到“公文”页面修改后印发。", "已起草通报")
         return doc

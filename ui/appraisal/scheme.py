@@ -3,7 +3,8 @@ the rule and the rule's numbers, the standard printed on the sheet.
 
 The items are a table edited in place; the rule and its numbers of the selected item are edited in the
 pane below (editors built from the rule's declared parameters). 保存 sends everything to
-``appraisal.save_items`` in one call: any problem is listed and nothing is changed.
+``appraisal.save_scheme`` in one call through ``operations.write``, so the open pages hear of the new
+scheme like any other write; any problem is listed and nothing is changed.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ from PySide6.QtWidgets import (
 from ecodesk.appraisal import rules
 from ecodesk.appraisal.defaults import ItemInput
 from ecodesk.db.database import Database
-from ecodesk.errors import ValidationError
 from ecodesk.services import appraisal
-from ui.common import dialogs
+from ui.common import operations
+from ui.common.changes import Area
 
 CATEGORY, NAME, MAX, BONUS, RULE = range(5)
 HEADERS = ("考核类别", "考核项目", "分值", "加分项", "计分规则")
@@ -291,9 +292,13 @@ class SchemeDialog(QDialog):
         self.total_label.setText(f"满分 {full:g} 分，加分项 {bonus:g} 分")
 
     def save(self) -> None:
-        try:
-            appraisal.save_scheme(self.db, self.year, self.title.text(), self.weight.value(), self.items())
-        except ValidationError as exc:
-            dialogs.show_error(self, "\n".join(str(p) for p in exc.problems), "方案填写有误")
-            return
-        self.accept()
+        """Save as an ordinary write (:func:`ui.common.operations.write`): the open pages hear of it, and a
+        refusal is listed while the dialog stays open with everything typed."""
+        title, weight, items = self.title.text(), self.weight.value(), self.items()
+
+        def op() -> bool:
+            appraisal.save_scheme(self.db, self.year, title, weight, items)
+            return True
+
+        if operations.write(self, op, [Area.APPRAISAL], refused_title="方案填写有误"):
+            self.accept()

@@ -45,6 +45,7 @@ from ecodesk.services.campaigns import (
     DeliverableStatus,
     Reminder,
 )
+from ecodesk.services.org import PEOPLE, UNITS
 from ui.campaigns.phases import PhasesDialog
 from ui.campaigns.submission import DeliverableDialog, SubmissionDialog
 from ui.common import dialogs, operations
@@ -309,7 +310,7 @@ class SubmissionGrid(QWidget):
             return
         submission_id = status.submission_id
         operations.write(
-            self, lambda: campaigns.withdraw_submission(self.db, submission_id), [CAMPAIGNS.name]
+            self, lambda: campaigns.withdraw_submission(self.db, submission_id), [CAMPAIGNS]
         )
 
     def open_selected_file(self) -> None:
@@ -342,7 +343,7 @@ class SubmissionGrid(QWidget):
         if not dialogs.confirm(self, f"删除报送材料“{name}”吗？各单位的这项要求一并删除。", ok_text="删除"):
             return
         operations.write(
-            self, lambda: campaigns.remove_deliverable(self.db, deliverable_id), [CAMPAIGNS.name]
+            self, lambda: campaigns.remove_deliverable(self.db, deliverable_id), [CAMPAIGNS]
         )
 
     def export_xlsx(self, path: Path | None = None) -> JobHandle | None:
@@ -472,7 +473,7 @@ class RosterView(QWidget):
         ):
             return
         campaign_id = self.campaign_id
-        operations.write(self, lambda: campaigns.set_roster(self.db, campaign_id, members), [CAMPAIGNS.name])
+        operations.write(self, lambda: campaigns.set_roster(self.db, campaign_id, members), [CAMPAIGNS])
 
 
 class CampaignDetail(QWidget):
@@ -500,15 +501,15 @@ class CampaignDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
-        changes().records_changed.connect(self._records_changed)
+        # the campaign's own writes, and the units and people its grid and roster name
+        changes().watch(self, [CAMPAIGNS, UNITS, PEOPLE], self._records_changed)
         changes().everything_changed.connect(self._everything_changed)
 
     def _everything_changed(self) -> None:
         self.show_campaign(None)
 
-    def _records_changed(self, kind_name: str) -> None:
-        if kind_name in (CAMPAIGNS.name, "units", "people"):
-            self.show_campaign(self.campaign_id)
+    def _records_changed(self) -> None:
+        self.show_campaign(self.campaign_id)
 
     def show_campaign(self, campaign_id: int | None) -> None:
         today = self.today or dates.today()
@@ -573,13 +574,9 @@ class ReminderList(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
-        changes().records_changed.connect(self._records_changed)
+        changes().watch(self, [CAMPAIGNS], self.refresh)
         changes().everything_changed.connect(self.refresh)
         self.refresh()
-
-    def _records_changed(self, kind_name: str) -> None:
-        if kind_name == CAMPAIGNS.name:
-            self.refresh()
 
     def _double_clicked(self, row: int, _column: int) -> None:
         self._request(row)

@@ -140,7 +140,7 @@ class PhasesDialog(QDialog):
             done = operations.write(
                 self,
                 lambda: self._set(phases),
-                [CAMPAIGNS.name],
+                [CAMPAIGNS],
                 raise_validation=True,
             )
         except ValidationError as exc:

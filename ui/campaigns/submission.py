@@ -156,7 +156,7 @@ class SubmissionDialog(_ProblemForm):
                     file=Path(file_text) if file_text else None,
                     remark=remark,
                 ),
-                [CAMPAIGNS.name],
+                [CAMPAIGNS],
                 raise_validation=True,
             )
         except ValidationError as exc:
@@ -228,7 +228,7 @@ class DeliverableDialog(_ProblemForm):
             saved = operations.write(
                 self,
                 lambda: campaigns.add_deliverable(self._db, self._campaign_id, item),
-                [CAMPAIGNS.name],
+                [CAMPAIGNS],
                 raise_validation=True,
             )
         except ValidationError as exc:

@@ -1,1 +1,1 @@
-"""Pieces every domain uses: the change hub, writes and jobs, message boxes, field editors, Excel and list printing, per-machine settings, icons."""
+"""What several domains share: change hub, writes and jobs, dialogs, editors, Excel, printing, settings."""

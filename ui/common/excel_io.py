@@ -195,7 +195,7 @@ class ImportDialog(QDialog):
                 self._show_report(report)
                 return
             self.imported = True
-            notify([self._kind.name])
+            notify([self._kind])
             dialogs.show_info(self, "\n".join(report.summary_lines()), "导入完成")
             self.accept()
 

@@ -20,6 +20,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import complaints, records, rectification
 from ecodesk.services.complaints import COMPLAINTS
+from ecodesk.services.rectification import PROBLEMS
 from ui.common import dialogs
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ChipRecordPage
@@ -203,7 +204,7 @@ class ComplaintsPage(ChipRecordPage):
                 deadline=v["deadline"],
                 responsible_unit_id=v["unit"],
             ),
-            [self.kind.name, "problems"],
+            [self.kind, PROBLEMS],
             intro="问题来源记为“信访举报”，并与本件关联；举报人信息不会带入问题。",
             ok_text="转为整改问题",
             values={

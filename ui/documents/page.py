@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.documents.kinds import KIND_HELP
-from ecodesk.errors import EcoDeskError, ValidationError
+from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, DRAFT, ISSUED
 from ecodesk.services import documents
@@ -48,7 +48,7 @@ from ui.records.model import RecordTableModel
 
 log = logging.getLogger(__name__)
 
-KIND_NAME = documents.DOCUMENTS.name
+DOCUMENTS = documents.DOCUMENTS  # the register's record kind: what its writes announce
 
 
 def ask_void_reason(parent: QWidget | None, number: str) -> str | None:
@@ -182,7 +182,7 @@ class DocumentsPage(QWidget):
         self.model.modelReset.connect(self._reselect)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.editor.changed.connect(self._edited)
-        changes().records_changed.connect(self._records_changed)
+        changes().watch(self, [DOCUMENTS], self._documents_changed)
         changes().everything_changed.connect(self.reload)
         changes().settings_changed.connect(self._apply_settings)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -226,11 +226,10 @@ class DocumentsPage(QWidget):
         self.reload_years()
         self.apply_filter()
 
-    def _records_changed(self, kind_name: str) -> None:
-        if kind_name == KIND_NAME:
-            self.reload_years()
-            self.model.refresh()
-            self._reselect()
+    def _documents_changed(self) -> None:
+        self.reload_years()
+        self.model.refresh()
+        self._reselect()
 
     def _apply_settings(self) -> None:
         self.editor.set_organs(data_settings.load(self.db).organ_list())
@@ -315,7 +314,7 @@ class DocumentsPage(QWidget):
     def new_document(self, kind: str, *, issuing: bool = False) -> int | None:
         if self._dirty and not self._save(quiet=True):
             return None
-        doc = operations.write(self, lambda: documents.new_draft(self.db, kind, issuing=issuing), [KIND_NAME])
+        doc = operations.write(self, lambda: documents.new_draft(self.db, kind, issuing=issuing), [DOCUMENTS])
         if doc is None:
             return None
         self._clear_filters_for(doc.id)
@@ -345,7 +344,7 @@ class DocumentsPage(QWidget):
         if self.current_id is None or self._current_status != DRAFT:
             return True
         doc_id, values = self.current_id, self.editor.values()
-        saved = operations.write(self, lambda: documents.update_draft(self.db, doc_id, values), [KIND_NAME])
+        saved = operations.write(self, lambda: documents.update_draft(self.db, doc_id, values), [DOCUMENTS])
         if saved is None:
             return False
         self._dirty = False
@@ -360,7 +359,7 @@ class DocumentsPage(QWidget):
         title = self.editor.title.text() or "（无标题）"
         if not dialogs.confirm(self, f"删除草稿“{title}”？\n删除后可在修改记录中找回。", ok_text="删除"):
             return
-        if operations.write(self, lambda: documents.delete_draft(self.db, doc_id), [KIND_NAME]) is not None:
+        if operations.write(self, lambda: documents.delete_draft(self.db, doc_id), [DOCUMENTS]) is not None:
             self._dirty = False
             self.show_document(None)
 
@@ -392,7 +391,7 @@ class DocumentsPage(QWidget):
             self.select_id(issued.id)
             dialogs.show_info(self, f"已印发，发文字号：{issued.number}\nPDF 已存档。", "印发完成")
 
-        self.last_job = operations.write_in_background(self, "正在印发", work, [KIND_NAME], on_done=done)
+        self.last_job = operations.write_in_background(self, "正在印发", work, [DOCUMENTS], on_done=done)
         return self.last_job
 
     def void_current(self) -> bool:
@@ -403,12 +402,11 @@ class DocumentsPage(QWidget):
         reason = ask_void_reason(self, number)
         if reason is None:
             return False
-        try:
-            documents.void(self.db, doc_id, reason)
-        except ValidationError as exc:
-            dialogs.show_error(self, "\n".join(str(p) for p in exc.problems), "不能作废")
+        voided = operations.write(
+            self, lambda: documents.void(self.db, doc_id, reason), [DOCUMENTS], refused_title="不能作废"
+        )
+        if voided is None:
             return False
-        operations.notify([KIND_NAME])
         self.show_document(doc_id)
         return True
 

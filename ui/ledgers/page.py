@@ -20,6 +20,7 @@ from ecodesk.db.database import Database
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import ledgers
 from ecodesk.services.ledgers import CLOSED, IN_HAND, LEDGER_KINDS
+from ecodesk.services.rectification import PROBLEMS
 from ui.common import dialogs, machine_settings
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ChipRecordPage
@@ -99,7 +100,7 @@ class LedgerKindPage(ChipRecordPage):
             f"{label} — {self.kind.label}",
             (field,),
             lambda v: ledgers.advance(self.db, entry_id, to_status, v["on_date"]),
-            [self.kind.name],
+            [self.kind],
             intro=f"状态将由“{status}”改为“{to_status}”。",
             ok_text=label,
             values={"on_date": dates.today()},
@@ -130,7 +131,7 @@ class LedgerKindPage(ChipRecordPage):
                 deadline=v["deadline"],
                 measures=v["measures"],
             ),
-            [self.kind.name, "problems"],
+            [self.kind, PROBLEMS],
             intro="地点、所在村、责任单位和责任人从本台账带入，问题与本条台账关联。",
             ok_text="开为整改问题",
             values={"found_date": today, "deadline": today + timedelta(days=OPEN_PROBLEM_DAYS)},

@@ -36,8 +36,9 @@ from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.models.letter import LETTER_KINDS
 from ecodesk.services import letter_print, letters
+from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 from ui.common import dialogs
-from ui.common.changes import changes
+from ui.common.changes import Area, changes
 from ui.common.jobs import JobHandle, run_job
 from ui.common.operations import notify
 from ui.letters.models import CoverageModel
@@ -105,7 +106,8 @@ class LettersPage(QWidget):
 
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
-        changes().records_changed.connect(self._records_changed)
+        # the letters themselves, and the rosters a letter is signed by (who must sign, and their names)
+        changes().watch(self, [Area.LETTERS, HOUSEHOLDS, UNITS, ENTERPRISES], self._letters_changed)
         changes().everything_changed.connect(self.reload)
         self.reload()
 
@@ -197,10 +199,9 @@ class LettersPage(QWidget):
         if self.tabs.currentWidget() is self.templates and self.templates.year != self.current_year():
             self.templates.load(self.current_year(), self.current_kind())
 
-    def _records_changed(self, kind: str) -> None:
-        if kind in ("letters", "households", "units", "enterprises"):
-            self.signing.load(self.current_year(), self.current_kind())
-            self._refresh_coverage()
+    def _letters_changed(self) -> None:
+        self.signing.load(self.current_year(), self.current_kind())
+        self._refresh_coverage()
 
     def _refresh_coverage(self) -> None:
         kind = None if self.coverage_scope.currentText() == ALL_KINDS else self.current_kind()
@@ -253,7 +254,7 @@ class LettersPage(QWidget):
             return letters.generate(self.db, year, None, job)
 
         def done(result: letters.GenerateResult) -> None:
-            notify(["letters"])
+            notify([Area.LETTERS])
             if not isValid(self):
                 return  # the page was closed while the job ran
             self.reload()
@@ -291,7 +292,7 @@ class LettersPage(QWidget):
         def done(result: letter_print.PrintResult) -> None:
             self.last_result = result
             if result.generated.created:
-                notify(["letters"])
+                notify([Area.LETTERS])
             if not isValid(self.print_count):
                 return  # the page was closed while the job ran
             self.print_count.setText(f"已生成 {result.path.name}：{result.pages:,} 页")

@@ -35,6 +35,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.models.letter import COMMITMENT_STATUSES
 from ecodesk.services import attachments, letters
 from ui.common import dialogs
+from ui.common.changes import Area
 from ui.common.operations import write
 from ui.letters.models import LetterRowsModel
 
@@ -292,7 +293,7 @@ class LetterSigningTab(QWidget):
         if not ids:
             dialogs.show_info(self, "请先在右侧列表中选中要标记的承诺书（可按住 Ctrl 或 Shift 多选）。")
             return
-        n = write(self, lambda: letters.mark_signed(self.db, ids, day), ["letters"])
+        n = write(self, lambda: letters.mark_signed(self.db, ids, day), [Area.LETTERS])
         self._after(None if n is None else f"{n}")
 
     def mark_ticked_groups(self) -> None:
@@ -314,7 +315,7 @@ class LetterSigningTab(QWidget):
         n = write(
             self,
             lambda: letters.mark_signed_where(self.db, self.year, self.kind, village_id, groups, day),
-            ["letters"],
+            [Area.LETTERS],
         )
         if n is not None:
             self._after(str(n))
@@ -326,7 +327,7 @@ class LetterSigningTab(QWidget):
             return
         day = self.signed_date()
         result = write(
-            self, lambda: letters.mark_signed_by_numbers(self.db, text, self.year, day), ["letters"]
+            self, lambda: letters.mark_signed_by_numbers(self.db, text, self.year, day), [Area.LETTERS]
         )
         if result is not None:
             self._after(str(result))
@@ -336,7 +337,9 @@ class LetterSigningTab(QWidget):
         ids = self.selected_ids()
         if ids:
             self._after(
-                None if write(self, lambda: letters.mark_pending(self.db, ids), ["letters"]) is None else ""
+                None
+                if write(self, lambda: letters.mark_pending(self.db, ids), [Area.LETTERS]) is None
+                else ""
             )
 
     def void_selected(self) -> None:
@@ -348,7 +351,7 @@ class LetterSigningTab(QWidget):
         if reason is None:
             return
         self._after(
-            None if write(self, lambda: letters.void(self.db, ids, reason), ["letters"]) is None else ""
+            None if write(self, lambda: letters.void(self.db, ids, reason), [Area.LETTERS]) is None else ""
         )
 
     def attach_scan(self) -> None:
@@ -364,7 +367,7 @@ class LetterSigningTab(QWidget):
         self.attach_scan_file(ids[0], path)
 
     def attach_scan_file(self, commitment_id: int, path: Path) -> None:
-        done = write(self, lambda: letters.attach_scan(self.db, commitment_id, path), ["letters"])
+        done = write(self, lambda: letters.attach_scan(self.db, commitment_id, path), [Area.LETTERS])
         self._after(None if done is None else "")
 
     def open_scan(self) -> None:

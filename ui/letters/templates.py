@@ -34,6 +34,7 @@ from ecodesk.jobs import Job
 from ecodesk.letters.placeholders import PLACEHOLDERS
 from ecodesk.services import letter_print, letters
 from ui.common import dialogs
+from ui.common.changes import Area
 from ui.common.jobs import run_job
 from ui.common.operations import write
 
@@ -191,7 +192,7 @@ class LetterTemplatesTab(QWidget):
         if self._current is None:
             return False
         template_id, values = self._current, self.values()
-        saved = write(self, lambda: letters.save_template(self.db, template_id, values), ["letters"])
+        saved = write(self, lambda: letters.save_template(self.db, template_id, values), [Area.LETTERS])
         if saved is None:
             return False
         self.load(self.year, self.current_kind())
@@ -204,7 +205,7 @@ class LetterTemplatesTab(QWidget):
         ):
             return
         template_id = self._current
-        if write(self, lambda: letters.reset_template(self.db, template_id), ["letters"]) is not None:
+        if write(self, lambda: letters.reset_template(self.db, template_id), [Area.LETTERS]) is not None:
             self.load(self.year, self.current_kind())
 
     # -- preview --------------------------------------------------------------------------------

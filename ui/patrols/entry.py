@@ -41,6 +41,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.models.patrol import PATROL_KINDS
 from ecodesk.services import patrols, records
 from ecodesk.services.patrols import PATROLS
+from ecodesk.services.rectification import PROBLEMS
 from ui.common import operations
 from ui.common.field_editors import DateLineEdit
 from ui.records.form import place_problems
@@ -368,7 +369,7 @@ class PatrolEntryDialog(QDialog):
             obj = operations.write(
                 self,
                 lambda: records.create(self._db, PATROLS, raw),
-                [PATROLS.name, patrols.FIRE_POINTS.name],
+                [PATROLS, patrols.FIRE_POINTS],
                 raise_validation=True,
             )
         except ValidationError as exc:
@@ -384,7 +385,7 @@ class PatrolEntryDialog(QDialog):
             problem_id = operations.write(
                 self,
                 lambda: patrols.open_problem_from_patrol(self._db, patrol_id),
-                ["problems", PATROLS.name],
+                [PROBLEMS, PATROLS],
             )
             if problem_id is not None:
                 self.problem_ids.append(problem_id)

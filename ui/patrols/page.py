@@ -219,7 +219,7 @@ def _open_problem(
     ):
         return None
     problem_id = operations.write(
-        page, lambda: open_(page.db, record_id), [rectification.PROBLEMS.name, page.kind.name]
+        page, lambda: open_(page.db, record_id), [rectification.PROBLEMS, page.kind]
     )
     if problem_id is None:
         return None
@@ -267,12 +267,12 @@ class FireCountsView(QWidget):
         note.setStyleSheet("color:#666;")
         layout.addWidget(note)
         self.year.valueChanged.connect(self.refresh)
-        changes().records_changed.connect(self._records_changed)
+        changes().watch(self, [PATROLS, FIRE_POINTS], self._fires_changed)
         changes().everything_changed.connect(self.refresh)
         self.refresh()
 
-    def _records_changed(self, kind_name: str) -> None:
-        if kind_name in (PATROLS.name, FIRE_POINTS.name) and self.isVisible():
+    def _fires_changed(self) -> None:
+        if self.isVisible():
             self.refresh()
 
     def showEvent(self, event: object) -> None:  # counts may have changed while another tab showed

@@ -362,7 +362,7 @@ class ProblemDetail(DetailPane):
             f"{label} — {problem.place}",
             move_fields(from_status, to_status),
             op,
-            [self._kind.name],
+            [self._kind],
             intro=f"状态将由“{from_status}”改为“{to_status}”。",
             ok_text=label,
             values={"on_date": _default_date(problem)},

@@ -17,6 +17,7 @@ from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.schema import Field, FieldType
 from ecodesk.services import rectification, rectification_circular
+from ecodesk.services.documents import DOCUMENTS
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
 from ui.common import dialogs
@@ -141,7 +142,7 @@ class ProblemsPage(ChipRecordPage):
             f"批量交办（{len(ids)}个问题）",
             ASSIGN_FIELDS,
             lambda v: rectification.assign(self.db, ids, v["unit"], v["person"], note=v["note"]),
-            [self.kind.name],
+            [self.kind],
             intro=f"把选中的 {len(ids)} 个问题（{self._selected_places()}）交办给同一个责任单位，"
             "每个问题的整改过程中记一条“交办”。",
             ok_text="交办",
@@ -157,7 +158,7 @@ class ProblemsPage(ChipRecordPage):
             f"批量延期（{len(ids)}个问题）",
             EXTEND_FIELDS,
             lambda v: rectification.extend_deadline(self.db, ids, v["deadline"], v["reason"]),
-            [self.kind.name],
+            [self.kind],
             intro=f"延长选中的 {len(ids)} 个问题（{self._selected_places()}）的整改时限。延期原因会记入每个问题的整改过程。"
             "<br>有一个问题不能延期时，全部不改。",
             ok_text="延期",
@@ -173,7 +174,7 @@ class ProblemsPage(ChipRecordPage):
             "起草整改情况通报",
             CIRCULAR_FIELDS,
             lambda v: rectification_circular.draft_circular(self.db, v["date_from"], v["date_to"], rules),
-            ["documents"],
+            [DOCUMENTS],
             intro="按所选时间段内的问题整改记录起草通报，存为“公文”页中的草稿，修改后再印发。分组规则："
             + "；".join(html.escape(line) for line in rules.describe()),
             ok_text="起草",
@@ -195,7 +196,7 @@ class ProblemsPage(ChipRecordPage):
             f"批量销号（{len(ids)}个问题）",
             CLOSE_FIELDS,
             lambda v: rectification.close_many(self.db, ids, v["verifier"], v["on_date"], v["note"]),
-            [self.kind.name],
+            [self.kind],
             intro=f"核查后销号选中的 {len(ids)} 个问题（{self._selected_places()}）。只有“已整改待核查”的问题可以销号；"
             "有一个不能销号时，全部不改。",
             ok_text="销号",

@@ -1,1 +1,1 @@
-"""The generic record list of any record kind (page, model, form, filter bar, detail) and its chip, deadline and action variants."""
+"""Any record kind's list: page, model, form, filter bar, detail, and the chip, deadline and action parts."""

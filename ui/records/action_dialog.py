@@ -29,6 +29,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.schema import Field, FieldType
 from ecodesk.services.lookups import ref_choices
 from ui.common import operations
+from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
 from ui.records.form import is_ctrl_enter
 
@@ -47,7 +48,7 @@ class ActionDialog(QDialog):
         title: str,
         fields: Sequence[Field],
         op: Callable[[dict[str, Any]], Any],
-        kinds: Sequence[str],
+        changed: Sequence[Change],
         *,
         intro: str = "",
         ok_text: str = "确定",
@@ -59,7 +60,7 @@ class ActionDialog(QDialog):
         self.setMinimumWidth(460)
         self._fields = tuple(fields)
         self._op = op
-        self._kinds = list(kinds)
+        self._changed = checked(changed)  # an unknown name fails here, before the clerk types anything
         self.result_value: Any = None
         self.editors: dict[str, FieldEditor] = {}
 
@@ -146,7 +147,7 @@ class ActionDialog(QDialog):
         try:
             values = self.values()
             outcome = operations.write(
-                self, lambda: (_DONE, self._op(values)), self._kinds, raise_validation=True
+                self, lambda: (_DONE, self._op(values)), self._changed, raise_validation=True
             )
         except ValidationError as exc:
             self.show_problems(exc.problems)
@@ -173,11 +174,11 @@ class ActionDialog(QDialog):
         title: str,
         fields: Sequence[Field],
         op: Callable[[dict[str, Any]], Any],
-        kinds: Sequence[str],
+        changed: Sequence[Change],
         **options: Any,
     ) -> Any | None:
         """Show the form modally; what the operation returned, or None when cancelled."""
-        dialog = cls(parent, db, title, fields, op, kinds, **options)
+        dialog = cls(parent, db, title, fields, op, changed, **options)
         try:
             return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

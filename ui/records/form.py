@@ -203,7 +203,7 @@ class RecordDialog(QDialog):
             record_id = self._record_id
             op = lambda: records.update(self._db, self._kind, record_id, raw)  # noqa: E731
         try:
-            obj = operations.write(self, op, [self._kind.name], raise_validation=True)
+            obj = operations.write(self, op, [self._kind], raise_validation=True)
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return

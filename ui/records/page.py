@@ -97,7 +97,9 @@ class RecordPage(QWidget):
         self.model.modelReset.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        changes().records_changed.connect(self._records_changed)
+        changes().watch(self, [self.kind], self.refresh)
+        if self._referenced:
+            changes().watch(self, self._referenced, self.reload)  # a renamed village: choices and names
         changes().everything_changed.connect(self.reload)
 
         self._shortcut(
@@ -180,10 +182,10 @@ class RecordPage(QWidget):
             by_header = metrics.horizontalAdvance(f.label) + 36  # room for the sort arrow
             table.setColumnWidth(column, max(by_declaration, by_header))
 
-    def _referenced_kinds(self) -> set[str]:
-        """Kinds whose names this list shows (a household shows its village's name)."""
+    def _referenced_kinds(self) -> list[RecordKind]:
+        """Other kinds whose names this list shows (a household shows its village's name)."""
         models = {f.ref.model for f in self.kind.fields if f.ref is not None}
-        return {name for name, k in kind_registry.KINDS.items() if k.model in models}
+        return [k for k in kind_registry.KINDS.values() if k.model in models and k != self.kind]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """In the table, Enter opens the selected record and Delete deletes it (keyboard first)."""
@@ -220,13 +222,6 @@ class RecordPage(QWidget):
         self.model.refresh(changed_ids)
         self.select_ids(selected, scroll=False)
         self._selection_changed()
-
-    def _records_changed(self, kind_name: str) -> None:
-        if kind_name == self.kind.name:
-            self.refresh()
-        elif kind_name in self._referenced:
-            self.filter_bar.reload_villages()
-            self.refresh()
 
     def _count_changed(self, count: int) -> None:
         self.count_label.setText(f"共 {count:,} 条")
@@ -302,12 +297,12 @@ class RecordPage(QWidget):
             ok_text="删除",
         ):
             return
-        operations.write(self, lambda: records.soft_delete(self.db, self.kind, ids), [self.kind.name])
+        operations.write(self, lambda: records.soft_delete(self.db, self.kind, ids), [self.kind])
 
     def restore_selected(self) -> None:
         ids = [self.model.id_at(row) for row in self.selected_rows() if self.model.is_deleted(row)]
         if ids:
-            operations.write(self, lambda: records.restore(self.db, self.kind, ids), [self.kind.name])
+            operations.write(self, lambda: records.restore(self.db, self.kind, ids), [self.kind])
 
     def export_excel(self) -> None:
         excel_io.export_list(

@@ -1,1 +1,1 @@
-"""The window around the domains: start-up, the main window and its navigation, first start, operator, password, about, guide, self-test, backup, fonts."""
+"""The window around the domains: start-up, main window, navigation, first start, sign-in, help, self-test."""
