@@ -2,7 +2,7 @@
 
 A kind is declared once (:class:`ecodesk.schema.RecordKind`). From it come the
 validation in the service (this module), the table columns and sorting (``list_ids`` /
-``fetch_rows``), the edit form (``ui.forms``), and the Excel import and export
+``fetch_rows``), the edit form (``ui.records.form``), and the Excel import and export
 (``ecodesk.exports``). Adding a kind is adding a declaration, not a screen.
 """
 

@@ -419,11 +419,11 @@ def shoot_appraisal(shooter: Shooter, window: Any) -> None:
 
 
 def shoot_backup(shooter: Shooter, window: Any) -> None:
-    from ecodesk.services import backup
+    from ecodesk.db import backups
     from ui.shell.backup_dialog import RestoreDialog
 
-    backup.create_backup(window.db, reason="手动")
-    dialog = RestoreDialog(backup.list_backups(window.db.path, backup.backup_folder(window.db)), window)
+    backups.create_backup(window.db, reason="手动")
+    dialog = RestoreDialog(backups.list_backups(window.db.path, backups.backup_folder(window.db)), window)
     show_dialog(dialog, shooter, "restore")
     page = window.show_page("settings")
     wait_jobs()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ecodesk.db import Database
-from ecodesk.services import backup, records
+from ecodesk.db import Database, backups
+from ecodesk.services import records
 from ecodesk.services import settings as data_settings
 from ecodesk.services.org import HOUSEHOLDS
 from ui.common import dialogs, machine_settings
@@ -41,7 +41,7 @@ def test_corrupt_file_offers_newest_backup(
     qtbot, monkeypatch, village_db: Database, messages: list[str]
 ) -> None:
     path = village_db.path
-    backup.create_backup(village_db, reason="测试")
+    backups.create_backup(village_db, reason="测试")
     village_db.close()
     path.write_bytes(b"this is not sqlite at all" * 100)
     asked: list[str] = []

@@ -167,11 +167,11 @@ def test_fresh_file_starts_empty_and_keeps_the_old_one(qtbot, window: MainWindow
 
 
 def test_restore_from_backup_brings_the_old_data_back(qtbot, monkeypatch, window: MainWindow) -> None:
-    from ecodesk.services import backup
+    from ecodesk.db import backups
 
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(title))
-    made = backup.create_backup(window.db, reason="测试")
+    made = backups.create_backup(window.db, reason="测试")
     page = window.show_page("org").show_kind("households")
     records.soft_delete(window.db, HOUSEHOLDS, records.list_ids(window.db, HOUSEHOLDS))
     operations.notify([HOUSEHOLDS])

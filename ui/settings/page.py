@@ -280,10 +280,10 @@ class SettingsPage(QWidget):
         self.problems.show()
 
     def backup_now(self) -> JobHandle:
-        from ecodesk.services import backup
+        from ecodesk.db import backups
 
         def work(_job: Job) -> Path:
-            return backup.create_backup(self.db, reason="手动")
+            return backups.create_backup(self.db, reason="手动")
 
         def done(path: Path) -> None:
             self.last_backup = path

@@ -20,11 +20,11 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 import ecodesk
+from ecodesk.db.backups import BackupInfo
 from ecodesk.db.database import Database
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedError, SchemaTooNewError
 from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
-from ecodesk.services.backup import BackupInfo
 from ui.common import dialogs, machine_settings
 from ui.common.icons import icon
 from ui.shell import password
@@ -86,23 +86,23 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 
 def _backup_candidates(db_path: Path) -> list[BackupInfo]:
-    from ecodesk.services import backup
+    from ecodesk.db import backups
 
-    found = list(backup.list_backups(db_path))
+    found = list(backups.list_backups(db_path))
     remembered = machine_settings.backup_dir_for(db_path)
     if remembered is not None:
-        found += backup.list_backups(db_path, remembered)
+        found += backups.list_backups(db_path, remembered)
     found.sort(key=lambda info: info.created, reverse=True)
     return found
 
 
 def offer_backup(parent: QWidget | None, db_path: Path, problem: str) -> bool:
     """The file is corrupt: restore the newest good backup if the clerk agrees. True if restored."""
-    from ecodesk.services import backup
+    from ecodesk.db import backups
 
     for info in _backup_candidates(db_path):
         try:
-            backup.verify_backup_file(info.path)
+            backups.verify_backup_file(info.path)
         except DatabaseError as exc:
             log.warning("backup %s unusable: %s", info.path, exc)
             continue
@@ -115,7 +115,7 @@ def offer_backup(parent: QWidget | None, db_path: Path, problem: str) -> bool:
         ):
             return False
         try:
-            saved = backup.restore_backup(db_path, info.path)
+            saved = backups.restore_backup(db_path, info.path)
         except DatabaseError as exc:
             dialogs.show_error(parent, str(exc), "恢复失败")
             return False
@@ -202,10 +202,10 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
 
 
 def _auto_backup(db: Database) -> None:
-    from ecodesk.services import backup
+    from ecodesk.db import backups
 
     try:
-        made = backup.maybe_auto_backup(db)
+        made = backups.maybe_auto_backup(db)
         if made is not None:
             log.info("automatic backup: %s", made)
     except Exception:  # noqa: BLE001 - a failed automatic backup must not stop the work

@@ -237,20 +237,20 @@ class MainWindow(QMainWindow):
         return action
 
     def backup_now(self) -> JobHandle:
-        from ecodesk.services import backup
+        from ecodesk.db import backups
 
         def work(_job: Job) -> Path:
-            return backup.create_backup(self.db, reason="手动")
+            return backups.create_backup(self.db, reason="手动")
 
         return run_job(
             self, "正在备份", work, lambda path: dialogs.show_info(self, f"已备份到：\n{path}", "备份完成")
         )
 
     def restore_from_backup(self) -> None:
-        from ecodesk.services import backup
+        from ecodesk.db import backups
 
-        folder = backup.backup_folder(self.db)
-        chosen = RestoreDialog.ask(self, backup.list_backups(self.db.path, folder))
+        folder = backups.backup_folder(self.db)
+        chosen = RestoreDialog.ask(self, backups.list_backups(self.db.path, folder))
         if chosen is None:
             return
         if not dialogs.confirm(
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
 
     def restore_file(self, backup_file: Path) -> bool:
         """Close the data file, put the backup in its place, and open it again."""
-        from ecodesk.services import backup
+        from ecodesk.db import backups
 
         path, operator = self.db.path, self.db.operator
         self.save_state()
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         saved: Path | None = None
         error: Exception | None = None
         try:
-            saved = backup.restore_backup(path, backup_file)
+            saved = backups.restore_backup(path, backup_file)
         except EcoDeskError as exc:
             error = exc
         try:
