@@ -25,7 +25,11 @@ def _source_key() -> str:
     """Changes whenever the schema or the demo generators change, so a stale cache is never used."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
-    for folder in (root / "ecodesk" / "db" / "migrations", root / "ecodesk" / "demo", root / "resources" / "demo"):
+    for folder in (
+        root / "ecodesk" / "db" / "migrations",
+        root / "ecodesk" / "demo",
+        root / "resources" / "demo",
+    ):
         for file in sorted(folder.rglob("*")):
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(file.name.encode())

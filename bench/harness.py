@@ -106,6 +106,4 @@ def format_line(r: Result) -> str:
     ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "—"
     floor = _secs(r.floor_seconds)
     detail = r.detail + (f" (floor: {r.floor_name})" if r.floor_name else "")
-    return (
-        f"{r.name:<46} {_secs(r.seconds):>10} {_secs(r.target):>8} {r.verdict:>7} {floor:>9} {ratio:>7}  {detail}"
-    )
+    return f"{r.name:<46} {_secs(r.seconds):>10} {_secs(r.target):>8} {r.verdict:>7} {floor:>9} {ratio:>7}  {detail}"

@@ -61,8 +61,12 @@ def _floor_dashboard(path: Path, today: date) -> float:
         conn.execute(
             "SELECT count(*) FROM problems WHERE status IN ('待整改', '整改中') AND deadline < ?", (day,)
         ).fetchall()
-        conn.execute("SELECT count(*) FROM fire_points WHERE date >= ?", (today.replace(day=1).isoformat(),)).fetchall()
-        conn.execute("SELECT kind, status, count(*) FROM commitments WHERE year = ? GROUP BY 1, 2", (today.year,)).fetchall()
+        conn.execute(
+            "SELECT count(*) FROM fire_points WHERE date >= ?", (today.replace(day=1).isoformat(),)
+        ).fetchall()
+        conn.execute(
+            "SELECT kind, status, count(*) FROM commitments WHERE year = ? GROUP BY 1, 2", (today.year,)
+        ).fetchall()
 
     try:
         return best_of(run)
@@ -81,8 +85,19 @@ def run(ctx: Context, report: Report) -> None:
         seconds = best_of(lambda: results.append(appraisal.compute(db, today.year)))
         floor = _floor_rules(path, today.year)
         detail = f"{results[-1].villages} villages × {results[-1].items} items"
-        report.add(Result("appraisal compute (one year)", seconds, TARGET, "raw SQLite reads of the rules", floor, detail))
+        report.add(
+            Result(
+                "appraisal compute (one year)",
+                seconds,
+                TARGET,
+                "raw SQLite reads of the rules",
+                floor,
+                detail,
+            )
+        )
         dash = best_of(lambda: dashboard.load(db, today))
         report.add(
-            Result("工作台 numbers", dash, DASHBOARD_TARGET, "raw SQLite counts", _floor_dashboard(path, today))
+            Result(
+                "工作台 numbers", dash, DASHBOARD_TARGET, "raw SQLite counts", _floor_dashboard(path, today)
+            )
         )

@@ -18,5 +18,7 @@ def run(ctx: Context, report: Report) -> None:
         seconds = best_of(lambda: create_backup(db, ctx.work / "backups", reason="bench"))
     floor = file_copy(db_path, ctx.work / "copy.db")
     report.add(
-        Result("backup (online, verified)", seconds, TARGET, "plain file copy", floor, f"{size_mb:.1f} MB file")
+        Result(
+            "backup (online, verified)", seconds, TARGET, "plain file copy", floor, f"{size_mb:.1f} MB file"
+        )
     )

@@ -66,13 +66,25 @@ def run(ctx: Context, report: Report) -> None:
         seconds, name, rows = measure_kind(ctx.decade, kind, repeat)
         floor = sqlite_ids(ctx.decade, kind.model.__tablename__)
         report.add(
-            Result(f"list {kind.label}: slowest filter/sort", seconds, TARGET, "raw SQLite ids", floor,
-                   f"{rows:,} rows, {name}")
+            Result(
+                f"list {kind.label}: slowest filter/sort",
+                seconds,
+                TARGET,
+                "raw SQLite ids",
+                floor,
+                f"{rows:,} rows, {name}",
+            )
         )
     households = KINDS["households"]
     seconds, name, rows = measure_kind(ctx.big, households, repeat)
     floor = sqlite_ids(ctx.big, households.model.__tablename__)
     report.add(
-        Result(f"list {households.label} at 200k: slowest", seconds, TARGET, "raw SQLite ids", floor,
-               f"{rows:,} rows, {name}")
+        Result(
+            f"list {households.label} at 200k: slowest",
+            seconds,
+            TARGET,
+            "raw SQLite ids",
+            floor,
+            f"{rows:,} rows, {name}",
+        )
     )

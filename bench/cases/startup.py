@@ -15,8 +15,12 @@ def run(ctx: Context, report: Report) -> None:
     first = process_ready(["--db", str(db)])  # pays the day's automatic backup
     again = min(process_ready(["--db", str(db)]) for _ in range(3))
     report.add(
-        Result("start to usable main window", again, TARGET, "bare QMainWindow", bare, "decade demo, best of 3")
+        Result(
+            "start to usable main window", again, TARGET, "bare QMainWindow", bare, "decade demo, best of 3"
+        )
     )
     report.add(
-        Result("first start of the day (with auto-backup)", first, None, "bare QMainWindow", bare, "decade demo")
+        Result(
+            "first start of the day (with auto-backup)", first, None, "bare QMainWindow", bare, "decade demo"
+        )
     )

@@ -30,8 +30,14 @@ def _export(ctx: Context, report: Report) -> None:
         seconds = once(lambda: export_xlsx(db, HOUSEHOLDS, out))
     floor = openpyxl_write(ctx.work / "floor.xlsx", rows, len(HOUSEHOLDS.fields))
     report.add(
-        Result("xlsx export, households", seconds, EXPORT_TARGET, "openpyxl write-only loop", floor,
-               f"{rows:,} rows × {len(HOUSEHOLDS.fields)} columns")
+        Result(
+            "xlsx export, households",
+            seconds,
+            EXPORT_TARGET,
+            "openpyxl write-only loop",
+            floor,
+            f"{rows:,} rows × {len(HOUSEHOLDS.fields)} columns",
+        )
     )
 
 
@@ -56,6 +62,12 @@ def _import(ctx: Context, report: Report) -> None:
         assert result["r"].committed, result["r"].summary_lines()
     floor = openpyxl_read(roster)
     report.add(
-        Result("xlsx import, household roster", seconds, IMPORT_TARGET, "openpyxl read-only loop", floor,
-               f"{len(ids):,} rows, checked and written in one transaction")
+        Result(
+            "xlsx import, household roster",
+            seconds,
+            IMPORT_TARGET,
+            "openpyxl read-only loop",
+            floor,
+            f"{len(ids):,} rows, checked and written in one transaction",
+        )
     )

@@ -62,7 +62,9 @@ def results_circular(defaults: kinds.Defaults, data: Sheet, evidence: Sequence[E
     losses = _losses(data)[:3]
     if losses:
         for k, (item, lost, villages) in enumerate(losses):
-            paragraphs.append(f"（{CN_ORDINAL[k]}）{item}失分较多。全镇共有{villages}个村（社区）在该项失分，合计失分{lost:g}分。")
+            paragraphs.append(
+                f"（{CN_ORDINAL[k]}）{item}失分较多。全镇共有{villages}个村（社区）在该项失分，合计失分{lost:g}分。"
+            )
     else:
         paragraphs.append("各村（社区）各项工作均达到考核要求。")
     paragraphs += [
@@ -75,8 +77,12 @@ def results_circular(defaults: kinds.Defaults, data: Sheet, evidence: Sequence[E
     ranking = "\n\n".join(
         f"{r.rank}. {r.village}：{r.total:.2f}分，折算分{r.converted:.2f}分" for r in ranked
     )
-    draft = kinds.circular(defaults, f"{year}年度各村（社区）生态环境保护工作考核结果", "\n\n".join(paragraphs))
+    draft = kinds.circular(
+        defaults, f"{year}年度各村（社区）生态环境保护工作考核结果", "\n\n".join(paragraphs)
+    )
     return replace(
         draft,
-        attachments=(kinds.DraftAttachment(f"{year}年度各村（社区）生态环境保护工作考核得分及排名", ranking),),
+        attachments=(
+            kinds.DraftAttachment(f"{year}年度各村（社区）生态环境保护工作考核得分及排名", ranking),
+        ),
     )

@@ -43,15 +43,34 @@ DEFAULT_ITEMS: tuple[ItemInput, ...] = (
     ItemInput(AIR, "禁烧承诺书签订", 10, "coverage", {"kind": "禁烧承诺书"}),
     ItemInput(WATER, "河道沟渠清理", 5, standard="河道、沟渠无白色垃圾、漂浮物，发现一处扣1分"),
     ItemInput(WATER, "黑臭水体挂牌销号", 5, standard="黑臭水体按期挂牌销号，台账完整；一项不到位扣1分"),
-    ItemInput(TOWN, "保洁及门前五包", 5, standard="保洁员在岗、道路整洁，门前“五包”落实；抽查不合格一次扣1分"),
+    ItemInput(
+        TOWN, "保洁及门前五包", 5, standard="保洁员在岗、道路整洁，门前“五包”落实；抽查不合格一次扣1分"
+    ),
     ItemInput(TOWN, "养殖污染监管", 5, standard="养殖户粪污不直排，发现直排未报告的一处扣2分"),
     ItemInput(RECTIFY, "问题按期整改", 15, "problems_overdue", {"points": 1.0}),
     ItemInput(RECTIFY, "问题销号", 5, "problems_unclosed", {"points": 0.5}),
     ItemInput(COMPLAINTS, "信访按时办结", 10, "complaints", {"points": 2.0}),
     ItemInput(WORK, "专项行动材料报送", 10, "deliverables", {"late": 1.0, "missing": 2.0}),
-    ItemInput(WORK, "宣传教育及台账资料", 5, standard="宣传资料发放到户、标语悬挂到位，台账资料齐全规范；缺一项扣1分"),
-    ItemInput(BONUS, "工作创新及上级表彰", 5, bonus=True, standard="工作经验被县级以上推广或受到表彰的，每次加1至3分，最多加5分"),
-    ItemInput(BONUS, "举报线索及典型曝光", 3, bonus=True, standard="主动发现并报告重大环境违法线索的，每件加1分，最多加3分"),
+    ItemInput(
+        WORK,
+        "宣传教育及台账资料",
+        5,
+        standard="宣传资料发放到户、标语悬挂到位，台账资料齐全规范；缺一项扣1分",
+    ),
+    ItemInput(
+        BONUS,
+        "工作创新及上级表彰",
+        5,
+        bonus=True,
+        standard="工作经验被县级以上推广或受到表彰的，每次加1至3分，最多加5分",
+    ),
+    ItemInput(
+        BONUS,
+        "举报线索及典型曝光",
+        3,
+        bonus=True,
+        standard="主动发现并报告重大环境违法线索的，每件加1分，最多加3分",
+    ),
 )
 
 

@@ -89,7 +89,13 @@ def _g(value: float) -> str:
 
 
 def _line(table: str, record_id: int | None, day: date | None, text: str, points: float) -> dict[str, Any]:
-    return {"table": table, "id": record_id, "date": format_iso(day), "text": text, "points": round(points, 2)}
+    return {
+        "table": table,
+        "id": record_id,
+        "date": format_iso(day),
+        "text": text,
+        "points": round(points, 2),
+    }
 
 
 def _floor(max_score: float, deduction: float) -> float:
@@ -98,7 +104,10 @@ def _floor(max_score: float, deduction: float) -> float:
 
 
 def _per_record(
-    rows: Sequence[Any], villages: Sequence[int], max_score: float, points: float,
+    rows: Sequence[Any],
+    villages: Sequence[int],
+    max_score: float,
+    points: float,
     line: Callable[[Any], dict[str, Any]],
 ) -> dict[int, Outcome]:
     """Group (village_id, …) rows per village: −points each, floored at zero."""
@@ -119,8 +128,9 @@ def _short(text: str, limit: int = 40) -> str:
 # -- 火点 ---------------------------------------------------------------------------------------------
 
 
-def _fire_points(session: Session, period: Period, villages: Sequence[int], max_score: float,
-                 params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _fire_points(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     points = _num(params, "points")
     query = (
         select(FirePoint.village_id, FirePoint.id, FirePoint.date, FirePoint.place, FirePoint.source)
@@ -137,7 +147,10 @@ def _fire_points(session: Session, period: Period, villages: Sequence[int], max_
         query = query.where(FirePoint.source == source)
     rows = session.execute(query).all()
     return _per_record(
-        rows, villages, max_score, points,
+        rows,
+        villages,
+        max_score,
+        points,
         lambda r: _line("fire_points", r[1], r[2], f"火点（{r[4]}）：{_short(r[3]) or '地点未填'}", -points),
     )
 
@@ -158,8 +171,16 @@ def _problem_text(r: Any, period: Period) -> str:
 
 def _problem_rows(session: Session, period: Period, villages: Sequence[int], condition: Any) -> list[Any]:
     query = (
-        select(Problem.village_id, Problem.id, Problem.found_date, Problem.place, Problem.deadline,
-               Problem.status, Problem.rectified_date, Problem.description)
+        select(
+            Problem.village_id,
+            Problem.id,
+            Problem.found_date,
+            Problem.place,
+            Problem.deadline,
+            Problem.status,
+            Problem.rectified_date,
+            Problem.description,
+        )
         .where(
             Problem.deleted_at.is_(None),
             Problem.found_date >= period.start,
@@ -180,42 +201,62 @@ def overdue_condition(as_of: date) -> Any:
     )
 
 
-def _problems_overdue(session: Session, period: Period, villages: Sequence[int], max_score: float,
-                      params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _problems_overdue(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     points = _num(params, "points")
     rows = _problem_rows(session, period, villages, overdue_condition(period.today))
     return _per_record(
-        rows, villages, max_score, points,
+        rows,
+        villages,
+        max_score,
+        points,
         lambda r: _line("problems", r[1], r[2], _problem_text(r, period), -points),
     )
 
 
-def _problems_unclosed(session: Session, period: Period, villages: Sequence[int], max_score: float,
-                       params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _problems_unclosed(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     points = _num(params, "points")
     rows = _problem_rows(session, period, villages, Problem.status != CLOSED)
     return _per_record(
-        rows, villages, max_score, points,
-        lambda r: _line("problems", r[1], r[2], f"未销号问题：{_short(r[3] + '，' + r[7] if r[7] else r[3])}（{r[5]}）", -points),
+        rows,
+        villages,
+        max_score,
+        points,
+        lambda r: _line(
+            "problems",
+            r[1],
+            r[2],
+            f"未销号问题：{_short(r[3] + '，' + r[7] if r[7] else r[3])}（{r[5]}）",
+            -points,
+        ),
     )
 
 
 # -- 专项行动材料报送 ---------------------------------------------------------------------------------------
 
 
-def _deliverables(session: Session, period: Period, villages: Sequence[int], max_score: float,
-                  params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _deliverables(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     late_points, missing_points = _num(params, "late"), _num(params, "missing")
     first = (
-        select(Submission.deliverable_id.label("d"), Submission.unit_id.label("u"),
-               func.min(Submission.received_date).label("received"))
+        select(
+            Submission.deliverable_id.label("d"),
+            Submission.unit_id.label("u"),
+            func.min(Submission.received_date).label("received"),
+        )
         .where(Submission.deleted_at.is_(None), Submission.received_date <= period.today)
         .group_by(Submission.deliverable_id, Submission.unit_id)
         .subquery()
     )
     due = func.coalesce(DeliverableTarget.due_date, Deliverable.due_date)
     query = (
-        select(DeliverableTarget.unit_id, Deliverable.id, due, Campaign.name, Deliverable.name, first.c.received)
+        select(
+            DeliverableTarget.unit_id, Deliverable.id, due, Campaign.name, Deliverable.name, first.c.received
+        )
         .select_from(DeliverableTarget)
         .join(Deliverable, Deliverable.id == DeliverableTarget.deliverable_id)
         .join(Campaign, Campaign.id == Deliverable.campaign_id)
@@ -243,24 +284,33 @@ def _deliverables(session: Session, period: Period, villages: Sequence[int], max
         found[int(unit)].append(
             _line("campaign_deliverables", deliverable_id, due_day, f"{campaign}：{name}（{how}）", -pts)
         )
-    return {v: Outcome(_floor(max_score, deduction[v]), len(found.get(v, [])), found.get(v, [])) for v in villages}
+    return {
+        v: Outcome(_floor(max_score, deduction[v]), len(found.get(v, [])), found.get(v, [])) for v in villages
+    }
 
 
 # -- 承诺书签订率 -----------------------------------------------------------------------------------------
 
 
-def _coverage(session: Session, period: Period, villages: Sequence[int], max_score: float,
-              params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _coverage(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     kind = str(params.get("kind") or ALL)
-    signed_by_end = and_(Commitment.status == STATUS_SIGNED,
-                         or_(Commitment.signed_date.is_(None), Commitment.signed_date <= period.today))
+    signed_by_end = and_(
+        Commitment.status == STATUS_SIGNED,
+        or_(Commitment.signed_date.is_(None), Commitment.signed_date <= period.today),
+    )
     query = (
         select(
             Commitment.village_id,
             func.sum(case((Commitment.status != STATUS_VOID, 1), else_=0)),
             func.sum(case((signed_by_end, 1), else_=0)),
         )
-        .where(Commitment.year == period.year, Commitment.deleted_at.is_(None), Commitment.village_id.in_(villages))
+        .where(
+            Commitment.year == period.year,
+            Commitment.deleted_at.is_(None),
+            Commitment.village_id.in_(villages),
+        )
         .group_by(Commitment.village_id)
     )
     if kind != ALL:
@@ -271,21 +321,26 @@ def _coverage(session: Session, period: Period, villages: Sequence[int], max_sco
     for v in villages:
         required, signed = counts.get(v, (0, 0))
         if not required:
-            out[v] = Outcome(max_score, 0, [_line("commitments", None, None, f"本年度无需签订{what}，按满分计", 0.0)])
+            out[v] = Outcome(
+                max_score, 0, [_line("commitments", None, None, f"本年度无需签订{what}，按满分计", 0.0)]
+            )
             continue
         score = round(max_score * signed / required, 2)
         text = f"{what}应签{required}份，已签{signed}份，签订率{signed * 100 / required:.1f}%"
         if signed < required:
             text += f"，未签{required - signed}份"
-        out[v] = Outcome(score, required - signed, [_line("commitments", None, period.end, text, score - max_score)])
+        out[v] = Outcome(
+            score, required - signed, [_line("commitments", None, period.end, text, score - max_score)]
+        )
     return out
 
 
 # -- 巡查次数 ----------------------------------------------------------------------------------------------
 
 
-def _patrols(session: Session, period: Period, villages: Sequence[int], max_score: float,
-             params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _patrols(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     required, points = int(_num(params, "per_month")), _num(params, "points")
     kind = str(params.get("kind") or ALL)
     month = cast(func.strftime("%m", Patrol.date), Integer)
@@ -313,8 +368,15 @@ def _patrols(session: Session, period: Period, villages: Sequence[int], max_scor
             if n < required:
                 pts = (required - n) * points
                 deduction += pts
-                lines.append(_line("patrols", None, date(period.year, m, 1),
-                                   f"{m}月{what}{n}次，少于要求的{required}次（少{required - n}次）", -pts))
+                lines.append(
+                    _line(
+                        "patrols",
+                        None,
+                        date(period.year, m, 1),
+                        f"{m}月{what}{n}次，少于要求的{required}次（少{required - n}次）",
+                        -pts,
+                    )
+                )
         out[v] = Outcome(_floor(max_score, deduction), len(lines), lines)
     return out
 
@@ -322,16 +384,24 @@ def _patrols(session: Session, period: Period, villages: Sequence[int], max_scor
 # -- 信访办理 ----------------------------------------------------------------------------------------------
 
 
-def _complaints(session: Session, period: Period, villages: Sequence[int], max_score: float,
-                params: Mapping[str, Any]) -> dict[int, Outcome]:
+def _complaints(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
     points = _num(params, "points")
     late = or_(
         and_(Complaint.reply_date.is_(None), Complaint.deadline < period.today),
         Complaint.reply_date > Complaint.deadline,
     )
     query = (
-        select(Complaint.village_id, Complaint.id, Complaint.received_date, Complaint.content,
-               Complaint.deadline, Complaint.reply_date, Complaint.case_number)
+        select(
+            Complaint.village_id,
+            Complaint.id,
+            Complaint.received_date,
+            Complaint.content,
+            Complaint.deadline,
+            Complaint.reply_date,
+            Complaint.case_number,
+        )
         .where(
             Complaint.deleted_at.is_(None),
             Complaint.received_date >= period.start,
@@ -347,7 +417,13 @@ def _complaints(session: Session, period: Period, villages: Sequence[int], max_s
         how = "超时限未答复" if r[5] is None else f"超时限{(r[5] - r[4]).days}天答复"
         case_no = f"（{r[6]}）" if r[6] else ""
         # The complainant never appears: evidence is printed and exported.
-        return _line("complaints", r[1], r[2], f"信访件{case_no}：{_short(r[3], 30)}（时限{format_iso(r[4])}，{how}）", -points)
+        return _line(
+            "complaints",
+            r[1],
+            r[2],
+            f"信访件{case_no}：{_short(r[3], 30)}（时限{format_iso(r[4])}，{how}）",
+            -points,
+        )
 
     return _per_record(session.execute(query).all(), villages, max_score, points, line)
 
@@ -364,39 +440,68 @@ RULES: dict[str, RuleKind] = {
     for r in (
         RuleKind(MANUAL, "人工评分", (), None, lambda p, m: f"由考核组评定，满分{_g(m)}分"),
         RuleKind(
-            "fire_points", "火点扣分",
+            "fire_points",
+            "火点扣分",
             (_points("每个火点扣分", 3.0), Param("source", "火点来源", ALL, "choice", (ALL, *FIRE_SOURCES))),
             _fire_points,
-            lambda p, m: f"每发现1个{'' if p.get('source', ALL) == ALL else p['source']}火点扣{_g(_num(p, 'points'))}分，扣完为止",
+            lambda p, m: (
+                f"每发现1个{'' if p.get('source', ALL) == ALL else p['source']}火点扣{_g(_num(p, 'points'))}分，扣完为止"
+            ),
         ),
         RuleKind(
-            "problems_overdue", "问题超期扣分", (_points("每个超期问题扣分", 1.0),), _problems_overdue,
+            "problems_overdue",
+            "问题超期扣分",
+            (_points("每个超期问题扣分", 1.0),),
+            _problems_overdue,
             lambda p, m: f"问题逾期未整改或超期整改的，每个扣{_g(_num(p, 'points'))}分，扣完为止",
         ),
         RuleKind(
-            "problems_unclosed", "问题未销号扣分", (_points("每个未销号问题扣分", 0.5),), _problems_unclosed,
+            "problems_unclosed",
+            "问题未销号扣分",
+            (_points("每个未销号问题扣分", 0.5),),
+            _problems_unclosed,
             lambda p, m: f"年度问题未销号的，每个扣{_g(_num(p, 'points'))}分，扣完为止",
         ),
         RuleKind(
-            "deliverables", "材料报送扣分",
-            (Param("late", "逾期报送每项扣分", 1.0, maximum=100.0), Param("missing", "未报送每项扣分", 2.0, maximum=100.0)),
+            "deliverables",
+            "材料报送扣分",
+            (
+                Param("late", "逾期报送每项扣分", 1.0, maximum=100.0),
+                Param("missing", "未报送每项扣分", 2.0, maximum=100.0),
+            ),
             _deliverables,
-            lambda p, m: f"专项行动材料逾期报送每项扣{_g(_num(p, 'late'))}分，未报送每项扣{_g(_num(p, 'missing'))}分",
+            lambda p, m: (
+                f"专项行动材料逾期报送每项扣{_g(_num(p, 'late'))}分，未报送每项扣{_g(_num(p, 'missing'))}分"
+            ),
         ),
         RuleKind(
-            "coverage", "签订率折算", (Param("kind", "承诺书类别", ALL, "choice", (ALL, *LETTER_KINDS)),), _coverage,
-            lambda p, m: f"按{'承诺书' if p.get('kind', ALL) == ALL else p['kind']}签订率折算：签订率×{_g(m)}分",
+            "coverage",
+            "签订率折算",
+            (Param("kind", "承诺书类别", ALL, "choice", (ALL, *LETTER_KINDS)),),
+            _coverage,
+            lambda p, m: (
+                f"按{'承诺书' if p.get('kind', ALL) == ALL else p['kind']}签订率折算：签订率×{_g(m)}分"
+            ),
         ),
         RuleKind(
-            "patrols", "巡查次数不足",
-            (Param("per_month", "每月应巡查次数", 20, "int", maximum=10000), _points("每少一次扣分", 0.2),
-             Param("kind", "巡查类型", ALL, "choice", (ALL, *PATROL_KINDS))),
+            "patrols",
+            "巡查次数不足",
+            (
+                Param("per_month", "每月应巡查次数", 20, "int", maximum=10000),
+                _points("每少一次扣分", 0.2),
+                Param("kind", "巡查类型", ALL, "choice", (ALL, *PATROL_KINDS)),
+            ),
             _patrols,
-            lambda p, m: f"每月{'巡查' if p.get('kind', ALL) == ALL else p['kind']}不少于{int(_num(p, 'per_month'))}次，"
-            f"每少1次扣{_g(_num(p, 'points'))}分，扣完为止",
+            lambda p, m: (
+                f"每月{'巡查' if p.get('kind', ALL) == ALL else p['kind']}不少于{int(_num(p, 'per_month'))}次，"
+                f"每少1次扣{_g(_num(p, 'points'))}分，扣完为止"
+            ),
         ),
         RuleKind(
-            "complaints", "信访办理超时", (_points("每件超时扣分", 2.0),), _complaints,
+            "complaints",
+            "信访办理超时",
+            (_points("每件超时扣分", 2.0),),
+            _complaints,
             lambda p, m: f"信访举报未在办理时限内答复的，每件扣{_g(_num(p, 'points'))}分，扣完为止",
         ),
     )
@@ -407,7 +512,9 @@ def rule_of(key: str) -> RuleKind:
     try:
         return RULES[key]
     except KeyError:
-        raise KeyError(f"没有“{key}”这种计分规则（可用：{'、'.join(r.label for r in RULES.values())}）") from None
+        raise KeyError(
+            f"没有“{key}”这种计分规则（可用：{'、'.join(r.label for r in RULES.values())}）"
+        ) from None
 
 
 def check_params(rule: RuleKind, params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

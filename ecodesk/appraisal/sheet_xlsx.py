@@ -93,14 +93,25 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
     ws.row_dimensions[1].height = 36
     bonus = f"，另设加分项目{data.bonus_max:g}分" if data.bonus_max else ""
     state = f"已于{format_cn(data.finalised_at.date())}定稿" if data.finalised_at else "未定稿"
-    _put(ws, 2, 1, f"满分{data.full_marks:g}分{bonus}；考核结果按{data.weight:g}%纳入年终对村考核分值。（{state}）",
-         font=NOTE_FONT, alignment=LEFT)
+    _put(
+        ws,
+        2,
+        1,
+        f"满分{data.full_marks:g}分{bonus}；考核结果按{data.weight:g}%纳入年终对村考核分值。（{state}）",
+        font=NOTE_FONT,
+        alignment=LEFT,
+    )
     _merge(ws, 2, 1, 2, last_col)
     ws.row_dimensions[2].height = 20
 
     top, sub = HEADER_ROWS
-    for column, text in ((1, "序号"), (2, "村（社区）"), (total_col, "合计"),
-                         (converted_col, f"折算分\n（×{data.weight:g}%）"), (rank_col, "排名")):
+    for column, text in (
+        (1, "序号"),
+        (2, "村（社区）"),
+        (total_col, "合计"),
+        (converted_col, f"折算分\n（×{data.weight:g}%）"),
+        (rank_col, "排名"),
+    ):
         _header(ws, top, column, text, fill=TOTAL_FILL if column >= total_col else HEADER_FILL)
         _header(ws, sub, column, "", fill=TOTAL_FILL if column >= total_col else HEADER_FILL)
         _merge(ws, top, column, sub, column)
@@ -121,20 +132,58 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
         _put(ws, row, 2, village.village, font=BODY_FONT, border=HEADER_BORDER, alignment=CENTER)
         for offset, item in enumerate(items):
             cell = village.cells.get(item.id)
-            _put(ws, row, first_item_col + offset, cell.final if cell is not None else None, font=BODY_FONT,
-                 border=HEADER_BORDER, alignment=CENTER, number_format=SCORE_FORMAT)
-        _put(ws, row, total_col, village.total, font=TOTAL_FONT, border=HEADER_BORDER, alignment=CENTER,
-             number_format=SCORE_FORMAT)
-        _put(ws, row, converted_col, village.converted, font=TOTAL_FONT, border=HEADER_BORDER, alignment=CENTER,
-             number_format=SCORE_FORMAT)
-        _put(ws, row, rank_col, village.rank, font=TOTAL_FONT, border=HEADER_BORDER, alignment=CENTER,
-             number_format=RANK_FORMAT)
+            _put(
+                ws,
+                row,
+                first_item_col + offset,
+                cell.final if cell is not None else None,
+                font=BODY_FONT,
+                border=HEADER_BORDER,
+                alignment=CENTER,
+                number_format=SCORE_FORMAT,
+            )
+        _put(
+            ws,
+            row,
+            total_col,
+            village.total,
+            font=TOTAL_FONT,
+            border=HEADER_BORDER,
+            alignment=CENTER,
+            number_format=SCORE_FORMAT,
+        )
+        _put(
+            ws,
+            row,
+            converted_col,
+            village.converted,
+            font=TOTAL_FONT,
+            border=HEADER_BORDER,
+            alignment=CENTER,
+            number_format=SCORE_FORMAT,
+        )
+        _put(
+            ws,
+            row,
+            rank_col,
+            village.rank,
+            font=TOTAL_FONT,
+            border=HEADER_BORDER,
+            alignment=CENTER,
+            number_format=RANK_FORMAT,
+        )
         ws.row_dimensions[row].height = 22
         row += 1
 
     row += 1
-    _put(ws, row, 1, "说明：各项得分不低于0分；计算扣分的依据见“扣分依据”工作表。排名按合计分，同分同名次。",
-         font=NOTE_FONT, alignment=LEFT)
+    _put(
+        ws,
+        row,
+        1,
+        "说明：各项得分不低于0分；计算扣分的依据见“扣分依据”工作表。排名按合计分，同分同名次。",
+        font=NOTE_FONT,
+        alignment=LEFT,
+    )
     _merge(ws, row, 1, row, last_col)
     row += 2
     # 制表人 / 审核人 / 日期 spread over the width, each with room to sign.
@@ -171,11 +220,20 @@ def write_evidence_sheet(ws: Worksheet, data: Sheet, lines: Sequence[EvidenceLin
         item = line.item.rpartition(" / ")[2]  # the category is in the 得分表; the item names it here
         values: tuple[Any, ...] = (n, line.village, item, line.day, line.text, line.points)
         for col, value in enumerate(values, 1):
-            _put(ws, row, col, value, font=BODY_FONT, border=HEADER_BORDER,
-                 alignment=LEFT if col in (3, 5) else CENTER,
-                 number_format=SCORE_FORMAT if col == 6 else "General")
+            _put(
+                ws,
+                row,
+                col,
+                value,
+                font=BODY_FONT,
+                border=HEADER_BORDER,
+                alignment=LEFT if col in (3, 5) else CENTER,
+                number_format=SCORE_FORMAT if col == 6 else "General",
+            )
         # Heights set, not left to the reader: Excel, WPS and LibreOffice do not all grow wrapped rows.
-        wrapped = max(-(-display_width(line.text) // (widths[4] - 2)), -(-display_width(item) // (widths[2] - 2)), 1)
+        wrapped = max(
+            -(-display_width(line.text) // (widths[4] - 2)), -(-display_width(item) // (widths[2] - 2)), 1
+        )
         ws.row_dimensions[row].height = 16 * wrapped + 2
         row += 1
     if not lines:
@@ -195,8 +253,17 @@ def adjustment_lines(data: Sheet) -> list[EvidenceLine]:
             cell = village.cells.get(item.id)
             if cell is not None and cell.adjustment:
                 sign = "加" if cell.adjustment > 0 else "减"
-                out.append(EvidenceLine(names[item.id], village.village, "appraisal_scores", cell.score_id, "",
-                                        f"人工调整（{sign}{abs(cell.adjustment):g}分）：{cell.reason}", cell.adjustment))
+                out.append(
+                    EvidenceLine(
+                        names[item.id],
+                        village.village,
+                        "appraisal_scores",
+                        cell.score_id,
+                        "",
+                        f"人工调整（{sign}{abs(cell.adjustment):g}分）：{cell.reason}",
+                        cell.adjustment,
+                    )
+                )
     return out
 
 
@@ -207,8 +274,10 @@ def write_workbook(data: Sheet, lines: Sequence[EvidenceLine], path: Path, today
     write_score_sheet(score_ws, data, today)
     villages = {r.village: n for n, r in enumerate(data.rows)}
     items = {f"{i.category} / {i.name}": n for n, i in enumerate(data.items)}
-    merged = sorted([*lines, *adjustment_lines(data)],
-                    key=lambda e: (villages.get(e.village, 0), items.get(e.item, 0), e.table == "appraisal_scores"))
+    merged = sorted(
+        [*lines, *adjustment_lines(data)],
+        key=lambda e: (villages.get(e.village, 0), items.get(e.item, 0), e.table == "appraisal_scores"),
+    )
     write_evidence_sheet(wb.create_sheet(sheet_title("扣分依据")), data, merged)
     return _save(wb, Path(path))
 

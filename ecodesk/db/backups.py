@@ -142,7 +142,9 @@ def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo
             continue
         created = datetime.strptime(match.group("stamp"), _STAMP)
         order = int(match.group("n") or 0)  # several backups within one second
-        found.append((created, order, BackupInfo(path, created, path.stat().st_size, match.group("reason") or "")))
+        found.append(
+            (created, order, BackupInfo(path, created, path.stat().st_size, match.group("reason") or ""))
+        )
     found.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [info for _, _, info in found]
 
@@ -150,7 +152,9 @@ def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo
 def rotate(folder: Path, stem: str, keep: int) -> list[Path]:
     """Delete the oldest backups beyond ``keep``; backups made before an upgrade or restore stay."""
     removable = [
-        b for b in list_backups(folder / f"{stem}.db", folder) if not b.reason.startswith(("升级前", "恢复前"))
+        b
+        for b in list_backups(folder / f"{stem}.db", folder)
+        if not b.reason.startswith(("升级前", "恢复前"))
     ]
     removed = []
     for info in removable[keep:]:

@@ -96,11 +96,21 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         session.info[SKIP_AUDIT_KEY] = True  # tens of thousands of insert entries would bury real history
         _refuse_unless_empty(session)
         town = build_org(session, spec, vocab, rng, town_name, db.operator or "演示数据", progress)
-        more = patrol_demo.build(session, town, spec, random.Random(seed + 1), db.operator or "演示数据", progress)
-        more += rectification_demo.build(session, town, spec, random.Random(seed + 4), db.operator or "演示数据", progress)
-        more += letters_demo.build(session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress)
-        more += documents_demo.build(session, db, town, spec, random.Random(seed + 3), db.operator or "演示数据", progress)
-        more += appraisal_demo.build(session, town, spec, random.Random(seed + 7), db.operator or "演示数据", progress)
+        more = patrol_demo.build(
+            session, town, spec, random.Random(seed + 1), db.operator or "演示数据", progress
+        )
+        more += rectification_demo.build(
+            session, town, spec, random.Random(seed + 4), db.operator or "演示数据", progress
+        )
+        more += letters_demo.build(
+            session, town, spec, random.Random(seed + 6), db.operator or "演示数据", progress
+        )
+        more += documents_demo.build(
+            session, db, town, spec, random.Random(seed + 3), db.operator or "演示数据", progress
+        )
+        more += appraisal_demo.build(
+            session, town, spec, random.Random(seed + 7), db.operator or "演示数据", progress
+        )
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
     operator = str(vocab.units["operator"]["name"])
     if operator not in current.operators:

@@ -35,7 +35,12 @@ def expected_rows(spec: ScaleSpec) -> int:
 
 
 def build(
-    session: Session, town: DemoTown, spec: ScaleSpec, rng: random.Random, operator: str, progress: Progress,
+    session: Session,
+    town: DemoTown,
+    spec: ScaleSpec,
+    rng: random.Random,
+    operator: str,
+    progress: Progress,
     today: date | None = None,
 ) -> list[tuple[str, int, str]]:
     today = today or dates.today()
@@ -63,7 +68,9 @@ def _adjust(session: Session, items: list[AppraisalItem], town: DemoTown, rng: r
         return
     village = rng.choice(town.villages)
     score = session.scalar(
-        select(AppraisalScore).where(AppraisalScore.item_id == item.id, AppraisalScore.village_id == village.id)
+        select(AppraisalScore).where(
+            AppraisalScore.item_id == item.id, AppraisalScore.village_id == village.id
+        )
     )
     if score is not None:
         score.adjustment, score.adjust_reason = amount, reason

@@ -61,11 +61,7 @@ def build(
 ) -> list[tuple[str, int, str]]:
     """Add the demo documents to ``session`` (the demo's write-locked transaction)."""
     current = settings_service.load(db)
-    base = (
-        current
-        if current.organs
-        else Settings(**settings_service.defaults_for_town(town.name))
-    )
+    base = current if current.organs else Settings(**settings_service.defaults_for_town(town.name))
     today = dates.today()
     year = today.year
     days = sorted(rng.sample(range(max(today.timetuple().tm_yday - 1, 10)), 7))

@@ -72,7 +72,13 @@ _FINDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     "联合执法": (("{enterprise}未批先建", "已责令停止建设，移交综合行政执法队"),),
 }
 _PLACES: dict[str, tuple[str, ...]] = {
-    "禁烧巡查": ("{group}田间地头", "{group}至{group2}田间", "村道两侧及{group}", "{group}麦田", "全村田间地头"),
+    "禁烧巡查": (
+        "{group}田间地头",
+        "{group}至{group2}田间",
+        "村道两侧及{group}",
+        "{group}麦田",
+        "全村田间地头",
+    ),
     "巡河": ("{river}{village}段", "{river}{village}段及支沟"),
     "扬尘检查": ("村内施工点及村道", "{village}主干道", "{group}裸露地块"),
     "护林防火": ("后山林区", "{group}林地", "沿山防火通道"),
@@ -119,7 +125,13 @@ def demo_period(spec: ScaleSpec, today: date) -> tuple[date, date]:
 
 def _stamp(operator: str) -> dict[str, Any]:
     now = dates.now()
-    return {"created_at": now, "updated_at": now, "created_by": operator, "updated_by": operator, "remark": ""}
+    return {
+        "created_at": now,
+        "updated_at": now,
+        "created_by": operator,
+        "updated_by": operator,
+        "remark": "",
+    }
 
 
 def _fast_insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
@@ -184,7 +196,7 @@ def _town_inspectors(session: Session, town: DemoTown) -> list[int]:
 
 
 def _fill(template: str, v: DemoVillage, rng: random.Random, river: str, firms: list[str]) -> str:
-    group, group2 = (sorted(rng.sample(v.groups, 2)) if len(v.groups) >= 2 else (v.groups[0], v.groups[0]))
+    group, group2 = sorted(rng.sample(v.groups, 2)) if len(v.groups) >= 2 else (v.groups[0], v.groups[0])
     return (
         template.replace("{group2}", group2)
         .replace("{group}", group)
@@ -199,7 +211,11 @@ def _kinds_of_day(day: date, v: DemoVillage, staff: _VillageStaff, rng: random.R
     kinds: list[str] = []
     grid_count = max(1, len(staff.grids))
     # Off season one round a day, often two (morning and afternoon); at harvest every grid goes out.
-    burn = grid_count if season == "peak" else (1 if rng.random() < 0.9 else 0) + (1 if rng.random() < 0.45 else 0)
+    burn = (
+        grid_count
+        if season == "peak"
+        else (1 if rng.random() < 0.9 else 0) + (1 if rng.random() < 0.45 else 0)
+    )
     kinds += ["禁烧巡查"] * burn
     if v.on_river and rng.random() < 0.22:
         kinds.append("巡河")
@@ -217,7 +233,10 @@ def _kinds_of_day(day: date, v: DemoVillage, staff: _VillageStaff, rng: random.R
 def _spans(starts: tuple[int, ...]) -> list[tuple[str, str]]:
     """Every (start, end) of a patrol starting at one of ``starts`` (minutes) and lasting 1–3 hours."""
     return [
-        (f"{start // 60:02d}:{start % 60:02d}", f"{(start + length) // 60 % 24:02d}:{(start + length) % 60:02d}")
+        (
+            f"{start // 60:02d}:{start % 60:02d}",
+            f"{(start + length) // 60 % 24:02d}:{(start + length) % 60:02d}",
+        )
         for start in starts
         for length in (60, 90, 120, 150, 180)
     ]
@@ -273,11 +292,15 @@ def build_patrols(
             fire_rate = 0.006 if season == "peak" else 0.0004
             if rng.random() < fire_rate:
                 fires = 1 if rng.random() < 0.85 else 2
-                findings = _fill(rng.choice(("{group}发现焚烧秸秆火点", "{group}田间发现明火")), v, rng, town.river, [])
+                findings = _fill(
+                    rng.choice(("{group}发现焚烧秸秆火点", "{group}田间发现明火")), v, rng, town.river, []
+                )
                 measures = "已当场扑灭，对当事农户批评教育并登记"
         key = (v.id, kind)
         if key not in places:  # a village's patrols go to the same few places, filled in once
-            places[key] = [_fill(rng.choice(_PLACES[kind]), v, rng, town.river, s.enterprises) for _ in range(12)]
+            places[key] = [
+                _fill(rng.choice(_PLACES[kind]), v, rng, town.river, s.enterprises) for _ in range(12)
+            ]
         place = rng.choice(places[key])
         patrol_rows.append(
             {
@@ -379,7 +402,9 @@ _AUTUMN_GOALS = (
     "围绕打好打赢蓝天保卫战，全力解决突出生态环境问题，力争PM2.5浓度达到34微克/立方米以下，"
     "优良天数比例达到95%以上，全镇农作物秸秆综合利用率达到90%，保持卫星遥感及无人机巡查监测零火点。"
 )
-_SUMMER_GOALS = "夏收期间全镇不发生露天焚烧秸秆现象，确保“不见火、不冒烟、无黑斑”，秸秆综合利用率达到90%以上。"
+_SUMMER_GOALS = (
+    "夏收期间全镇不发生露天焚烧秸秆现象，确保“不见火、不冒烟、无黑斑”，秸秆综合利用率达到90%以上。"
+)
 
 
 def _campaign_plans(year: int) -> list[dict[str, Any]]:
@@ -395,7 +420,10 @@ def _campaign_plans(year: int) -> list[dict[str, Any]]:
                 ("集中巡查阶段", date(year, 6, 1), date(year, 6, 30), "落实网格巡查和夜查，发现火点立即处置"),
                 ("总结巩固阶段", date(year, 7, 1), date(year, 7, 10), "总结经验，建立长效机制"),
             ],
-            "deliverables": [("禁烧工作方案", date(year, 5, 25), "宣传发动阶段"), ("禁烧工作总结", date(year, 7, 10), "总结巩固阶段")],
+            "deliverables": [
+                ("禁烧工作方案", date(year, 5, 25), "宣传发动阶段"),
+                ("禁烧工作总结", date(year, 7, 10), "总结巩固阶段"),
+            ],
         },
         {
             "name": f"{year}年大气污染防治攻坚冲刺行动",
@@ -403,9 +431,24 @@ def _campaign_plans(year: int) -> list[dict[str, Any]]:
             "end": date(year, 12, 31),
             "goals": _AUTUMN_GOALS,
             "phases": [
-                ("动员部署阶段", None, date(year, 10, 20), "明确时间节点、工作要求、重点任务和责任单位、责任人，制定工作计划"),
-                ("排查梳理阶段", date(year, 10, 21), date(year, 11, 30), "查验资料、实地核查、现场暗访，形成问题整改清单"),
-                ("整改提升阶段", date(year, 12, 1), date(year, 12, 30), "列出整改措施、责任单位和责任人，建立动态清单，攻坚一批、销号一批"),
+                (
+                    "动员部署阶段",
+                    None,
+                    date(year, 10, 20),
+                    "明确时间节点、工作要求、重点任务和责任单位、责任人，制定工作计划",
+                ),
+                (
+                    "排查梳理阶段",
+                    date(year, 10, 21),
+                    date(year, 11, 30),
+                    "查验资料、实地核查、现场暗访，形成问题整改清单",
+                ),
+                (
+                    "整改提升阶段",
+                    date(year, 12, 1),
+                    date(year, 12, 30),
+                    "列出整改措施、责任单位和责任人，建立动态清单，攻坚一批、销号一批",
+                ),
             ],
             "deliverables": [
                 ("大气污染防治攻坚冲刺工作计划", date(year, 10, 20), "动员部署阶段"),
@@ -430,7 +473,9 @@ def build_campaigns(
     ).all()
     roster: list[tuple[str, int | None, str, str]] = []
     for pid, title, unit_id in leaders:
-        position = "组长" if "镇长" in title and "副镇长" not in title else ("副组长" if unit_id is None else "成员")
+        position = (
+            "组长" if "镇长" in title and "副镇长" not in title else ("副组长" if unit_id is None else "成员")
+        )
         roster.append((position, pid, "", title))
     order = {"组长": 0, "副组长": 1, "成员": 2}
     roster.sort(key=lambda r: order[r[0]])
@@ -447,21 +492,47 @@ def build_campaigns(
             number = f"{town.name[:1]}镇政字〔{year}〕{rng.randint(8, 60)}号"
             session.execute(
                 insert(Campaign),
-                [{**stamp, "id": cid, "name": plan["name"], "start_date": plan["start"], "end_date": plan["end"],
-                  "document_no": number, "goals": plan["goals"]}],
+                [
+                    {
+                        **stamp,
+                        "id": cid,
+                        "name": plan["name"],
+                        "start_date": plan["start"],
+                        "end_date": plan["end"],
+                        "document_no": number,
+                        "goals": plan["goals"],
+                    }
+                ],
             )
             phase_ids: dict[str, int] = {}
             phase_rows = []
             for name, start, end, tasks in plan["phases"]:
                 ids["phase"] += 1
                 phase_ids[name] = ids["phase"]
-                phase_rows.append({"id": ids["phase"], "campaign_id": cid, "name": name, "start_date": start,
-                                   "end_date": end, "tasks": tasks})
+                phase_rows.append(
+                    {
+                        "id": ids["phase"],
+                        "campaign_id": cid,
+                        "name": name,
+                        "start_date": start,
+                        "end_date": end,
+                        "tasks": tasks,
+                    }
+                )
             session.execute(insert(CampaignPhase), phase_rows)
             session.execute(
                 insert(CampaignMember),
-                [{"campaign_id": cid, "position": pos, "person_id": pid, "name": name, "title": title, "sort_order": i}
-                 for i, (pos, pid, name, title) in enumerate(roster)],
+                [
+                    {
+                        "campaign_id": cid,
+                        "position": pos,
+                        "person_id": pid,
+                        "name": name,
+                        "title": title,
+                        "sort_order": i,
+                    }
+                    for i, (pos, pid, name, title) in enumerate(roster)
+                ],
             )
             submissions = []
             for name, due, phase in plan["deliverables"]:
@@ -469,14 +540,31 @@ def build_campaigns(
                 did = ids["deliverable"]
                 session.execute(
                     insert(Deliverable),
-                    [{"id": did, "campaign_id": cid, "name": name, "due_date": due, "phase_id": phase_ids[phase]}],
+                    [
+                        {
+                            "id": did,
+                            "campaign_id": cid,
+                            "name": name,
+                            "due_date": due,
+                            "phase_id": phase_ids[phase],
+                        }
+                    ],
                 )
-                session.execute(insert(DeliverableTarget), [{"deliverable_id": did, "unit_id": u} for u in villages])
+                session.execute(
+                    insert(DeliverableTarget), [{"deliverable_id": did, "unit_id": u} for u in villages]
+                )
                 for unit in villages:
                     received = _received(due, today, rng)
                     if received is not None:
-                        submissions.append({**stamp, "deliverable_id": did, "unit_id": unit,
-                                            "received_date": received, "title": name})
+                        submissions.append(
+                            {
+                                **stamp,
+                                "deliverable_id": did,
+                                "unit_id": unit,
+                                "received_date": received,
+                                "title": name,
+                            }
+                        )
             if submissions:
                 session.execute(insert(Submission), submissions)
             counts["campaigns"] += 1

@@ -39,33 +39,104 @@ Progress = Callable[[int, str], None]
 PROBLEMS_PER_VILLAGE_YEAR = {"small": 20, "town": 30, "decade": 50}
 COMPLAINTS_PER_YEAR = {"small": 8, "town": 60, "decade": 80}
 
-_SOURCES = (("巡查发现", 50), ("督查检查", 15), ("上级交办", 10), ("信访举报", 6), ("卫星/无人机火点", 7),
-            ("环保督察反馈", 3), ("自查", 9))
+_SOURCES = (
+    ("巡查发现", 50),
+    ("督查检查", 15),
+    ("上级交办", 10),
+    ("信访举报", 6),
+    ("卫星/无人机火点", 7),
+    ("环保督察反馈", 3),
+    ("自查", 9),
+)
 # (category, place, problem, measures, what was done) — {spot} {firm} {river} {n} filled in.
 _TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("大气", "{spot}裸露地块", "裸露地面约{n}平方米未覆盖防尘网", "全部覆盖防尘网，定期洒水降尘", "裸露地面已全部覆盖防尘网"),
-    ("大气", "{firm}", "原料露天堆放，未覆盖防尘网", "建设物料存储车间，物料全部入棚存放", "建设了物料存储车间，厂区洒水频率符合要求"),
-    ("大气", "{spot}建筑工地", "施工现场未设置围挡，车辆未冲洗上路", "设置围挡，安装车辆冲洗设施", "已安装围挡和车辆冲洗设施"),
-    ("大气", "{spot}", "田间有秸秆焚烧痕迹", "清理焚烧残留物，加强网格巡查", "已清理焚烧残留，网格员每日巡查"),
+    (
+        "大气",
+        "{spot}裸露地块",
+        "裸露地面约{n}平方米未覆盖防尘网",
+        "全部覆盖防尘网，定期洒水降尘",
+        "裸露地面已全部覆盖防尘网",
+    ),
+    (
+        "大气",
+        "{firm}",
+        "原料露天堆放，未覆盖防尘网",
+        "建设物料存储车间，物料全部入棚存放",
+        "建设了物料存储车间，厂区洒水频率符合要求",
+    ),
+    (
+        "大气",
+        "{spot}建筑工地",
+        "施工现场未设置围挡，车辆未冲洗上路",
+        "设置围挡，安装车辆冲洗设施",
+        "已安装围挡和车辆冲洗设施",
+    ),
+    (
+        "大气",
+        "{spot}",
+        "田间有秸秆焚烧痕迹",
+        "清理焚烧残留物，加强网格巡查",
+        "已清理焚烧残留，网格员每日巡查",
+    ),
     ("大气", "{firm}", "燃煤锅炉未完成清洁能源改造", "实施煤改电改造", "已完成煤改电改造"),
     ("大气", "{spot}散煤销售点", "销售不合格散煤", "依法取缔，清运存煤", "已取缔并清运存煤"),
-    ("大气", "{firm}", "废气无组织排放，除尘设施未正常运行", "维修除尘设施并建立运行台账", "除尘设施已修复，运行台账已建立"),
-    ("水", "{river}{spot}段", "河道内有生活垃圾和漂浮物", "清理河道垃圾，落实保洁员常态化巡河", "已清理河道垃圾约{n}立方米"),
+    (
+        "大气",
+        "{firm}",
+        "废气无组织排放，除尘设施未正常运行",
+        "维修除尘设施并建立运行台账",
+        "除尘设施已修复，运行台账已建立",
+    ),
+    (
+        "水",
+        "{river}{spot}段",
+        "河道内有生活垃圾和漂浮物",
+        "清理河道垃圾，落实保洁员常态化巡河",
+        "已清理河道垃圾约{n}立方米",
+    ),
     ("水", "{spot}排水沟", "生活污水直排河道", "封堵排污口，污水接入管网", "排污口已封堵"),
     ("水", "{spot}养殖场", "养殖粪污未经处理直排沟渠", "建设防渗储粪池，粪污还田利用", "已建成防渗储粪池"),
     ("水", "{spot}坑塘", "水体发黑发臭", "清淤截污，实施生态修复", "已完成清淤截污"),
-    ("固废", "{spot}", "建筑垃圾随意倾倒", "清运建筑垃圾，设置禁倒警示牌", "已清运建筑垃圾{n}车，设置了警示牌"),
+    (
+        "固废",
+        "{spot}",
+        "建筑垃圾随意倾倒",
+        "清运建筑垃圾，设置禁倒警示牌",
+        "已清运建筑垃圾{n}车，设置了警示牌",
+    ),
     ("固废", "{spot}", "生活垃圾堆放未及时清运", "清运垃圾，增设垃圾收集点", "垃圾已清运，增设收集点一处"),
     ("固废", "{firm}", "一般工业固废露天堆放", "建设规范的固废贮存场所", "已建成规范贮存场所"),
     ("土壤", "{spot}农田", "废旧农膜残留未回收", "组织回收废旧农膜", "已回收废旧农膜"),
     ("噪声", "{firm}", "夜间生产噪声扰民", "调整生产时间，安装隔音设施", "已调整作业时间并安装隔音棉"),
     ("生态", "{spot}", "私自开挖山体取土", "停止取土，回填复绿", "已停止取土并回填复绿"),
 )
-_SPOTS = ("村北", "村南", "村东", "村西", "村口", "村东头", "村西头", "村北500米", "村南1公里", "村委会旁",
-          "北坡", "南沟", "河滩地", "老窑场", "打谷场旁", "207国道旁", "S226省道旁")
-_UNIT_BY_CATEGORY = {"大气": ("综合行政执法队", "村镇建设办", "环保办"), "水": ("水利站", "农业农村办"),
-                     "固废": ("综合行政执法队", "村镇建设办"), "土壤": ("农业农村办",), "噪声": ("综合行政执法队",),
-                     "生态": ("自然资源所", "林业站")}
+_SPOTS = (
+    "村北",
+    "村南",
+    "村东",
+    "村西",
+    "村口",
+    "村东头",
+    "村西头",
+    "村北500米",
+    "村南1公里",
+    "村委会旁",
+    "北坡",
+    "南沟",
+    "河滩地",
+    "老窑场",
+    "打谷场旁",
+    "207国道旁",
+    "S226省道旁",
+)
+_UNIT_BY_CATEGORY = {
+    "大气": ("综合行政执法队", "村镇建设办", "环保办"),
+    "水": ("水利站", "农业农村办"),
+    "固废": ("综合行政执法队", "村镇建设办"),
+    "土壤": ("农业农村办",),
+    "噪声": ("综合行政执法队",),
+    "生态": ("自然资源所", "林业站"),
+}
 _COMPLAINT_TEXTS = (
     ("大气", "反映{place}附近有人夜间焚烧垃圾，烟味很大"),
     ("大气", "反映{place}{firm}粉尘污染严重，影响周边居民生活"),
@@ -75,8 +146,11 @@ _COMPLAINT_TEXTS = (
     ("噪声", "反映{firm}夜间生产噪声扰民"),
     ("固废", "反映{place}路边建筑垃圾堆放多日无人清运"),
 )
-_REPLIES = ("经现场核查，反映问题属实，已责令整改，现已整改到位。", "经现场核查，反映问题部分属实，已督促责任人整改。",
-            "经现场核查，未发现反映的问题，已向来电人说明情况。")
+_REPLIES = (
+    "经现场核查，反映问题属实，已责令整改，现已整改到位。",
+    "经现场核查，反映问题部分属实，已督促责任人整改。",
+    "经现场核查，未发现反映的问题，已向来电人说明情况。",
+)
 
 
 def expected_rows(spec: ScaleSpec) -> int:
@@ -86,7 +160,13 @@ def expected_rows(spec: ScaleSpec) -> int:
 
 def _stamp(operator: str) -> dict[str, Any]:
     now = dates.now()
-    return {"created_at": now, "updated_at": now, "created_by": operator, "updated_by": operator, "remark": ""}
+    return {
+        "created_at": now,
+        "updated_at": now,
+        "created_by": operator,
+        "updated_by": operator,
+        "remark": "",
+    }
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -94,7 +174,9 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
 
 
 class _Planner:
-    def __init__(self, session: Session, town: DemoTown, spec: ScaleSpec, rng: random.Random, today: date) -> None:
+    def __init__(
+        self, session: Session, town: DemoTown, spec: ScaleSpec, rng: random.Random, today: date
+    ) -> None:
         self.session, self.town, self.spec, self.rng, self.today = session, town, spec, rng, today
         self.first = today - timedelta(days=365 * spec.years - 1)
         self.firms: dict[int, list[tuple[int, str]]] = {}
@@ -151,8 +233,17 @@ def _problems(
     at = dates.now()
 
     def move(pid: int, a: str, b: str, on: date, note: str = "") -> None:
-        transitions.append({"problem_id": pid, "from_status": a, "to_status": b, "on_date": on, "at": at,
-                            "operator": operator, "note": note})
+        transitions.append(
+            {
+                "problem_id": pid,
+                "from_status": a,
+                "to_status": b,
+                "on_date": on,
+                "at": at,
+                "operator": operator,
+                "note": note,
+            }
+        )
 
     def note(pid: int, on: date, kind: str, text: str) -> None:
         notes.append({**stamp, "problem_id": pid, "on_date": on, "kind": kind, "text": text})
@@ -164,7 +255,12 @@ def _problems(
             category, place_t, issue_t, measures, done_t = rng.choice(_TEMPLATES)
             firm = rng.choice(firms) if firms and "{firm}" in place_t else None
             n = rng.choice((2, 3, 5, 8, 12, 20, 35, 50)) * (100 if "平方米" in issue_t else 1)
-            fill = {"spot": rng.choice(_SPOTS), "firm": firm[1] if firm else "某加工点", "river": plan.town.river, "n": n}
+            fill = {
+                "spot": rng.choice(_SPOTS),
+                "firm": firm[1] if firm else "某加工点",
+                "river": plan.town.river,
+                "n": n,
+            }
             found = plan.day()
             deadline = found + timedelta(days=rng.choice((7, 10, 15, 15, 15, 30, 30, 60)))
             source = _pick(rng, _SOURCES)
@@ -180,12 +276,27 @@ def _problems(
             else:
                 unit_id, person = v.id, plan.secretary(v)
             row: dict[str, Any] = {
-                **stamp, "id": pid, "year": found.year, "source": source, "found_date": found, "village_id": v.id,
-                "place": place_t.format(**fill), "category": category, "description": issue_t.format(**fill),
-                "enterprise_id": firm[0] if firm else None, "ledger_entry_id": None, "patrol_id": None,
-                "complaint_id": complaint_id, "responsible_unit_id": unit_id, "responsible_person": person,
-                "measures": measures, "deadline": deadline, "status": TODO, "rectified_date": None,
-                "verifier": "", "closed_date": None,
+                **stamp,
+                "id": pid,
+                "year": found.year,
+                "source": source,
+                "found_date": found,
+                "village_id": v.id,
+                "place": place_t.format(**fill),
+                "category": category,
+                "description": issue_t.format(**fill),
+                "enterprise_id": firm[0] if firm else None,
+                "ledger_entry_id": None,
+                "patrol_id": None,
+                "complaint_id": complaint_id,
+                "responsible_unit_id": unit_id,
+                "responsible_person": person,
+                "measures": measures,
+                "deadline": deadline,
+                "status": TODO,
+                "rectified_date": None,
+                "verifier": "",
+                "closed_date": None,
             }
             problems.append(row)
             done_text = done_t.format(**fill)
@@ -225,7 +336,9 @@ def _problems(
             row.update(status=AWAITING_CHECK, rectified_date=rectified)
             closed = rectified + timedelta(days=rng.randint(1, 10))
             if closed <= today and (rng.random() < 0.95 or age > 60):  # old ones were all checked
-                verifier = plan.town.person_names.get(rng.choice(plan.town.role_people.get("包村干部", [0]) or [0]), "")
+                verifier = plan.town.person_names.get(
+                    rng.choice(plan.town.role_people.get("包村干部", [0]) or [0]), ""
+                )
                 verifier = verifier or "镇环保办"
                 move(pid, AWAITING_CHECK, CLOSED, closed)
                 row.update(status=CLOSED, closed_date=closed, verifier=verifier)
@@ -236,16 +349,28 @@ def _ledgers(plan: _Planner, stamp: dict[str, Any]) -> list[dict[str, Any]]:
     rng, today = plan.rng, plan.today
     scale = plan.spec.years if plan.spec.name == "decade" else 1
     small = plan.spec.name == "small"
-    counts = {"bare_land": 40, "black_water": 8, "scattered_polluters": 15, "livestock_farms": 30,
-              "construction_dust": 12, "coal_shops": 10, "coal_boilers": 15, "suction_trucks": 60,
-              "river_patrols": 150}
+    counts = {
+        "bare_land": 40,
+        "black_water": 8,
+        "scattered_polluters": 15,
+        "livestock_farms": 30,
+        "construction_dust": 12,
+        "coal_shops": 10,
+        "coal_boilers": 15,
+        "suction_trucks": 60,
+        "river_patrols": 150,
+    }
     rows: list[dict[str, Any]] = []
     villages = plan.town.villages
     river_villages = [v for v in villages if v.on_river] or villages
     for key, count in counts.items():
         kind = ledgers.LEDGER_KINDS[key]
         label = kind.fixed["kind"]
-        total = max(2, count // 8) if small else count * (scale if key in ("suction_trucks", "river_patrols") else max(1, scale // 3))
+        total = (
+            max(2, count // 8)
+            if small
+            else count * (scale if key in ("suction_trucks", "river_patrols") else max(1, scale // 3))
+        )
         for _ in range(total):
             v = rng.choice(river_villages if key in ("black_water", "river_patrols") else villages)
             listed = plan.day()
@@ -260,12 +385,23 @@ def _ledgers(plan: _Planner, stamp: dict[str, Any]) -> list[dict[str, Any]]:
                     status = ledgers.CLOSED
             if key in ("suction_trucks", "river_patrols") and age > 2:
                 status, closed = ledgers.CLOSED, listed + timedelta(days=1 if age > 1 else 0)
-            rows.append({
-                **stamp, "kind": label, "year": listed.year, "name": name, "village_id": v.id,
-                "address": f"{v.name}{rng.choice(_SPOTS)}", "responsible_unit_id": v.id,
-                "responsible_person": plan.secretary(v), "status": status, "listed_date": listed,
-                "started_date": started, "closed_date": closed, "data": data,
-            })
+            rows.append(
+                {
+                    **stamp,
+                    "kind": label,
+                    "year": listed.year,
+                    "name": name,
+                    "village_id": v.id,
+                    "address": f"{v.name}{rng.choice(_SPOTS)}",
+                    "responsible_unit_id": v.id,
+                    "responsible_person": plan.secretary(v),
+                    "status": status,
+                    "listed_date": listed,
+                    "started_date": started,
+                    "closed_date": closed,
+                    "data": data,
+                }
+            )
     return rows
 
 
@@ -273,50 +409,85 @@ def _entry(plan: _Planner, key: str, v: DemoVillage, listed: date) -> tuple[str,
     rng = plan.rng
     spot = rng.choice(_SPOTS)
     if key == "bare_land":
-        return f"{v.name}{spot}裸露地块", {"area": float(rng.randrange(2, 60) * 100),
-                                          "land_type": rng.choice(("建设用地", "拆迁地块", "闲置地块", "道路施工")),
-                                          "cover_measure": rng.choice(("防尘网覆盖", "防尘网覆盖", "绿化", "硬化", "未覆盖")),
-                                          "cover_rate": float(rng.choice((60, 80, 90, 100, 100)))}
+        return f"{v.name}{spot}裸露地块", {
+            "area": float(rng.randrange(2, 60) * 100),
+            "land_type": rng.choice(("建设用地", "拆迁地块", "闲置地块", "道路施工")),
+            "cover_measure": rng.choice(("防尘网覆盖", "防尘网覆盖", "绿化", "硬化", "未覆盖")),
+            "cover_rate": float(rng.choice((60, 80, 90, 100, 100))),
+        }
     if key == "black_water":
         return f"{v.name}{spot}{rng.choice(('坑塘', '排水沟', '支渠'))}", {
-            "water_type": rng.choice(("沟渠", "坑塘")), "length_m": float(rng.randrange(50, 1500, 50)),
-            "cause": rng.choice(("生活污水直排", "养殖粪污入河", "垃圾堆积")), "river_chief": plan.secretary(v),
-            "measures": "截污、清淤、生态修复"}
+            "water_type": rng.choice(("沟渠", "坑塘")),
+            "length_m": float(rng.randrange(50, 1500, 50)),
+            "cause": rng.choice(("生活污水直排", "养殖粪污入河", "垃圾堆积")),
+            "river_chief": plan.secretary(v),
+            "measures": "截污、清淤、生态修复",
+        }
     if key == "scattered_polluters":
         firm = rng.choice(plan.firms.get(v.id, [(0, f"{v.name}{spot}加工点")]))[1]
-        return firm, {"industry": rng.choice(("砖瓦", "家具", "建材", "洗储煤", "其他")), "owner": plan.secretary(v)[:1] + "某",
-                      "issues": rng.sample(["无环评手续", "无污染治理设施", "无营业执照"], k=rng.randint(1, 2)),
-                      "disposal": rng.choice(("关闭淘汰", "整治规范", "整治规范"))}
+        return firm, {
+            "industry": rng.choice(("砖瓦", "家具", "建材", "洗储煤", "其他")),
+            "owner": plan.secretary(v)[:1] + "某",
+            "issues": rng.sample(["无环评手续", "无污染治理设施", "无营业执照"], k=rng.randint(1, 2)),
+            "disposal": rng.choice(("关闭淘汰", "整治规范", "整治规范")),
+        }
     if key == "livestock_farms":
         species = rng.choice(("生猪", "牛", "羊", "蛋鸡", "肉鸡"))
         stock = rng.randrange(50, 800) * (20 if "鸡" in species else 1)
         return f"{v.name}{rng.choice(v.head_names or ['张'])[:3]}{species}养殖场", {
-            "species": species, "stock": stock, "scale": "规模养殖场" if stock > 500 else "养殖专业户",
-            "manure": rng.choice(("干清粪堆肥", "沼气池", "还田利用", "委托处理")), "ban_zone": rng.random() < 0.05}
+            "species": species,
+            "stock": stock,
+            "scale": "规模养殖场" if stock > 500 else "养殖专业户",
+            "manure": rng.choice(("干清粪堆肥", "沼气池", "还田利用", "委托处理")),
+            "ban_zone": rng.random() < 0.05,
+        }
     if key == "construction_dust":
         checks = {k: rng.random() < 0.8 for k, _label in ledgers.SIX_HUNDRED}
-        return f"{plan.town.name}{v.name}{rng.choice(('安置小区', '道路改造', '便民服务中心', '光伏电站'))}项目", {
-            "builder": rng.choice(("县宏达建筑工程有限公司", "县通达路桥有限公司", "市建工集团第三分公司")),
-            "area": float(rng.randrange(10, 200) * 100), **checks}
+        return (
+            f"{plan.town.name}{v.name}{rng.choice(('安置小区', '道路改造', '便民服务中心', '光伏电站'))}项目",
+            {
+                "builder": rng.choice(
+                    ("县宏达建筑工程有限公司", "县通达路桥有限公司", "市建工集团第三分公司")
+                ),
+                "area": float(rng.randrange(10, 200) * 100),
+                **checks,
+            },
+        )
     if key == "coal_shops":
-        return f"{v.name}{spot}散煤销售点", {"owner": plan.secretary(v)[:1] + "某", "coal_type": rng.choice(("洁净型煤", "兰炭", "原煤")),
-                                         "annual_tons": float(rng.randrange(20, 500)), "licensed": rng.random() < 0.5,
-                                         "disposal": rng.choice(("依法取缔", "规范经营", "纳入配送网点"))}
+        return f"{v.name}{spot}散煤销售点", {
+            "owner": plan.secretary(v)[:1] + "某",
+            "coal_type": rng.choice(("洁净型煤", "兰炭", "原煤")),
+            "annual_tons": float(rng.randrange(20, 500)),
+            "licensed": rng.random() < 0.5,
+            "disposal": rng.choice(("依法取缔", "规范经营", "纳入配送网点")),
+        }
     if key == "coal_boilers":
         owner = rng.choice(plan.firms.get(v.id, [(0, f"{v.name}村委会")]))[1]
-        return f"{owner}燃煤锅炉", {"owner": owner, "tonnage": rng.choice((0.5, 1.0, 2.0, 4.0)),
-                                    "use": rng.choice(("供暖", "生产", "洗浴")),
-                                    "conversion": rng.choice(("煤改电", "煤改气", "拆除", "未改造"))}
+        return f"{owner}燃煤锅炉", {
+            "owner": owner,
+            "tonnage": rng.choice((0.5, 1.0, 2.0, 4.0)),
+            "use": rng.choice(("供暖", "生产", "洗浴")),
+            "conversion": rng.choice(("煤改电", "煤改气", "拆除", "未改造")),
+        }
     if key == "suction_trucks":
         plate = "晋D·" + "".join(rng.choice("0123456789ABCDEFGHJK") for _ in range(5))
-        return f"{v.name}化粪池清掏", {"plate": plate, "company": rng.choice(("县洁美环境服务部", "县顺通吸污服务队")),
-                                       "work_date": listed.isoformat(), "source_place": f"{v.name}{spot}",
-                                       "disposal_place": f"{plan.town.name}污水处理站", "volume": float(rng.choice((4, 6, 8, 10)))}
+        return f"{v.name}化粪池清掏", {
+            "plate": plate,
+            "company": rng.choice(("县洁美环境服务部", "县顺通吸污服务队")),
+            "work_date": listed.isoformat(),
+            "source_place": f"{v.name}{spot}",
+            "disposal_place": f"{plan.town.name}污水处理站",
+            "volume": float(rng.choice((4, 6, 8, 10))),
+        }
     findings = rng.choice(("未发现问题", "未发现问题", "未发现问题", "岸边有少量生活垃圾", "水面有漂浮物"))
     return f"{plan.town.river}{v.name}段巡河", {
-        "river": plan.town.river, "patroller": plan.secretary(v), "patrol_date": listed.isoformat(),
-        "distance_km": float(rng.choice((1.5, 2.0, 3.0, 4.5))), "findings": findings,
-        "handling": "" if findings == "未发现问题" else "已安排保洁员清理"}
+        "river": plan.town.river,
+        "patroller": plan.secretary(v),
+        "patrol_date": listed.isoformat(),
+        "distance_km": float(rng.choice((1.5, 2.0, 3.0, 4.5))),
+        "findings": findings,
+        "handling": "" if findings == "未发现问题" else "已安排保洁员清理",
+    }
 
 
 def _complaints(plan: _Planner, stamp: dict[str, Any], operator: str) -> list[dict[str, Any]]:
@@ -335,16 +506,34 @@ def _complaints(plan: _Planner, stamp: dict[str, Any], operator: str) -> list[di
         channel = rng.choice(("12345", "12345", "12369", "电话", "来访", "来信", "上级转办"))
         anonymous = rng.random() < 0.3
         reward = 100.0 if done and rng.random() < 0.1 else None
-        rows.append({
-            **stamp, "id": n + 1, "year": received.year, "received_date": received, "channel": channel,
-            "case_number": f"{received:%Y%m%d}{rng.randrange(1000, 9999)}" if channel in ("12345", "12369") else "",
-            "complainant_name": "" if anonymous else names.full_name(names.gender(0.4)),
-            "complainant_phone": "" if anonymous else names.phone(),
-            "content": content, "village_id": v.id, "category": category, "handler": operator,
-            "deadline": deadline, "status": "已办结" if done else "办理中",
-            "reply": rng.choice(_REPLIES) if done else "", "reply_date": replied if done else None,
-            "satisfaction": rng.choice(("满意", "满意", "满意", "基本满意", "不满意", "未回访")) if done else "",
-            "reward_amount": reward, "reward_paid_date": replied + timedelta(days=7) if reward and replied + timedelta(days=7) <= today else None,
-            "_opens_problem": rng.random() < 0.2,
-        })
+        rows.append(
+            {
+                **stamp,
+                "id": n + 1,
+                "year": received.year,
+                "received_date": received,
+                "channel": channel,
+                "case_number": f"{received:%Y%m%d}{rng.randrange(1000, 9999)}"
+                if channel in ("12345", "12369")
+                else "",
+                "complainant_name": "" if anonymous else names.full_name(names.gender(0.4)),
+                "complainant_phone": "" if anonymous else names.phone(),
+                "content": content,
+                "village_id": v.id,
+                "category": category,
+                "handler": operator,
+                "deadline": deadline,
+                "status": "已办结" if done else "办理中",
+                "reply": rng.choice(_REPLIES) if done else "",
+                "reply_date": replied if done else None,
+                "satisfaction": rng.choice(("满意", "满意", "满意", "基本满意", "不满意", "未回访"))
+                if done
+                else "",
+                "reward_amount": reward,
+                "reward_paid_date": replied + timedelta(days=7)
+                if reward and replied + timedelta(days=7) <= today
+                else None,
+                "_opens_problem": rng.random() < 0.2,
+            }
+        )
     return rows

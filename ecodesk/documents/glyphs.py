@@ -49,9 +49,7 @@ def coverage(alias: str) -> frozenset[int]:
         return found
 
 
-def fallback_aliases(
-    system_dirs: Sequence[Path] | None = None, bundled_dir: Path | None = None
-) -> list[str]:
+def fallback_aliases(system_dirs: Sequence[Path] | None = None, bundled_dir: Path | None = None) -> list[str]:
     """The fallback fonts available here, registered once per process, in the order they are tried."""
     global _CHAIN
     if system_dirs is None and bundled_dir is None and _CHAIN is not None:

@@ -268,5 +268,3 @@ class _Reader:
         if self.problems or spec_date is None:
             raise ValidationError(self.problems or [FieldProblem("date", "成文日期", "必须填写")])
         return DocumentSpec(date=spec_date, **kwargs)
-
-

@@ -51,13 +51,17 @@ def write_table_pdf(
     data = [[Paragraph(markup(h, head_font), head) for h in headers]]
     data += [[Paragraph(markup(str(v), body_font), cell) for v in row] for row in rows]
     table = LongTable(data, colWidths=col_widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     story = [Paragraph(markup(title, head_font), title_style)]
     if subtitle:
         story.append(Paragraph(markup(subtitle, body_font), sub_style))
@@ -71,8 +75,14 @@ def write_table_pdf(
 
     with atomic_file(path) as tmp:
         doc = SimpleDocTemplate(
-            str(tmp), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=14 * mm, title=title, initialFontName=body_font,
+            str(tmp),
+            pagesize=PAGE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=14 * mm,
+            title=title,
+            initialFontName=body_font,
         )
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return pages["n"]

@@ -74,7 +74,16 @@ class AppraisalScore(RecordMixin, Base):
     __label__ = "考核得分"
     __table_args__ = (Index("ix_appraisal_scores_item_village", "item_id", "village_id", unique=True),)
     __audit_exclude__ = frozenset(
-        {"created_at", "updated_at", "created_by", "updated_by", "computed", "evidence", "final", "deduction_count"}
+        {
+            "created_at",
+            "updated_at",
+            "created_by",
+            "updated_by",
+            "computed",
+            "evidence",
+            "final",
+            "deduction_count",
+        }
     )
 
     item_id: Mapped[int] = mapped_column(ForeignKey("appraisal_items.id", ondelete="CASCADE"))

@@ -31,13 +31,22 @@ class Campaign(RecordMixin, Base):
     document_no: Mapped[str] = mapped_column(String(60), default="")  # 八镇政字〔2023〕35号
     goals: Mapped[str] = mapped_column(Text, default="")  # 总体目标
     phases: Mapped[list[CampaignPhase]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan", lazy="selectin", order_by="CampaignPhase.start_date"
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CampaignPhase.start_date",
     )
     roster: Mapped[list[CampaignMember]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan", lazy="selectin", order_by="CampaignMember.sort_order"
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CampaignMember.sort_order",
     )
     deliverables: Mapped[list[Deliverable]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan", lazy="selectin", order_by="Deliverable.due_date"
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Deliverable.due_date",
     )
 
 
@@ -92,7 +101,10 @@ class Deliverable(Base):
     )
     campaign: Mapped[Campaign] = relationship(back_populates="deliverables")
     targets: Mapped[list[DeliverableTarget]] = relationship(
-        back_populates="deliverable", cascade="all, delete-orphan", lazy="selectin", order_by="DeliverableTarget.id"
+        back_populates="deliverable",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="DeliverableTarget.id",
     )
 
 
@@ -100,7 +112,9 @@ class DeliverableTarget(Base):
     """A unit a deliverable is asked of; ``due_date`` set only where that unit was given another date."""
 
     __tablename__ = "campaign_targets"
-    __table_args__ = (Index("ix_campaign_targets_unit_deliverable", "unit_id", "deliverable_id", unique=True),)
+    __table_args__ = (
+        Index("ix_campaign_targets_unit_deliverable", "unit_id", "deliverable_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deliverable_id: Mapped[int] = mapped_column(

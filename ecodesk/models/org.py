@@ -75,7 +75,9 @@ class Grid(RecordMixin, Base):
     name: Mapped[str] = mapped_column(String(60))
     village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     village: Mapped[Unit] = relationship(lazy="joined")
-    members: Mapped[list[Person]] = relationship(secondary=grid_members, lazy="selectin", order_by="Person.id")
+    members: Mapped[list[Person]] = relationship(
+        secondary=grid_members, lazy="selectin", order_by="Person.id"
+    )
 
 
 class Person(RecordMixin, Base):

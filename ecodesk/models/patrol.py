@@ -20,6 +20,7 @@ PATROL_KINDS = ("禁烧巡查", "巡河", "扬尘检查", "护林防火", "企�
 FIRE_SOURCES = ("巡查发现", "卫星遥感", "无人机巡查", "上级通报", "群众举报")
 FIRE_STATUSES = ("已扑灭", "处置中", "未处置")
 
+
 class PatrolPerson(Base):
     """One patroller of a patrol; ``position`` keeps the order of the paper form (the leader first)."""
 

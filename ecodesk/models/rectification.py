@@ -49,9 +49,13 @@ class Problem(RecordMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True, default=None)
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
-    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), index=True, default=None)
+    ledger_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_entries.id"), index=True, default=None
+    )
     ledger_entry: Mapped[LedgerEntry | None] = relationship(lazy="select")
-    patrol_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)  # no FK yet: see module doc
+    patrol_id: Mapped[int | None] = mapped_column(
+        Integer, index=True, default=None
+    )  # no FK yet: see module doc
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True, default=None)
     complaint: Mapped[Complaint | None] = relationship(lazy="select")
     responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True, default=None)

@@ -75,7 +75,8 @@ def _refuse_locked(scheme: AppraisalScheme) -> None:
         when = f"{scheme.finalised_at:%Y-%m-%d %H:%M}"
         who = f"由{scheme.finalised_by}" if scheme.finalised_by else ""
         raise ValidationError.single(
-            "year", "考核年度",
+            "year",
+            "考核年度",
             f"{scheme.year}年度考核已于{when}{who}定稿锁定，不能修改；如确需更正，请先“解除锁定”并写明原因",
         )
 
@@ -118,18 +119,26 @@ def _today(as_of: date | None) -> date:
 def years(db: Database) -> list[int]:
     with db.session() as session:
         return sorted(
-            session.scalars(select(AppraisalScheme.year).where(AppraisalScheme.deleted_at.is_(None))), reverse=True
+            session.scalars(select(AppraisalScheme.year).where(AppraisalScheme.deleted_at.is_(None))),
+            reverse=True,
         )
 
 
 def has_scheme(db: Database, year: int) -> bool:
     with db.session() as session:
-        return session.scalar(
-            select(AppraisalScheme.id).where(AppraisalScheme.year == year, AppraisalScheme.deleted_at.is_(None))
-        ) is not None
+        return (
+            session.scalar(
+                select(AppraisalScheme.id).where(
+                    AppraisalScheme.year == year, AppraisalScheme.deleted_at.is_(None)
+                )
+            )
+            is not None
+        )
 
 
-def _item_problems(items: Sequence[ItemInput]) -> tuple[list[tuple[ItemInput, dict[str, Any]]], list[FieldProblem]]:
+def _item_problems(
+    items: Sequence[ItemInput],
+) -> tuple[list[tuple[ItemInput, dict[str, Any]]], list[FieldProblem]]:
     problems: list[FieldProblem] = []
     clean: list[tuple[ItemInput, dict[str, Any]]] = []
     seen: set[tuple[str, str]] = set()
@@ -148,7 +157,9 @@ def _item_problems(items: Sequence[ItemInput]) -> tuple[list[tuple[ItemInput, di
             problems.append(FieldProblem("name", "考核项目", f"{label}：同一类别下有两个同名项目"))
         seen.add((category, name))
         if not 0 < item.max_score <= 1000:
-            problems.append(FieldProblem("max_score", "分值", f"{label}：应大于0且不超过1000（收到{item.max_score:g}）"))
+            problems.append(
+                FieldProblem("max_score", "分值", f"{label}：应大于0且不超过1000（收到{item.max_score:g}）")
+            )
         if item.rule not in rules.RULES:
             problems.append(FieldProblem("rule", "计分规则", f"{label}：没有“{item.rule}”这种规则"))
             continue
@@ -186,17 +197,28 @@ def _write_items(session: Session, scheme: AppraisalScheme, items: Sequence[Item
 
 
 def create_scheme(
-    db: Database, year: int, items: Sequence[ItemInput] = DEFAULT_ITEMS, *, title: str = "",
+    db: Database,
+    year: int,
+    items: Sequence[ItemInput] = DEFAULT_ITEMS,
+    *,
+    title: str = "",
     weight: float = DEFAULT_WEIGHT,
 ) -> int:
     """A year's scheme with ``items`` (default: the shipped scheme); refused when the year has one."""
     town = settings_service.load(db).town_name or "本镇"
     with db.session() as session:
-        return int(add_scheme(session, year, items, title=title or default_title(town, year), weight=weight).id)
+        return int(
+            add_scheme(session, year, items, title=title or default_title(town, year), weight=weight).id
+        )
 
 
 def add_scheme(
-    session: Session, year: int, items: Sequence[ItemInput] = DEFAULT_ITEMS, *, title: str, weight: float = DEFAULT_WEIGHT
+    session: Session,
+    year: int,
+    items: Sequence[ItemInput] = DEFAULT_ITEMS,
+    *,
+    title: str,
+    weight: float = DEFAULT_WEIGHT,
 ) -> AppraisalScheme:
     """:func:`create_scheme` inside the caller's transaction (the demo data uses it)."""
     _check_year(year)
@@ -218,10 +240,13 @@ def copy_scheme(db: Database, from_year: int, to_year: int) -> int:
 
 def _copy_in_session(session: Session, from_year: int, to_year: int) -> AppraisalScheme:
     old = _scheme(session, from_year)
-    items = [ItemInput(i.category, i.name, i.max_score, i.rule, dict(i.params or {}), i.bonus, i.standard)
-             for i in old.items]
-    return add_scheme(session, to_year, items, title=old.title.replace(str(from_year), str(to_year)),
-                      weight=old.weight)
+    items = [
+        ItemInput(i.category, i.name, i.max_score, i.rule, dict(i.params or {}), i.bonus, i.standard)
+        for i in old.items
+    ]
+    return add_scheme(
+        session, to_year, items, title=old.title.replace(str(from_year), str(to_year)), weight=old.weight
+    )
 
 
 def ensure_scheme(db: Database, year: int) -> int:
@@ -246,7 +271,9 @@ def ensure_in_session(session: Session, year: int, town: str) -> AppraisalScheme
     return add_scheme(session, year, DEFAULT_ITEMS, title=default_title(town, year))
 
 
-def compute_year(db: Database, year: int, job: Job | None = None, *, as_of: date | None = None) -> ComputeResult:
+def compute_year(
+    db: Database, year: int, job: Job | None = None, *, as_of: date | None = None
+) -> ComputeResult:
     """The CLI's compute: the year's scheme made if missing and computed, in one transaction (a failure
     leaves no half-made scheme behind)."""
     started = time.perf_counter()
@@ -337,13 +364,17 @@ def compute_in_session(session: Session, year: int, today: date, job: Job | None
     }
     # Villages no longer appraised (deleted, inactive) leave the sheet.
     session.execute(
-        delete(AppraisalScore).where(AppraisalScore.item_id.in_(item_ids), AppraisalScore.village_id.not_in(village_ids))
+        delete(AppraisalScore).where(
+            AppraisalScore.item_id.in_(item_ids), AppraisalScore.village_id.not_in(village_ids)
+        )
     )
     for n, item in enumerate(scheme.items):
         if job is not None:
             job.report(n, len(scheme.items), f"正在计算：{item.category} / {item.name}")
         rule = rules.RULES[item.rule]
-        outcomes = rule.compute(session, period, village_ids, item.max_score, item.params) if rule.compute else {}
+        outcomes = (
+            rule.compute(session, period, village_ids, item.max_score, item.params) if rule.compute else {}
+        )
         for village_id in village_ids:
             outcome = outcomes.get(village_id)
             score = existing.get((item.id, village_id))
@@ -368,20 +399,40 @@ def sheet(db: Database, year: int) -> Sheet:
         scheme = _scheme(session, year)
         items = tuple(_view(i) for i in scheme.items)
         query = (
-            select(AppraisalScore.id, AppraisalScore.item_id, AppraisalScore.village_id, AppraisalScore.computed,
-                   AppraisalScore.adjustment, AppraisalScore.adjust_reason, AppraisalScore.final,
-                   AppraisalScore.deduction_count, Unit.name, Unit.sort_order)
+            select(
+                AppraisalScore.id,
+                AppraisalScore.item_id,
+                AppraisalScore.village_id,
+                AppraisalScore.computed,
+                AppraisalScore.adjustment,
+                AppraisalScore.adjust_reason,
+                AppraisalScore.final,
+                AppraisalScore.deduction_count,
+                Unit.name,
+                Unit.sort_order,
+            )
             .join(Unit, Unit.id == AppraisalScore.village_id)
             .where(AppraisalScore.item_id.in_([i.id for i in items]))
             .order_by(Unit.sort_order, Unit.id)
         )
         cells: dict[int, dict[int, Cell]] = {}
         names: dict[int, str] = {}
-        for sid, item_id, village_id, computed, adj, reason, final, count, name, _order in session.execute(query):
+        for sid, item_id, village_id, computed, adj, reason, final, count, name, _order in session.execute(
+            query
+        ):
             names[village_id] = name
-            cells.setdefault(village_id, {})[item_id] = Cell(sid, computed, adj or 0.0, reason or "", final, count)
-        header = (scheme.year, scheme.title, scheme.weight, scheme.locked, scheme.finalised_at,
-                  scheme.finalised_by, scheme.computed_at)
+            cells.setdefault(village_id, {})[item_id] = Cell(
+                sid, computed, adj or 0.0, reason or "", final, count
+            )
+        header = (
+            scheme.year,
+            scheme.title,
+            scheme.weight,
+            scheme.locked,
+            scheme.finalised_at,
+            scheme.finalised_by,
+            scheme.computed_at,
+        )
     totals = [round(sum(c.final for c in cells[v].values()), 2) for v in names]
     ranks = competition_ranks(totals)
     weight = header[2]
@@ -392,7 +443,9 @@ def sheet(db: Database, year: int) -> Sheet:
     return Sheet(header[0], header[1], weight, items, rows, header[3], header[4], header[5], header[6])
 
 
-def evidence(db: Database, year: int, item_id: int | None = None, village_id: int | None = None) -> list[EvidenceLine]:
+def evidence(
+    db: Database, year: int, item_id: int | None = None, village_id: int | None = None
+) -> list[EvidenceLine]:
     """The records behind the computed scores (of one cell, one item, one village or the whole year)."""
     with db.session() as session:
         scheme = _scheme(session, year)
@@ -410,22 +463,35 @@ def evidence(db: Database, year: int, item_id: int | None = None, village_id: in
         out: list[EvidenceLine] = []
         for category, item, village, lines in session.execute(query):
             for e in lines or []:
-                out.append(EvidenceLine(f"{category} / {item}", village, e.get("table", ""), e.get("id"),
-                                        e.get("date", ""), e.get("text", ""), float(e.get("points", 0.0))))
+                out.append(
+                    EvidenceLine(
+                        f"{category} / {item}",
+                        village,
+                        e.get("table", ""),
+                        e.get("id"),
+                        e.get("date", ""),
+                        e.get("text", ""),
+                        float(e.get("points", 0.0)),
+                    )
+                )
         return out
 
 
 # -- adjustments, lock -----------------------------------------------------------------------------------
 
 
-def _score(session: Session, year: int, item_id: int, village_id: int) -> tuple[AppraisalScheme, AppraisalItem, AppraisalScore]:
+def _score(
+    session: Session, year: int, item_id: int, village_id: int
+) -> tuple[AppraisalScheme, AppraisalItem, AppraisalScore]:
     scheme = _scheme(session, year)
     _refuse_locked(scheme)
     item = next((i for i in scheme.items if i.id == item_id), None)
     if item is None:
         raise NotFoundError(f"{year}年度考核方案中没有这个项目（编号 {item_id}）")
     score = session.scalar(
-        select(AppraisalScore).where(AppraisalScore.item_id == item_id, AppraisalScore.village_id == village_id)
+        select(AppraisalScore).where(
+            AppraisalScore.item_id == item_id, AppraisalScore.village_id == village_id
+        )
     )
     if score is None:
         raise ValidationError.single("score", "得分", f"{year}年度尚未计算得分，请先点“计算得分”")
@@ -497,11 +563,17 @@ def lock_history(db: Database, year: int) -> list[tuple[datetime, str, str, str]
         scheme = _scheme(session, year)
         rows = session.execute(
             select(AuditEntry.at, AuditEntry.operator, AuditEntry.action, AuditEntry.new_value)
-            .where(AuditEntry.table_name == AppraisalScheme.__tablename__, AuditEntry.record_id == scheme.id,
-                   AuditEntry.action.in_((FINALISE, UNLOCK)))
+            .where(
+                AuditEntry.table_name == AppraisalScheme.__tablename__,
+                AuditEntry.record_id == scheme.id,
+                AuditEntry.action.in_((FINALISE, UNLOCK)),
+            )
             .order_by(AuditEntry.id)
         ).all()
-    return [(at, op, "定稿" if action == FINALISE else "解除锁定", detail or "") for at, op, action, detail in rows]
+    return [
+        (at, op, "定稿" if action == FINALISE else "解除锁定", detail or "")
+        for at, op, action, detail in rows
+    ]
 
 
 # -- outputs ---------------------------------------------------------------------------------------------

@@ -23,7 +23,14 @@ from ecodesk.models import Attachment
 from ecodesk.paths import attachments_dir
 
 MAX_SIZE = 200 * 1024 * 1024  # a scan or a report; a 200 MB "attachment" is a mistake
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _SAFE_EXT = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
@@ -59,7 +66,9 @@ def stored_path(db: Database, attachment: Attachment) -> Path:
     return attachments_dir(db.path) / attachment.stored_name[:2] / attachment.stored_name
 
 
-def add_file(db: Database, source: Path, owner_table: str, owner_id: int | None, role: str = "") -> Attachment:
+def add_file(
+    db: Database, source: Path, owner_table: str, owner_id: int | None, role: str = ""
+) -> Attachment:
     """Copy ``source`` into the store and record it against its owner."""
     source = Path(source)
     if not source.is_file():

@@ -164,7 +164,9 @@ def _check_roster(session: Session, members: Sequence[MemberInput]) -> list[Fiel
     problems = []
     for n, m in enumerate(members, 1):
         if m.position not in ROSTER_POSITIONS:
-            problems.append(FieldProblem("roster", "领导小组", f"第{n}行：职位应为{'、'.join(ROSTER_POSITIONS)}之一"))
+            problems.append(
+                FieldProblem("roster", "领导小组", f"第{n}行：职位应为{'、'.join(ROSTER_POSITIONS)}之一")
+            )
         if m.person_id is None and not m.name.strip():
             problems.append(FieldProblem("roster", "领导小组", f"第{n}行：应选择人员或填写名称"))
         if m.person_id is not None and session.get(Person, m.person_id) is None:
@@ -200,13 +202,20 @@ def create_campaign(
 
 def _set_phases(campaign: Campaign, phases: Sequence[PhaseInput]) -> None:
     campaign.phases = [
-        CampaignPhase(name=p.name.strip(), start_date=p.start_date, end_date=p.end_date, tasks=p.tasks) for p in phases
+        CampaignPhase(name=p.name.strip(), start_date=p.start_date, end_date=p.end_date, tasks=p.tasks)
+        for p in phases
     ]
 
 
 def _set_roster(campaign: Campaign, members: Sequence[MemberInput]) -> None:
     campaign.roster = [
-        CampaignMember(position=m.position, person_id=m.person_id, name=m.name.strip(), title=m.title.strip(), sort_order=i)
+        CampaignMember(
+            position=m.position,
+            person_id=m.person_id,
+            name=m.name.strip(),
+            title=m.title.strip(),
+            sort_order=i,
+        )
         for i, m in enumerate(members)
     ]
 
@@ -272,7 +281,9 @@ def _add_deliverable(session: Session, campaign: Campaign, item: DeliverableInpu
     known = set(session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids), Unit.deleted_at.is_(None))))
     unknown = [str(u) for u in unit_ids if u not in known]
     if unknown:
-        raise ValidationError.single("deliverables", "报送材料", f"{label}：单位编号 {'、'.join(unknown)} 不存在")
+        raise ValidationError.single(
+            "deliverables", "报送材料", f"{label}：单位编号 {'、'.join(unknown)} 不存在"
+        )
     deliverable = Deliverable(name=item.name.strip(), due_date=item.due_date, phase_id=phase_id)
     deliverable.targets = [DeliverableTarget(unit_id=u) for u in dict.fromkeys(unit_ids)]
     campaign.deliverables.append(deliverable)
@@ -450,7 +461,16 @@ def _rows_to_status(rows: Iterable[Any]) -> list[DeliverableStatus]:
     for r in rows:
         out.append(
             DeliverableStatus(
-                r[0], r[1], r[2], r[3], r[4], r[5], _as_date(r[6]), _as_date(r[7]) if r[7] else None, r[8], r[9]
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                _as_date(r[6]),
+                _as_date(r[7]) if r[7] else None,
+                r[8],
+                r[9],
             )
         )
     return out
@@ -581,10 +601,19 @@ def write_status_xlsx(db: Database, campaign_id: int, path: Path, today: date | 
     for s in statuses:
         units.setdefault(s.unit_id, s.unit)
         cells[(s.unit_id, s.deliverable_id)] = s
-    headers = ("序号", "单位", *(f"{d.name}（{d.due_date.month}月{d.due_date.day}日前）" for d in deliverables))
+    headers = (
+        "序号",
+        "单位",
+        *(f"{d.name}（{d.due_date.month}月{d.due_date.day}日前）" for d in deliverables),
+    )
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "报送情况", f"{campaign.name}材料报送情况（截至{format_cn(today)}）", headers,
-                   (5, 12, *(22 for _ in deliverables)))
+    sheet = TableSheet(
+        wb,
+        "报送情况",
+        f"{campaign.name}材料报送情况（截至{format_cn(today)}）",
+        headers,
+        (5, 12, *(22 for _ in deliverables)),
+    )
     fills = {LATE: PatternFill("solid", fgColor="FFF2CC"), MISSING: PatternFill("solid", fgColor="FCE4D6")}
 
     def text(s: DeliverableStatus | None) -> str:
@@ -598,7 +627,9 @@ def write_status_xlsx(db: Database, campaign_id: int, path: Path, today: date | 
 
     for n, (unit_id, unit) in enumerate(units.items(), 1):
         row = [cells.get((unit_id, d.id)) for d in deliverables]
-        worst = next((st for st in (MISSING, LATE) if any(c is not None and c.state == st for c in row)), None)
+        worst = next(
+            (st for st in (MISSING, LATE) if any(c is not None and c.state == st for c in row)), None
+        )
         sheet.add([n, unit, *(text(c) for c in row)], fill=fills.get(worst) if worst else None)
     foot = ["合计", ""]
     for d in deliverables:

@@ -65,9 +65,13 @@ def due_soon_clause(today: date) -> ColumnElement[bool]:
     )
 
 
-def deadline_state(deadline: date | None, status: str, today: date, reply_date: date | None = None) -> rectification.DeadlineState:
+def deadline_state(
+    deadline: date | None, status: str, today: date, reply_date: date | None = None
+) -> rectification.DeadlineState:
     """As :func:`ecodesk.services.rectification.deadline_state`, the reply date being the finish."""
-    return rectification.deadline_state(deadline, "整改中" if status == IN_HAND else "已销号", today, reply_date)
+    return rectification.deadline_state(
+        deadline, "整改中" if status == IN_HAND else "已销号", today, reply_date
+    )
 
 
 def _current(values: dict[str, Any], existing: Any | None, key: str) -> Any:
@@ -106,23 +110,76 @@ COMPLAINTS = RecordKind(
     label="信访举报",
     model=Complaint,
     fields=(
-        Field("received_date", "受理日期", T.DATE, required=True, aliases=("来信日期", "日期", "接收日期"), width=11),
+        Field(
+            "received_date",
+            "受理日期",
+            T.DATE,
+            required=True,
+            aliases=("来信日期", "日期", "接收日期"),
+            width=11,
+        ),
         Field("channel", "来源渠道", T.CHOICE, choices=COMPLAINT_CHANNELS, aliases=("渠道", "来源"), width=9),
         Field("case_number", "工单编号", max_len=40, aliases=("工单号", "编号", "转办文号"), width=14),
-        Field("complainant_name", "举报人", max_len=40, aliases=("举报人姓名", "信访人"), width=8, mask=mask_name,
-              help="保密：列表、导出和打印中只显示姓氏"),
-        Field("complainant_phone", "举报人电话", max_len=40, aliases=("联系电话", "电话"), width=13, mask=mask_phone,
-              help="保密：列表、导出和打印中只显示前三位和后四位"),
-        Field("content", "举报内容", T.LONGTEXT, required=True, max_len=4000, aliases=("内容", "反映问题", "诉求内容"), width=36),
+        Field(
+            "complainant_name",
+            "举报人",
+            max_len=40,
+            aliases=("举报人姓名", "信访人"),
+            width=8,
+            mask=mask_name,
+            help="保密：列表、导出和打印中只显示姓氏",
+        ),
+        Field(
+            "complainant_phone",
+            "举报人电话",
+            max_len=40,
+            aliases=("联系电话", "电话"),
+            width=13,
+            mask=mask_phone,
+            help="保密：列表、导出和打印中只显示前三位和后四位",
+        ),
+        Field(
+            "content",
+            "举报内容",
+            T.LONGTEXT,
+            required=True,
+            max_len=4000,
+            aliases=("内容", "反映问题", "诉求内容"),
+            width=36,
+        ),
         Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "村（社区）", "属地"), width=10),
         Field("category", "类别", T.CHOICE, choices=PROBLEM_CATEGORIES, aliases=("问题类别",), width=6),
         Field("handler", "承办人", max_len=40, aliases=("经办人", "办理人"), width=8),
         Field("deadline", "办理时限", T.DATE, aliases=("时限", "办结时限"), width=11),
-        Field("status", "办理状态", T.CHOICE, choices=COMPLAINT_STATUSES, default=IN_HAND, aliases=("状态",), width=8),
-        Field("reply", "答复内容", T.LONGTEXT, max_len=4000, aliases=("办理结果", "答复"), width=30, in_table=False),
+        Field(
+            "status",
+            "办理状态",
+            T.CHOICE,
+            choices=COMPLAINT_STATUSES,
+            default=IN_HAND,
+            aliases=("状态",),
+            width=8,
+        ),
+        Field(
+            "reply",
+            "答复内容",
+            T.LONGTEXT,
+            max_len=4000,
+            aliases=("办理结果", "答复"),
+            width=30,
+            in_table=False,
+        ),
         Field("reply_date", "答复日期", T.DATE, aliases=("办结日期",), width=11),
         Field("satisfaction", "满意度", T.CHOICE, choices=SATISFACTION, aliases=("回访满意度",), width=8),
-        Field("reward_amount", "奖励金额（元）", T.FLOAT, min_value=0, max_value=1_000_000, aliases=("奖励金额", "举报奖励"), width=9),
+        Field(
+            "reward_amount",
+            "奖励金额（元）",
+            T.FLOAT,
+            min_value=0,
+            max_value=1_000_000,
+            aliases=("奖励金额", "举报奖励"),
+            width=9,
+        ),
         Field("reward_paid_date", "奖励发放日期", T.DATE, aliases=("发放日期",), width=11),
         Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
     ),
@@ -135,8 +192,23 @@ COMPLAINTS = RecordKind(
     validators=(_checks,),
     title_key="case_number",
     # On A4 landscape the content needs the room more than the work-order number and paid date.
-    extra={"print_keys": ("received_date", "channel", "complainant_name", "complainant_phone", "content", "village",
-                          "category", "handler", "deadline", "status", "reply_date", "satisfaction", "reward_amount")},
+    extra={
+        "print_keys": (
+            "received_date",
+            "channel",
+            "complainant_name",
+            "complainant_phone",
+            "content",
+            "village",
+            "category",
+            "handler",
+            "deadline",
+            "status",
+            "reply_date",
+            "satisfaction",
+            "reward_amount",
+        )
+    },
     filters={
         "已超期": lambda: overdue_clause(dates.today()),
         "3天内到期": lambda: due_soon_clause(dates.today()),
@@ -162,7 +234,9 @@ def reveal(db: Database, complaint_id: int, reason: str = "") -> Complainant:
     """The real complainant of one complaint. A deliberate act: written to the audit log."""
     with db.session() as session:
         complaint = _live(session, complaint_id)
-        record_event(session, complaint, REVEAL, field="complainant", detail=reason.strip() or "查看举报人信息")
+        record_event(
+            session, complaint, REVEAL, field="complainant", detail=reason.strip() or "查看举报人信息"
+        )
         return Complainant(complaint.complainant_name, complaint.complainant_phone)
 
 
@@ -204,9 +278,11 @@ def open_problem(
             "deadline": deadline or complaint.deadline or default_deadline(found),
         }
         problem = rectification.add_problem(
-            session, raw, complaint_id=complaint.id,
+            session,
+            raw,
+            complaint_id=complaint.id,
             note=f"由信访举报转办（{complaint.channel or '来件'}{complaint.case_number and '，' + complaint.case_number}，"
-                 f"{format_cn(complaint.received_date)}受理）",
+            f"{format_cn(complaint.received_date)}受理）",
         )
         session.flush()
         return rectification.load_problem(session, problem.id)
@@ -235,12 +311,23 @@ def export_xlsx(
             objs = {c.id: c for c in session.query(Complaint).filter(Complaint.id.in_(chunk))}
             for cid in chunk:
                 obj = objs[cid]
-                rows.append([
-                    records.field_value(f, obj) if f.mask is not None else records.cell_value(f, obj) for f in fields
-                ])
-                record_event(session, obj, REVEAL, field="complainant", detail=reason.strip() or "导出含举报人信息")
+                rows.append(
+                    [
+                        records.field_value(f, obj) if f.mask is not None else records.cell_value(f, obj)
+                        for f in fields
+                    ]
+                )
+                record_event(
+                    session, obj, REVEAL, field="complainant", detail=reason.strip() or "导出含举报人信息"
+                )
         title = f"{COMPLAINTS.label}（含举报人信息，{format_cn(dates.today())}导出，共{len(ids)}条）"
         return write_table(
-            path, title, [f.label for f in fields], [f.width for f in fields], rows, job=job, total=len(ids),
+            path,
+            title,
+            [f.label for f in fields],
+            [f.width for f in fields],
+            rows,
+            job=job,
+            total=len(ids),
             sheet=COMPLAINTS.label,
         )

@@ -98,7 +98,9 @@ class Dashboard:
         return Target("problems", "problems", ListFilter(named=(DUE_SOON_FILTER,)))
 
     def target_fires_this_month(self) -> Target:
-        return Target("patrols", "fire_points", ListFilter(date_from=self.today.replace(day=1), date_to=self.today))
+        return Target(
+            "patrols", "fire_points", ListFilter(date_from=self.today.replace(day=1), date_to=self.today)
+        )
 
     def target_coverage(self) -> Target:
         return Target("letters", tab="签订率")
@@ -118,8 +120,10 @@ def _months_back(today: date, n: int) -> list[tuple[int, int]]:
 
 
 def _per_month(
-    session: Session, column: InstrumentedAttribute[date] | InstrumentedAttribute[date | None],
-    where: list[ColumnElement[bool]], months: list[tuple[int, int]],
+    session: Session,
+    column: InstrumentedAttribute[date] | InstrumentedAttribute[date | None],
+    where: list[ColumnElement[bool]],
+    months: list[tuple[int, int]],
 ) -> tuple[MonthCount, ...]:
     start = date(months[0][0], months[0][1], 1)
     year = cast(func.strftime("%Y", column), Integer)
@@ -165,19 +169,30 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         ).all()
         reported = {int(v) for v, _n in today_rows}
         overdue = session.scalar(
-            select(func.count()).select_from(Problem).where(Problem.deleted_at.is_(None), overdue_clause(today))
+            select(func.count())
+            .select_from(Problem)
+            .where(Problem.deleted_at.is_(None), overdue_clause(today))
         )
         due_soon = session.scalar(
-            select(func.count()).select_from(Problem).where(Problem.deleted_at.is_(None), due_soon_clause(today))
+            select(func.count())
+            .select_from(Problem)
+            .where(Problem.deleted_at.is_(None), due_soon_clause(today))
         )
 
         def fires(start: date, end: date) -> int:
-            return int(session.scalar(
-                select(func.count()).select_from(FirePoint)
-                .where(FirePoint.date >= start, FirePoint.date <= end, FirePoint.deleted_at.is_(None))
-            ) or 0)
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(FirePoint)
+                    .where(FirePoint.date >= start, FirePoint.date <= end, FirePoint.deleted_at.is_(None))
+                )
+                or 0
+            )
 
-        fires_now, fires_before = fires(month_start, today), fires(last_month_start, month_start - timedelta(days=1))
+        fires_now, fires_before = (
+            fires(month_start, today),
+            fires(last_month_start, month_start - timedelta(days=1)),
+        )
         coverage_year = today.year
         if not session.scalar(select(Commitment.id).where(Commitment.year == today.year).limit(1)):
             latest = session.scalar(select(func.max(Commitment.year)))
@@ -188,9 +203,7 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         # A closed date is only ever set on 销号 (the service enforces it): no status condition, which
         # would send SQLite through the status index and back to the table for every closed problem.
         closed = _per_month(session, Problem.closed_date, [Problem.deleted_at.is_(None)], months)
-    due = [
-        r.status for r in campaigns.reminders(db, today, within_days=WEEK_DAYS - 1, lookback_days=0)
-    ]
+    due = [r.status for r in campaigns.reminders(db, today, within_days=WEEK_DAYS - 1, lookback_days=0)]
     return Dashboard(
         today=today,
         villages=len(villages),

@@ -83,8 +83,18 @@ def declare(
     problem opened from one of its entries gets.
     """
     own = tuple(replace(f, stored_in=DATA) for f in fields)
-    common_keys = {"name", "village", "address", "responsible_unit", "responsible_person", "status",
-                   "listed_date", "started_date", "closed_date", "remark"}
+    common_keys = {
+        "name",
+        "village",
+        "address",
+        "responsible_unit",
+        "responsible_person",
+        "status",
+        "listed_date",
+        "started_date",
+        "closed_date",
+        "remark",
+    }
     clash = [f.key for f in own if f.key in common_keys]
     if clash:
         raise ValueError(f"ledger kind {name!r}: fields {clash} clash with the shared fields")
@@ -94,15 +104,32 @@ def declare(
         model=LedgerEntry,
         fields=(
             Field("name", name_label, required=True, max_len=100, aliases=("名称", *name_aliases), width=24),
-            Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "村（社区）", "属地"), width=10),
+            Field(
+                "village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "村（社区）", "属地"), width=10
+            ),
             Field("address", "位置", max_len=120, aliases=("地址", "地点", "具体位置"), width=20),
             *own,
             *extra_fields,
             Field("responsible_unit", "责任单位", T.REF, ref=UNIT_REF, aliases=("包保单位",), width=14),
             Field("responsible_person", "责任人", max_len=40, aliases=("包保责任人",), width=8),
-            Field("status", "状态", T.CHOICE, choices=LEDGER_STATUSES, default=LISTED, aliases=("挂牌状态",),
-                  width=8, in_form=False),
-            Field("listed_date", "挂牌日期", T.DATE, required=True, aliases=("登记日期", "建档日期", "报备日期"), width=11),
+            Field(
+                "status",
+                "状态",
+                T.CHOICE,
+                choices=LEDGER_STATUSES,
+                default=LISTED,
+                aliases=("挂牌状态",),
+                width=8,
+                in_form=False,
+            ),
+            Field(
+                "listed_date",
+                "挂牌日期",
+                T.DATE,
+                required=True,
+                aliases=("登记日期", "建档日期", "报备日期"),
+                width=11,
+            ),
             Field("started_date", "整治日期", T.DATE, aliases=("开始整治日期",), width=11, in_form=False),
             Field("closed_date", "销号日期", T.DATE, width=11, in_form=False),
             Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
@@ -160,17 +187,33 @@ def _ignore(_session: Session, _obj: Any, _value: Any) -> None:
 
 
 BARE_LAND = declare(
-    "bare_land", "裸露地块",
+    "bare_land",
+    "裸露地块",
     (
-        Field("area", "面积（㎡）", T.FLOAT, min_value=0, aliases=("面积", "面积(平方米)", "面积（平方米）"), width=10),
-        Field("land_type", "地块类型", T.CHOICE, choices=("建设用地", "拆迁地块", "闲置地块", "道路施工", "其他"), width=10),
+        Field(
+            "area",
+            "面积（㎡）",
+            T.FLOAT,
+            min_value=0,
+            aliases=("面积", "面积(平方米)", "面积（平方米）"),
+            width=10,
+        ),
+        Field(
+            "land_type",
+            "地块类型",
+            T.CHOICE,
+            choices=("建设用地", "拆迁地块", "闲置地块", "道路施工", "其他"),
+            width=10,
+        ),
         Field("cover_measure", "覆盖措施", T.CHOICE, choices=COVER_MEASURES, aliases=("抑尘措施",), width=10),
         Field("cover_rate", "覆盖率（%）", T.FLOAT, min_value=0, max_value=100, aliases=("覆盖率",), width=8),
     ),
-    name_label="地块名称", name_aliases=("地块",),
+    name_label="地块名称",
+    name_aliases=("地块",),
 )
 BLACK_WATER = declare(
-    "black_water", "黑臭水体",
+    "black_water",
+    "黑臭水体",
     (
         Field("water_type", "水体类型", T.CHOICE, choices=("河流", "沟渠", "坑塘", "其他"), width=8),
         Field("length_m", "长度（米）", T.FLOAT, min_value=0, aliases=("长度", "长度(m)"), width=9),
@@ -179,47 +222,89 @@ BLACK_WATER = declare(
         Field("river_chief", "河长", max_len=40, aliases=("责任河长",), width=8),
         Field("measures", "治理措施", T.LONGTEXT, max_len=1000, aliases=("整治措施",), width=24),
     ),
-    name_label="水体名称", name_aliases=("水体",), problem_category="水",
+    name_label="水体名称",
+    name_aliases=("水体",),
+    problem_category="水",
 )
 SCATTERED = declare(
-    "scattered_polluters", "散乱污企业",
+    "scattered_polluters",
+    "散乱污企业",
     (
         Field("industry", "行业", T.CHOICE, choices=INDUSTRIES, aliases=("行业类别",), width=8),
         Field("owner", "负责人", max_len=40, aliases=("法人", "经营者"), width=8),
-        Field("issues", "存在问题", T.MULTI,
-              choices=("无环评手续", "无污染治理设施", "不符合产业政策", "无营业执照", "不符合规划"), width=20),
-        Field("disposal", "整治方式", T.CHOICE, required=True, choices=("关闭淘汰", "整治规范", "搬迁入园"),
-              aliases=("处置方式", "整治类型"), width=10),
+        Field(
+            "issues",
+            "存在问题",
+            T.MULTI,
+            choices=("无环评手续", "无污染治理设施", "不符合产业政策", "无营业执照", "不符合规划"),
+            width=20,
+        ),
+        Field(
+            "disposal",
+            "整治方式",
+            T.CHOICE,
+            required=True,
+            choices=("关闭淘汰", "整治规范", "搬迁入园"),
+            aliases=("处置方式", "整治类型"),
+            width=10,
+        ),
     ),
-    name_label="企业名称", name_aliases=("企业", "场所名称"),
+    name_label="企业名称",
+    name_aliases=("企业", "场所名称"),
 )
 LIVESTOCK = declare(
-    "livestock_farms", "畜禽养殖场",
+    "livestock_farms",
+    "畜禽养殖场",
     (
-        Field("species", "养殖品种", T.CHOICE, choices=("生猪", "牛", "羊", "蛋鸡", "肉鸡", "鸭", "其他"),
-              aliases=("品种",), width=8),
+        Field(
+            "species",
+            "养殖品种",
+            T.CHOICE,
+            choices=("生猪", "牛", "羊", "蛋鸡", "肉鸡", "鸭", "其他"),
+            aliases=("品种",),
+            width=8,
+        ),
         Field("stock", "存栏量（头/只）", T.INT, min_value=0, aliases=("存栏量", "存栏"), width=10),
         Field("scale", "规模", T.CHOICE, choices=("规模养殖场", "养殖专业户", "散养户"), width=10),
-        Field("manure", "粪污处理方式", T.CHOICE, choices=("干清粪堆肥", "沼气池", "还田利用", "委托处理", "无"),
-              aliases=("粪污处理",), width=12),
+        Field(
+            "manure",
+            "粪污处理方式",
+            T.CHOICE,
+            choices=("干清粪堆肥", "沼气池", "还田利用", "委托处理", "无"),
+            aliases=("粪污处理",),
+            width=12,
+        ),
         Field("ban_zone", "位于禁养区", T.BOOL, default=False, aliases=("是否禁养区",), width=8),
     ),
-    name_label="养殖场名称", name_aliases=("养殖场", "养殖户"), problem_category="水",
+    name_label="养殖场名称",
+    name_aliases=("养殖场", "养殖户"),
+    problem_category="水",
 )
 CONSTRUCTION = declare(
-    "construction_dust", "建筑工地扬尘",
+    "construction_dust",
+    "建筑工地扬尘",
     (
         Field("builder", "施工单位", max_len=100, width=18),
         Field("area", "占地面积（㎡）", T.FLOAT, min_value=0, aliases=("面积", "占地面积"), width=10),
         # 六个百分之百: each checked item of the dust-control checklist.
         *(Field(key, label, T.BOOL, default=False, width=8) for key, label in SIX_HUNDRED),
     ),
-    name_label="项目名称", name_aliases=("工地名称", "工程名称"),
-    extra_fields=(Field("six_score", "六个百分之百", T.CUSTOM, codec=Codec(_six_score, _derived, _ignore),
-                        width=10, in_form=False),),
+    name_label="项目名称",
+    name_aliases=("工地名称", "工程名称"),
+    extra_fields=(
+        Field(
+            "six_score",
+            "六个百分之百",
+            T.CUSTOM,
+            codec=Codec(_six_score, _derived, _ignore),
+            width=10,
+            in_form=False,
+        ),
+    ),
 )
 COAL_SHOPS = declare(
-    "coal_shops", "散煤销售点",
+    "coal_shops",
+    "散煤销售点",
     (
         Field("owner", "经营者", max_len=40, aliases=("负责人",), width=8),
         Field("coal_type", "煤种", T.CHOICE, choices=("洁净型煤", "兰炭", "原煤", "其他"), width=8),
@@ -227,20 +312,24 @@ COAL_SHOPS = declare(
         Field("licensed", "证照齐全", T.BOOL, default=False, width=8),
         Field("disposal", "整治方式", T.CHOICE, choices=("依法取缔", "规范经营", "纳入配送网点"), width=10),
     ),
-    name_label="销售点名称", name_aliases=("销售点",),
+    name_label="销售点名称",
+    name_aliases=("销售点",),
 )
 COAL_BOILERS = declare(
-    "coal_boilers", "燃煤锅炉",
+    "coal_boilers",
+    "燃煤锅炉",
     (
         Field("owner", "使用单位", max_len=100, width=16),
         Field("tonnage", "蒸吨（t/h）", T.FLOAT, min_value=0, aliases=("蒸吨", "吨位"), width=8),
         Field("use", "用途", T.CHOICE, choices=("供暖", "生产", "洗浴", "其他"), width=6),
         Field("conversion", "改造方式", T.CHOICE, choices=("煤改电", "煤改气", "拆除", "未改造"), width=8),
     ),
-    name_label="锅炉名称", name_aliases=("锅炉",),
+    name_label="锅炉名称",
+    name_aliases=("锅炉",),
 )
 SUCTION_TRUCKS = declare(
-    "suction_trucks", "吸污车作业报备",
+    "suction_trucks",
+    "吸污车作业报备",
     (
         Field("plate", "车牌号", required=True, max_len=12, aliases=("车牌",), width=10),
         Field("company", "作业单位", max_len=100, width=16),
@@ -249,10 +338,13 @@ SUCTION_TRUCKS = declare(
         Field("disposal_place", "处置地点", max_len=120, aliases=("倾倒地点",), width=16),
         Field("volume", "方量（m³）", T.FLOAT, min_value=0, aliases=("方量",), width=8),
     ),
-    name_label="报备事项", name_aliases=("事项",), problem_category="水",
+    name_label="报备事项",
+    name_aliases=("事项",),
+    problem_category="水",
 )
 RIVER_PATROLS = declare(
-    "river_patrols", "巡河记录",
+    "river_patrols",
+    "巡河记录",
     (
         Field("river", "河道名称", required=True, max_len=60, aliases=("河道", "河流"), width=12),
         Field("patroller", "巡河人", max_len=40, aliases=("河长",), width=8),
@@ -261,7 +353,9 @@ RIVER_PATROLS = declare(
         Field("findings", "发现问题", T.LONGTEXT, max_len=1000, width=24),
         Field("handling", "处理情况", T.LONGTEXT, max_len=1000, width=24),
     ),
-    name_label="巡河事项", name_aliases=("事项",), problem_category="水",
+    name_label="巡河事项",
+    name_aliases=("事项",),
+    problem_category="水",
 )
 
 
@@ -282,12 +376,20 @@ def advance(db: Database, entry_id: int, to_status: str, on_date: date | None = 
         entry = _live(session, entry_id)
         allowed = ALLOWED.get(entry.status, ())
         if to_status not in allowed:
-            why = "已销号的台账不能再改变状态" if not allowed else "只能改为" + "或".join(f"“{s}”" for s in allowed)
+            why = (
+                "已销号的台账不能再改变状态"
+                if not allowed
+                else "只能改为" + "或".join(f"“{s}”" for s in allowed)
+            )
             raise ValidationError.single(
-                "status", "状态", f"{entry.kind}“{entry.name}”当前为“{entry.status}”，不能改为“{to_status}”（{why}）"
+                "status",
+                "状态",
+                f"{entry.kind}“{entry.name}”当前为“{entry.status}”，不能改为“{to_status}”（{why}）",
             )
         if on_date < entry.listed_date:
-            raise ValidationError.single("on_date", "日期", f"不能早于挂牌日期（{format_iso(entry.listed_date)}）")
+            raise ValidationError.single(
+                "on_date", "日期", f"不能早于挂牌日期（{format_iso(entry.listed_date)}）"
+            )
         if to_status == IN_HAND:
             entry.started_date = on_date
         else:

@@ -30,7 +30,11 @@ from ecodesk.services.validation import credit_code_problem, normalise_credit_co
 T = FieldType
 
 VILLAGE_REF = RefSpec(
-    Unit, "village_id", sort_attr="sort_order", where=lambda: Unit.kind.in_(VILLAGE_KINDS), target_label="村/社区"
+    Unit,
+    "village_id",
+    sort_attr="sort_order",
+    where=lambda: Unit.kind.in_(VILLAGE_KINDS),
+    target_label="村/社区",
 )
 UNIT_REF = RefSpec(Unit, "unit_id", sort_attr="sort_order", target_label="单位")
 
@@ -55,10 +59,20 @@ UNITS = RecordKind(
     model=Unit,
     fields=(
         Field("name", "单位名称", required=True, max_len=60, aliases=("名称", "单位", "村名"), width=18),
-        Field("kind", "类别", T.CHOICE, required=True, choices=UNIT_KINDS, aliases=("类型", "单位类别"), width=10),
+        Field(
+            "kind",
+            "类别",
+            T.CHOICE,
+            required=True,
+            choices=UNIT_KINDS,
+            aliases=("类型", "单位类别"),
+            width=10,
+        ),
         Field("leader", "负责人", max_len=40, aliases=("联系人",), width=10),
         Field("phone", "联系电话", max_len=40, aliases=("电话", "手机"), width=14),
-        Field("sort_order", "排序", T.INT, min_value=0, max_value=9999, default=0, aliases=("序号",), width=6),
+        Field(
+            "sort_order", "排序", T.INT, min_value=0, max_value=9999, default=0, aliases=("序号",), width=6
+        ),
         Field("active", "启用", T.BOOL, default=True, aliases=("是否启用",), width=6),
         _remark(),
     ),
@@ -118,7 +132,14 @@ PEOPLE = RecordKind(
     model=Person,
     fields=(
         Field("name", "姓名", required=True, max_len=40, aliases=("人员姓名",), width=10),
-        Field("unit", "所在单位", T.REF, ref=UNIT_REF, aliases=("单位", "村", "所属单位", "村（社区）"), width=14),
+        Field(
+            "unit",
+            "所在单位",
+            T.REF,
+            ref=UNIT_REF,
+            aliases=("单位", "村", "所属单位", "村（社区）"),
+            width=14,
+        ),
         Field(
             "roles",
             "身份/职务",
@@ -145,7 +166,9 @@ PEOPLE = RecordKind(
 def _parse_members(session: Session, text: str) -> list[int]:
     ids = []
     for name in _split_roles(text):
-        found = list(session.scalars(select(Person.id).where(Person.name == name, Person.deleted_at.is_(None))))
+        found = list(
+            session.scalars(select(Person.id).where(Person.name == name, Person.deleted_at.is_(None)))
+        )
         if not found:
             raise ValueError(f"找不到人员“{name}”，请先在人员中登记")
         if len(found) > 1:
@@ -170,7 +193,9 @@ GRIDS = RecordKind(
     model=Grid,
     fields=(
         Field("name", "网格名称", required=True, max_len=60, aliases=("网格",), width=16),
-        Field("village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村（社区）"), width=12),
+        Field(
+            "village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村（社区）"), width=12
+        ),
         Field("members", "网格员", T.CUSTOM, codec=MEMBERS_CODEC, aliases=("网格员姓名",), width=24),
         _remark(),
     ),
@@ -193,8 +218,18 @@ HOUSEHOLDS = RecordKind(
     label="农户",
     model=Household,
     fields=(
-        Field("head_name", "户主姓名", required=True, max_len=40, aliases=("户主", "姓名", "户主名"), width=10),
-        Field("village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村名", "村（社区）"), width=12),
+        Field(
+            "head_name", "户主姓名", required=True, max_len=40, aliases=("户主", "姓名", "户主名"), width=10
+        ),
+        Field(
+            "village",
+            "所属村",
+            T.REF,
+            required=True,
+            ref=VILLAGE_REF,
+            aliases=("村", "村名", "村（社区）"),
+            width=12,
+        ),
         Field("group_name", "组", max_len=20, aliases=("村民组", "小组", "组别"), width=8),
         Field("address", "门牌/住址", max_len=120, aliases=("住址", "地址", "门牌号", "家庭住址"), width=22),
         Field("phone", "联系电话", max_len=40, aliases=("电话", "手机", "手机号"), width=14),
@@ -226,7 +261,9 @@ def _apply_credit_code(_session: Session, obj: Enterprise, code: str | None) -> 
     obj.credit_code = code
 
 
-CREDIT_CODEC = Codec(display=lambda e: e.credit_code or "", parse=_parse_credit_code, apply=_apply_credit_code)
+CREDIT_CODEC = Codec(
+    display=lambda e: e.credit_code or "", parse=_parse_credit_code, apply=_apply_credit_code
+)
 
 
 def _enterprise_checks(session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
@@ -245,7 +282,14 @@ ENTERPRISES = RecordKind(
     label="企业/场所",
     model=Enterprise,
     fields=(
-        Field("name", "企业名称", required=True, max_len=100, aliases=("名称", "企业", "场所名称", "单位名称"), width=26),
+        Field(
+            "name",
+            "企业名称",
+            required=True,
+            max_len=100,
+            aliases=("名称", "企业", "场所名称", "单位名称"),
+            width=26,
+        ),
         Field(
             "credit_code",
             "统一社会信用代码",
@@ -262,7 +306,15 @@ ENTERPRISES = RecordKind(
         Field("legal_rep", "法定代表人", max_len=40, aliases=("法人", "负责人"), width=10),
         Field("contact", "联系人", max_len=40, width=10),
         Field("phone", "联系电话", max_len=40, aliases=("电话", "手机"), width=14),
-        Field("status", "状态", T.CHOICE, choices=ENTERPRISE_STATUSES, default="正常", aliases=("经营状态",), width=10),
+        Field(
+            "status",
+            "状态",
+            T.CHOICE,
+            choices=ENTERPRISE_STATUSES,
+            default="正常",
+            aliases=("经营状态",),
+            width=10,
+        ),
         _remark(),
     ),
     search_keys=("name", "address", "legal_rep", "contact", "credit_code", "village"),

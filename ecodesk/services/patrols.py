@@ -110,7 +110,9 @@ def _people_by_name(session: Session) -> dict[str, list[int]]:
     cached = session.info.get(_PEOPLE_CACHE)
     if cached is None:
         cached = {}
-        for person_id, name in session.execute(select(Person.id, Person.name).where(Person.deleted_at.is_(None))):
+        for person_id, name in session.execute(
+            select(Person.id, Person.name).where(Person.deleted_at.is_(None))
+        ):
             cached.setdefault(name, []).append(person_id)
         session.info[_PEOPLE_CACHE] = cached
     return cached
@@ -122,7 +124,11 @@ def parse_patrollers(session: Session, raw: Any) -> list[int]:
     by_name = _people_by_name(session)
     text = str(raw or "").strip() if not isinstance(raw, list | tuple) else ""
     if isinstance(raw, list | tuple) or _ID_LIST.match(text):
-        given = [int(x) for x in raw] if isinstance(raw, list | tuple) else [int(x) for x in re.findall(r"\d+", text)]
+        given = (
+            [int(x) for x in raw]
+            if isinstance(raw, list | tuple)
+            else [int(x) for x in re.findall(r"\d+", text)]
+        )
         known = {i for ids in by_name.values() for i in ids}
         missing = [str(i) for i in given if i not in known]
         if missing:
@@ -137,13 +143,17 @@ def parse_patrollers(session: Session, raw: Any) -> list[int]:
         if len(matches) > 1 and unit:
             matches = list(
                 session.scalars(
-                    select(Person.id).join(Unit, Unit.id == Person.unit_id).where(Person.id.in_(matches), Unit.name == unit)
+                    select(Person.id)
+                    .join(Unit, Unit.id == Person.unit_id)
+                    .where(Person.id.in_(matches), Unit.name == unit)
                 )
             )
         if not matches:
             raise ValueError(f"找不到人员“{name}”，请先在基础信息的人员中登记")
         if len(matches) > 1:
-            raise ValueError(f"人员“{name}”有{len(matches)}个同名，请写成“{name}（所在单位）”或在录入界面中选择")
+            raise ValueError(
+                f"人员“{name}”有{len(matches)}个同名，请写成“{name}（所在单位）”或在录入界面中选择"
+            )
         ids.append(matches[0])
     return list(dict.fromkeys(ids))
 
@@ -190,11 +200,17 @@ def _patrol_checks(session: Session, values: dict[str, Any], existing: Any | Non
         linked = session.scalar(
             select(func.count())
             .select_from(FirePoint)
-            .where(FirePoint.patrol_id == existing.id, FirePoint.deleted_at.is_(None), FirePoint.problem_id.is_not(None))
+            .where(
+                FirePoint.patrol_id == existing.id,
+                FirePoint.deleted_at.is_(None),
+                FirePoint.problem_id.is_not(None),
+            )
         )
         if linked and (values["fire_count"] or 0) < linked:
             problems.append(
-                FieldProblem("fire_count", "火点数", f"已有{linked}个火点立了整改问题，火点数不能少于{linked}")
+                FieldProblem(
+                    "fire_count", "火点数", f"已有{linked}个火点立了整改问题，火点数不能少于{linked}"
+                )
             )
     return problems
 
@@ -209,11 +225,36 @@ PATROLS = RecordKind(
     model=Patrol,
     fields=(
         Field("date", "巡查日期", T.DATE, required=True, aliases=("日期", "时间"), width=11),
-        Field("start_time", "开始时间", T.CUSTOM, codec=_time_codec("start_time"), aliases=("起始时间",), width=7),
-        Field("end_time", "结束时间", T.CUSTOM, codec=_time_codec("end_time"), aliases=("截止时间",), width=7),
-        Field("village", "村（社区）", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "所属村", "村名"), width=10),
+        Field(
+            "start_time",
+            "开始时间",
+            T.CUSTOM,
+            codec=_time_codec("start_time"),
+            aliases=("起始时间",),
+            width=7,
+        ),
+        Field(
+            "end_time", "结束时间", T.CUSTOM, codec=_time_codec("end_time"), aliases=("截止时间",), width=7
+        ),
+        Field(
+            "village",
+            "村（社区）",
+            T.REF,
+            required=True,
+            ref=VILLAGE_REF,
+            aliases=("村", "所属村", "村名"),
+            width=10,
+        ),
         Field("grid", "网格", T.REF, ref=GRID_REF, aliases=("所属网格", "网格名称"), width=14),
-        Field("kind", "巡查类型", T.CHOICE, required=True, choices=PATROL_KINDS, aliases=("类型", "巡查类别"), width=9),
+        Field(
+            "kind",
+            "巡查类型",
+            T.CHOICE,
+            required=True,
+            choices=PATROL_KINDS,
+            aliases=("类型", "巡查类别"),
+            width=9,
+        ),
         Field(
             "patrollers",
             "巡查人员",
@@ -223,7 +264,9 @@ PATROLS = RecordKind(
             width=16,
             help="多人用“、”分隔",
         ),
-        Field("place", "巡查路线/地点", max_len=200, aliases=("地点", "巡查地点", "巡查路线", "路线"), width=22),
+        Field(
+            "place", "巡查路线/地点", max_len=200, aliases=("地点", "巡查地点", "巡查路线", "路线"), width=22
+        ),
         Field("findings", "发现问题", T.LONGTEXT, max_len=2000, aliases=("发现的问题", "问题"), width=26),
         Field(
             "fire_count",
@@ -261,12 +304,24 @@ FIRE_POINTS = RecordKind(
     model=FirePoint,
     fields=(
         Field("date", "发现日期", T.DATE, required=True, aliases=("日期", "通报日期"), width=11),
-        Field("village", "村（社区）", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "所属村"), width=10),
-        Field("source", "来源", T.CHOICE, required=True, choices=FIRE_SOURCES, aliases=("火点来源",), width=9),
+        Field(
+            "village", "村（社区）", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "所属村"), width=10
+        ),
+        Field(
+            "source", "来源", T.CHOICE, required=True, choices=FIRE_SOURCES, aliases=("火点来源",), width=9
+        ),
         Field("place", "位置", max_len=200, aliases=("地点", "火点位置"), width=22),
         Field("notice_no", "通报编号", max_len=60, aliases=("编号", "火点编号"), width=14),
         Field("description", "情况描述", T.LONGTEXT, max_len=2000, aliases=("描述", "情况"), width=26),
-        Field("status", "处置状态", T.CHOICE, choices=FIRE_STATUSES, default="已扑灭", aliases=("状态",), width=8),
+        Field(
+            "status",
+            "处置状态",
+            T.CHOICE,
+            choices=FIRE_STATUSES,
+            default="已扑灭",
+            aliases=("状态",),
+            width=8,
+        ),
         _remark(),
     ),
     search_keys=("place", "notice_no", "description", "village"),
@@ -378,7 +433,9 @@ def find_duplicates(
         ]
 
 
-def duplicates_for(db: Database, raw: Mapping[str, Any], exclude_id: int | None = None) -> list[DuplicatePatrol]:
+def duplicates_for(
+    db: Database, raw: Mapping[str, Any], exclude_id: int | None = None
+) -> list[DuplicatePatrol]:
     """:func:`find_duplicates` for what a form holds (names or ids); [] while date, village or kind is
     missing or invalid (the save itself will report those)."""
     with db.session() as session:
@@ -442,13 +499,13 @@ class PersonChoice:
         return f"{self.name}（{detail}）" if detail else self.name
 
 
-def patroller_choices(db: Database, village_id: int | None = None, text: str = "", limit: int = 50) -> list[PersonChoice]:
+def patroller_choices(
+    db: Database, village_id: int | None = None, text: str = "", limit: int = 50
+) -> list[PersonChoice]:
     """Active people for the patroller completer: the village's patrolling staff first, then the
     village's others, then town staff; ``text`` filters by name (prefix matches first)."""
     with db.session() as session:
-        patrol_role = (
-            select(PersonRole.person_id).where(PersonRole.role.in_(PATROL_ROLES)).scalar_subquery()
-        )
+        patrol_role = select(PersonRole.person_id).where(PersonRole.role.in_(PATROL_ROLES)).scalar_subquery()
         query = (
             select(Person)
             .outerjoin(Unit, Unit.id == Person.unit_id)
@@ -590,7 +647,12 @@ def photo_counts(db: Database, patrol_ids: Sequence[int]) -> dict[int, int]:
 
 # The problem category a patrol kind's findings usually fall in.
 _CATEGORY = {"禁烧巡查": "大气", "扬尘检查": "大气", "夜查": "大气", "护林防火": "生态", "巡河": "水"}
-_FIRE_PROBLEM_SOURCE = {"卫星遥感": "卫星/无人机火点", "无人机巡查": "卫星/无人机火点", "上级通报": "上级交办", "群众举报": "信访举报"}
+_FIRE_PROBLEM_SOURCE = {
+    "卫星遥感": "卫星/无人机火点",
+    "无人机巡查": "卫星/无人机火点",
+    "上级通报": "上级交办",
+    "群众举报": "信访举报",
+}
 
 
 def problem_draft_for_patrol(db: Database, patrol_id: int) -> dict[str, Any]:
@@ -641,13 +703,17 @@ def open_problem_from_patrol(db: Database, patrol_id: int, overrides: Mapping[st
     with db.session() as session:
         patrol = _live_patrol(session, patrol_id)
         if patrol.problem_id is not None:
-            raise ValidationError.single("problem", "整改问题", f"这条巡查记录已立整改问题（编号 {patrol.problem_id}）")
+            raise ValidationError.single(
+                "problem", "整改问题", f"这条巡查记录已立整改问题（编号 {patrol.problem_id}）"
+            )
         problem = rectification.add_problem(session, raw, patrol_id=patrol_id)
         patrol.problem_id = problem.id
         return int(problem.id)
 
 
-def open_problem_from_fire(db: Database, fire_point_id: int, overrides: Mapping[str, Any] | None = None) -> int:
+def open_problem_from_fire(
+    db: Database, fire_point_id: int, overrides: Mapping[str, Any] | None = None
+) -> int:
     """Open a rectification problem for one fire point (linked to its patrol when a patrol found it)."""
     from ecodesk.services import rectification
 
@@ -656,7 +722,9 @@ def open_problem_from_fire(db: Database, fire_point_id: int, overrides: Mapping[
         fire = session.get(FirePoint, fire_point_id)
         assert fire is not None  # checked by the draft
         if fire.problem_id is not None:
-            raise ValidationError.single("problem", "整改问题", f"这个火点已立整改问题（编号 {fire.problem_id}）")
+            raise ValidationError.single(
+                "problem", "整改问题", f"这个火点已立整改问题（编号 {fire.problem_id}）"
+            )
         problem = rectification.add_problem(session, raw, patrol_id=fire.patrol_id)
         fire.problem_id = problem.id
         return int(problem.id)

@@ -75,7 +75,6 @@ def _record_rows(
                 yield [records.cell_value(f, obj) for f in fields]
 
 
-
 def pdf_fields(kind: RecordKind) -> tuple[Field, ...]:
     """The table's columns, or the narrower set a kind names in ``extra["print_keys"]`` for paper."""
     keys = kind.extra.get("print_keys")
@@ -106,13 +105,21 @@ def export_kind_pdf(
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         objs = records.fetch(db, kind, chunk)
-        rows += [[str(n)] + [records.display_value(f, objs[i]) for f in fields]
-                 for n, i in enumerate(chunk, start + 1) if i in objs]
+        rows += [
+            [str(n)] + [records.display_value(f, objs[i]) for f in fields]
+            for n, i in enumerate(chunk, start + 1)
+            if i in objs
+        ]
         if job is not None:
             job.report(len(rows), len(ids), f"正在排版第 {len(rows)} 行")
     subtitle = f"{format_cn(dates.today())}打印，共{len(rows)}条"
     pages = write_table_pdf(
-        path, title or f"{kind.label}清单", ["序号", *(f.label for f in fields)], [4, *(f.width for f in fields)],
-        rows, fonts, subtitle=subtitle,
+        path,
+        title or f"{kind.label}清单",
+        ["序号", *(f.label for f in fields)],
+        [4, *(f.width for f in fields)],
+        rows,
+        fonts,
+        subtitle=subtitle,
     )
     return len(rows), pages

@@ -42,7 +42,9 @@ def ref_choices(session: Session, spec: RefSpec) -> list[tuple[int, str]]:
     """(id, name) of every record a REF field may point to, in display order."""
     label_col = getattr(spec.model, spec.label_attr)
     order = getattr(spec.model, spec.sort_attr) if spec.sort_attr else label_col
-    query = select(spec.model.id, label_col).where(spec.model.deleted_at.is_(None)).order_by(order, spec.model.id)
+    query = (
+        select(spec.model.id, label_col).where(spec.model.deleted_at.is_(None)).order_by(order, spec.model.id)
+    )
     if spec.where is not None:
         query = query.where(spec.where())
     return [(row[0], row[1]) for row in session.execute(query)]
@@ -91,7 +93,9 @@ def parse_field(session: Session, f: Field, raw: Any) -> Any:
         return list(dict.fromkeys(items))
     if f.type in (FieldType.INT, FieldType.FLOAT):
         return _parse_number(f, raw)
-    text = (str(raw).strip() if raw is not None else "") if f.type is FieldType.LONGTEXT else normalise_text(raw)
+    text = (
+        (str(raw).strip() if raw is not None else "") if f.type is FieldType.LONGTEXT else normalise_text(raw)
+    )
     if f.type is FieldType.CHOICE and text and f.choices and text not in f.choices:
         raise ValueError(f"“{text}”不在可选范围（{'、'.join(f.choices)}）内")
     if f.max_len is not None and len(text) > f.max_len:
@@ -301,8 +305,16 @@ def _readable(
         return mask(text) if mask is not None and text else text
 
     def copy(field_name: str | None, old: str | None, new: str | None) -> AuditEntry:
-        return AuditEntry(at=entry.at, operator=entry.operator, action=entry.action, table_name=entry.table_name,
-                          record_id=entry.record_id, field=field_name, old_value=old, new_value=new)
+        return AuditEntry(
+            at=entry.at,
+            operator=entry.operator,
+            action=entry.action,
+            table_name=entry.table_name,
+            record_id=entry.record_id,
+            field=field_name,
+            old_value=old,
+            new_value=new,
+        )
 
     if entry.action == "insert" and entry.new_value:
         snapshot = _loads(entry.new_value)
@@ -495,7 +507,11 @@ def filtered_query(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Sel
 
 
 def list_ids(
-    db: Database, kind: RecordKind, flt: ListFilter = ListFilter(), sort_key: str | None = None, descending: bool = False
+    db: Database,
+    kind: RecordKind,
+    flt: ListFilter = ListFilter(),
+    sort_key: str | None = None,
+    descending: bool = False,
 ) -> list[int]:
     """Ids of the matching records in display order: the table model holds only these."""
     query, column = _sort_column(kind, sort_key or kind.default_sort, select(kind.model.id))
@@ -573,7 +589,9 @@ def fetch_plain(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int,
             record = SimpleNamespace(**dict(zip(names, row[: len(names)], strict=True)))
             for f, label in zip(refs, row[len(names) :], strict=True):
                 assert f.ref is not None
-                setattr(record, f.key, None if label is None else SimpleNamespace(**{f.ref.label_attr: label}))
+                setattr(
+                    record, f.key, None if label is None else SimpleNamespace(**{f.ref.label_attr: label})
+                )
             found[record.id] = record
     return found
 
@@ -588,10 +606,11 @@ def unique_among_live(
     session: Session, model: type[Any], column: str, value: Any, existing: Any | None
 ) -> bool:
     """Whether no other live record has ``column == value``."""
-    query = select(func.count()).select_from(model).where(
-        and_(getattr(model, column) == value, model.deleted_at.is_(None))
+    query = (
+        select(func.count())
+        .select_from(model)
+        .where(and_(getattr(model, column) == value, model.deleted_at.is_(None)))
     )
     if existing is not None:
         query = query.where(model.id != existing.id)
     return not session.scalar(query)
-

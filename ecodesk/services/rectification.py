@@ -163,9 +163,13 @@ def _problem_checks(_session: Session, values: dict[str, Any], existing: Any | N
     if found and deadline and deadline < found:
         problems.append(FieldProblem("deadline", "整改时限", f"不能早于发现日期（{format_iso(found)}）"))
     if found and rectified and rectified < found:
-        problems.append(FieldProblem("rectified_date", "整改完成日期", f"不能早于发现日期（{format_iso(found)}）"))
+        problems.append(
+            FieldProblem("rectified_date", "整改完成日期", f"不能早于发现日期（{format_iso(found)}）")
+        )
     if rectified and closed and closed < rectified:
-        problems.append(FieldProblem("closed_date", "销号日期", f"不能早于整改完成日期（{format_iso(rectified)}）"))
+        problems.append(
+            FieldProblem("closed_date", "销号日期", f"不能早于整改完成日期（{format_iso(rectified)}）")
+        )
     if status in (AWAITING_CHECK, CLOSED) and not rectified:
         problems.append(FieldProblem("rectified_date", "整改完成日期", f"状态为“{status}”时必须填写"))
     if status == CLOSED and not closed:
@@ -180,18 +184,74 @@ PROBLEMS = RecordKind(
     label="问题整改",
     model=Problem,
     fields=(
-        Field("found_date", "发现日期", T.DATE, required=True, aliases=("日期", "检查日期", "交办日期"), width=11),
-        Field("source", "问题来源", T.CHOICE, choices=PROBLEM_SOURCES, default="巡查发现", aliases=("来源",), width=12),
+        Field(
+            "found_date",
+            "发现日期",
+            T.DATE,
+            required=True,
+            aliases=("日期", "检查日期", "交办日期"),
+            width=11,
+        ),
+        Field(
+            "source",
+            "问题来源",
+            T.CHOICE,
+            choices=PROBLEM_SOURCES,
+            default="巡查发现",
+            aliases=("来源",),
+            width=12,
+        ),
         Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "村（社区）", "属地"), width=10),
-        Field("place", "地点", required=True, max_len=100, aliases=("问题点位", "位置", "点位", "地点/点位"), width=22),
-        Field("category", "类别", T.CHOICE, choices=PROBLEM_CATEGORIES, aliases=("问题类别", "污染类别"), width=6),
-        Field("description", "问题描述", T.LONGTEXT, required=True, max_len=2000, aliases=("存在问题", "问题"), width=36),
-        Field("enterprise", "涉及企业", T.REF, ref=ENTERPRISE_REF, aliases=("企业", "企业名称"), width=20, in_table=False),
+        Field(
+            "place",
+            "地点",
+            required=True,
+            max_len=100,
+            aliases=("问题点位", "位置", "点位", "地点/点位"),
+            width=22,
+        ),
+        Field(
+            "category",
+            "类别",
+            T.CHOICE,
+            choices=PROBLEM_CATEGORIES,
+            aliases=("问题类别", "污染类别"),
+            width=6,
+        ),
+        Field(
+            "description",
+            "问题描述",
+            T.LONGTEXT,
+            required=True,
+            max_len=2000,
+            aliases=("存在问题", "问题"),
+            width=36,
+        ),
+        Field(
+            "enterprise",
+            "涉及企业",
+            T.REF,
+            ref=ENTERPRISE_REF,
+            aliases=("企业", "企业名称"),
+            width=20,
+            in_table=False,
+        ),
         Field("responsible_unit", "责任单位", T.REF, ref=UNIT_REF, aliases=("整改责任单位",), width=14),
         Field("responsible_person", "责任人", max_len=40, aliases=("整改责任人",), width=8),
-        Field("measures", "整改措施", T.LONGTEXT, max_len=2000, aliases=("整改要求",), width=30, in_table=False),
+        Field(
+            "measures", "整改措施", T.LONGTEXT, max_len=2000, aliases=("整改要求",), width=30, in_table=False
+        ),
         Field("deadline", "整改时限", T.DATE, aliases=("完成时限", "整改期限"), width=11),
-        Field("status", "状态", T.CHOICE, choices=PROBLEM_STATUSES, default=TODO, aliases=("整改状态",), width=12, in_form=False),
+        Field(
+            "status",
+            "状态",
+            T.CHOICE,
+            choices=PROBLEM_STATUSES,
+            default=TODO,
+            aliases=("整改状态",),
+            width=12,
+            in_form=False,
+        ),
         Field("overdue", "时限情况", T.CUSTOM, codec=DEADLINE_CODEC, width=9, in_form=False),
         Field("rectified_date", "整改完成日期", T.DATE, aliases=("完成日期",), width=11, in_form=False),
         Field("verifier", "核查人", max_len=40, width=8, in_form=False, in_table=False),
@@ -227,8 +287,14 @@ def create_problem(
 ) -> Problem:
     """A new problem from form values (as ``records.create``), linked to what it came from."""
     with db.session() as session:
-        problem = add_problem(session, raw, ledger_entry_id=ledger_entry_id, complaint_id=complaint_id,
-                              patrol_id=patrol_id, note=note)
+        problem = add_problem(
+            session,
+            raw,
+            ledger_entry_id=ledger_entry_id,
+            complaint_id=complaint_id,
+            patrol_id=patrol_id,
+            note=note,
+        )
         session.flush()
         return load_problem(session, problem.id)
 
@@ -253,7 +319,9 @@ def add_problem(
     problem.patrol_id = patrol_id
     session.flush()
     if note.strip():
-        session.add(ProblemNote(problem_id=problem.id, on_date=problem.found_date, kind="进展", text=note.strip()))
+        session.add(
+            ProblemNote(problem_id=problem.id, on_date=problem.found_date, kind="进展", text=note.strip())
+        )
     return problem
 
 
@@ -315,8 +383,13 @@ def status_counts(db: Database, flt: ListFilter | None = None, today: date | Non
     for status in PROBLEM_STATUSES:
         counts[status] = records.count(db, PROBLEMS, replace(base, status=status))
     with db.engine.connect() as conn:
-        for name, clause in ((OVERDUE_FILTER, overdue_clause(today)), (DUE_SOON_FILTER, due_soon_clause(today))):
-            query = records.filtered_query(PROBLEMS, base, select(func.count()).select_from(Problem)).where(clause)
+        for name, clause in (
+            (OVERDUE_FILTER, overdue_clause(today)),
+            (DUE_SOON_FILTER, due_soon_clause(today)),
+        ):
+            query = records.filtered_query(PROBLEMS, base, select(func.count()).select_from(Problem)).where(
+                clause
+            )
             counts[name] = int(conn.scalar(query) or 0)
     return counts
 
@@ -352,7 +425,9 @@ def _move(
     """Apply one status change, or raise ValidationError saying why it is not allowed."""
     now = problem.status
     if to_status not in PROBLEM_STATUSES:
-        raise ValidationError.single("status", "状态", f"“{to_status}”不是问题的状态（{'、'.join(PROBLEM_STATUSES)}）")
+        raise ValidationError.single(
+            "status", "状态", f"“{to_status}”不是问题的状态（{'、'.join(PROBLEM_STATUSES)}）"
+        )
     allowed = allowed_moves(now)
     if to_status not in allowed:
         if not allowed:
@@ -364,7 +439,9 @@ def _move(
         )
     if on_date < problem.found_date:
         raise ValidationError.single(
-            "on_date", "日期", f"{_title(problem)}：日期{format_iso(on_date)}早于发现日期{format_iso(problem.found_date)}"
+            "on_date",
+            "日期",
+            f"{_title(problem)}：日期{format_iso(on_date)}早于发现日期{format_iso(problem.found_date)}",
         )
     note = note.strip()
     if to_status == AWAITING_CHECK:
@@ -375,7 +452,9 @@ def _move(
             raise ValidationError.single("verifier", "核查人", f"{_title(problem)}销号须填写核查人")
         if problem.rectified_date and on_date < problem.rectified_date:
             raise ValidationError.single(
-                "on_date", "销号日期", f"{_title(problem)}：不能早于整改完成日期{format_iso(problem.rectified_date)}"
+                "on_date",
+                "销号日期",
+                f"{_title(problem)}：不能早于整改完成日期{format_iso(problem.rectified_date)}",
             )
         problem.verifier = verifier
         problem.closed_date = on_date
@@ -426,7 +505,9 @@ def mark_rectified(db: Database, problem_id: int, on_date: date | None = None, n
     return change_status(db, problem_id, AWAITING_CHECK, on_date=on_date, note=note)
 
 
-def close(db: Database, problem_id: int, verifier: str, on_date: date | None = None, note: str = "") -> Problem:
+def close(
+    db: Database, problem_id: int, verifier: str, on_date: date | None = None, note: str = ""
+) -> Problem:
     return change_status(db, problem_id, CLOSED, on_date=on_date, note=note, verifier=verifier)
 
 
@@ -457,7 +538,9 @@ def _each(problems: Sequence[Problem], apply: Any) -> None:
         except ValidationError as exc:
             refusals += exc.problems
     if refusals:
-        refusals.append(FieldProblem("batch", "批量操作", f"以上{len(refusals)}处问题未能处理，本次操作未做任何修改"))
+        refusals.append(
+            FieldProblem("batch", "批量操作", f"以上{len(refusals)}处问题未能处理，本次操作未做任何修改")
+        )
         raise ValidationError(refusals)
 
 
@@ -474,7 +557,9 @@ def assign(
     with db.session() as session:
         unit = session.get(Unit, unit_id)
         if unit is None or unit.deleted_at is not None:
-            raise ValidationError.single("responsible_unit", "责任单位", f"单位（编号 {unit_id}）不存在或已删除")
+            raise ValidationError.single(
+                "responsible_unit", "责任单位", f"单位（编号 {unit_id}）不存在或已删除"
+            )
         problems = _batch(session, ids)
 
         def apply(problem: Problem) -> None:
@@ -484,14 +569,22 @@ def assign(
             if person.strip():
                 problem.responsible_person = person.strip()
             text = f"交办{unit.name}" + (f"（责任人：{person.strip()}）" if person.strip() else "")
-            session.add(ProblemNote(problem_id=problem.id, on_date=on_date, kind="交办",
-                                    text=text + (f"：{note.strip()}" if note.strip() else "")))
+            session.add(
+                ProblemNote(
+                    problem_id=problem.id,
+                    on_date=on_date,
+                    kind="交办",
+                    text=text + (f"：{note.strip()}" if note.strip() else ""),
+                )
+            )
 
         _each(problems, apply)
         return len(problems)
 
 
-def extend_deadline(db: Database, ids: Iterable[int], new_deadline: date, reason: str, on_date: date | None = None) -> int:
+def extend_deadline(
+    db: Database, ids: Iterable[int], new_deadline: date, reason: str, on_date: date | None = None
+) -> int:
     """Extend the deadline of several open problems; the reason is required and journalled."""
     reason = reason.strip()
     if not reason:
@@ -502,18 +595,27 @@ def extend_deadline(db: Database, ids: Iterable[int], new_deadline: date, reason
 
         def apply(problem: Problem) -> None:
             if problem.status not in OPEN_STATUSES:
-                raise ValidationError.single("status", "状态", f"{_title(problem)}已{problem.status}，不需延期")
+                raise ValidationError.single(
+                    "status", "状态", f"{_title(problem)}已{problem.status}，不需延期"
+                )
             if new_deadline < problem.found_date:
                 raise ValidationError.single("deadline", "整改时限", f"{_title(problem)}：新时限早于发现日期")
             if problem.deadline is not None and new_deadline <= problem.deadline:
                 raise ValidationError.single(
-                    "deadline", "整改时限",
+                    "deadline",
+                    "整改时限",
                     f"{_title(problem)}：新时限{format_iso(new_deadline)}应晚于原时限{format_iso(problem.deadline)}",
                 )
             old = format_iso(problem.deadline) or "未定"
             problem.deadline = new_deadline
-            session.add(ProblemNote(problem_id=problem.id, on_date=on_date, kind="延期",
-                                    text=f"整改时限由{old}延至{format_iso(new_deadline)}：{reason}"))
+            session.add(
+                ProblemNote(
+                    problem_id=problem.id,
+                    on_date=on_date,
+                    kind="延期",
+                    text=f"整改时限由{old}延至{format_iso(new_deadline)}：{reason}",
+                )
+            )
 
         _each(problems, apply)
         return len(problems)
@@ -542,7 +644,9 @@ def add_note(db: Database, problem_id: int, text: str, on_date: date | None = No
         problem = _live(session, problem_id)
         on_date = on_date or dates.today()
         if on_date < problem.found_date:
-            raise ValidationError.single("on_date", "日期", f"不能早于发现日期（{format_iso(problem.found_date)}）")
+            raise ValidationError.single(
+                "on_date", "日期", f"不能早于发现日期（{format_iso(problem.found_date)}）"
+            )
         note = ProblemNote(problem_id=problem_id, on_date=on_date, kind="进展", text=text)
         session.add(note)
         session.flush()
@@ -585,8 +689,13 @@ class TimelineItem:
 def timeline(db: Database, problem_id: int) -> list[TimelineItem]:
     """Status changes and notes in date order (a 退回 appears once, as the move with its reason)."""
     items = [
-        TimelineItem(t.on_date, t.at, move_name(t.from_status, t.to_status),
-                     f"{t.from_status} → {t.to_status}" + (f"：{t.note}" if t.note else ""), t.operator)
+        TimelineItem(
+            t.on_date,
+            t.at,
+            move_name(t.from_status, t.to_status),
+            f"{t.from_status} → {t.to_status}" + (f"：{t.note}" if t.note else ""),
+            t.operator,
+        )
         for t in transitions(db, problem_id)
     ]
     items += [

@@ -38,7 +38,11 @@ from ecodesk.services import documents
 RULES_KEY = "rectification_circular_rules"
 GOOD, SLOW, UNDONE = "整改较好", "已整改但进度较慢", "未整改"
 GROUPS = (GOOD, SLOW, UNDONE)
-_GROUP_HEADINGS = {GOOD: "（一）整改较好的单位", SLOW: "（二）已整改但进度较慢的单位", UNDONE: "（三）未整改的单位"}
+_GROUP_HEADINGS = {
+    GOOD: "（一）整改较好的单位",
+    SLOW: "（二）已整改但进度较慢的单位",
+    UNDONE: "（三）未整改的单位",
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class CircularRules:
         lines = [
             f"整改较好：在{grace}完成整改（已整改待核查或已销号）。",
             f"已整改但进度较慢：完成整改但晚于{grace}；或正在整改，超期不超过{self.undone_after_days}天"
-            + ("（含尚未到期的）" if self.include_not_due else "") + "。",
+            + ("（含尚未到期的）" if self.include_not_due else "")
+            + "。",
             f"未整改：到期仍未开始整改；或正在整改但超期超过{self.undone_after_days}天。",
         ]
         if not self.include_not_due:
@@ -118,7 +123,9 @@ def classify(facts: ProblemFacts, rules: CircularRules, as_of: date) -> str | No
     rectified = facts.rectified_date is not None and facts.rectified_date <= as_of
     if rectified:
         assert facts.rectified_date is not None
-        if facts.deadline is None or facts.rectified_date <= facts.deadline + timedelta(days=rules.good_grace_days):
+        if facts.deadline is None or facts.rectified_date <= facts.deadline + timedelta(
+            days=rules.good_grace_days
+        ):
             return GOOD
         return SLOW
     started = facts.status != TODO
@@ -183,7 +190,11 @@ def _sentence(problem: Problem, group: str, as_of: date, last_note: str) -> str:
     if group == GOOD:
         body = f"{place}{done or issue + '的问题已整改到位'}，整改情况较好"
     elif group == SLOW:
-        if problem.rectified_date is not None and problem.rectified_date <= as_of and problem.deadline is not None:
+        if (
+            problem.rectified_date is not None
+            and problem.rectified_date <= as_of
+            and problem.deadline is not None
+        ):
             late = (problem.rectified_date - problem.deadline).days
             body = f"{place}{done or issue + '的问题已整改'}，但超过整改时限{late}天才完成"
         else:
@@ -194,7 +205,9 @@ def _sentence(problem: Problem, group: str, as_of: date, last_note: str) -> str:
     return f"{body}（责任单位：{unit}）。"
 
 
-def build_circular(db: Database, date_from: date, date_to: date, rules: CircularRules | None = None) -> Circular:
+def build_circular(
+    db: Database, date_from: date, date_to: date, rules: CircularRules | None = None
+) -> Circular:
     """Sort the problems of the period into the three groups, with the sentence for each."""
     if date_to < date_from:
         raise ValidationError.single("date_to", "截止日期", "不能早于开始日期")
@@ -214,7 +227,11 @@ def build_circular(db: Database, date_from: date, date_to: date, rules: Circular
         last_notes = _last_notes(session, [p.id for p in problems], date_to)
         order = {u.id: (u.sort_order, u.id) for u in session.scalars(select(Unit))}
         for problem in problems:
-            rectified = problem.rectified_date if problem.rectified_date and problem.rectified_date <= date_to else None
+            rectified = (
+                problem.rectified_date
+                if problem.rectified_date and problem.rectified_date <= date_to
+                else None
+            )
             status = problem.status if rectified or problem.status in OPEN_STATUSES else "整改中"
             group = classify(ProblemFacts(status, problem.deadline, rectified), rules, date_to)
             if group is None:
@@ -240,8 +257,12 @@ def _last_notes(session: Session, ids: Sequence[int], as_of: date) -> dict[int, 
         chunk = ids[start : start + 500]
         query = (
             select(ProblemNote.problem_id, ProblemNote.text)
-            .where(ProblemNote.problem_id.in_(chunk), ProblemNote.kind == "进展",
-                   ProblemNote.on_date <= as_of, ProblemNote.deleted_at.is_(None))
+            .where(
+                ProblemNote.problem_id.in_(chunk),
+                ProblemNote.kind == "进展",
+                ProblemNote.on_date <= as_of,
+                ProblemNote.deleted_at.is_(None),
+            )
             .order_by(ProblemNote.on_date, ProblemNote.id)
         )
         for problem_id, text in session.execute(query):
@@ -261,8 +282,15 @@ def period_name(date_from: date, date_to: date) -> str:
             months = (date_from.month, date_to.month)
             if months[0] == months[1]:
                 return f"{y}年{months[0]}月"
-            quarters = {(1, 3): "第一季度", (4, 6): "第二季度", (7, 9): "第三季度", (10, 12): "第四季度",
-                        (1, 6): "上半年", (7, 12): "下半年", (1, 12): ""}
+            quarters = {
+                (1, 3): "第一季度",
+                (4, 6): "第二季度",
+                (7, 9): "第三季度",
+                (10, 12): "第四季度",
+                (1, 6): "上半年",
+                (7, 12): "下半年",
+                (1, 12): "",
+            }
             if months in quarters:
                 return f"{y}年{quarters[months]}" if quarters[months] else f"{y}年"
     end = format_cn(date_to) if date_to.year != y else f"{date_to.month}月{date_to.day}日"
@@ -326,28 +354,46 @@ def spec_of(draft: doc_kinds.Draft, sequence: int | None = None) -> DocumentSpec
 
 
 def circular_draft(
-    db: Database, date_from: date, date_to: date, rules: CircularRules | None = None, today: date | None = None
+    db: Database,
+    date_from: date,
+    date_to: date,
+    rules: CircularRules | None = None,
+    today: date | None = None,
 ) -> doc_kinds.Draft:
     """The 通报 as a draft of the documents module (dated ``today``, default today)."""
     circular = build_circular(db, date_from, date_to, rules)
-    return doc_kinds.circular(documents.defaults(db, today), circular_subject(circular), circular_body(circular))
+    return doc_kinds.circular(
+        documents.defaults(db, today), circular_subject(circular), circular_body(circular)
+    )
 
 
 def draft_circular(
-    db: Database, date_from: date, date_to: date, rules: CircularRules | None = None, today: date | None = None
+    db: Database,
+    date_from: date,
+    date_to: date,
+    rules: CircularRules | None = None,
+    today: date | None = None,
 ) -> Document:
     """Store the 通报 in the document register as a draft, to be edited and issued there."""
     return documents.create_draft(db, circular_draft(db, date_from, date_to, rules, today))
 
 
 def circular_spec(
-    db: Database, date_from: date, date_to: date, rules: CircularRules | None = None, today: date | None = None
+    db: Database,
+    date_from: date,
+    date_to: date,
+    rules: CircularRules | None = None,
+    today: date | None = None,
 ) -> DocumentSpec:
     return spec_of(circular_draft(db, date_from, date_to, rules, today))
 
 
 def render_circular(
-    db: Database, date_from: date, date_to: date, out: Path, rules: CircularRules | None = None,
+    db: Database,
+    date_from: date,
+    date_to: date,
+    out: Path,
+    rules: CircularRules | None = None,
     today: date | None = None,
 ) -> RenderResult:
     """Print the 通报 straight to a PDF (unnumbered: numbers are given when it is issued)."""
@@ -366,8 +412,11 @@ def notice_lines(db: Database, unit_id: int, today: date | None = None) -> list[
             raise NotFoundError(f"单位（编号 {unit_id}）不存在或已删除")
         query = (
             select(Problem)
-            .where(Problem.deleted_at.is_(None), Problem.responsible_unit_id == unit_id,
-                   Problem.status.in_(OPEN_STATUSES))
+            .where(
+                Problem.deleted_at.is_(None),
+                Problem.responsible_unit_id == unit_id,
+                Problem.status.in_(OPEN_STATUSES),
+            )
             .order_by(Problem.deadline, Problem.found_date, Problem.id)
         )
         lines = []
@@ -395,11 +444,15 @@ def notice_draft(
         with db.session() as session:
             latest = session.scalar(
                 select(func.max(Problem.deadline)).where(
-                    Problem.deleted_at.is_(None), Problem.responsible_unit_id == unit_id,
-                    Problem.status.in_(OPEN_STATUSES))
+                    Problem.deleted_at.is_(None),
+                    Problem.responsible_unit_id == unit_id,
+                    Problem.status.in_(OPEN_STATUSES),
+                )
             )
         deadline = max(d for d in (defaults.today + timedelta(days=15), latest) if d is not None)
-    return doc_kinds.rectification_notice(defaults, name, lines, deadline=deadline, basis=basis or "镇环保办巡查检查")
+    return doc_kinds.rectification_notice(
+        defaults, name, lines, deadline=deadline, basis=basis or "镇环保办巡查检查"
+    )
 
 
 def draft_notice(
@@ -409,7 +462,9 @@ def draft_notice(
     return documents.create_draft(db, notice_draft(db, unit_id, deadline, today))
 
 
-def notice_spec(db: Database, unit_id: int, deadline: date | None = None, today: date | None = None) -> DocumentSpec:
+def notice_spec(
+    db: Database, unit_id: int, deadline: date | None = None, today: date | None = None
+) -> DocumentSpec:
     return spec_of(notice_draft(db, unit_id, deadline, today))
 
 

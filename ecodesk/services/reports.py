@@ -47,7 +47,9 @@ from ecodesk.services import settings as settings_service
 from ecodesk.services.patrols import village_ids
 
 # What clerks type when a patrol found nothing: such a patrol has no finding.
-NOTHING_FOUND = frozenset({"", "无", "没有", "未发现", "未发现问题", "无问题", "正常", "无异常", "未发现异常", "/", "-", "—"})
+NOTHING_FOUND = frozenset(
+    {"", "无", "没有", "未发现", "未发现问题", "无问题", "正常", "无异常", "未发现异常", "/", "-", "—"}
+)
 SILENT_FILL = PatternFill("solid", fgColor="FCE4D6")  # light red: a village that reported nothing
 TOTAL_FONT = Font(name="宋体", size=11, bold=True)
 
@@ -192,7 +194,8 @@ def daily_report(db: Database, day: date) -> DailyReport:
             )
     town = settings_service.load(db).town_name or "本镇"
     villages = tuple(
-        VillageDay(vid, names[vid], tuple(by_village.get(vid, ())), tuple(fires_of.get(vid, ()))) for vid in order
+        VillageDay(vid, names[vid], tuple(by_village.get(vid, ())), tuple(fires_of.get(vid, ())))
+        for vid in order
     )
     return DailyReport(day, town, villages)
 
@@ -244,13 +247,19 @@ def period_summary(db: Database, date_from: date, date_to: date, title: str = ""
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(order))).tuples().all())
         by_kind: dict[int, dict[str, int]] = defaultdict(dict)
         for vid, kind, n in session.execute(
-            select(Patrol.village_id, Patrol.kind, func.count()).where(*live).group_by(Patrol.village_id, Patrol.kind)
+            select(Patrol.village_id, Patrol.kind, func.count())
+            .where(*live)
+            .group_by(Patrol.village_id, Patrol.kind)
         ):
             by_kind[vid][kind] = n
         days = dict(
             session.execute(
-                select(Patrol.village_id, func.count(func.distinct(Patrol.date))).where(*live).group_by(Patrol.village_id)
-            ).tuples().all()
+                select(Patrol.village_id, func.count(func.distinct(Patrol.date)))
+                .where(*live)
+                .group_by(Patrol.village_id)
+            )
+            .tuples()
+            .all()
         )
         found: Counter[int] = Counter()
         for vid, text in session.execute(
@@ -263,7 +272,9 @@ def period_summary(db: Database, date_from: date, date_to: date, title: str = ""
                 select(FirePoint.village_id, func.count())
                 .where(FirePoint.deleted_at.is_(None), FirePoint.date >= date_from, FirePoint.date <= date_to)
                 .group_by(FirePoint.village_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     rows = tuple(
         SummaryRow(vid, names[vid], by_kind.get(vid, {}), days.get(vid, 0), found[vid], fires.get(vid, 0))
@@ -297,14 +308,28 @@ def monthly_summary(db: Database, year: int, month: int) -> PeriodSummary:
 
 # -- Excel --------------------------------------------------------------------------------------------------
 
-_DAILY_HEADERS = ("序号", "村（社区）", "巡查类型", "时间", "网格", "巡查人员", "巡查路线/地点", "发现问题", "火点", "处置措施", "报送情况")
+_DAILY_HEADERS = (
+    "序号",
+    "村（社区）",
+    "巡查类型",
+    "时间",
+    "网格",
+    "巡查人员",
+    "巡查路线/地点",
+    "发现问题",
+    "火点",
+    "处置措施",
+    "报送情况",
+)
 _DAILY_WIDTHS = (5, 11, 9, 12, 14, 16, 22, 30, 5, 24, 9)
 
 
 class TableSheet:
     """A titled, ruled, print-ready write-only sheet (the record export's look, with row fills)."""
 
-    def __init__(self, wb: Workbook, name: str, title: str, headers: Sequence[str], widths: Sequence[int]) -> None:
+    def __init__(
+        self, wb: Workbook, name: str, title: str, headers: Sequence[str], widths: Sequence[int]
+    ) -> None:
         ws: WriteOnlyWorksheet = wb.create_sheet(sheet_title(name))
         self.ws, self.columns = ws, len(headers)
         for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
@@ -315,12 +340,17 @@ class TableSheet:
         ws.merged_cells.add(f"A1:{get_column_letter(self.columns)}1")
         ws.append([styled_cell(ws, title, font=TITLE_FONT, alignment=CENTER)])
         ws.append(
-            [styled_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTER) for h in headers]
+            [
+                styled_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTER)
+                for h in headers
+            ]
         )
         self.writer = RowWriter(ws)
         self.rows = 2
 
-    def add(self, values: Sequence[Any], *, fill: PatternFill | None = None, font: Font | None = None) -> None:
+    def add(
+        self, values: Sequence[Any], *, fill: PatternFill | None = None, font: Font | None = None
+    ) -> None:
         if fill is None and font is None:
             self.ws.append(self.writer.row(values))
         else:
@@ -352,7 +382,9 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
     for v in report.villages:
         if not v.reported:
             n += 1
-            detail.add([n, v.village, "", "", "", "", "", "", len(v.fires) or None, "", "未报送"], fill=SILENT_FILL)
+            detail.add(
+                [n, v.village, "", "", "", "", "", "", len(v.fires) or None, "", "未报送"], fill=SILENT_FILL
+            )
             continue
         for p in v.patrols:
             n += 1
@@ -372,15 +404,31 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
                 ]
             )
     detail.add(
-        ["合计", f"{len(report.reported)}/{len(report.villages)}个村已报送", f"{report.patrol_count}次", "", "", "",
-         "", f"发现问题{report.finding_count}个", report.fire_count, "", f"未报送{len(report.silent)}个"],
+        [
+            "合计",
+            f"{len(report.reported)}/{len(report.villages)}个村已报送",
+            f"{report.patrol_count}次",
+            "",
+            "",
+            "",
+            "",
+            f"发现问题{report.finding_count}个",
+            report.fire_count,
+            "",
+            f"未报送{len(report.silent)}个",
+        ],
         font=TOTAL_FONT,
     )
     silent = "、".join(report.silent) or "无"
     detail.note(f"未报送巡查情况的村（社区）：{silent}")
 
-    fires = TableSheet(wb, "火点", f"{report.town}火点情况（{format_cn(report.day)}）",
-                   ("序号", "村（社区）", "来源", "位置", "通报编号", "处置状态"), (5, 11, 10, 28, 16, 9))
+    fires = TableSheet(
+        wb,
+        "火点",
+        f"{report.town}火点情况（{format_cn(report.day)}）",
+        ("序号", "村（社区）", "来源", "位置", "通报编号", "处置状态"),
+        (5, 11, 10, 28, 16, 9),
+    )
     n = 0
     for v in report.villages:
         for f in v.fires:
@@ -410,7 +458,9 @@ def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Pa
         sum(r.fire_points for r in summary.rows),
     ]
     sheet.add(totals, font=TOTAL_FONT)
-    sheet.note(f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。")
+    sheet.note(
+        f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。"
+    )
     return save_workbook(wb, path)
 
 
@@ -422,7 +472,9 @@ def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
     town = settings_service.load(db).town_name
     headers = ("序号", "村（社区）", *(f"{m}月" for m in range(1, 13)), "合计")
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6))
+    sheet = TableSheet(
+        wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6)
+    )
     for n, (vid, name) in enumerate(counts.villages, 1):
         sheet.add([n, name, *(counts.of(vid, m) or None for m in range(1, 13)), counts.village_total(vid)])
     sheet.add(["合计", "", *(counts.month_total(m) for m in range(1, 13)), counts.total], font=TOTAL_FONT)
@@ -454,7 +506,8 @@ def daily_report_spec(db: Database, report: DailyReport, issued: date | None = N
     kinds = "、".join(f"{k}{n}次" for k, n in report.kind_counts.items())
     opening = (
         f"{format_cn(report.day)}，全镇{total}个村（社区）中{len(report.reported)}个报送了巡查情况，"
-        f"共开展巡查{report.patrol_count}次" + (f"（{kinds}）" if kinds else "")
+        f"共开展巡查{report.patrol_count}次"
+        + (f"（{kinds}）" if kinds else "")
         + f"，发现问题{report.finding_count}个，发现火点{report.fire_count}处。现将有关情况通报如下："
     )
     paragraphs = [opening, "一、巡查发现的问题"]
@@ -463,8 +516,12 @@ def daily_report_spec(db: Database, report: DailyReport, issued: date | None = N
         for p in v.findings:
             n += 1
             who = f"，{p.patrollers}" if p.patrollers else ""
-            measures = f"处置情况：{p.measures.strip().rstrip('。')}。" if p.measures.strip() else "尚未处置。"
-            paragraphs.append(f"{n}.{v.village}（{p.kind}{who}）：{p.findings.strip().rstrip('。')}。{measures}")
+            measures = (
+                f"处置情况：{p.measures.strip().rstrip('。')}。" if p.measures.strip() else "尚未处置。"
+            )
+            paragraphs.append(
+                f"{n}.{v.village}（{p.kind}{who}）：{p.findings.strip().rstrip('。')}。{measures}"
+            )
     if not n:
         paragraphs.append("当日各村（社区）巡查均未发现问题。")
     paragraphs.append("二、火点情况")
@@ -475,7 +532,9 @@ def daily_report_spec(db: Database, report: DailyReport, issued: date | None = N
             detail = "、".join(f"{s}{c}处" for s, c in sources.items())
             fire_lines.append(f"{v.village}{len(v.fires)}处（{detail}）")
     if fire_lines:
-        paragraphs.append(f"当日共发现火点{report.fire_count}处：{'；'.join(fire_lines)}。相关村（社区）要查明原因，落实整改。")
+        paragraphs.append(
+            f"当日共发现火点{report.fire_count}处：{'；'.join(fire_lines)}。相关村（社区）要查明原因，落实整改。"
+        )
     else:
         paragraphs.append("当日全镇未发现火点。")
     paragraphs.append("三、未报送巡查情况的村（社区）")
@@ -514,7 +573,9 @@ def daily_report_spec(db: Database, report: DailyReport, issued: date | None = N
     )
 
 
-def render_daily_pdf(db: Database, report: DailyReport, path: Path, issued: date | None = None) -> RenderResult:
+def render_daily_pdf(
+    db: Database, report: DailyReport, path: Path, issued: date | None = None
+) -> RenderResult:
     spec = daily_report_spec(db, report, issued)
     fonts = settings_service.load(db).font_files or None
     return render_pdf(spec, path, fonts)
@@ -538,7 +599,17 @@ def write_daily(db: Database, day: date, path: Path, *, table: bool = False) -> 
 
 # -- the 日报表: the same day as one ruled table (A4 landscape), for posting and filing --------------------
 
-_TABLE_HEADERS = ("序号", "村（社区）", "巡查类型", "时间", "巡查人员", "巡查路线/地点", "发现问题", "火点", "处置措施")
+_TABLE_HEADERS = (
+    "序号",
+    "村（社区）",
+    "巡查类型",
+    "时间",
+    "巡查人员",
+    "巡查路线/地点",
+    "发现问题",
+    "火点",
+    "处置措施",
+)
 _TABLE_WIDTHS_MM = (11, 22, 20, 24, 34, 40, 52, 11, 48)
 
 
@@ -602,8 +673,15 @@ def render_daily_table_pdf(db: Database, report: DailyReport, path: Path) -> int
         f"发现问题{report.finding_count}个，火点{report.fire_count}处。"
         f"未报送：{'、'.join(report.silent) or '无'}。"
     )
-    story = [p(f"{report.town}生态环境巡查日报表", title), p(format_cn(report.day), head), Spacer(1, 4 * mm),
-             table, Spacer(1, 4 * mm), p(summary, note), p("制表人：　　　　　　　审核人：　　　　　　　日期：", note)]
+    story = [
+        p(f"{report.town}生态环境巡查日报表", title),
+        p(format_cn(report.day), head),
+        Spacer(1, 4 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        p(summary, note),
+        p("制表人：　　　　　　　审核人：　　　　　　　日期：", note),
+    ]
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.setFont(song, 9)

@@ -78,8 +78,12 @@ def build_town(db: Database) -> Town:
     wang = person("王五", "西岭村", "巡查员")
     zhao = person("赵六", "城关社区", "网格员")
     leader = person("刘镇长", "", "领导小组成员（党委副书记、镇长）")
-    east_grid = int(records.create(db, GRIDS, {"name": "东沟村第一网格", "village": "东沟村", "members": "张三、李四"}).id)
-    west_grid = int(records.create(db, GRIDS, {"name": "西岭村第一网格", "village": "西岭村", "members": "王五"}).id)
+    east_grid = int(
+        records.create(db, GRIDS, {"name": "东沟村第一网格", "village": "东沟村", "members": "张三、李四"}).id
+    )
+    west_grid = int(
+        records.create(db, GRIDS, {"name": "西岭村第一网格", "village": "西岭村", "members": "王五"}).id
+    )
     return Town(east, west, street, office, zhang, li, wang, zhao, leader, east_grid, west_grid)
 
 
@@ -98,42 +102,103 @@ class ScoredTown:
 
 def build_scored_town(db: Database) -> ScoredTown:
     with db.session() as s:
-        east, west, south = (Unit(name=n, kind="村", sort_order=i) for i, n in enumerate(("东沟村", "西岭村", "南坡村")))
+        east, west, south = (
+            Unit(name=n, kind="村", sort_order=i) for i, n in enumerate(("东沟村", "西岭村", "南坡村"))
+        )
         office = Unit(name="环保办", kind="镇属单位", sort_order=9)
         s.add_all([east, west, south, office])
         s.flush()
         # 火点: 2 in 东沟, 6 in 南坡, one in 2024 that must not count, one deleted.
         for village, n in ((east, 2), (south, 6)):
             for k in range(n):
-                s.add(FirePoint(date=date(SCORED_YEAR, 6, 1 + k), village_id=village.id, source="巡查发现", place=f"{village.name}{k}组"))
+                s.add(
+                    FirePoint(
+                        date=date(SCORED_YEAR, 6, 1 + k),
+                        village_id=village.id,
+                        source="巡查发现",
+                        place=f"{village.name}{k}组",
+                    )
+                )
         s.add(FirePoint(date=date(SCORED_YEAR - 1, 6, 1), village_id=west.id, source="巡查发现"))
-        s.add(FirePoint(date=date(SCORED_YEAR, 6, 1), village_id=west.id, source="巡查发现", deleted_at=SCORED_AS_OF))
+        s.add(
+            FirePoint(
+                date=date(SCORED_YEAR, 6, 1), village_id=west.id, source="巡查发现", deleted_at=SCORED_AS_OF
+            )
+        )
         # 问题: 东沟 one open past deadline, one rectified 5 days late (awaiting check), one closed on time.
-        s.add(Problem(found_date=date(SCORED_YEAR, 3, 1), village_id=east.id, place="河道", description="垃圾",
-                      deadline=date(SCORED_YEAR, 3, 20), status="整改中"))
-        s.add(Problem(found_date=date(SCORED_YEAR, 4, 1), village_id=east.id, place="路口", description="焚烧痕迹",
-                      deadline=date(SCORED_YEAR, 4, 10), status="已整改待核查", rectified_date=date(SCORED_YEAR, 4, 15)))
-        s.add(Problem(found_date=date(SCORED_YEAR, 5, 1), village_id=east.id, place="村北", description="裸土",
-                      deadline=date(SCORED_YEAR, 5, 30), status="已销号", rectified_date=date(SCORED_YEAR, 5, 20),
-                      closed_date=date(SCORED_YEAR, 5, 25), verifier="王"))
+        s.add(
+            Problem(
+                found_date=date(SCORED_YEAR, 3, 1),
+                village_id=east.id,
+                place="河道",
+                description="垃圾",
+                deadline=date(SCORED_YEAR, 3, 20),
+                status="整改中",
+            )
+        )
+        s.add(
+            Problem(
+                found_date=date(SCORED_YEAR, 4, 1),
+                village_id=east.id,
+                place="路口",
+                description="焚烧痕迹",
+                deadline=date(SCORED_YEAR, 4, 10),
+                status="已整改待核查",
+                rectified_date=date(SCORED_YEAR, 4, 15),
+            )
+        )
+        s.add(
+            Problem(
+                found_date=date(SCORED_YEAR, 5, 1),
+                village_id=east.id,
+                place="村北",
+                description="裸土",
+                deadline=date(SCORED_YEAR, 5, 30),
+                status="已销号",
+                rectified_date=date(SCORED_YEAR, 5, 20),
+                closed_date=date(SCORED_YEAR, 5, 25),
+                verifier="王",
+            )
+        )
         # 材料: due 2025-11-30; 东沟 late (12-03), 西岭 missing, 南坡 on time.
-        campaign = Campaign(name="攻坚行动", start_date=date(SCORED_YEAR, 10, 1), end_date=date(SCORED_YEAR, 12, 31))
+        campaign = Campaign(
+            name="攻坚行动", start_date=date(SCORED_YEAR, 10, 1), end_date=date(SCORED_YEAR, 12, 31)
+        )
         s.add(campaign)
         s.flush()
-        deliverable = Deliverable(campaign_id=campaign.id, name="问题整改清单", due_date=date(SCORED_YEAR, 11, 30))
+        deliverable = Deliverable(
+            campaign_id=campaign.id, name="问题整改清单", due_date=date(SCORED_YEAR, 11, 30)
+        )
         deliverable.targets = [DeliverableTarget(unit_id=v.id) for v in (east, west, south)]
         s.add(deliverable)
         s.flush()
-        s.add(Submission(deliverable_id=deliverable.id, unit_id=east.id, received_date=date(SCORED_YEAR, 12, 3)))
-        s.add(Submission(deliverable_id=deliverable.id, unit_id=south.id, received_date=date(SCORED_YEAR, 11, 28)))
+        s.add(
+            Submission(deliverable_id=deliverable.id, unit_id=east.id, received_date=date(SCORED_YEAR, 12, 3))
+        )
+        s.add(
+            Submission(
+                deliverable_id=deliverable.id, unit_id=south.id, received_date=date(SCORED_YEAR, 11, 28)
+            )
+        )
         # 承诺书: 东沟 3 of 4 signed (+1 void), 南坡 2 of 2.
         tpl = LetterTemplate(kind="禁烧承诺书", year=SCORED_YEAR, title="禁烧承诺书")
         s.add(tpl)
         s.flush()
-        for village, statuses in ((east, ("已签", "已签", "已签", "待签", "作废")), (south, ("已签", "已签"))):
+        for village, statuses in (
+            (east, ("已签", "已签", "已签", "待签", "作废")),
+            (south, ("已签", "已签")),
+        ):
             for st in statuses:
-                s.add(Commitment(template_id=tpl.id, kind="禁烧承诺书", year=SCORED_YEAR, village_id=village.id, status=st,
-                                 signed_date=date(SCORED_YEAR, 3, 1) if st == "已签" else None))
+                s.add(
+                    Commitment(
+                        template_id=tpl.id,
+                        kind="禁烧承诺书",
+                        year=SCORED_YEAR,
+                        village_id=village.id,
+                        status=st,
+                        signed_date=date(SCORED_YEAR, 3, 1) if st == "已签" else None,
+                    )
+                )
         # 巡查: 2 a month; 东沟 only 1 in February; 西岭 none.
         for village in (east, south):
             for month in range(1, 13):
@@ -147,8 +212,17 @@ def build_scored_town(db: Database) -> ScoredTown:
             (date(SCORED_YEAR, 8, 1), date(SCORED_YEAR, 8, 16), date(SCORED_YEAR, 8, 19)),
             (date(SCORED_YEAR, 9, 1), date(SCORED_YEAR, 9, 16), date(SCORED_YEAR, 9, 10)),
         ):
-            s.add(Complaint(received_date=received, village_id=east.id, content="烧秸秆", deadline=deadline,
-                            reply_date=replied, status="已办结" if replied else "办理中", reply="已处理" if replied else ""))
+            s.add(
+                Complaint(
+                    received_date=received,
+                    village_id=east.id,
+                    content="烧秸秆",
+                    deadline=deadline,
+                    reply_date=replied,
+                    status="已办结" if replied else "办理中",
+                    reply="已处理" if replied else "",
+                )
+            )
         s.flush()
         return ScoredTown(east.id, west.id, south.id)
 
@@ -175,7 +249,9 @@ def build_dashboard_town(db: Database, today: date) -> dict[str, int]:
     in two days, one closed last month; two fire points this month, one last month; letters 3 of 4;
     a deliverable due in three days that 西岭 has handed in."""
     with db.session() as s:
-        villages = [Unit(name=n, kind="村", sort_order=i) for i, n in enumerate(("东沟村", "西岭村", "南坡村"))]
+        villages = [
+            Unit(name=n, kind="村", sort_order=i) for i, n in enumerate(("东沟村", "西岭村", "南坡村"))
+        ]
         s.add_all([*villages, Unit(name="派出所", kind="驻镇单位")])
         s.flush()
         east, west, south = villages
@@ -183,13 +259,39 @@ def build_dashboard_town(db: Database, today: date) -> dict[str, int]:
             for _ in range(n):
                 s.add(Patrol(date=today, village_id=village.id, kind="禁烧巡查"))
         s.add(Patrol(date=today - timedelta(days=1), village_id=south.id, kind="禁烧巡查"))
-        s.add(Patrol(date=today, village_id=south.id, kind="禁烧巡查", deleted_at=today))  # deleted: not counted
-        s.add(Problem(found_date=today - timedelta(days=30), village_id=east.id, place="河道",
-                      deadline=today - timedelta(days=1), status="整改中"))
-        s.add(Problem(found_date=today - timedelta(days=10), village_id=west.id, place="路口",
-                      deadline=today + timedelta(days=2), status="待整改"))
-        s.add(Problem(found_date=date(today.year, 4, 2), village_id=south.id, place="村北", deadline=date(today.year, 4, 30),
-                      status="已销号", rectified_date=date(today.year, 4, 20), closed_date=date(today.year, 5, 6), verifier="王"))
+        s.add(
+            Patrol(date=today, village_id=south.id, kind="禁烧巡查", deleted_at=today)
+        )  # deleted: not counted
+        s.add(
+            Problem(
+                found_date=today - timedelta(days=30),
+                village_id=east.id,
+                place="河道",
+                deadline=today - timedelta(days=1),
+                status="整改中",
+            )
+        )
+        s.add(
+            Problem(
+                found_date=today - timedelta(days=10),
+                village_id=west.id,
+                place="路口",
+                deadline=today + timedelta(days=2),
+                status="待整改",
+            )
+        )
+        s.add(
+            Problem(
+                found_date=date(today.year, 4, 2),
+                village_id=south.id,
+                place="村北",
+                deadline=date(today.year, 4, 30),
+                status="已销号",
+                rectified_date=date(today.year, 4, 20),
+                closed_date=date(today.year, 5, 6),
+                verifier="王",
+            )
+        )
         for day in (today.replace(day=1), today):
             s.add(FirePoint(date=day, village_id=east.id, source="巡查发现"))
         s.add(FirePoint(date=today.replace(day=1) - timedelta(days=3), village_id=west.id, source="卫星遥感"))
@@ -197,11 +299,19 @@ def build_dashboard_town(db: Database, today: date) -> dict[str, int]:
         s.add(tpl)
         s.flush()
         for status in ("已签", "已签", "已签", "待签", "作废"):
-            s.add(Commitment(template_id=tpl.id, kind="禁烧承诺书", year=today.year, village_id=east.id, status=status))
-        campaign = Campaign(name="夏季禁烧", start_date=today - timedelta(days=20), end_date=today + timedelta(days=30))
+            s.add(
+                Commitment(
+                    template_id=tpl.id, kind="禁烧承诺书", year=today.year, village_id=east.id, status=status
+                )
+            )
+        campaign = Campaign(
+            name="夏季禁烧", start_date=today - timedelta(days=20), end_date=today + timedelta(days=30)
+        )
         s.add(campaign)
         s.flush()
-        deliverable = Deliverable(campaign_id=campaign.id, name="禁烧工作方案", due_date=today + timedelta(days=3))
+        deliverable = Deliverable(
+            campaign_id=campaign.id, name="禁烧工作方案", due_date=today + timedelta(days=3)
+        )
         deliverable.targets = [DeliverableTarget(unit_id=v.id) for v in villages]
         s.add(deliverable)
         s.flush()

@@ -38,7 +38,8 @@ def _finals(db: Database, town: h.ScoredTown) -> dict[str, tuple[float, ...]]:
     data = appraisal.sheet(db, h.SCORED_YEAR)
     rows = {r.village_id: r for r in data.rows}
     return {
-        i.name: tuple(rows[v].cells[i.id].final for v in (town.east, town.west, town.south)) for i in data.items
+        i.name: tuple(rows[v].cells[i.id].final for v in (town.east, town.west, town.south))
+        for i in data.items
     }
 
 
@@ -56,7 +57,8 @@ def test_evidence_names_the_records_behind_each_deduction(db: Database, town: h.
     items = {i.name: i.id for i in appraisal.scheme_items(db, h.SCORED_YEAR)}
     fires = appraisal.evidence(db, h.SCORED_YEAR, items["火点"], town.east)
     assert [(e.table, e.day, e.points) for e in fires] == [
-        ("fire_points", "2025-06-01", -3.0), ("fire_points", "2025-06-02", -3.0)
+        ("fire_points", "2025-06-01", -3.0),
+        ("fire_points", "2025-06-02", -3.0),
     ]
     assert all(e.record_id for e in fires)
     problems = [e.text for e in appraisal.evidence(db, h.SCORED_YEAR, items["超期"], town.east)]
@@ -71,7 +73,9 @@ def test_evidence_names_the_records_behind_each_deduction(db: Database, town: h.
     assert "签订率75.0%" in coverage[0].text
 
 
-def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(db: Database, town: h.ScoredTown) -> None:
+def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(
+    db: Database, town: h.ScoredTown
+) -> None:
     item = next(i for i in appraisal.scheme_items(db, h.SCORED_YEAR) if i.name == "火点")
     with pytest.raises(ValidationError, match="调整原因"):
         appraisal.adjust(db, h.SCORED_YEAR, item.id, town.east, 2, "  ")
@@ -82,7 +86,9 @@ def test_adjustment_needs_a_reason_survives_recompute_and_is_audited(db: Databas
     assert _finals(db, town)["火点"] == (11.0, 15.0, 0.0)
     with db.session() as s:
         logged = s.scalars(
-            select(AuditEntry).where(AuditEntry.table_name == "appraisal_scores", AuditEntry.field == "adjust_reason")
+            select(AuditEntry).where(
+                AuditEntry.table_name == "appraisal_scores", AuditEntry.field == "adjust_reason"
+            )
         ).all()
     assert [e.new_value for e in logged] == ["一处火点经核实为误报", "复核"]
 
@@ -92,7 +98,9 @@ def test_manual_score_set_as_a_final_value(db: Database, town: h.ScoredTown) -> 
     with pytest.raises(ValidationError, match="0到5"):
         appraisal.set_final(db, h.SCORED_YEAR, item.id, town.east, 6, "检查")
     assert appraisal.set_final(db, h.SCORED_YEAR, item.id, town.east, 3.5, "宣传资料未发放到户") == 3.5
-    cell = next(r for r in appraisal.sheet(db, h.SCORED_YEAR).rows if r.village_id == town.east).cells[item.id]
+    cell = next(r for r in appraisal.sheet(db, h.SCORED_YEAR).rows if r.village_id == town.east).cells[
+        item.id
+    ]
     assert (cell.computed, cell.adjustment, cell.final) == (None, -1.5, 3.5)
 
 
@@ -104,7 +112,9 @@ def test_same_score_same_rank(db: Database, town: h.ScoredTown) -> None:
     assert ranks == {"西岭村": 1, "南坡村": 2, "东沟村": 2}
 
 
-def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(db: Database, town: h.ScoredTown) -> None:
+def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(
+    db: Database, town: h.ScoredTown
+) -> None:
     item = appraisal.scheme_items(db, h.SCORED_YEAR)[0]
     appraisal.finalise(db, h.SCORED_YEAR)
     data = appraisal.sheet(db, h.SCORED_YEAR)
@@ -124,7 +134,8 @@ def test_a_locked_year_refuses_every_change_until_deliberately_unlocked(db: Data
     assert appraisal.adjust(db, h.SCORED_YEAR, item.id, town.south, 3, "火点撤销") == 3
     history = appraisal.lock_history(db, h.SCORED_YEAR)
     assert [(who, what, why) for _at, who, what, why in history] == [
-        ("测试员", "定稿", "2025年度考核定稿"), ("测试员", "解除锁定", "南坡村火点经市局复核撤销")
+        ("测试员", "定稿", "2025年度考核定稿"),
+        ("测试员", "解除锁定", "南坡村火点经市局复核撤销"),
     ]
 
 
@@ -140,7 +151,13 @@ def test_scheme_copied_from_last_year_and_default_scheme(db: Database, town: h.S
     appraisal.ensure_scheme(db, 2019)  # no earlier year: the shipped default
     default = appraisal.sheet(db, 2019)
     assert default.full_marks == 100 and default.weight == 10
-    assert {i.rule for i in default.items} >= {"fire_points", "coverage", "patrols", "deliverables", "complaints"}
+    assert {i.rule for i in default.items} >= {
+        "fire_points",
+        "coverage",
+        "patrols",
+        "deliverables",
+        "complaints",
+    }
     assert sum(i.max_score for i in DEFAULT_ITEMS if not i.bonus) == 100
     with pytest.raises(NotFoundError, match="2030年度还没有考核方案"):
         appraisal.sheet(db, 2030)
@@ -163,11 +180,16 @@ def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town
     items = appraisal.scheme_items(db, h.SCORED_YEAR)
     fire = items[0]
     appraisal.adjust(db, h.SCORED_YEAR, fire.id, town.east, 1, "复核")
-    edited = [ItemInput(i.category, i.name, i.max_score, i.rule, i.params, i.bonus, "", i.id) for i in items[:-1]]
+    edited = [
+        ItemInput(i.category, i.name, i.max_score, i.rule, i.params, i.bonus, "", i.id) for i in items[:-1]
+    ]
     edited[0] = ItemInput("大气", "火点", 20, "fire_points", {"points": 2}, id=fire.id)
     appraisal.save_items(db, h.SCORED_YEAR, edited)
     appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
     data = appraisal.sheet(db, h.SCORED_YEAR)
-    assert len(data.items) == len(h.SCORED_ITEMS) - 1 and data.items[0].standard == "每发现1个火点扣2分，扣完为止"
+    assert (
+        len(data.items) == len(h.SCORED_ITEMS) - 1
+        and data.items[0].standard == "每发现1个火点扣2分，扣完为止"
+    )
     east = next(r for r in data.rows if r.village_id == town.east)
     assert east.cells[fire.id].final == 20 - 2 * 2 + 1

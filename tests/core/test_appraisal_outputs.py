@@ -23,9 +23,13 @@ def town(db: Database) -> h.ScoredTown:
     return town
 
 
-def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town: h.ScoredTown, tmp_path: Path) -> None:
+def test_sheet_values_merges_print_settings_and_frozen_panes(
+    db: Database, town: h.ScoredTown, tmp_path: Path
+) -> None:
     fire = appraisal.scheme_items(db, h.SCORED_YEAR)[0]
-    appraisal.adjust(db, h.SCORED_YEAR, fire.id, town.east, 1.5, "=误报核减")  # text that looks like a formula
+    appraisal.adjust(
+        db, h.SCORED_YEAR, fire.id, town.east, 1.5, "=误报核减"
+    )  # text that looks like a formula
     out = appraisal.export_xlsx(db, h.SCORED_YEAR, tmp_path / "考核.xlsx", today=date(2026, 1, 12))
     wb = load_workbook(out)
     ws = wb["考核得分表"]
@@ -47,7 +51,15 @@ def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town:
     east = rows["东沟村"]
     # Categories keep their items together: 大气 = 火点, 承诺书, 巡查.
     assert [ws.cell(4, c).value.split("\n")[0] for c in range(3, 3 + n_items)] == [
-        "火点", "承诺书", "巡查", "超期", "未销号", "材料", "信访", "宣传", "表彰"
+        "火点",
+        "承诺书",
+        "巡查",
+        "超期",
+        "未销号",
+        "材料",
+        "信访",
+        "宣传",
+        "表彰",
     ]
     assert ws.cell(east, 3).value == 10.5 and ws.cell(east, 3).number_format == "0.00"
     assert ws.cell(east, last - 2).value == 64.0 and ws.cell(east, last - 1).value == 6.4
@@ -57,7 +69,11 @@ def test_sheet_values_merges_print_settings_and_frozen_panes(db: Database, town:
     assert any(t.startswith("日期：2026年") for t in texts)
     # Print: A4 landscape, one page wide, header rows on every page, panes frozen below the header.
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (
+        ws.page_setup.fitToWidth == 1
+        and ws.page_setup.fitToHeight == 0
+        and ws.sheet_properties.pageSetUpPr.fitToPage
+    )
     assert ws.print_title_rows == "$3:$4"
     assert ws.freeze_panes == "C5"
 
@@ -85,7 +101,9 @@ def test_results_circular_is_a_draft_in_the_register(db: Database, town: h.Score
     assert ranking.split("\n\n")[0] == "1. 西岭村：68.00分，折算分6.80分"
 
 
-def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compute_export_finalise(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = Database.open(db_path, operator="测试员")
     h.build_scored_town(db)
     db.close()
@@ -98,11 +116,18 @@ def test_cli_compute_export_finalise(db_path: Path, tmp_path: Path, capsys: pyte
     assert main(["--db", str(db_path), "appraisal", "finalise", "--year", "2025"]) == 0
     assert main(["--db", str(db_path), "appraisal", "compute", "--year", "2025"]) == 1
     assert "定稿锁定" in capsys.readouterr().err
-    assert main(["--db", str(db_path), "appraisal", "export", "--year", "2025", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert (
+        main(
+            ["--db", str(db_path), "appraisal", "export", "--year", "2025", "--out", str(tmp_path / "x.pdf")]
+        )
+        == 1
+    )
     assert ".xlsx" in capsys.readouterr().err
 
 
-def test_cli_compute_on_a_file_without_villages_changes_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compute_on_a_file_without_villages_changes_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(db_path), "appraisal", "compute", "--year", "2025"]) == 1
     assert "没有可考核的村或社区" in capsys.readouterr().err
     with Database.open(db_path) as db:

@@ -36,8 +36,12 @@ def _reference_002(db: Database, town: Town) -> int:
     """XX镇人民政府2024年大气污染防治攻坚冲刺行动方案: three phases, three dated deliverables."""
     return campaigns.create_campaign(
         db,
-        {"name": "2024年大气污染防治攻坚冲刺行动", "start_date": "2024-10-01", "end_date": "2024-12-31",
-         "goals": "PM2.5浓度达到34微克/立方米以下"},
+        {
+            "name": "2024年大气污染防治攻坚冲刺行动",
+            "start_date": "2024-10-01",
+            "end_date": "2024-12-31",
+            "goals": "PM2.5浓度达到34微克/立方米以下",
+        },
         phases=[
             PhaseInput("动员部署阶段", PLAN_DUE),
             PhaseInput("排查梳理阶段", LIST_DUE, date(2024, 10, 21)),
@@ -87,7 +91,9 @@ def test_reference_002_as_a_campaign(db: Database, town: Town) -> None:
         ("成员", "各村到村工作大学生", ""),
     ]
     assert [(d.name, d.due_date) for d in c.deliverables] == [
-        ("工作计划", PLAN_DUE), ("问题整改清单", LIST_DUE), ("工作总结", SUMMARY_DUE)
+        ("工作计划", PLAN_DUE),
+        ("问题整改清单", LIST_DUE),
+        ("工作总结", SUMMARY_DUE),
     ]
     # 各村、XX社区: every village and community, not the town's offices.
     assert {t.unit.name for t in c.deliverables[0].targets} == {"东沟村", "西岭村", "城关社区"}
@@ -111,10 +117,14 @@ def test_default_roster_comes_from_the_people_register(db: Database, town: Town)
         ({"deliverables": [DeliverableInput("工作计划", PLAN_DUE, phase="不存在的阶段")]}, "没有名为"),
     ],
 )
-def test_bad_campaign_input_is_refused_whole(db: Database, town: Town, kwargs: dict[str, object], reason: str) -> None:
+def test_bad_campaign_input_is_refused_whole(
+    db: Database, town: Town, kwargs: dict[str, object], reason: str
+) -> None:
     with pytest.raises(ValidationError, match=reason):
         campaigns.create_campaign(
-            db, {"name": "测试行动", "start_date": "2024-10-01", "end_date": "2024-12-31"}, **kwargs  # type: ignore[arg-type]
+            db,
+            {"name": "测试行动", "start_date": "2024-10-01", "end_date": "2024-12-31"},
+            **kwargs,  # type: ignore[arg-type]
         )
     assert campaigns.deliverable_statuses(db) == []
     from ecodesk.services import records
@@ -153,21 +163,30 @@ def test_statuses_counts_reminders_and_tallies(db: Database, town: Town) -> None
     plan, issues, _summary = campaigns.get_campaign(db, cid).deliverables
     campaigns.record_submission(db, plan.id, town.east, PLAN_DUE)  # on the due date: on time
     campaigns.record_submission(db, plan.id, town.west, PLAN_DUE + timedelta(days=3))  # late
-    campaigns.record_submission(db, plan.id, town.west, PLAN_DUE + timedelta(days=9))  # a second copy: first counts
+    campaigns.record_submission(
+        db, plan.id, town.west, PLAN_DUE + timedelta(days=9)
+    )  # a second copy: first counts
     # 城关社区 never hands in its plan: missing.
     campaigns.record_submission(db, issues.id, town.street, date(2024, 11, 20))  # early
-    campaigns.set_unit_due_date(db, issues.id, town.west, date(2024, 11, 25))  # 西岭村 was given an earlier date
+    campaigns.set_unit_due_date(
+        db, issues.id, town.west, date(2024, 11, 25)
+    )  # 西岭村 was given an earlier date
     today = date(2024, 11, 28)
     rows = {(r.deliverable, r.unit): r for r in campaigns.deliverable_statuses(db, cid, today=today)}
     assert rows[("工作计划", "东沟村")].state == ON_TIME
     assert rows[("工作计划", "西岭村")].state == LATE and rows[("工作计划", "西岭村")].days_late == 3
     assert rows[("工作计划", "城关社区")].state == MISSING
     assert rows[("问题整改清单", "城关社区")].state == ON_TIME
-    assert rows[("问题整改清单", "西岭村")].state == MISSING and rows[("问题整改清单", "西岭村")].due_date == date(2024, 11, 25)
+    assert rows[("问题整改清单", "西岭村")].state == MISSING and rows[
+        ("问题整改清单", "西岭村")
+    ].due_date == date(2024, 11, 25)
     assert rows[("问题整改清单", "东沟村")].state == PENDING
     assert campaigns.state_counts(db, cid, today) == {ON_TIME: 2, LATE: 1, MISSING: 2, PENDING: 4}
     only_missing = campaigns.deliverable_statuses(db, cid, today=today, states=[MISSING])
-    assert {(r.deliverable, r.unit) for r in only_missing} == {("工作计划", "城关社区"), ("问题整改清单", "西岭村")}
+    assert {(r.deliverable, r.unit) for r in only_missing} == {
+        ("工作计划", "城关社区"),
+        ("问题整改清单", "西岭村"),
+    }
 
     reminders = campaigns.reminders(db, today, within_days=3)
     assert [(r.status.unit, r.status.deliverable, r.days_left) for r in reminders] == [
@@ -176,10 +195,17 @@ def test_statuses_counts_reminders_and_tallies(db: Database, town: Town) -> None
         ("东沟村", "问题整改清单", 2),
     ]
     assert reminders[0].overdue and reminders[0].text.endswith("已逾期39天）")
-    assert reminders[2].text == "东沟村：问题整改清单（2024年大气污染防治攻坚冲刺行动，2024年11月30日截止，还有2天截止）"
+    assert (
+        reminders[2].text
+        == "东沟村：问题整改清单（2024年大气污染防治攻坚冲刺行动，2024年11月30日截止，还有2天截止）"
+    )
     assert campaigns.unit_tallies(db, 2024, today)[town.west] == {ON_TIME: 0, LATE: 1, MISSING: 1, PENDING: 1}
     # Looking back at the due date itself: 西岭村's late plan had not arrived yet.
-    back = {r.unit: r.state for r in campaigns.deliverable_statuses(db, cid, today=PLAN_DUE) if r.deliverable == "工作计划"}
+    back = {
+        r.unit: r.state
+        for r in campaigns.deliverable_statuses(db, cid, today=PLAN_DUE)
+        if r.deliverable == "工作计划"
+    }
     assert back == {"东沟村": ON_TIME, "西岭村": PENDING, "城关社区": PENDING}
 
 

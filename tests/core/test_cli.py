@@ -25,7 +25,10 @@ def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_text("not a database", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "ecodesk.cli", "--db", str(bad), "check"], capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-m", "ecodesk.cli", "--db", str(bad), "check"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -33,7 +36,9 @@ def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(tmp_path / "t.db"), "export", "spaceships", "--out", str(tmp_path / "x.xlsx")]) == 1
+    assert (
+        main(["--db", str(tmp_path / "t.db"), "export", "spaceships", "--out", str(tmp_path / "x.xlsx")]) == 1
+    )
     assert "spaceships" in capsys.readouterr().err
 
 

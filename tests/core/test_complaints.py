@@ -23,17 +23,29 @@ NAME, PHONE = "欧阳建国", "13912345678"
 @pytest.fixture
 def complaint_id(db: Database) -> int:
     records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
-    made = records.create(db, COMPLAINTS, {
-        "received_date": "2024-07-01", "channel": "12369", "case_number": "20240701001",
-        "complainant_name": NAME, "complainant_phone": PHONE, "content": "东沟村砖厂夜间粉尘污染严重",
-        "village": "东沟村", "category": "大气", "deadline": "2024-07-16",
-    })
+    made = records.create(
+        db,
+        COMPLAINTS,
+        {
+            "received_date": "2024-07-01",
+            "channel": "12369",
+            "case_number": "20240701001",
+            "complainant_name": NAME,
+            "complainant_phone": PHONE,
+            "content": "东沟村砖厂夜间粉尘污染严重",
+            "village": "东沟村",
+            "category": "大气",
+            "deadline": "2024-07-16",
+        },
+    )
     return int(made.id)
 
 
 def _xlsx_text(path: Path) -> str:
     wb = openpyxl.load_workbook(path)
-    return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None)
+    return "\n".join(
+        str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    )
 
 
 def _pdf_text(path: Path) -> str:
@@ -50,7 +62,9 @@ def test_masks() -> None:
     assert complaints.mask_name("") == complaints.mask_phone("") == ""
 
 
-def test_lists_show_the_mask_and_searching_does_not_find_the_complainant(db: Database, complaint_id: int) -> None:
+def test_lists_show_the_mask_and_searching_does_not_find_the_complainant(
+    db: Database, complaint_id: int
+) -> None:
     row = records.fetch_rows(db, COMPLAINTS, [complaint_id])[complaint_id]
     assert "欧***" in row and "139****5678" in row
     assert NAME not in row and PHONE not in row
@@ -123,13 +137,25 @@ def test_reply_reward_and_deadline_checks(db: Database, complaint_id: int) -> No
         records.update(db, COMPLAINTS, complaint_id, {"deadline": "2024-06-01"})
     with pytest.raises(ValidationError, match="奖励金额（元）：填写了奖励发放日期，必须填写金额"):
         records.update(db, COMPLAINTS, complaint_id, {"reward_paid_date": "2024-07-20"})
-    done = records.update(db, COMPLAINTS, complaint_id, {
-        "status": "已办结", "reply": "已责令停产整改", "reply_date": "2024-07-10", "satisfaction": "满意",
-        "reward_amount": "100", "reward_paid_date": "2024-07-20",
-    })
+    done = records.update(
+        db,
+        COMPLAINTS,
+        complaint_id,
+        {
+            "status": "已办结",
+            "reply": "已责令停产整改",
+            "reply_date": "2024-07-10",
+            "satisfaction": "满意",
+            "reward_amount": "100",
+            "reward_paid_date": "2024-07-20",
+        },
+    )
     assert (done.reward_amount, done.satisfaction) == (100.0, "满意")
     assert complaints.deadline_state(date(2024, 7, 16), "办理中", date(2024, 7, 17)).value == "已超期"
-    assert complaints.deadline_state(date(2024, 7, 16), "已办结", date(2024, 7, 30), date(2024, 7, 10)).value == "按期整改"
+    assert (
+        complaints.deadline_state(date(2024, 7, 16), "已办结", date(2024, 7, 30), date(2024, 7, 10)).value
+        == "按期整改"
+    )
 
 
 def test_a_complaint_opens_a_problem_in_one_step(db: Database, complaint_id: int) -> None:

@@ -28,13 +28,37 @@ def town(db: Database) -> Town:
     t = build_town(db)
     records.create(db, UNITS, {"name": "旧村", "kind": "村", "sort_order": 9, "active": False})  # merged away
     add = records.create
-    add(db, PATROLS, {"date": DAY, "village": "东沟村", "kind": "禁烧巡查", "patrollers": "张三、李四",
-                      "place": "一组田间", "findings": "二组麦田焚烧秸秆", "fire_count": 1, "measures": "已扑灭"})
-    add(db, PATROLS, {"date": DAY, "village": "东沟村", "kind": "巡河", "patrollers": "李四", "findings": "无"})
+    add(
+        db,
+        PATROLS,
+        {
+            "date": DAY,
+            "village": "东沟村",
+            "kind": "禁烧巡查",
+            "patrollers": "张三、李四",
+            "place": "一组田间",
+            "findings": "二组麦田焚烧秸秆",
+            "fire_count": 1,
+            "measures": "已扑灭",
+        },
+    )
+    add(
+        db,
+        PATROLS,
+        {"date": DAY, "village": "东沟村", "kind": "巡河", "patrollers": "李四", "findings": "无"},
+    )
     gone = add(db, PATROLS, {"date": DAY, "village": "城关社区", "kind": "禁烧巡查", "patrollers": "赵六"})
     records.soft_delete(db, PATROLS, [gone.id])  # a deleted patrol is no report
-    add(db, PATROLS, {"date": DAY - timedelta(days=1), "village": "西岭村", "kind": "禁烧巡查", "patrollers": "王五"})
-    add(db, FIRE_POINTS, {"date": DAY, "village": "西岭村", "source": "卫星遥感", "notice_no": "WX-07", "place": "西岭坡地"})
+    add(
+        db,
+        PATROLS,
+        {"date": DAY - timedelta(days=1), "village": "西岭村", "kind": "禁烧巡查", "patrollers": "王五"},
+    )
+    add(
+        db,
+        FIRE_POINTS,
+        {"date": DAY, "village": "西岭村", "source": "卫星遥感", "notice_no": "WX-07", "place": "西岭坡地"},
+    )
     return t
 
 
@@ -52,7 +76,9 @@ def test_lists_exactly_the_villages_without_a_patrol_that_day(db: Database, town
     assert reports.daily_report(db, DAY + timedelta(days=1)).silent == ["东沟村", "西岭村", "城关社区"]
 
 
-def test_daily_pdf_is_a_circular_that_names_the_silent_villages(db: Database, town: Town, tmp_path: Path) -> None:
+def test_daily_pdf_is_a_circular_that_names_the_silent_villages(
+    db: Database, town: Town, tmp_path: Path
+) -> None:
     out = reports.write_daily(db, DAY, tmp_path / "日报.pdf")
     with pdfplumber.open(out) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
@@ -63,7 +89,10 @@ def test_daily_pdf_is_a_circular_that_names_the_silent_villages(db: Database, to
     assert "1.东沟村（禁烧巡查，张三、李四）：二组麦田焚烧秸秆。处置情况：已扑灭。" in flat
     assert "当日共发现火点2处：东沟村1处（巡查发现1处）；西岭村1处（卫星遥感1处）" in flat
     assert "西岭村、城关社区，共2个村（社区）未报送当日巡查情况" in flat
-    assert "2.西岭村：未报送，火点1处。" in flat and "1.东沟村：巡查2次（禁烧巡查1次、巡河1次），发现问题1个，火点1处。" in flat
+    assert (
+        "2.西岭村：未报送，火点1处。" in flat
+        and "1.东沟村：巡查2次（禁烧巡查1次、巡河1次），发现问题1个，火点1处。" in flat
+    )
     assert "Helvetica" not in " ".join(fonts)  # every glyph from an embedded CJK font
 
 
@@ -79,7 +108,10 @@ def test_daily_table_pdf_has_a_row_per_patrol_and_per_silent_village(
     assert table is not None
     assert table[0][:3] == ["序号", "村（社区）", "巡查类型"]
     assert [(r[1], r[2]) for r in table[1:]] == [
-        ("东沟村", "禁烧巡查"), ("东沟村", "巡河"), ("西岭村", "未报送"), ("城关社区", "未报送")
+        ("东沟村", "禁烧巡查"),
+        ("东沟村", "巡河"),
+        ("西岭村", "未报送"),
+        ("城关社区", "未报送"),
     ]
     assert table[1][6] == "二组麦田焚烧秸秆" and table[2][6] == "未发现问题" and table[3][7] == "1"
     assert "Helvetica" not in " ".join(fonts)
@@ -94,7 +126,10 @@ def test_daily_xlsx_rows_and_totals(db: Database, town: Town, tmp_path: Path) ->
     assert rows[1][:3] == ("序号", "村（社区）", "巡查类型")
     body = rows[2:]
     assert [(r[1], r[2], r[10]) for r in body[:4]] == [
-        ("东沟村", "禁烧巡查", "已报送"), ("东沟村", "巡河", "已报送"), ("西岭村", None, "未报送"), ("城关社区", None, "未报送")
+        ("东沟村", "禁烧巡查", "已报送"),
+        ("东沟村", "巡河", "已报送"),
+        ("西岭村", None, "未报送"),
+        ("城关社区", None, "未报送"),
     ]
     assert body[0][5] == "张三、李四" and body[0][7] == "二组麦田焚烧秸秆" and body[0][8] == 1
     assert body[1][7] == "未发现问题"
@@ -103,7 +138,10 @@ def test_daily_xlsx_rows_and_totals(db: Database, town: Town, tmp_path: Path) ->
     assert ws.freeze_panes == "A3" and ws.page_setup.orientation == "landscape"
     assert ws.cell(row=5, column=2).fill.fgColor.rgb.endswith("FCE4D6")  # the silent village is marked
     fires = list(wb["火点"].iter_rows(values_only=True))
-    assert [(r[1], r[2], r[4]) for r in fires[2:]] == [("东沟村", "巡查发现", None), ("西岭村", "卫星遥感", "WX-07")]
+    assert [(r[1], r[2], r[4]) for r in fires[2:]] == [
+        ("东沟村", "巡查发现", None),
+        ("西岭村", "卫星遥感", "WX-07"),
+    ]
 
 
 def test_weekly_and_monthly_summaries(db: Database, town: Town, tmp_path: Path) -> None:
@@ -147,17 +185,53 @@ def test_cli_report_daily(db_path: Path, tmp_path: Path) -> None:
     with pdfplumber.open(pdf) as doc:
         assert "东沟村、城关社区" in "".join((p.extract_text() or "") for p in doc.pages).replace("\n", "")
     assert load_workbook(xlsx)["日报明细"]["B3"].value == "东沟村"
-    assert main(["--db", str(db_path), "report", "daily", "--date", "2024-10-15", "--table", "--out", str(pdf)]) == 0
+    assert (
+        main(["--db", str(db_path), "report", "daily", "--date", "2024-10-15", "--table", "--out", str(pdf)])
+        == 0
+    )
     with pdfplumber.open(pdf) as doc:
         assert "生态环境巡查日报表" in (doc.pages[0].extract_text() or "")
     assert main(["--db", str(db_path), "report", "daily", "--date", "2024-02-30", "--out", str(pdf)]) == 1
     assert main(["--db", str(db_path), "report", "daily", "--out", str(tmp_path / "d.docx")]) == 1
-    assert main(["--db", str(db_path), "report", "monthly", "--month", "2024-10", "--out", str(tmp_path / "m.xlsx")]) == 0
-    assert main(["--db", str(db_path), "report", "weekly", "--date", "2024-10-15", "--out", str(tmp_path / "w.xlsx")]) == 0
-    assert main(["--db", str(db_path), "report", "fires", "--year", "2024", "--out", str(tmp_path / "f.xlsx")]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "report",
+                "monthly",
+                "--month",
+                "2024-10",
+                "--out",
+                str(tmp_path / "m.xlsx"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "report",
+                "weekly",
+                "--date",
+                "2024-10-15",
+                "--out",
+                str(tmp_path / "w.xlsx"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["--db", str(db_path), "report", "fires", "--year", "2024", "--out", str(tmp_path / "f.xlsx")])
+        == 0
+    )
 
 
-def test_demo_patrols_have_seasons_and_most_villages_report(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_patrols_have_seasons_and_most_villages_report(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     today = date(2026, 11, 28)
     monkeypatch.setattr(dates, "today", lambda: today)  # the demo's year ends "today": pin it
     summary = demo.generate(db, scale="small")
@@ -166,13 +240,21 @@ def test_demo_patrols_have_seasons_and_most_villages_report(db: Database, monkey
     with db.session() as s:
         per_month = dict(
             s.execute(
-                select(func.strftime("%m", Patrol.date), func.count()).group_by(func.strftime("%m", Patrol.date))
-            ).tuples().all()
+                select(func.strftime("%m", Patrol.date), func.count()).group_by(
+                    func.strftime("%m", Patrol.date)
+                )
+            )
+            .tuples()
+            .all()
         )
         fires_by_month = dict(
             s.execute(
-                select(func.strftime("%m", FirePoint.date), func.count()).group_by(func.strftime("%m", FirePoint.date))
-            ).tuples().all()
+                select(func.strftime("%m", FirePoint.date), func.count()).group_by(
+                    func.strftime("%m", FirePoint.date)
+                )
+            )
+            .tuples()
+            .all()
         )
         first, last = s.execute(select(func.min(Patrol.date), func.max(Patrol.date))).one()
     assert last == today
@@ -182,5 +264,7 @@ def test_demo_patrols_have_seasons_and_most_villages_report(db: Database, monkey
     assert harvest >= sum(fires_by_month.values()) * 0.7
     # Most villages report most days.
     days = (today - first).days
-    report_days = [reports.period_summary(db, first, today - timedelta(days=1)).rows[i].days_reported for i in (0, 1)]
+    report_days = [
+        reports.period_summary(db, first, today - timedelta(days=1)).rows[i].days_reported for i in (0, 1)
+    ]
     assert all(n >= days * 0.6 for n in report_days)

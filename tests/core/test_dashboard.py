@@ -11,9 +11,6 @@ from tests.core.helpers import build_dashboard_town
 TODAY = date(2026, 6, 15)
 
 
-
-
-
 def test_dashboard_numbers(db: Database) -> None:
     build_dashboard_town(db, TODAY)
     d = dashboard.load(db, TODAY)
@@ -22,7 +19,8 @@ def test_dashboard_numbers(db: Database) -> None:
     assert (d.fires_this_month, d.fires_last_month) == (2, 1)
     assert (d.coverage_year, d.signed, d.required, d.coverage_rate) == (2026, 3, 4, 0.75)
     assert [(i.unit, i.deliverable, i.due) for i in d.due_this_week] == [
-        ("东沟村", "禁烧工作方案", date(2026, 6, 18)), ("南坡村", "禁烧工作方案", date(2026, 6, 18))
+        ("东沟村", "禁烧工作方案", date(2026, 6, 18)),
+        ("南坡村", "禁烧工作方案", date(2026, 6, 18)),
     ]
     assert [m.label for m in d.fires_by_month][-3:] == ["4月", "5月", "6月"] and len(d.fires_by_month) == 12
     assert [m.value for m in d.fires_by_month][-2:] == [1, 2]
@@ -39,11 +37,20 @@ def test_targets_name_the_list_and_filter_behind_each_tile(db: Database) -> None
     assert d.target_overdue().kind == "problems" and d.target_overdue().flt.named == ("已超期",)
     fires = d.target_fires_this_month()
     assert (fires.page, fires.kind, fires.flt.date_from, fires.flt.date_to) == (
-        "patrols", "fire_points", date(2026, 6, 1), TODAY
+        "patrols",
+        "fire_points",
+        date(2026, 6, 1),
+        TODAY,
     )
     assert d.target_patrols_today().flt.date_from == TODAY and d.target_coverage().tab == "签订率"
 
 
 def test_empty_file_and_a_year_without_letters(db: Database) -> None:
     d = dashboard.load(db, TODAY)
-    assert (d.villages, d.patrols_today, d.silent_today, d.coverage_rate, d.due_this_week) == (0, 0, (), None, ())
+    assert (d.villages, d.patrols_today, d.silent_today, d.coverage_rate, d.due_this_week) == (
+        0,
+        0,
+        (),
+        None,
+        (),
+    )

@@ -10,14 +10,29 @@ from ecodesk.services.validation import credit_code_check_digit, credit_code_pro
 
 @pytest.mark.parametrize(
     "raw",
-    ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 月 5 日", "20240305", 45356, "45356",
-     45356.0, "2024-03-05 08:30", datetime(2024, 3, 5, 8, 30), date(2024, 3, 5), "２０２４－０３－０５"],
+    [
+        "2024-03-05",
+        "2024/3/5",
+        "2024.3.5",
+        "2024年3月5日",
+        "2024 年 3 月 5 日",
+        "20240305",
+        45356,
+        "45356",
+        45356.0,
+        "2024-03-05 08:30",
+        datetime(2024, 3, 5, 8, 30),
+        date(2024, 3, 5),
+        "２０２４－０３－０５",
+    ],
 )
 def test_dates_as_clerks_write_them(raw: object) -> None:
     assert parse_date(raw) == date(2024, 3, 5)
 
 
-@pytest.mark.parametrize("raw", ["2024-02-30", "3月5日", "明天", "2024-13-01", 12, 45356.5, "13800001111", True])
+@pytest.mark.parametrize(
+    "raw", ["2024-02-30", "3月5日", "明天", "2024-13-01", 12, 45356.5, "13800001111", True]
+)
 def test_uncertain_dates_are_rejected_not_guessed(raw: object) -> None:
     with pytest.raises(DateParseError):
         parse_date(raw)

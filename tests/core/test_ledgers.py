@@ -20,7 +20,17 @@ from ecodesk.services.record_import import import_xlsx
 from ecodesk.services.records import ListFilter
 from tests.core.helpers import write_sheet
 
-NINE = ("裸露地块", "黑臭水体", "散乱污企业", "畜禽养殖场", "建筑工地扬尘", "散煤销售点", "燃煤锅炉", "吸污车作业报备", "巡河记录")
+NINE = (
+    "裸露地块",
+    "黑臭水体",
+    "散乱污企业",
+    "畜禽养殖场",
+    "建筑工地扬尘",
+    "散煤销售点",
+    "燃煤锅炉",
+    "吸污车作业报备",
+    "巡河记录",
+)
 
 
 @pytest.fixture
@@ -55,7 +65,15 @@ def test_the_nine_kinds_are_declared_and_registered() -> None:
     for kind in ledgers.LEDGER_KINDS.values():
         assert kinds.get_kind(kind.name) is kind
         keys = [f.key for f in kind.fields]
-        for shared in ("name", "village", "responsible_unit", "responsible_person", "status", "listed_date", "closed_date"):
+        for shared in (
+            "name",
+            "village",
+            "responsible_unit",
+            "responsible_person",
+            "status",
+            "listed_date",
+            "closed_date",
+        ):
             assert shared in keys
         assert kind.field("status").choices == ("挂牌", "整治中", "销号")
     six = [f.label for f in ledgers.CONSTRUCTION.fields if f.type is FieldType.BOOL]
@@ -63,12 +81,39 @@ def test_the_nine_kinds_are_declared_and_registered() -> None:
 
 
 def test_kind_fields_live_in_the_json_column_and_list_in_sql(db: Database, villages: dict[str, int]) -> None:
-    small = records.create(db, ledgers.BARE_LAND, {"name": "东沟村北坡地块", "village": "东沟村", "area": "800",
-                                                    "cover_measure": "防尘网覆盖", "listed_date": "2024-03-01"})
-    big = records.create(db, ledgers.BARE_LAND, {"name": "南庄村砖厂地块", "village": "南庄村", "area": 5200.5,
-                                                  "cover_measure": "未覆盖", "listed_date": "2024-03-02"})
-    farm = records.create(db, ledgers.LIVESTOCK, {"name": "张建军养猪场", "village": "东沟村", "species": "生猪",
-                                                  "stock": 320, "listed_date": "2024-03-03"})
+    small = records.create(
+        db,
+        ledgers.BARE_LAND,
+        {
+            "name": "东沟村北坡地块",
+            "village": "东沟村",
+            "area": "800",
+            "cover_measure": "防尘网覆盖",
+            "listed_date": "2024-03-01",
+        },
+    )
+    big = records.create(
+        db,
+        ledgers.BARE_LAND,
+        {
+            "name": "南庄村砖厂地块",
+            "village": "南庄村",
+            "area": 5200.5,
+            "cover_measure": "未覆盖",
+            "listed_date": "2024-03-02",
+        },
+    )
+    farm = records.create(
+        db,
+        ledgers.LIVESTOCK,
+        {
+            "name": "张建军养猪场",
+            "village": "东沟村",
+            "species": "生猪",
+            "stock": 320,
+            "listed_date": "2024-03-03",
+        },
+    )
     assert small.data == {"area": 800.0, "cover_measure": "防尘网覆盖"}
     assert small.kind == "裸露地块" and farm.kind == "畜禽养殖场" and small.year == 2024
     # Each kind lists only its own entries; sorting and filtering reach into the JSON column.
@@ -92,15 +137,29 @@ def test_kind_fields_live_in_the_json_column_and_list_in_sql(db: Database, villa
         records.create(db, ledgers.LIVESTOCK, {"name": "某场", "stock": "很多", "listed_date": "2024-03-03"})
 
 
-def test_construction_sites_show_the_six_hundred_percent_score(db: Database, villages: dict[str, int]) -> None:
-    site = records.create(db, ledgers.CONSTRUCTION, {"name": "安置小区项目", "listed_date": "2024-04-01", "fence": "是",
-                                                     "cover": True, "wash": "√", "harden": "否"})
+def test_construction_sites_show_the_six_hundred_percent_score(
+    db: Database, villages: dict[str, int]
+) -> None:
+    site = records.create(
+        db,
+        ledgers.CONSTRUCTION,
+        {
+            "name": "安置小区项目",
+            "listed_date": "2024-04-01",
+            "fence": "是",
+            "cover": True,
+            "wash": "√",
+            "harden": "否",
+        },
+    )
     score = ledgers.CONSTRUCTION.field("six_score")
     assert records.display_value(score, records.get(db, ledgers.CONSTRUCTION, site.id)) == "3/6"
 
 
 def test_the_shared_lifecycle(db: Database, villages: dict[str, int]) -> None:
-    entry = records.create(db, ledgers.BLACK_WATER, {"name": "东沟村坑塘", "village": "东沟村", "listed_date": "2024-03-01"})
+    entry = records.create(
+        db, ledgers.BLACK_WATER, {"name": "东沟村坑塘", "village": "东沟村", "listed_date": "2024-03-01"}
+    )
     assert entry.status == "挂牌"
     with pytest.raises(ValidationError, match="状态：只能通过“开始整治、销号”改变"):
         records.update(db, ledgers.BLACK_WATER, entry.id, {"status": "销号"})
@@ -117,8 +176,17 @@ def test_the_shared_lifecycle(db: Database, villages: dict[str, int]) -> None:
 
 
 def test_a_ledger_entry_opens_a_problem_in_one_step(db: Database, villages: dict[str, int]) -> None:
-    entry = records.create(db, ledgers.BLACK_WATER, {"name": "东沟村坑塘", "village": "东沟村", "listed_date": "2024-03-01",
-                                                     "responsible_unit": "环保办", "responsible_person": "李四"})
+    entry = records.create(
+        db,
+        ledgers.BLACK_WATER,
+        {
+            "name": "东沟村坑塘",
+            "village": "东沟村",
+            "listed_date": "2024-03-01",
+            "responsible_unit": "环保办",
+            "responsible_person": "李四",
+        },
+    )
     problem = ledgers.open_problem(db, entry.id, description="水体发黑发臭", found_date=date(2024, 3, 2))
     assert (problem.place, problem.category, problem.ledger_entry_id) == ("东沟村坑塘", "水", entry.id)
     assert problem.responsible_unit is not None and problem.responsible_unit.name == "环保办"
@@ -126,8 +194,12 @@ def test_a_ledger_entry_opens_a_problem_in_one_step(db: Database, villages: dict
 
 
 def test_a_new_kind_is_only_a_declaration(
-    db: Database, villages: dict[str, int], kiln_kind: RecordKind, tmp_path: Path,
-    db_path: Path, capsys: pytest.CaptureFixture[str],
+    db: Database,
+    villages: dict[str, int],
+    kiln_kind: RecordKind,
+    tmp_path: Path,
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The field lists the form and the table are built from.
     form = [f.label for f in kiln_kind.form_fields]
@@ -135,12 +207,17 @@ def test_a_new_kind_is_only_a_declaration(
     assert "状态" not in form and "状态" in [f.label for f in kiln_kind.table_fields]
     assert "窑型" in [f.label for f in export_fields(kiln_kind)]
     # Import: headers matched by label and alias, values parsed and checked by the declaration.
-    sheet = write_sheet(tmp_path / "砖瓦窑.xlsx", [
-        ["窑厂名称", "村", "窑型", "年产量", "已安装脱硫设施", "挂牌日期"],
-        ["东沟村红星砖厂", "东沟村", "轮窑", 3000, "是", "2024-05-06"],
-        ["南庄村宏达砖厂", "南庄村", "隧道窑", None, "否", "2024年5月7日"],
-    ])
-    bad = write_sheet(tmp_path / "bad.xlsx", [["窑厂名称", "窑型", "挂牌日期"], ["某窑", "大窑", "2024-05-06"]])
+    sheet = write_sheet(
+        tmp_path / "砖瓦窑.xlsx",
+        [
+            ["窑厂名称", "村", "窑型", "年产量", "已安装脱硫设施", "挂牌日期"],
+            ["东沟村红星砖厂", "东沟村", "轮窑", 3000, "是", "2024-05-06"],
+            ["南庄村宏达砖厂", "南庄村", "隧道窑", None, "否", "2024年5月7日"],
+        ],
+    )
+    bad = write_sheet(
+        tmp_path / "bad.xlsx", [["窑厂名称", "窑型", "挂牌日期"], ["某窑", "大窑", "2024-05-06"]]
+    )
     report = import_xlsx(db, kiln_kind, bad)
     assert [str(e) for e in report.errors] == ["第2行 窑型：“大窑”不在可选范围（轮窑、隧道窑、土窑）内"]
     assert records.count(db, kiln_kind) == 0
@@ -166,20 +243,33 @@ def test_a_new_kind_is_only_a_declaration(
 def test_every_ledger_kind_exports_and_imports_from_the_command_line(
     db: Database, villages: dict[str, int], db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    records.create(db, ledgers.SUCTION_TRUCKS, {"name": "东沟村化粪池清掏", "plate": "晋D·12345", "listed_date": "2024-06-01",
-                                                "work_date": "2024-06-01", "volume": 6})
+    records.create(
+        db,
+        ledgers.SUCTION_TRUCKS,
+        {
+            "name": "东沟村化粪池清掏",
+            "plate": "晋D·12345",
+            "listed_date": "2024-06-01",
+            "work_date": "2024-06-01",
+            "volume": 6,
+        },
+    )
     out = tmp_path / "吸污车.xlsx"
     assert main(["--db", str(db_path), "export", "suction_trucks", "--out", str(out)]) == 0
     assert main(["--db", str(db_path), "import", "suction_trucks", str(out)]) == 0
     assert "已导入 1 条吸污车作业报备记录" in capsys.readouterr().out
-    entries = [records.get(db, ledgers.SUCTION_TRUCKS, i) for i in records.list_ids(db, ledgers.SUCTION_TRUCKS)]
+    entries = [
+        records.get(db, ledgers.SUCTION_TRUCKS, i) for i in records.list_ids(db, ledgers.SUCTION_TRUCKS)
+    ]
     assert [e.data for e in entries] == [{"plate": "晋D·12345", "work_date": "2024-06-01", "volume": 6.0}] * 2
 
 
 def test_history_names_each_kind_field_that_changed(db: Database, villages: dict[str, int]) -> None:
     import json
 
-    entry = records.create(db, ledgers.BARE_LAND, {"name": "北坡地块", "area": 800, "listed_date": "2024-03-01"})
+    entry = records.create(
+        db, ledgers.BARE_LAND, {"name": "北坡地块", "area": 800, "listed_date": "2024-03-01"}
+    )
     records.update(db, ledgers.BARE_LAND, entry.id, {"area": 900, "cover_measure": "绿化"})
     entries = records.history(db, ledgers.BARE_LAND, entry.id)
     changes = {(e.field, e.old_value, e.new_value) for e in entries if e.action == "update"}

@@ -37,7 +37,15 @@ class _Node:
 
 
 def _evaluate(text: str) -> _Node:
-    names = ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo", "VarStruct")
+    names = (
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    )
     namespace = {name: type(name, (_Node,), {}) for name in names}
     tree = ast.parse(text, mode="eval")  # PyInstaller eval()s the file; it must be one expression
     result = eval(compile(tree, "version_info.txt", "eval"), namespace)  # noqa: S307 - our own generated text
@@ -67,7 +75,12 @@ def test_version_resource_carries_the_project_version() -> None:
 
 @pytest.mark.parametrize(
     ("version", "numbers"),
-    [("0.1.0", (0, 1, 0, 0)), ("1.2.0rc1", (1, 2, 0, 0)), ("2026.11", (2026, 11, 0, 0)), ("3.4.5.6+g1", (3, 4, 5, 6))],
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("1.2.0rc1", (1, 2, 0, 0)),
+        ("2026.11", (2026, 11, 0, 0)),
+        ("3.4.5.6+g1", (3, 4, 5, 6)),
+    ],
 )
 def test_windows_file_version_numbers(version: str, numbers: tuple[int, ...]) -> None:
     assert _version_info().version_tuple(version) == numbers
@@ -91,7 +104,9 @@ def _read_bom(path: Path) -> str:
 def test_installer_is_per_user_and_apart_from_the_data_folder() -> None:
     iss = _read_bom(PACKAGING / "installer.iss")
     setup = dict(
-        line.split("=", 1) for line in iss.split("[Setup]", 1)[1].split("\n[", 1)[0].splitlines() if "=" in line and not line.startswith(";")
+        line.split("=", 1)
+        for line in iss.split("[Setup]", 1)[1].split("\n[", 1)[0].splitlines()
+        if "=" in line and not line.startswith(";")
     )
     assert setup["PrivilegesRequired"] == "lowest"
     assert setup["DefaultDirName"] == r"{userpf}\EcoDesk"  # %LOCALAPPDATA%\Programs\EcoDesk

@@ -45,7 +45,9 @@ def test_installed_without_marker_keeps_data_apart_from_the_program(
     assert data != program.resolve()
 
 
-def test_marker_beside_the_program_keeps_data_beside_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_marker_beside_the_program_keeps_data_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     stick = tmp_path / "U盘" / "EcoDesk"
     _freeze(monkeypatch, stick)
     (stick / paths.PORTABLE_MARKER).write_text("portable\n", encoding="utf-8")
@@ -57,7 +59,9 @@ def test_marker_beside_the_program_keeps_data_beside_it(monkeypatch: pytest.Monk
     assert paths.backups_dir(db).parent == stick.resolve() / "data"
 
 
-def test_environment_variable_still_wins_over_the_marker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_environment_variable_still_wins_over_the_marker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     stick = tmp_path / "stick"
     _freeze(monkeypatch, stick)
     (stick / paths.PORTABLE_MARKER).write_text("", encoding="utf-8")
@@ -66,7 +70,9 @@ def test_environment_variable_still_wins_over_the_marker(monkeypatch: pytest.Mon
     assert paths.default_db_path() == chosen
 
 
-def test_a_folder_named_like_the_marker_is_not_a_marker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_folder_named_like_the_marker_is_not_a_marker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     program = tmp_path / "prog"
     _freeze(monkeypatch, program)
     (program / paths.PORTABLE_MARKER).mkdir()
@@ -91,7 +97,9 @@ def test_resources_sit_beside_the_packages() -> None:
     assert found == Path(paths.__file__).resolve().parent.parent / "resources"
 
 
-def test_portable_data_file_is_found_only_when_it_exists(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_portable_data_file_is_found_only_when_it_exists(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     stick = tmp_path / "stick"
     _freeze(monkeypatch, stick)
     assert paths.portable_db_path() is None  # not portable yet

@@ -111,7 +111,9 @@ def test_fire_points_follow_the_patrol_count_delete_and_restore(db: Database, to
     p = _patrol(db, fire_count=2, place="三组麦田", findings="三组麦田焚烧秸秆")
     rows = _fires(db, p.id)
     assert len(rows) == 2
-    assert {(f.source, f.place, f.date, f.village_id) for f in rows} == {("巡查发现", "三组麦田", DAY, town.east)}
+    assert {(f.source, f.place, f.date, f.village_id) for f in rows} == {
+        ("巡查发现", "三组麦田", DAY, town.east)
+    }
     records.update(db, PATROLS, p.id, {"fire_count": 1, "date": DAY - timedelta(days=1)})
     rows = _fires(db, p.id)
     assert len(rows) == 1 and rows[0].date == DAY - timedelta(days=1)
@@ -123,17 +125,25 @@ def test_fire_points_follow_the_patrol_count_delete_and_restore(db: Database, to
 
 def test_duplicate_warning_same_village_patroller_date_and_kind(db: Database, town: Town) -> None:
     first = _patrol(db, patrollers="张三、李四", place="一组")
-    hits = patrols.find_duplicates(db, day=DAY, village_id=town.east, kind="禁烧巡查", patroller_ids=[town.li])
+    hits = patrols.find_duplicates(
+        db, day=DAY, village_id=town.east, kind="禁烧巡查", patroller_ids=[town.li]
+    )
     assert [h.id for h in hits] == [first.id]
     warning = patrols.duplicate_warning(hits)
     assert "2024-10-15 东沟村 禁烧巡查（张三、李四）" in warning and "是否仍要保存" in warning
     # Another kind, day, village or patroller is not a duplicate; nor is the record itself when edited.
-    assert not patrols.find_duplicates(db, day=DAY, village_id=town.east, kind="巡河", patroller_ids=[town.li])
+    assert not patrols.find_duplicates(
+        db, day=DAY, village_id=town.east, kind="巡河", patroller_ids=[town.li]
+    )
     assert not patrols.find_duplicates(
         db, day=DAY + timedelta(days=-1), village_id=town.east, kind="禁烧巡查", patroller_ids=[town.li]
     )
-    assert not patrols.find_duplicates(db, day=DAY, village_id=town.west, kind="禁烧巡查", patroller_ids=[town.li])
-    assert not patrols.find_duplicates(db, day=DAY, village_id=town.east, kind="禁烧巡查", patroller_ids=[town.wang])
+    assert not patrols.find_duplicates(
+        db, day=DAY, village_id=town.west, kind="禁烧巡查", patroller_ids=[town.li]
+    )
+    assert not patrols.find_duplicates(
+        db, day=DAY, village_id=town.east, kind="禁烧巡查", patroller_ids=[town.wang]
+    )
     assert not patrols.find_duplicates(
         db, day=DAY, village_id=town.east, kind="禁烧巡查", patroller_ids=[town.li], exclude_id=first.id
     )
@@ -148,17 +158,27 @@ def test_duplicate_warning_same_village_patroller_date_and_kind(db: Database, to
 def test_fast_entry_sources(db: Database, town: Town) -> None:
     defaults = patrols.entry_defaults()
     assert defaults["date"] == dates.today() and defaults["kind"] == "禁烧巡查"
-    assert patrols.village_choices(db) == [(town.east, "东沟村"), (town.west, "西岭村"), (town.street, "城关社区")]
+    assert patrols.village_choices(db) == [
+        (town.east, "东沟村"),
+        (town.west, "西岭村"),
+        (town.street, "城关社区"),
+    ]
     assert patrols.grid_choices(db, town.west) == [(town.west_grid, "西岭村第一网格")]
     people = patrols.patroller_choices(db, town.west)
     assert people[0].id == town.wang and people[0].label == "王五（西岭村 巡查员）"
     assert {p.name for p in people} == {"张三", "李四", "王五", "赵六", "刘镇长"}
     assert [p.name for p in patrols.patroller_choices(db, None, "李")] == ["李四"]
     assert patrols.last_patrol_of(db, town.east) is None
-    _patrol(db, grid="东沟村第一网格", patrollers="李四、张三", place="一组", start_time="8:00", end_time="10:00")
+    _patrol(
+        db, grid="东沟村第一网格", patrollers="李四、张三", place="一组", start_time="8:00", end_time="10:00"
+    )
     template = patrols.last_patrol_of(db, town.east)
     assert template is not None
-    assert (template.grid_id, template.patroller_ids, template.place) == (town.east_grid, (town.li, town.zhang), "一组")
+    assert (template.grid_id, template.patroller_ids, template.place) == (
+        town.east_grid,
+        (town.li, town.zhang),
+        "一组",
+    )
 
 
 def test_monthly_fire_counts_from_patrols_and_notices(db: Database, town: Town) -> None:
@@ -166,7 +186,9 @@ def test_monthly_fire_counts_from_patrols_and_notices(db: Database, town: Town) 
     _patrol(db, date=date(2024, 10, 1), village="西岭村", patrollers="王五", fire_count=1)
     gone = _patrol(db, date=date(2024, 10, 2), village="西岭村", patrollers="王五", fire_count=3)
     records.soft_delete(db, PATROLS, [gone.id])
-    records.create(db, FIRE_POINTS, {"date": "2024-10-20", "village": "西岭村", "source": "卫星遥感", "notice_no": "W-1"})
+    records.create(
+        db, FIRE_POINTS, {"date": "2024-10-20", "village": "西岭村", "source": "卫星遥感", "notice_no": "W-1"}
+    )
     records.create(db, FIRE_POINTS, {"date": "2023-10-20", "village": "西岭村", "source": "无人机巡查"})
     counts = patrols.fire_counts(db, 2024)
     assert counts.counts == {(town.east, 6): 2, (town.west, 10): 2}
@@ -176,8 +198,16 @@ def test_monthly_fire_counts_from_patrols_and_notices(db: Database, town: Town) 
 
 
 def test_patrols_export_and_import_round_trip(db: Database, town: Town, tmp_path: Path) -> None:
-    _patrol(db, start_time="08:00", end_time="09:30", grid="东沟村第一网格", patrollers="张三、李四", fire_count=1,
-            findings="=cmd|' /C calc'!A0", measures="已扑灭")
+    _patrol(
+        db,
+        start_time="08:00",
+        end_time="09:30",
+        grid="东沟村第一网格",
+        patrollers="张三、李四",
+        fire_count=1,
+        findings="=cmd|' /C calc'!A0",
+        measures="已扑灭",
+    )
     _patrol(db, village="西岭村", patrollers="王五", kind="巡河", place="清河西岭段")
     out = tmp_path / "patrols.xlsx"
     assert export_xlsx(db, PATROLS, out) == 2
@@ -191,7 +221,11 @@ def test_patrols_export_and_import_round_trip(db: Database, town: Town, tmp_path
     texts = {r[PATROLS.table_fields.index(PATROLS.field("place"))]: r for r in rows.values()}
     imported = records.fetch(db, PATROLS, live)
     first = next(p for p in imported.values() if p.kind == "禁烧巡查")
-    assert first.patroller_text == "张三、李四" and first.findings == "=cmd|' /C calc'!A0" and first.start_time == "08:00"
+    assert (
+        first.patroller_text == "张三、李四"
+        and first.findings == "=cmd|' /C calc'!A0"
+        and first.start_time == "08:00"
+    )
     assert "清河西岭段" in texts
     assert len(_fires(db, first.id)) == 1  # the imported patrol's fire point exists too
 
@@ -219,17 +253,33 @@ def test_a_finding_and_a_fire_point_open_problems(db: Database, town: Town) -> N
     problem_id = patrols.open_problem_from_patrol(db, p.id, {"deadline": DAY + timedelta(days=7)})
     problem = rectification.get_problem(db, problem_id)
     assert (problem.source, problem.place, problem.description, problem.category) == (
-        "巡查发现", "清河东沟段", "岸边堆放生活垃圾", "水"
+        "巡查发现",
+        "清河东沟段",
+        "岸边堆放生活垃圾",
+        "水",
     )
-    assert problem.patrol_id == p.id and problem.village_id == town.east and problem.deadline == DAY + timedelta(days=7)
+    assert (
+        problem.patrol_id == p.id
+        and problem.village_id == town.east
+        and problem.deadline == DAY + timedelta(days=7)
+    )
     assert records.get(db, PATROLS, p.id).problem_id == problem_id
     with pytest.raises(ValidationError, match="已立整改问题"):
         patrols.open_problem_from_patrol(db, p.id)
     with pytest.raises(ValidationError, match="没有填写发现的问题"):
         patrols.open_problem_from_patrol(db, _patrol(db, kind="扬尘检查").id)
 
-    notice = records.create(db, FIRE_POINTS, {"date": DAY, "village": "西岭村", "source": "卫星遥感", "notice_no": "S-9",
-                                              "description": "玉米地焚烧"})
+    notice = records.create(
+        db,
+        FIRE_POINTS,
+        {
+            "date": DAY,
+            "village": "西岭村",
+            "source": "卫星遥感",
+            "notice_no": "S-9",
+            "description": "玉米地焚烧",
+        },
+    )
     fire_problem = rectification.get_problem(db, patrols.open_problem_from_fire(db, notice.id))
     assert fire_problem.source == "卫星/无人机火点" and "S-9" in fire_problem.description
     # A patrol's fire point that opened a problem cannot be counted away.

@@ -18,7 +18,9 @@ from ecodesk.services.records import ListFilter
 def villages(db: Database) -> dict[str, int]:
     ids = {}
     for order, name in enumerate(("东沟村", "南庄村", "河西社区"), start=1):
-        ids[name] = records.create(db, UNITS, {"name": name, "kind": "社区" if "社区" in name else "村", "sort_order": order}).id
+        ids[name] = records.create(
+            db, UNITS, {"name": name, "kind": "社区" if "社区" in name else "村", "sort_order": order}
+        ).id
     records.create(db, UNITS, {"name": "环保办", "kind": "镇属单位", "sort_order": 10})
     return ids
 
@@ -52,7 +54,9 @@ def test_unit_names_are_unique_among_live_units(db: Database, villages: dict[str
 
 
 def test_credit_code_check_digit(db: Database) -> None:
-    made = records.create(db, ENTERPRISES, {"name": "清河镇鑫源洗煤有限公司", "credit_code": "91350100m000100y43"})
+    made = records.create(
+        db, ENTERPRISES, {"name": "清河镇鑫源洗煤有限公司", "credit_code": "91350100m000100y43"}
+    )
     assert made.credit_code == "91350100M000100Y43"  # normalised to upper case
     with pytest.raises(ValidationError, match="统一社会信用代码：校验位错误"):
         records.create(db, ENTERPRISES, {"name": "某厂", "credit_code": "91350100M000100Y44"})
@@ -81,7 +85,9 @@ def test_grid_members_by_name(db: Database, villages: dict[str, int]) -> None:
         records.create(db, GRIDS, {"name": "第二网格", "village": "东沟村", "members": "张三"})
 
 
-def test_every_change_is_audited_with_operator_field_old_and_new(db: Database, villages: dict[str, int]) -> None:
+def test_every_change_is_audited_with_operator_field_old_and_new(
+    db: Database, villages: dict[str, int]
+) -> None:
     made = records.create(db, HOUSEHOLDS, {"head_name": "王建国", "village": "东沟村", "members": 3})
     assert made.created_by == "测试员"
     records.update(db, HOUSEHOLDS, made.id, {"members": 4, "phone": "13800001111"})
@@ -111,19 +117,32 @@ def test_soft_deleted_records_leave_lists_but_stay_restorable(db: Database, vill
 
 
 def test_listing_filters_and_sorts_in_sql(db: Database, villages: dict[str, int]) -> None:
-    rows = [("张三", "南庄村", "二组"), ("李四", "东沟村", "一组"), ("王五", "东沟村", "三组"), ("赵六", "河西社区", "")]
-    ids = {name: records.create(db, HOUSEHOLDS, {"head_name": name, "village": v, "group_name": g}).id for name, v, g in rows}
+    rows = [
+        ("张三", "南庄村", "二组"),
+        ("李四", "东沟村", "一组"),
+        ("王五", "东沟村", "三组"),
+        ("赵六", "河西社区", ""),
+    ]
+    ids = {
+        name: records.create(db, HOUSEHOLDS, {"head_name": name, "village": v, "group_name": g}).id
+        for name, v, g in rows
+    }
     # sorting by village follows the units' sort order, not the name's code points
     by_village = records.list_ids(db, HOUSEHOLDS, sort_key="village")
     assert by_village == [ids["李四"], ids["王五"], ids["张三"], ids["赵六"]]
     assert records.list_ids(db, HOUSEHOLDS, sort_key="village", descending=True) == [
-        ids["赵六"], ids["张三"], ids["王五"], ids["李四"]
+        ids["赵六"],
+        ids["张三"],
+        ids["王五"],
+        ids["李四"],
     ]
     east = ListFilter(village_id=villages["东沟村"])
     assert set(records.list_ids(db, HOUSEHOLDS, east)) == {ids["李四"], ids["王五"]}
     assert records.count(db, HOUSEHOLDS, east) == 2
     assert records.list_ids(db, HOUSEHOLDS, ListFilter(text="三组")) == [ids["王五"]]
-    assert records.list_ids(db, HOUSEHOLDS, ListFilter(text="南庄")) == [ids["张三"]]  # searches the village name
+    assert records.list_ids(db, HOUSEHOLDS, ListFilter(text="南庄")) == [
+        ids["张三"]
+    ]  # searches the village name
     shown = records.fetch_rows(db, HOUSEHOLDS, [ids["张三"]])[ids["张三"]]
     assert shown[:3] == ("张三", "南庄村", "二组")
 
@@ -164,7 +183,10 @@ def test_plain_fetch_reads_like_the_records(db: Database) -> None:
         assert plain.keys() == full.keys()
         for rid in ids:
             for f in kind.fields:
-                assert records.cell_value(f, plain[rid]) == records.cell_value(f, full[rid]), (kind.name, f.key)
+                assert records.cell_value(f, plain[rid]) == records.cell_value(f, full[rid]), (
+                    kind.name,
+                    f.key,
+                )
                 assert records.display_value(f, plain[rid]) == records.display_value(f, full[rid])
         compared += len(ids)
     assert compared > 100

@@ -24,14 +24,28 @@ TODAY = date(2024, 6, 10)
 @pytest.fixture
 def units(db: Database) -> dict[str, int]:
     ids = {}
-    for order, (name, kind) in enumerate((("东沟村", "村"), ("南庄村", "村"), ("环保办", "镇属单位"), ("水利站", "镇属单位")), 1):
+    for order, (name, kind) in enumerate(
+        (("东沟村", "村"), ("南庄村", "村"), ("环保办", "镇属单位"), ("水利站", "镇属单位")), 1
+    ):
         ids[name] = records.create(db, UNITS, {"name": name, "kind": kind, "sort_order": order}).id
     return ids
 
 
-def _problem(db: Database, place: str = "砖厂北侧", found: str = "2024-06-01", deadline: str | None = "2024-06-15",
-             village: str = "东沟村", unit: str | None = "环保办") -> Problem:
-    raw = {"found_date": found, "village": village, "place": place, "description": "物料露天堆放未覆盖", "category": "大气"}
+def _problem(
+    db: Database,
+    place: str = "砖厂北侧",
+    found: str = "2024-06-01",
+    deadline: str | None = "2024-06-15",
+    village: str = "东沟村",
+    unit: str | None = "环保办",
+) -> Problem:
+    raw = {
+        "found_date": found,
+        "village": village,
+        "place": place,
+        "description": "物料露天堆放未覆盖",
+        "category": "大气",
+    }
     if deadline:
         raw["deadline"] = deadline
     if unit:
@@ -50,7 +64,12 @@ def _problem(db: Database, place: str = "砖厂北侧", found: str = "2024-06-01
         (TODAY - timedelta(days=1), "待整改", None, DeadlineState.OVERDUE),
         (TODAY + timedelta(days=3), "待整改", None, DeadlineState.DUE_SOON),  # in 3 days: amber
         (TODAY + timedelta(days=4), "整改中", None, DeadlineState.ON_TRACK),
-        (TODAY - timedelta(days=5), "已销号", TODAY - timedelta(days=2), DeadlineState.DONE_LATE),  # closed late
+        (
+            TODAY - timedelta(days=5),
+            "已销号",
+            TODAY - timedelta(days=2),
+            DeadlineState.DONE_LATE,
+        ),  # closed late
         (TODAY - timedelta(days=5), "已整改待核查", TODAY - timedelta(days=5), DeadlineState.DONE_ON_TIME),
         (TODAY - timedelta(days=30), "已销号", TODAY - timedelta(days=31), DeadlineState.DONE_ON_TIME),
         (None, "整改中", None, DeadlineState.NONE),
@@ -141,7 +160,11 @@ def test_every_transition_is_dated_and_signed(db: Database, units: dict[str, int
     with pytest.raises(ValidationError, match="不能早于整改完成日期2024-06-08"):
         rect.close(db, p.id, "王核查", date(2024, 6, 7))
     closed = rect.close(db, p.id, "王核查", date(2024, 6, 9))
-    assert (closed.rectified_date, closed.closed_date, closed.verifier) == (date(2024, 6, 8), date(2024, 6, 9), "王核查")
+    assert (closed.rectified_date, closed.closed_date, closed.verifier) == (
+        date(2024, 6, 8),
+        date(2024, 6, 9),
+        "王核查",
+    )
     moves = [(t.from_status, t.to_status, t.on_date, t.operator, t.note) for t in rect.transitions(db, p.id)]
     assert moves == [
         ("待整改", "整改中", date(2024, 6, 2), "测试员", ""),
@@ -164,8 +187,17 @@ def test_dates_are_checked_against_each_other(db: Database, units: dict[str, int
     with pytest.raises(ValidationError, match="整改时限：不能早于发现日期（2024-06-01）"):
         _problem(db, deadline="2024-05-01")
     with pytest.raises(ValidationError, match="整改完成日期：状态为“已销号”时必须填写"):
-        records.create(db, PROBLEMS, {"found_date": "2024-06-01", "place": "甲", "description": "乙", "status": "已销号",
-                                      "closed_date": "2024-06-05"})
+        records.create(
+            db,
+            PROBLEMS,
+            {
+                "found_date": "2024-06-01",
+                "place": "甲",
+                "description": "乙",
+                "status": "已销号",
+                "closed_date": "2024-06-05",
+            },
+        )
 
 
 def test_journal_notes_and_photos(db: Database, units: dict[str, int], tmp_path: Path) -> None:
@@ -202,8 +234,11 @@ def test_links_to_ledger_complaint_and_patrol(db: Database, units: dict[str, int
 
 def _snapshot(db: Database) -> list[tuple[object, ...]]:
     with db.session() as s:
-        rows = s.execute(select(Problem.id, Problem.status, Problem.deadline, Problem.responsible_unit_id,
-                                Problem.closed_date).order_by(Problem.id)).all()
+        rows = s.execute(
+            select(
+                Problem.id, Problem.status, Problem.deadline, Problem.responsible_unit_id, Problem.closed_date
+            ).order_by(Problem.id)
+        ).all()
         notes = s.scalar(select(func.count()).select_from(ProblemNote))
         moves = s.scalar(select(func.count()).select_from(ProblemTransition))
     return [tuple(r) for r in rows] + [(notes, moves)]
@@ -251,11 +286,16 @@ def test_batch_assign_sets_the_unit_and_journals_it(db: Database, units: dict[st
     assert _snapshot(db) == before
     assert rect.assign(db, [a.id, b.id], units["水利站"], "李站长", date(2024, 6, 3)) == 2
     got = rect.get_problem(db, a.id)
-    assert (got.responsible_unit.name if got.responsible_unit else "", got.responsible_person) == ("水利站", "李站长")
+    assert (got.responsible_unit.name if got.responsible_unit else "", got.responsible_person) == (
+        "水利站",
+        "李站长",
+    )
     assert rect.notes(db, b.id)[0].text == "交办水利站（责任人：李站长）"
 
 
-def test_problems_import_and_export_through_the_declaration(db: Database, units: dict[str, int], tmp_path: Path) -> None:
+def test_problems_import_and_export_through_the_declaration(
+    db: Database, units: dict[str, int], tmp_path: Path
+) -> None:
     import openpyxl
 
     from ecodesk.services.record_export import export_xlsx

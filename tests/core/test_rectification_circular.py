@@ -32,7 +32,11 @@ def _text(path: Path) -> str:
     [
         (ProblemFacts("已销号", date(2024, 10, 10), date(2024, 10, 9)), CircularRules(), GOOD),
         (ProblemFacts("已整改待核查", date(2024, 10, 10), date(2024, 10, 12)), CircularRules(), SLOW),
-        (ProblemFacts("已整改待核查", date(2024, 10, 10), date(2024, 10, 12)), CircularRules(good_grace_days=2), GOOD),
+        (
+            ProblemFacts("已整改待核查", date(2024, 10, 10), date(2024, 10, 12)),
+            CircularRules(good_grace_days=2),
+            GOOD,
+        ),
         (ProblemFacts("整改中", date(2024, 10, 20), None), CircularRules(), SLOW),  # 11 days over
         (ProblemFacts("整改中", date(2024, 10, 20), None), CircularRules(undone_after_days=10), UNDONE),
         (ProblemFacts("待整改", date(2024, 10, 30), None), CircularRules(), UNDONE),
@@ -64,13 +68,29 @@ def test_rules_are_stated_stored_and_checked(db: Database) -> None:
 def period(db: Database) -> dict[str, int]:
     """Four problems of October 2024, one per outcome, with different responsible units."""
     for order, (name, kind) in enumerate(
-        (("东沟村", "村"), ("南庄村", "村"), ("西岭村", "村"), ("住建办", "镇属单位"), ("水利站", "镇属单位")), 1
+        (
+            ("东沟村", "村"),
+            ("南庄村", "村"),
+            ("西岭村", "村"),
+            ("住建办", "镇属单位"),
+            ("水利站", "镇属单位"),
+        ),
+        1,
     ):
         records.create(db, UNITS, {"name": name, "kind": kind, "sort_order": order})
 
     def make(place: str, village: str, unit: str, deadline: str, desc: str) -> int:
-        return rect.create_problem(db, {"found_date": "2024-10-02", "village": village, "place": place,
-                                        "description": desc, "responsible_unit": unit, "deadline": deadline}).id
+        return rect.create_problem(
+            db,
+            {
+                "found_date": "2024-10-02",
+                "village": village,
+                "place": place,
+                "description": desc,
+                "responsible_unit": unit,
+                "deadline": deadline,
+            },
+        ).id
 
     good = make("搅拌站", "东沟村", "住建办", "2024-10-15", "物料露天堆放")
     rect.start(db, good, date(2024, 10, 3))
@@ -88,17 +108,28 @@ def period(db: Database) -> dict[str, int]:
 def test_the_circular_groups_units_as_the_rules_say(db: Database, period: dict[str, int]) -> None:
     circular = rc.build_circular(db, date(2024, 10, 1), END)
     assert {g: [line.problem_id for line in lines] for g, lines in circular.lines.items()} == {
-        GOOD: [period["good"]], SLOW: [period["slow"]], UNDONE: [period["undone"]]
+        GOOD: [period["good"]],
+        SLOW: [period["slow"]],
+        UNDONE: [period["undone"]],
     }
     assert (circular.not_due, circular.rectified, circular.closed) == (1, 1, 1)
     assert circular.units(GOOD) == ["住建办"] and circular.units(UNDONE) == ["水利站"]
     good, slow, undone = (circular.lines[g][0].text for g in (GOOD, SLOW, UNDONE))
-    assert good == "东沟村搅拌站建设了物料存储车间，厂区内洒水频率符合要求，整改情况较好（责任单位：住建办）。"
-    assert slow == "南庄村小区对面工地裸露地面未覆盖，部分裸露地面已覆盖防尘网，但尚未整改到位（责任单位：住建办）。"
-    assert undone == "西岭村码头未覆盖防尘网，地面未硬化，至今未整改，已超过整改时限21天（责任单位：水利站）。"
+    assert (
+        good == "东沟村搅拌站建设了物料存储车间，厂区内洒水频率符合要求，整改情况较好（责任单位：住建办）。"
+    )
+    assert (
+        slow
+        == "南庄村小区对面工地裸露地面未覆盖，部分裸露地面已覆盖防尘网，但尚未整改到位（责任单位：住建办）。"
+    )
+    assert (
+        undone == "西岭村码头未覆盖防尘网，地面未硬化，至今未整改，已超过整改时限21天（责任单位：水利站）。"
+    )
     # Tighter rules move the slow one to 未整改 (11 days over, more than 10).
     strict = rc.build_circular(db, date(2024, 10, 1), END, CircularRules(undone_after_days=10))
-    assert sorted(line.problem_id for line in strict.lines[UNDONE]) == sorted([period["slow"], period["undone"]])
+    assert sorted(line.problem_id for line in strict.lines[UNDONE]) == sorted(
+        [period["slow"], period["undone"]]
+    )
     assert strict.lines[SLOW] == []
     # A problem rectified before the period is not in it.
     later = rc.build_circular(db, date(2024, 11, 1), date(2024, 11, 30))
@@ -109,16 +140,30 @@ def test_the_circular_reads_like_a_tongbao(db: Database, period: dict[str, int],
     circular = rc.build_circular(db, date(2024, 10, 1), END)
     assert rc.circular_subject(circular) == "关于2024年10月生态环境问题整改情况的通报"
     body = rc.circular_body(circular)
-    order = ["现将有关情况通报如下：", "一、整改情况", "（一）整改较好的单位", "（二）已整改但进度较慢的单位",
-             "（三）未整改的单位", "二、下一步工作要求", "确保在2024年11月15日前整改到位"]
+    order = [
+        "现将有关情况通报如下：",
+        "一、整改情况",
+        "（一）整改较好的单位",
+        "（二）已整改但进度较慢的单位",
+        "（三）未整改的单位",
+        "二、下一步工作要求",
+        "确保在2024年11月15日前整改到位",
+    ]
     positions = [body.index(part) for part in order]
     assert positions == sorted(positions)
     out = tmp_path / "通报.pdf"
     result = rc.render_circular(db, date(2024, 10, 1), END, out, today=date(2024, 11, 3))
     assert result.pages >= 1
     text = _text(out)
-    for part in ("关于2024年10月生态环境问题整改情况", "（一）整改较好的单位", "（责任单位：住建办）",
-                 "（三）未整改的单位", "（责任单位：水利站）", "确保在2024年11月15日前整改到位", "2024年11月3日"):
+    for part in (
+        "关于2024年10月生态环境问题整改情况",
+        "（一）整改较好的单位",
+        "（责任单位：住建办）",
+        "（三）未整改的单位",
+        "（责任单位：水利站）",
+        "确保在2024年11月15日前整改到位",
+        "2024年11月3日",
+    ):
         assert part in text, part
 
 
@@ -131,8 +176,10 @@ def test_period_names() -> None:
 def test_the_rectification_notice_lists_the_units_open_problems(db: Database, period: dict[str, int]) -> None:
     unit_id = records.list_ids(db, UNITS, records.ListFilter(text="水利站"))[0]
     lines = rc.notice_lines(db, unit_id, today=END)
-    assert lines == ["西岭村码头未覆盖防尘网，地面未硬化（整改时限2024年10月10日，已超期）",
-                     "西岭村河道漂浮物（整改时限2024年11月30日）"]
+    assert lines == [
+        "西岭村码头未覆盖防尘网，地面未硬化（整改时限2024年10月10日，已超期）",
+        "西岭村河道漂浮物（整改时限2024年11月30日）",
+    ]
     spec = rc.notice_spec(db, unit_id, today=END)
     assert (spec.kind, spec.recipients) == ("整改通知书", "水利站")
     assert "于2024年11月30日前整改到位" in spec.body  # the latest deadline already given, not earlier
@@ -142,13 +189,50 @@ def test_cli_circular_notice_list_pdf_and_xlsx(
     db: Database, period: dict[str, int], db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     circ, notice = tmp_path / "circ.pdf", tmp_path / "notice.pdf"
-    assert main(["--db", str(db_path), "doc", "circular", "rectification", "--from", "2024-10-01", "--to", "2024-10-31",
-                 "--out", str(circ), "--draft"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "doc",
+                "circular",
+                "rectification",
+                "--from",
+                "2024-10-01",
+                "--to",
+                "2024-10-31",
+                "--out",
+                str(circ),
+                "--draft",
+            ]
+        )
+        == 0
+    )
     assert "已存入发文登记" in capsys.readouterr().out
     assert "（二）已整改但进度较慢的单位" in _text(circ)
-    assert main(["--db", str(db_path), "doc", "notice", "rectification", "--unit", "水利站", "--out", str(notice)]) == 0
+    assert (
+        main(
+            ["--db", str(db_path), "doc", "notice", "rectification", "--unit", "水利站", "--out", str(notice)]
+        )
+        == 0
+    )
     assert "西岭村码头" in _text(notice)
-    assert main(["--db", str(db_path), "doc", "notice", "rectification", "--unit", "无此单位", "--out", str(notice)]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "doc",
+                "notice",
+                "rectification",
+                "--unit",
+                "无此单位",
+                "--out",
+                str(notice),
+            ]
+        )
+        == 1
+    )
     assert "找不到单位“无此单位”" in capsys.readouterr().err
     listing, sheet = tmp_path / "list.pdf", tmp_path / "list.xlsx"
     assert main(["--db", str(db_path), "print", "problems", "--out", str(listing)]) == 0
@@ -157,8 +241,24 @@ def test_cli_circular_notice_list_pdf_and_xlsx(
     assert main(["--db", str(db_path), "export", "problems", "--out", str(sheet)]) == 0
     ws = openpyxl.load_workbook(sheet).active
     assert ws is not None and ws.max_row == 2 + 4
-    assert main(["--db", str(db_path), "doc", "circular", "rectification", "--from", "2024-10-31", "--to", "2024-10-01",
-                 "--out", str(circ)]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "doc",
+                "circular",
+                "rectification",
+                "--from",
+                "2024-10-31",
+                "--to",
+                "2024-10-01",
+                "--out",
+                str(circ),
+            ]
+        )
+        == 1
+    )
     assert "截止日期：不能早于开始日期" in capsys.readouterr().err
 
 
@@ -180,4 +280,8 @@ def test_demo_problems_have_believable_proportions(db: Database) -> None:
         p = rect.get_problem(db, pid)
         assert p.deadline is None or p.deadline >= p.found_date
         if p.status == "已销号":
-            assert p.rectified_date is not None and p.closed_date is not None and p.closed_date >= p.rectified_date
+            assert (
+                p.rectified_date is not None
+                and p.closed_date is not None
+                and p.closed_date >= p.rectified_date
+            )

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.gui
 
 def test_every_shipped_font_is_listed_with_its_licence_files() -> None:
     fonts = bundled_fonts()
-    shipped = sorted(p.name for p in (resources_dir() / "fonts").iterdir() if p.suffix in (".ttf", ".ttc", ".otf"))
+    shipped = sorted(
+        p.name for p in (resources_dir() / "fonts").iterdir() if p.suffix in (".ttf", ".ttc", ".otf")
+    )
     assert sorted(f.file for f in fonts) == shipped
     for font in fonts:
         assert font.texts, f"{font.file} names no licence file"
@@ -42,7 +44,9 @@ def test_a_font_row_without_its_file_is_not_listed(tmp_path: Path) -> None:
     (tmp_path / "here.ttf").write_bytes(b"\0")
     (tmp_path / "OFL.txt").write_text("SIL Open Font License 1.1", encoding="utf-8")
     fonts = bundled_fonts(tmp_path)
-    assert [(f.file, f.licence, [p.name for p in f.texts]) for f in fonts] == [("here.ttf", "OFL-1.1", ["OFL.txt"])]
+    assert [(f.file, f.licence, [p.name for p in f.texts]) for f in fonts] == [
+        ("here.ttf", "OFL-1.1", ["OFL.txt"])
+    ]
 
 
 def test_libraries_carry_their_loaded_versions_and_licences() -> None:
@@ -79,7 +83,16 @@ def test_dialog_shows_version_data_file_and_licence_texts(qtbot, db: Database, t
     assert "Apache License" in text and "WenQuanYi" in text
 
     table = dialog.libraries_text.toPlainText()
-    for name in ("PySide6", "SQLAlchemy", "openpyxl", "ReportLab", "Alembic", "platformdirs", "LGPL-3.0", "MIT"):
+    for name in (
+        "PySide6",
+        "SQLAlchemy",
+        "openpyxl",
+        "ReportLab",
+        "Alembic",
+        "platformdirs",
+        "LGPL-3.0",
+        "MIT",
+    ):
         assert name in table
     dialog.tabs.setCurrentIndex(1)
     dialog.grab().save(str(tmp_path / "about.png"))

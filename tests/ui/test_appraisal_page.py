@@ -51,7 +51,11 @@ def test_compute_then_evidence_on_click(qtbot, page: AppraisalPage) -> None:
     assert [model.data(model.index(r, 0)) for r in range(3)] == ["东沟村", "西岭村", "南坡村"]
     assert [model.data(model.index(r, 1)) for r in range(3)] == ["62.5", "68", "65"]  # 合计
     assert [model.data(model.index(r, 3)) for r in range(3)] == ["3", "1", "2"]  # 排名
-    fire_column = next(c for c in range(model.columnCount()) if (model.item_at(c) or None) and model.item_at(c).name == "火点")
+    fire_column = next(
+        c
+        for c in range(model.columnCount())
+        if (model.item_at(c) or None) and model.item_at(c).name == "火点"
+    )
     page.select_cell(0, fire_column)
     assert page.evidence.heading.text().startswith("东沟村 · 大气 / 火点")
     assert page.evidence.table.rowCount() == 2
@@ -60,7 +64,9 @@ def test_compute_then_evidence_on_click(qtbot, page: AppraisalPage) -> None:
     assert page.export_button.isEnabled() and page.finalise_button.isEnabled()
     page.by_rank.setChecked(True)
     assert [model.data(model.index(r, 0)) for r in range(3)] == ["西岭村", "南坡村", "东沟村"]
-    assert page.evidence.heading.text().startswith("东沟村 · 大气 / 火点")  # the selected cell follows its village
+    assert page.evidence.heading.text().startswith(
+        "东沟村 · 大气 / 火点"
+    )  # the selected cell follows its village
 
 
 def test_score_model_passes_the_model_tester(qtbot, qtmodeltester, page: AppraisalPage) -> None:
@@ -68,7 +74,9 @@ def test_score_model_passes_the_model_tester(qtbot, qtmodeltester, page: Apprais
     qtmodeltester.check(page.model)
 
 
-def test_adjust_needs_a_reason_and_shows_amber(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_adjust_needs_a_reason_and_shows_amber(
+    qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _compute(qtbot, page)
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _p, text, *_a: errors.append(text))
@@ -94,7 +102,9 @@ def test_the_real_adjust_dialog(qtbot) -> None:
     assert spin.value() == 9 and spin.maximum() == 15
 
 
-def test_finalise_locks_and_unlock_reopens(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finalise_locks_and_unlock_reopens(
+    qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _compute(qtbot, page)
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
     page.finalise()
@@ -116,16 +126,23 @@ def test_export_and_circular(qtbot, page: AppraisalPage, tmp_path: Path) -> None
     handle = page.export_to(tmp_path / "考核表.xlsx")
     with qtbot.wait_signal(handle.finished, timeout=20000):
         pass
-    assert page.last_export is not None and load_workbook(page.last_export).sheetnames == ["考核得分表", "扣分依据"]
+    assert page.last_export is not None and load_workbook(page.last_export).sheetnames == [
+        "考核得分表",
+        "扣分依据",
+    ]
     doc = page.draft_circular()
     assert documents.get(page.db, doc.id).status == "草稿"
 
 
-def test_create_scheme_for_a_new_year_and_edit_it(qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_scheme_for_a_new_year_and_edit_it(
+    qtbot, page: AppraisalPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page.year.setValue(h.SCORED_YEAR + 1)
     assert page.create_button.isVisible() and "还没有考核方案" in page.banner.text()
     page.create_scheme()
-    assert not page.create_button.isVisible() and len(page.model.items) == len(h.SCORED_ITEMS)  # copied from 2025
+    assert not page.create_button.isVisible() and len(page.model.items) == len(
+        h.SCORED_ITEMS
+    )  # copied from 2025
 
     dialog = SchemeDialog(page.db, h.SCORED_YEAR + 1)
     qtbot.addWidget(dialog)

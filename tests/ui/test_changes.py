@@ -40,14 +40,20 @@ def test_an_unknown_change_is_refused_and_nothing_is_sent(heard: list[str], wron
 
 
 def test_names_come_from_the_kind_or_the_area() -> None:
-    assert change_names([HOUSEHOLDS, Area.LETTERS, DOCUMENTS, HOUSEHOLDS]) == ["households", "letters", "documents"]
+    assert change_names([HOUSEHOLDS, Area.LETTERS, DOCUMENTS, HOUSEHOLDS]) == [
+        "households",
+        "letters",
+        "documents",
+    ]
 
 
 def test_a_write_naming_something_unknown_fails_before_it_writes(village_db: Database) -> None:
     before = records.count(village_db, HOUSEHOLDS)
     with pytest.raises(UnknownChangeError):
         operations.write(
-            None, lambda: records.create(village_db, HOUSEHOLDS, {"head_name": "新户"}), ["households"]  # type: ignore[list-item]
+            None,
+            lambda: records.create(village_db, HOUSEHOLDS, {"head_name": "新户"}),
+            ["households"],  # type: ignore[list-item]
         )
     assert records.count(village_db, HOUSEHOLDS) == before
     with pytest.raises(UnknownChangeError):

@@ -31,7 +31,9 @@ def test_tiles_show_the_numbers(qtbot, town_db: Database) -> None:
     assert (tiles["silent"].value.text(), tiles["silent"].detail.text()) == ("1 个", "南坡村")
     assert tiles["overdue"].value.text() == "1 个" and "1 个3天内到期" in tiles["overdue"].detail.text()
     assert tiles["fires"].value.text() == "2 处"
-    assert tiles["coverage"].value.text() == "75.0%" and "已签 3 / 应签 4 份" in tiles["coverage"].detail.text()
+    assert (
+        tiles["coverage"].value.text() == "75.0%" and "已签 3 / 应签 4 份" in tiles["coverage"].detail.text()
+    )
     assert tiles["due"].value.text() == "2 项" and "东沟村：禁烧工作方案" in tiles["due"].detail.text()
     assert page.fire_chart.series[0][2][-1] == 2 and len(page.problem_chart.series) == 2
     page.resize(1200, 700)
@@ -53,7 +55,9 @@ def test_a_tile_click_opens_the_filtered_list(qtbot, town_db: Database) -> None:
     assert window.current_key() == "problems"
     problems = window.pages["problems"]
     assert problems.model.rowCount() == 1 and problems.chips.current() == "已超期"
-    assert "河道" in " ".join(problems.model.data(problems.model.index(0, c)) or "" for c in range(problems.model.columnCount()))
+    assert "河道" in " ".join(
+        problems.model.data(problems.model.index(0, c)) or "" for c in range(problems.model.columnCount())
+    )
 
     window.show_page("dashboard")
     dash.tiles["fires"].setFocus()
@@ -85,7 +89,12 @@ def test_a_target_with_a_status_on_a_chip_page(qtbot, town_db: Database) -> None
     window = MainWindow(town_db)
     qtbot.addWidget(window)
     window.show()
-    problems_page = open_target(window.pages["dashboard"], Target("problems", "problems", ListFilter(status="待整改")))
+    problems_page = open_target(
+        window.pages["dashboard"], Target("problems", "problems", ListFilter(status="待整改"))
+    )
     assert problems_page is window.pages["problems"]
-    assert problems_page.filter_bar.status.currentData() == "待整改" and problems_page.chips.current() == "待整改"
+    assert (
+        problems_page.filter_bar.status.currentData() == "待整改"
+        and problems_page.chips.current() == "待整改"
+    )
     assert problems_page.model.rowCount() == 1

@@ -167,7 +167,9 @@ def test_void_is_a_write_the_register_hears_of(
 ) -> None:
     """作废 goes through operations.write: a refusal is shown under 不能作废 and announces nothing; a void
     is announced, and the register list (refreshed only by the hub) shows the new status."""
-    doc = documents.create_draft(db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"})
+    doc = documents.create_draft(
+        db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"}
+    )
     documents.issue(db, doc.id)
     page.reload()
     page.select_id(doc.id)

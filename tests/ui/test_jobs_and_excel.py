@@ -122,7 +122,9 @@ def test_export_writes_the_rows_the_list_shows(
 def test_import_shows_row_errors_and_imports_nothing(
     qtbot, tmp_path: Path, village_db: Database, quiet_dialogs
 ) -> None:
-    path = _roster(tmp_path / "roster.xlsx", [("刘大山", "东沟村", "13800000001", "x"), ("孙小梅", "北山村", "", "")])
+    path = _roster(
+        tmp_path / "roster.xlsx", [("刘大山", "东沟村", "13800000001", "x"), ("孙小梅", "北山村", "", "")]
+    )
     dialog = excel_io.ImportDialog(village_db, HOUSEHOLDS, path)
     qtbot.addWidget(dialog)
     assert dialog.mapping() == {"户主": "head_name", "村": "village", "手机号": "phone", "备用列": ""}

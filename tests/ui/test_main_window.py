@@ -47,7 +47,11 @@ def test_every_nav_item_opens_its_page(window: MainWindow) -> None:
     assert type(window.pages["letters"]).__name__ == "LettersPage"
     assert type(window.pages["patrols"]).__name__ == "PatrolsPage"
     assert type(window.pages["campaigns"]).__name__ == "CampaignsPage"
-    for key, name in (("problems", "ProblemsPage"), ("ledgers", "LedgersPage"), ("complaints", "ComplaintsPage")):
+    for key, name in (
+        ("problems", "ProblemsPage"),
+        ("ledgers", "LedgersPage"),
+        ("complaints", "ComplaintsPage"),
+    ):
         assert type(window.pages[key]).__name__ == name
     assert machine_settings.last_page() == "settings"
 

@@ -16,7 +16,9 @@ from ui.shell import app
 pytestmark = pytest.mark.gui
 
 
-def test_portable_program_opens_its_own_data_file(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_portable_program_opens_its_own_data_file(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stick = tmp_path / "U盘" / "EcoDesk"
     stick.mkdir(parents=True)
     (stick / "EcoDesk.exe").write_bytes(b"")

@@ -77,7 +77,10 @@ def test_the_rules_see_an_offence() -> None:
         "    s.get(Unit, 1)\n"
     )
     assert forbidden_imports(tree) == [
-        "1: sqlalchemy.orm", "2: ecodesk.models", "3: ecodesk.models", "4: sqlalchemy"
+        "1: sqlalchemy.orm",
+        "2: ecodesk.models",
+        "3: ecodesk.models",
+        "4: sqlalchemy",
     ]
     assert session_calls(tree) == [6]
 

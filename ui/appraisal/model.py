@@ -75,7 +75,9 @@ class ScoreModel(QAbstractTableModel):
 
     # -- data ----------------------------------------------------------------------------------
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
         if self.sheet is None:
@@ -88,7 +90,9 @@ class ScoreModel(QAbstractTableModel):
                 return f"{_wrap(item.name)}\n{'加分≤' if item.bonus else ''}{_g(item.max_score)}分"
             return ("合计", f"折算分\n×{_g(self.sheet.weight)}%", "排名")[section - self.total_column]
         if role == Qt.ItemDataRole.ToolTipRole and item is not None:
-            return f"{item.category} / {item.name}（{_g(item.max_score)}分，{item.rule_label}）\n{item.standard}"
+            return (
+                f"{item.category} / {item.name}（{_g(item.max_score)}分，{item.rule_label}）\n{item.standard}"
+            )
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -101,14 +105,24 @@ class ScoreModel(QAbstractTableModel):
             if column == self.VILLAGE:
                 return row.village
             if item is not None:
-                return "" if cell is None else _g(cell.final) if role == Qt.ItemDataRole.DisplayRole else cell.final
+                return (
+                    ""
+                    if cell is None
+                    else _g(cell.final)
+                    if role == Qt.ItemDataRole.DisplayRole
+                    else cell.final
+                )
             values = (row.total, row.converted, row.rank)
             value = values[column - self.total_column]
             if role != Qt.ItemDataRole.DisplayRole:
                 return value
             return _g(value) if column < self.total_column + 2 else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter) if column else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return (
+                int(Qt.AlignmentFlag.AlignCenter)
+                if column
+                else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            )
         if role == Qt.ItemDataRole.BackgroundRole:
             if cell is not None and cell.adjustment:
                 return QBrush(ADJUSTED)
@@ -125,7 +139,11 @@ class ScoreModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole and item is not None and cell is not None:
             lines = [f"{row.village} · {item.name}"]
-            lines.append("计算得分：人工评分" if cell.computed is None else f"计算得分：{_g(cell.computed)}（{cell.count}条依据）")
+            lines.append(
+                "计算得分：人工评分"
+                if cell.computed is None
+                else f"计算得分：{_g(cell.computed)}（{cell.count}条依据）"
+            )
             if cell.adjustment:
                 lines.append(f"人工调整：{cell.adjustment:+g}（{cell.reason}）")
             lines.append(f"最终得分：{_g(cell.final)}")

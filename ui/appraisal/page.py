@@ -82,7 +82,9 @@ class AdjustDialog(QDialog):
         layout.addWidget(box)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, village: str, item: ItemView, cell: Cell) -> tuple[float, str] | None:
+    def ask(
+        cls, parent: QWidget | None, village: str, item: ItemView, cell: Cell
+    ) -> tuple[float, str] | None:
         dialog = cls(village, item, cell, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -136,8 +138,9 @@ class EvidencePane(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.adjust_button)
 
-    def show_cell(self, row: VillageRow | None, item: ItemView | None, cell: Cell | None,
-                  lines: list[EvidenceLine]) -> None:
+    def show_cell(
+        self, row: VillageRow | None, item: ItemView | None, cell: Cell | None, lines: list[EvidenceLine]
+    ) -> None:
         self.table.setRowCount(0)
         if row is None or item is None or cell is None:
             self.heading.setText("选择一个得分，查看扣分依据")
@@ -188,14 +191,34 @@ class AppraisalPage(QWidget):
             b.clicked.connect(slot)
             return b
 
-        self.create_button = button("appraisal_create", "建立考核方案", "沿用上一年度的方案；没有时使用默认方案（参照污染防治实施方案）", self.create_scheme)
-        self.scheme_button = button("appraisal_scheme", "考核方案…", "修改考核类别、项目、分值和计分规则", self.edit_scheme)
-        self.compute_button = button("appraisal_compute", "计算得分", "按计分规则从巡查、火点、问题、信访、报送、承诺书记录计算各村得分", self.compute)
+        self.create_button = button(
+            "appraisal_create",
+            "建立考核方案",
+            "沿用上一年度的方案；没有时使用默认方案（参照污染防治实施方案）",
+            self.create_scheme,
+        )
+        self.scheme_button = button(
+            "appraisal_scheme", "考核方案…", "修改考核类别、项目、分值和计分规则", self.edit_scheme
+        )
+        self.compute_button = button(
+            "appraisal_compute",
+            "计算得分",
+            "按计分规则从巡查、火点、问题、信访、报送、承诺书记录计算各村得分",
+            self.compute,
+        )
         self.compute_button.setStyleSheet("font-weight:bold;")
-        self.finalise_button = button("appraisal_finalise", "定稿锁定", "定稿后本年度考核不能再修改", self.finalise)
-        self.unlock_button = button("appraisal_unlock", "解除锁定…", "确需更正已定稿的考核时使用，须写明原因", self.unlock)
-        self.export_button = button("appraisal_export", "导出考核表", "导出年度考核表（Excel：得分表和扣分依据）", self.ask_export)
-        self.circular_button = button("appraisal_circular", "起草通报", "根据考核结果起草通报，存入“公文”草稿", self.draft_circular)
+        self.finalise_button = button(
+            "appraisal_finalise", "定稿锁定", "定稿后本年度考核不能再修改", self.finalise
+        )
+        self.unlock_button = button(
+            "appraisal_unlock", "解除锁定…", "确需更正已定稿的考核时使用，须写明原因", self.unlock
+        )
+        self.export_button = button(
+            "appraisal_export", "导出考核表", "导出年度考核表（Excel：得分表和扣分依据）", self.ask_export
+        )
+        self.circular_button = button(
+            "appraisal_circular", "起草通报", "根据考核结果起草通报，存入“公文”草稿", self.draft_circular
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel("年度"))
         top.addWidget(self.year)
@@ -290,7 +313,9 @@ class AppraisalPage(QWidget):
         self.circular_button.setEnabled(computed)
         year = self.current_year()
         if sheet is None:
-            self.banner.setText(f"{year}年度还没有考核方案。点“建立考核方案”：沿用上一年度的方案，没有时使用默认方案。")
+            self.banner.setText(
+                f"{year}年度还没有考核方案。点“建立考核方案”：沿用上一年度的方案，没有时使用默认方案。"
+            )
             self.banner.setStyleSheet("color:#57606a;")
         elif locked:
             assert sheet.finalised_at is not None
@@ -330,7 +355,8 @@ class AppraisalPage(QWidget):
         cell = row.cells.get(item.id) if row is not None and item is not None else None
         lines = (
             appraisal.evidence(self.db, self.current_year(), item.id, row.village_id)
-            if row is not None and item is not None and cell is not None else []
+            if row is not None and item is not None and cell is not None
+            else []
         )
         self.evidence.show_cell(row, item, cell, lines)
         locked = self.model.sheet is not None and self.model.sheet.locked
@@ -378,7 +404,8 @@ class AppraisalPage(QWidget):
     def finalise(self) -> None:
         year = self.current_year()
         if not dialogs.confirm(
-            self, f"定稿后{year}年度考核将锁定，不能再计算或调整得分。\n确需更正时可“解除锁定”（须写明原因并记入修改记录）。确定定稿吗？",
+            self,
+            f"定稿后{year}年度考核将锁定，不能再计算或调整得分。\n确需更正时可“解除锁定”（须写明原因并记入修改记录）。确定定稿吗？",
             ok_text="定稿",
         ):
             return

@@ -75,14 +75,28 @@ class SchemeDialog(QDialog):
         for column, width in enumerate((190, 190, 70, 60)):
             self.table.setColumnWidth(column, width)
         for item in data.items:
-            self._append(ItemInput(item.category, item.name, item.max_score, item.rule, item.params, item.bonus,
-                                   item.standard, item.id))
+            self._append(
+                ItemInput(
+                    item.category,
+                    item.name,
+                    item.max_score,
+                    item.rule,
+                    item.params,
+                    item.bonus,
+                    item.standard,
+                    item.id,
+                )
+            )
         self.table.itemSelectionChanged.connect(self._show_rule)
         self.table.itemChanged.connect(lambda _i: self._update_total())
 
         buttons = QHBoxLayout()
-        for text, slot in (("添加项目", self.add_item), ("删除项目", self.remove_item),
-                           ("上移", lambda: self.move_item(-1)), ("下移", lambda: self.move_item(1))):
+        for text, slot in (
+            ("添加项目", self.add_item),
+            ("删除项目", self.remove_item),
+            ("上移", lambda: self.move_item(-1)),
+            ("下移", lambda: self.move_item(1)),
+        ):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -130,7 +144,9 @@ class SchemeDialog(QDialog):
         self.table.setItem(row, NAME, QTableWidgetItem(item.name))
         self.table.setItem(row, MAX, QTableWidgetItem(f"{item.max_score:g}"))
         bonus = QTableWidgetItem()
-        bonus.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        bonus.setFlags(
+            Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        )
         bonus.setCheckState(Qt.CheckState.Checked if item.bonus else Qt.CheckState.Unchecked)
         self.table.setItem(row, BONUS, bonus)
         combo = QComboBox()
@@ -163,7 +179,9 @@ class SchemeDialog(QDialog):
     def add_item(self) -> None:
         row = self._current_row()
         current = self.table.item(row, CATEGORY) if row >= 0 else None
-        self._append(ItemInput(current.text() if current is not None else "", "", 5.0), row + 1 if row >= 0 else None)
+        self._append(
+            ItemInput(current.text() if current is not None else "", "", 5.0), row + 1 if row >= 0 else None
+        )
         new = row + 1 if row >= 0 else self.table.rowCount() - 1
         self.table.selectRow(new)
         name = self.table.item(new, NAME)
@@ -269,9 +287,14 @@ class SchemeDialog(QDialog):
             max_score = -1.0  # reported by the service as an invalid 分值
         bonus_cell = self.table.item(row, BONUS)
         return ItemInput(
-            text(CATEGORY), text(NAME), max_score, str(self._combo(row).currentData()), data.get("params", {}),
+            text(CATEGORY),
+            text(NAME),
+            max_score,
+            str(self._combo(row).currentData()),
+            data.get("params", {}),
             bonus_cell is not None and bonus_cell.checkState() == Qt.CheckState.Checked,
-            data.get("standard", ""), data.get("id"),
+            data.get("standard", ""),
+            data.get("id"),
         )
 
     def items(self) -> list[ItemInput]:

@@ -309,9 +309,7 @@ class SubmissionGrid(QWidget):
         ):
             return
         submission_id = status.submission_id
-        operations.write(
-            self, lambda: campaigns.withdraw_submission(self.db, submission_id), [CAMPAIGNS]
-        )
+        operations.write(self, lambda: campaigns.withdraw_submission(self.db, submission_id), [CAMPAIGNS])
 
     def open_selected_file(self) -> None:
         status = self.selected_status()
@@ -342,9 +340,7 @@ class SubmissionGrid(QWidget):
         deliverable_id, name = chosen
         if not dialogs.confirm(self, f"删除报送材料“{name}”吗？各单位的这项要求一并删除。", ok_text="删除"):
             return
-        operations.write(
-            self, lambda: campaigns.remove_deliverable(self.db, deliverable_id), [CAMPAIGNS]
-        )
+        operations.write(self, lambda: campaigns.remove_deliverable(self.db, deliverable_id), [CAMPAIGNS])
 
     def export_xlsx(self, path: Path | None = None) -> JobHandle | None:
         if self.campaign_id is None:

@@ -71,8 +71,13 @@ class BarChart(QWidget):
                 painter.fillRect(rect, colour)
                 if value:
                     painter.setPen(QColor("#444"))
-                    painter.drawText(QRectF(rect.x() - 8, rect.y() - line, bar + 16, line),
-                                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, str(value))
+                    painter.drawText(
+                        QRectF(rect.x() - 8, rect.y() - line, bar + 16, line),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        str(value),
+                    )
             painter.setPen(QColor("#57606a"))
-            painter.drawText(QRectF(left + i * group, bottom + 2, group, line + 4), Qt.AlignmentFlag.AlignHCenter, label)
+            painter.drawText(
+                QRectF(left + i * group, bottom + 2, group, line + 4), Qt.AlignmentFlag.AlignHCenter, label
+            )
         painter.end()

@@ -199,41 +199,57 @@ class DashboardPage(QWidget):
         self.heading.setText(f"工作台　{format_cn(d.today)}　星期{WEEKDAYS[d.today.weekday()]}")
         t = self.tiles
         t["patrols"].show_value(
-            f"{d.patrols_today:,} 次", f"{d.reported_today}/{d.villages} 个村（社区）已报送巡查记录",
+            f"{d.patrols_today:,} 次",
+            f"{d.reported_today}/{d.villages} 个村（社区）已报送巡查记录",
             tip="查看今天的巡查记录",
         )
         if d.villages and not d.silent_today:
             t["silent"].show_value("0 个", "各村（社区）今天均已报送", "green")
         else:
-            t["silent"].show_value(f"{len(d.silent_today)} 个", "、".join(d.silent_today), "amber" if d.silent_today else "",
-                                   tip="“日督查、日通报、日报告”：这些村今天还没有巡查记录")
+            t["silent"].show_value(
+                f"{len(d.silent_today)} 个",
+                "、".join(d.silent_today),
+                "amber" if d.silent_today else "",
+                tip="“日督查、日通报、日报告”：这些村今天还没有巡查记录",
+            )
         t["overdue"].show_value(
-            f"{d.overdue_problems:,} 个", f"另有 {d.due_soon_problems} 个3天内到期",
-            "red" if d.overdue_problems else "green", tip="查看超过整改时限仍未整改的问题",
+            f"{d.overdue_problems:,} 个",
+            f"另有 {d.due_soon_problems} 个3天内到期",
+            "red" if d.overdue_problems else "green",
+            tip="查看超过整改时限仍未整改的问题",
         )
         change = d.fires_this_month - d.fires_last_month
         trend = f"比上月{'多' if change > 0 else '少'} {abs(change)} 处" if change else "与上月持平"
-        t["fires"].show_value(f"{d.fires_this_month} 处", f"上月 {d.fires_last_month} 处，{trend}",
-                              "red" if d.fires_this_month else "green", tip="查看本月的火点")
+        t["fires"].show_value(
+            f"{d.fires_this_month} 处",
+            f"上月 {d.fires_last_month} 处，{trend}",
+            "red" if d.fires_this_month else "green",
+            tip="查看本月的火点",
+        )
         rate = d.coverage_rate
         t["coverage"].show_value(
             "—" if rate is None else f"{rate * 100:.1f}%",
             f"{d.coverage_year}年度 已签 {d.signed:,} / 应签 {d.required:,} 份",
-            "" if rate is None or rate >= 0.95 else "amber", tip="查看各村签订率",
+            "" if rate is None or rate >= 0.95 else "amber",
+            tip="查看各村签订率",
         )
         lines = [f"{i.unit}：{i.deliverable}（{i.due.month}月{i.due.day}日）" for i in d.due_this_week[:3]]
         more = len(d.due_this_week) - len(lines)
         t["due"].show_value(
             f"{len(d.due_this_week)} 项",
-            "\n".join(lines + ([f"……等共 {len(d.due_this_week)} 项"] if more > 0 else [])) or "本周没有到期未报送的材料",
-            "amber" if d.due_this_week else "green", tip="查看专项行动的报送情况",
+            "\n".join(lines + ([f"……等共 {len(d.due_this_week)} 项"] if more > 0 else []))
+            or "本周没有到期未报送的材料",
+            "amber" if d.due_this_week else "green",
+            tip="查看专项行动的报送情况",
         )
         labels = [m.label for m in d.fires_by_month]
         self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
         self.problem_chart.set_data(
             labels,
-            [("新增", "#2f6f9f", [m.value for m in d.problems_opened]),
-             ("销号", "#2b8a3e", [m.value for m in d.problems_closed])],
+            [
+                ("新增", "#2f6f9f", [m.value for m in d.problems_opened]),
+                ("销号", "#2b8a3e", [m.value for m in d.problems_closed]),
+            ],
         )
         self.loaded.emit()
 

@@ -57,7 +57,6 @@ class LetterRowsModel(_RowsModel[LetterRow]):
     COL_NUMBER, COL_GROUP, COL_NAME, COL_PERSON, COL_STATUS, COL_DATE, COL_SCANS, COL_NOTE = range(8)
     HEADERS = ("编号", "组", "户主/单位", "负责人", "状态", "签订日期", "扫描件", "作废原因")
 
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -88,7 +87,6 @@ class CoverageModel(_RowsModel[CoverageRow]):
     """签订率 per village, the total last; villages under 80 % red."""
 
     HEADERS = ("村（社区）", "应签", "已签", "未签", "作废", "签订率")
-
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -420,7 +420,9 @@ class PatrolEntryDialog(QDialog):
         first.selectAll()
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
-        first = place_problems(problems, [key for key, _ in ENTRY_FIELDS], self.error_labels, self.general_error)
+        first = place_problems(
+            problems, [key for key, _ in ENTRY_FIELDS], self.error_labels, self.general_error
+        )
         if first is not None:
             self.edits[first].setFocus(Qt.FocusReason.OtherFocusReason)
             self.edits[first].selectAll()

@@ -182,7 +182,9 @@ class ProblemsPage(ChipRecordPage):
         )
         if document is not None:
             dialogs.show_info(
-                self, f"已起草《{document.title}》，存入“公文”页的草稿。请到“公文”页核对、修改后印发。", "已起草通报"
+                self,
+                f"已起草《{document.title}》，存入“公文”页的草稿。请到“公文”页核对、修改后印发。",
+                "已起草通报",
             )
         return document
 

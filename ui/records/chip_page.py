@@ -121,7 +121,9 @@ class ChipRecordPage(RecordPage):
         for key, chars in self.NARROW.items():
             if key in keys:
                 label = self.kind.field(key).label
-                width = max(chars * metrics.horizontalAdvance("0") + 16, metrics.horizontalAdvance(label) + 24)
+                width = max(
+                    chars * metrics.horizontalAdvance("0") + 16, metrics.horizontalAdvance(label) + 24
+                )
                 self.table.setColumnWidth(keys.index(key), width)
 
     # -- counts --------------------------------------------------------------------------------

@@ -136,11 +136,11 @@ class DetailPane(QWidget):
         layout.addWidget(splitter)
         self.show_record(None)
 
-
     def _fit_history_rows(self, *_args: object) -> None:
         # Queued or signalled calls may arrive after the page (and its table) was destroyed.
         if shiboken6.isValid(self.history):
             self.history.resizeRowsToContents()
+
     def show_record(self, record_id: int | None, *, several: int = 0) -> None:
         self.record_id = record_id
         self.history.setRowCount(0)

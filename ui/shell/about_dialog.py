@@ -79,8 +79,15 @@ def _version(module: str, attribute: str = "__version__") -> str:
 def libraries() -> list[Library]:
     """The main libraries in the program, with the versions loaded in this process."""
     return [
-        Library("Python", sys.version.split()[0], "PSF-2.0（Python Software Foundation License）", "运行环境"),
-        Library("Qt / PySide6", _version("PySide6"), "LGPL-3.0（动态链接，可自行替换 Qt 库文件）", "界面、打印、PDF 预览（QtPdf）"),
+        Library(
+            "Python", sys.version.split()[0], "PSF-2.0（Python Software Foundation License）", "运行环境"
+        ),
+        Library(
+            "Qt / PySide6",
+            _version("PySide6"),
+            "LGPL-3.0（动态链接，可自行替换 Qt 库文件）",
+            "界面、打印、PDF 预览（QtPdf）",
+        ),
         Library("SQLAlchemy", _version("sqlalchemy"), "MIT", "数据文件（SQLite）读写"),
         Library("Alembic", _version("alembic"), "MIT", "数据文件升级（迁移）"),
         Library("openpyxl", _version("openpyxl"), "MIT", "Excel 导入导出"),
@@ -115,7 +122,11 @@ class AboutDialog(QDialog):
 
     def _program_tab(self, db_path: Path | None) -> QWidget:
         where = _escape(str(db_path)) if db_path is not None else "（未打开数据文件）"
-        mode = "便携安装：数据保存在程序文件夹的 data 子文件夹中" if is_portable() else "数据保存在本机用户数据文件夹"
+        mode = (
+            "便携安装：数据保存在程序文件夹的 data 子文件夹中"
+            if is_portable()
+            else "数据保存在本机用户数据文件夹"
+        )
         self.summary = QLabel(
             f"<h3>{APP_TITLE}（EcoDesk）</h3>"
             f"<p>版本 {_escape(ecodesk.__version__)}</p>"
@@ -166,7 +177,9 @@ class AboutDialog(QDialog):
         font = self.fonts[row]
         parts = [f"{font.family}（{font.file}）\n许可：{font.licence}"]
         for path in font.texts:
-            parts.append(f"──── {path.name} ────\n{path.read_text(encoding='utf-8', errors='replace').strip()}")
+            parts.append(
+                f"──── {path.name} ────\n{path.read_text(encoding='utf-8', errors='replace').strip()}"
+            )
         self.font_text.setPlainText("\n\n".join(parts))
 
     def _libraries_tab(self) -> QWidget:

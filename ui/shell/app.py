@@ -43,7 +43,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ecodesk-gui", description=APP_TITLE)
     parser.add_argument("--db", type=Path, help="数据文件路径（也可用环境变量 ECODESK_DB）")
     parser.add_argument("--operator", help="操作员姓名（不再询问）")
-    parser.add_argument("--self-test", nargs="?", const="", metavar="报告文件", help="自检（临时演示数据，不动真实数据）")
+    parser.add_argument(
+        "--self-test", nargs="?", const="", metavar="报告文件", help="自检（临时演示数据，不动真实数据）"
+    )
     args, _qt_args = parser.parse_known_args(argv)
     return args
 
@@ -222,7 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("EcoDesk")
     app.setApplicationName("EcoDesk")
-    if (portable := portable_settings_dir()) is not None:  # a USB-stick install leaves the PC's registry alone
+    if (
+        portable := portable_settings_dir()
+    ) is not None:  # a USB-stick install leaves the PC's registry alone
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(portable))
     app.setApplicationDisplayName(APP_TITLE)

@@ -85,7 +85,6 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
 }
 
 
-
 class MainWindow(QMainWindow):
     def __init__(self, db: Database) -> None:
         super().__init__()

@@ -55,7 +55,9 @@ def _list_in(page: QWidget, kind: str) -> RecordPage | None:
 def apply_filter(page: RecordPage, flt: ListFilter) -> None:
     """Set the list's filter bar to ``flt`` and apply it (a named filter through the page's chips)."""
     bar = page.filter_bar
-    widgets: list[QWidget] = [w for w in (bar.village, bar.status, bar.date_from, bar.date_to, bar.text) if w is not None]
+    widgets: list[QWidget] = [
+        w for w in (bar.village, bar.status, bar.date_from, bar.date_to, bar.text) if w is not None
+    ]
     for w in widgets:
         w.blockSignals(True)
     try:

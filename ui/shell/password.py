@@ -43,7 +43,9 @@ class UnlockDialog(QDialog):
         self.password.setObjectName("unlock_password")
         self.message = QLabel(f"数据文件 {db.path.name} 设置了打开密码。")
         self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("打开")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
         buttons.accepted.connect(self.accept)
@@ -109,7 +111,9 @@ class PasswordDialog(QDialog):
         )
         note.setWordWrap(True)
         note.setStyleSheet("color:#555;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.accepted.connect(self.apply)
@@ -157,7 +161,9 @@ class PasswordBox(QGroupBox):
 
     def refresh(self) -> None:
         protected = access.is_protected(self.db)
-        self.state.setText("已设置：打开数据文件时要输入密码。" if protected else "未设置：打开数据文件不需要密码。")
+        self.state.setText(
+            "已设置：打开数据文件时要输入密码。" if protected else "未设置：打开数据文件不需要密码。"
+        )
         self.set_button.setText("修改密码…" if protected else "设置密码…")
         self.remove_button.setVisible(protected)
 

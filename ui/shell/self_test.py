@@ -102,13 +102,20 @@ def _run_steps(report: Report, folder: Path) -> None:
     from ecodesk.paths import resources_dir
 
     frozen = "是（" + str(getattr(sys, "_MEIPASS", "")) + "）" if getattr(sys, "frozen", False) else "否"
-    report.add(f"EcoDesk {ecodesk.__version__} 自检 — Python {sys.version.split()[0]}，{sys.platform}，打包程序：{frozen}")
+    report.add(
+        f"EcoDesk {ecodesk.__version__} 自检 — Python {sys.version.split()[0]}，{sys.platform}，打包程序：{frozen}"
+    )
     report.add(f"临时文件夹：{folder}")
 
     def resources() -> str:
         root = resources_dir()
         needed = [root / "fonts" / "wqy-microhei.ttc", root / "fonts" / "gbsn00lp.ttf", root / "demo"]
-        needed += [root / "letters", root / "icons", root / "guide" / "guide.html", root / "guide" / "使用说明.pdf"]
+        needed += [
+            root / "letters",
+            root / "icons",
+            root / "guide" / "guide.html",
+            root / "guide" / "使用说明.pdf",
+        ]
         missing = [str(p) for p in needed if not p.exists()]
         if missing:
             raise FileNotFoundError("缺少资源：" + "、".join(missing))
