@@ -4,6 +4,13 @@ Everything is counted in SQL on indexed columns (patrol and fire-point dates, pr
 deadline, commitment year): the page is the first one shown at start-up, so it must stay well under
 300 ms on a ten-year data file. Each tile carries a :class:`Target` — the page, the record list and
 the filter that show the records behind the number.
+
+Beside the tiles, :attr:`Dashboard.todo` is the clerk's 待办: every problem, complaint and campaign
+deliverable (per village not yet handed in) that is overdue or due within
+:data:`~ecodesk.services.rectification.DUE_SOON_DAYS` days, oldest deadline first, each with the
+:class:`Target` of its own record. Overdue work is listed however old, since a tile that only counts
+"this week" hid work that was already late. Villages without a patrol today come with whom to phone
+(:class:`Contact`: their grid members, else the people with the 网格员 role, and the village leader).
 """
 
 from __future__ import annotations
@@ -11,21 +18,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.models import VILLAGE_KINDS, Unit
+from ecodesk.models.complaint import Complaint
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID, Commitment
+from ecodesk.models.org import Grid, Person, PersonRole, grid_members
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
 from ecodesk.services import campaigns
+from ecodesk.services import complaints as complaint_service
 from ecodesk.services.records import ListFilter
-from ecodesk.services.rectification import DUE_SOON_FILTER, OVERDUE_FILTER, due_soon_clause, overdue_clause
+from ecodesk.services.rectification import (
+    DUE_SOON_DAYS,
+    DUE_SOON_FILTER,
+    OVERDUE_FILTER,
+    due_soon_clause,
+    overdue_clause,
+)
 
 WEEK_DAYS = 7
 CHART_MONTHS = 12
+TODO_LIMIT = 300  # rows of the 待办 list; more are counted, not listed (a neglected file can hold thousands)
+DELIVERABLE_LOOKBACK_DAYS = 120  # as the 专项行动 reminder list: older gaps stay in the 报送情况 table
+GRID_ROLE = "网格员"
+TODO_PROBLEM, TODO_DELIVERABLE, TODO_COMPLAINT = "问题整改", "报送材料", "信访举报"
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,43 @@ class Target:
     kind: str = ""
     flt: ListFilter = field(default_factory=ListFilter)
     tab: str = ""
+    record_id: int | None = None  # one record to select (shown even when the filter would hide it)
+    cell: tuple[int, int] | None = None  # (unit id, deliverable id) in a campaign's 报送情况
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One row of the 待办: what, which village, the deadline, and the record behind it."""
+
+    category: str  # 问题整改 / 报送材料 / 信访举报
+    what: str
+    village: str
+    deadline: date
+    days_left: int  # negative: days overdue
+    target: Target
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def when(self) -> str:
+        if self.days_left < 0:
+            return f"已逾期 {-self.days_left} 天"
+        if self.days_left == 0:
+            return "今天到期"
+        return f"{self.days_left} 天后到期"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A village without a patrol today and whom to phone about it."""
+
+    village: str
+    village_id: int
+    grid_members: tuple[tuple[str, str], ...]  # (name, phone)
+    leader: str
+    leader_phone: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +135,10 @@ class Dashboard:
     signed: int
     required: int
     due_this_week: tuple[DueItem, ...]
+    deliverables_overdue: int  # village × deliverable pairs past due and not handed in
+    todo: tuple[TodoItem, ...]  # overdue and due within DUE_SOON_DAYS days, oldest deadline first
+    todo_total: int  # all of them; ``todo`` stops at TODO_LIMIT
+    silent_contacts: tuple[Contact, ...]  # one per village in ``silent_today``, in the same order
     fires_by_month: tuple[MonthCount, ...]  # the last twelve months, oldest first
     problems_opened: tuple[MonthCount, ...]
     problems_closed: tuple[MonthCount, ...]
@@ -107,6 +168,117 @@ class Dashboard:
 
     def target_due_this_week(self) -> Target:
         return Target("campaigns")
+
+    @property
+    def todo_overdue(self) -> int:
+        return sum(1 for item in self.todo if item.overdue)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _todo_records(session: Session, today: date) -> tuple[list[TodoItem], int]:
+    """Problems and complaints overdue or due within DUE_SOON_DAYS days, oldest deadline first."""
+    horizon = today + timedelta(days=DUE_SOON_DAYS)
+    problem_where = (
+        Problem.deleted_at.is_(None),
+        or_(overdue_clause(today), due_soon_clause(today)),
+    )
+    complaint_where = (
+        Complaint.deleted_at.is_(None),
+        or_(complaint_service.overdue_clause(today), complaint_service.due_soon_clause(today)),
+    )
+    total = int(session.scalar(select(func.count()).select_from(Problem).where(*problem_where)) or 0)
+    total += int(session.scalar(select(func.count()).select_from(Complaint).where(*complaint_where)) or 0)
+    items: list[TodoItem] = []
+    problems = session.execute(
+        select(Problem.id, Problem.deadline, Problem.place, Problem.description, Unit.name)
+        .outerjoin(Unit, Unit.id == Problem.village_id)
+        .where(*problem_where, Problem.deadline <= horizon)
+        .order_by(Problem.deadline, Problem.id)
+        .limit(TODO_LIMIT)
+    )
+    for pid, deadline, place, description, village in problems:
+        what = "，".join(t for t in (_short(place, 16), _short(description, 24)) if t) or "问题"
+        items.append(
+            TodoItem(
+                TODO_PROBLEM,
+                what,
+                village or "",
+                deadline,
+                (deadline - today).days,
+                Target("problems", "problems", record_id=int(pid)),
+            )
+        )
+    complaints = session.execute(
+        select(Complaint.id, Complaint.deadline, Complaint.channel, Complaint.content, Unit.name)
+        .outerjoin(Unit, Unit.id == Complaint.village_id)
+        .where(*complaint_where, Complaint.deadline <= horizon)
+        .order_by(Complaint.deadline, Complaint.id)
+        .limit(TODO_LIMIT)
+    )
+    for cid, deadline, channel, content, village in complaints:
+        # The content only, never the complainant: the 工作台 may be on screen with a visitor present.
+        what = (f"{channel}：" if channel else "") + (_short(content, 30) or "信访件")
+        items.append(
+            TodoItem(
+                TODO_COMPLAINT,
+                what,
+                village or "",
+                deadline,
+                (deadline - today).days,
+                Target("complaints", "complaints", record_id=int(cid)),
+            )
+        )
+    return items, total
+
+
+def _contacts(session: Session, silent: list[tuple[int, str]]) -> tuple[Contact, ...]:
+    """Whom to phone in each silent village: its grids' members, else its people with the 网格员 role."""
+    ids = [v for v, _name in silent]
+    if not ids:
+        return ()
+    members: dict[int, list[tuple[str, str]]] = {v: [] for v in ids}
+    rows = session.execute(
+        select(Grid.village_id, Person.name, Person.phone)
+        .join(grid_members, grid_members.c.grid_id == Grid.id)
+        .join(Person, Person.id == grid_members.c.person_id)
+        .where(
+            Grid.village_id.in_(ids),
+            Grid.deleted_at.is_(None),
+            Person.deleted_at.is_(None),
+            Person.active.is_(True),
+        )
+        .order_by(Grid.village_id, Grid.id, Person.id)
+    )
+    for village_id, name, phone in rows:
+        if (name, phone or "") not in members[int(village_id)]:
+            members[int(village_id)].append((name, phone or ""))
+    without = [v for v in ids if not members[v]]
+    if without:
+        rows = session.execute(
+            select(Person.unit_id, Person.name, Person.phone)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(
+                Person.unit_id.in_(without),
+                PersonRole.role == GRID_ROLE,
+                Person.deleted_at.is_(None),
+                Person.active.is_(True),
+            )
+            .order_by(Person.unit_id, Person.id)
+        )
+        for unit_id, name, phone in rows:
+            if unit_id is not None and (name, phone or "") not in members[int(unit_id)]:
+                members[int(unit_id)].append((name, phone or ""))
+    leaders = {
+        int(uid): (leader or "", phone or "")
+        for uid, leader, phone in session.execute(
+            select(Unit.id, Unit.leader, Unit.phone).where(Unit.id.in_(ids))
+        )
+    }
+    return tuple(Contact(name, v, tuple(members[v]), *leaders.get(v, ("", ""))) for v, name in silent)
 
 
 def _months_back(today: date, n: int) -> list[tuple[int, int]]:
@@ -203,13 +375,34 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         # A closed date is only ever set on 销号 (the service enforces it): no status condition, which
         # would send SQLite through the status index and back to the table for every closed problem.
         closed = _per_month(session, Problem.closed_date, [Problem.deleted_at.is_(None)], months)
-    due = [r.status for r in campaigns.reminders(db, today, within_days=WEEK_DAYS - 1, lookback_days=0)]
+        todo, todo_total = _todo_records(session, today)
+        silent = [(int(v), str(name)) for v, name in villages if v not in reported]
+        contacts = _contacts(session, silent)
+    owed = campaigns.reminders(db, today, within_days=WEEK_DAYS - 1, lookback_days=DELIVERABLE_LOOKBACK_DAYS)
+    due = [r.status for r in owed if not r.overdue]
+    late = [r for r in owed if r.overdue]
+    for r in owed:
+        if r.days_left > DUE_SOON_DAYS:
+            continue
+        s = r.status
+        todo.append(
+            TodoItem(
+                TODO_DELIVERABLE,
+                f"{s.campaign}：{s.deliverable}",
+                s.unit,
+                s.due_date,
+                r.days_left,
+                Target("campaigns", "campaigns", record_id=s.campaign_id, cell=(s.unit_id, s.deliverable_id)),
+            )
+        )
+        todo_total += 1
+    todo.sort(key=lambda i: (i.deadline, i.category, i.village))
     return Dashboard(
         today=today,
         villages=len(villages),
         patrols_today=sum(int(n) for _v, n in today_rows),
         reported_today=sum(1 for v, _n in villages if v in reported),
-        silent_today=tuple(name for v, name in villages if v not in reported),
+        silent_today=tuple(name for _v, name in silent),
         overdue_problems=int(overdue or 0),
         due_soon_problems=int(due_soon or 0),
         fires_this_month=fires_now,
@@ -221,6 +414,10 @@ def load(db: Database, today: date | None = None) -> Dashboard:
             DueItem(s.unit, s.deliverable, s.campaign, s.due_date, s.campaign_id, s.unit_id, s.deliverable_id)
             for s in due
         ),
+        deliverables_overdue=len(late),
+        todo=tuple(todo[:TODO_LIMIT]),
+        todo_total=todo_total,
+        silent_contacts=contacts,
         fires_by_month=fire_chart,
         problems_opened=opened,
         problems_closed=closed,
