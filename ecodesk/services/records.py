@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from ecodesk import dates
 from ecodesk.dates import DateParseError, format_iso, parse_date
 from ecodesk.db.audit import AuditEntry, to_text
+from ecodesk.db.base import Base
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.schema import Field, FieldType, RecordKind, RefSpec
@@ -334,6 +335,183 @@ def _readable(
     if entry.field in masks:
         return [copy(entry.field, masked(entry.field, entry.old_value), masked(entry.field, entry.new_value))]
     return [entry]
+
+
+# Columns some tables keep without a declared field (links written by the services): how the
+# history names them, and which record (model, label attribute) their number points to.
+_LINK_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "problem_id": ("整改问题", "problems", "place"),
+    "ledger_entry_id": ("关联台账", "ledger_entries", "name"),
+    "complaint_id": ("关联信访举报", "complaints", "case_number"),
+    "patrol_id": ("关联巡查记录", "patrols", "place"),
+}
+# Bookkeeping a clerk never set: left out of a creation's list.
+_NOT_SHOWN = frozenset(
+    {"id", "deleted_at", "year", "kind", "created_at", "updated_at", "created_by", "updated_by"}
+)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One row of a record's 修改记录 as the clerk reads it: labels, names and values as the forms
+    show them (``old``/``new`` are whole; the screen shortens them)."""
+
+    at: datetime
+    operator: str
+    action: str  # insert / update / delete / restore / reveal / purge
+    label: str  # the field's label ("" for a whole-record action)
+    old: str
+    new: str
+    # For a creation: every field set, as (label, value), in the form's order.
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def number_text(value: float) -> str:
+    """500.0 → 500, 2.5 → 2.5, 1234567.0 → 1234567 (no spurious .0, no exponent)."""
+    if float(value).is_integer() and abs(value) < MAX_NUMBER:
+        return str(int(value))
+    return f"{value:.12g}"
+
+
+def history_lines(db: Database, kind: RecordKind, record_id: int) -> list[HistoryLine]:
+    """:func:`history` as the 修改记录 pane shows it, newest first.
+
+    Fields are named by their labels (a reference by its field's label), values are written as the
+    forms write them: the referenced record's name, numbers without a trailing .0, dates as the app
+    shows them, 是/否, lists joined by 、; a creation lists every field it set.
+    """
+    entries = history(db, kind, record_id)
+    by_column: dict[str, Field] = {(f.ref.id_attr if f.ref else f.key): f for f in kind.fields}
+    order = {column: i for i, column in enumerate(by_column)}
+    wanted: dict[str, set[int]] = {}
+
+    def note_ref(column: str, value: Any) -> None:
+        f = by_column.get(column)
+        if (f is not None and f.type is FieldType.REF) or (f is None and column in _LINK_COLUMNS):
+            number = _as_id(value)
+            if number is not None:
+                wanted.setdefault(column, set()).add(number)
+
+    snapshots: dict[int, dict[str, Any]] = {}
+    for i, entry in enumerate(entries):
+        if entry.action == "insert":
+            snapshot = {k: v for k, v in _loads(entry.new_value).items() if k not in _NOT_SHOWN}
+            snapshots[i] = snapshot
+            for column, value in snapshot.items():
+                note_ref(column, value)
+        elif entry.field:
+            note_ref(entry.field, entry.old_value)
+            note_ref(entry.field, entry.new_value)
+    names = _ref_names(db, kind, by_column, wanted)
+
+    def label(column: str) -> str:
+        f = by_column.get(column)
+        if f is not None:
+            return f.label
+        return _LINK_COLUMNS[column][0] if column in _LINK_COLUMNS else column
+
+    def shown(column: str, value: Any) -> str:
+        f = by_column.get(column)
+        if (f is not None and f.type is FieldType.REF) or (f is None and column in _LINK_COLUMNS):
+            number = _as_id(value)
+            if number is None:
+                return ""
+            return names.get(column, {}).get(number, f"编号{number}")
+        return _format_value(f, value)
+
+    lines: list[HistoryLine] = []
+    for i, entry in enumerate(entries):
+        at, operator, action = entry.at, entry.operator or "", entry.action
+        if entry.action == "insert":
+            snapshot = snapshots[i]
+            fields = tuple(
+                (label(column), text)
+                for column in sorted(snapshot, key=lambda c: (order.get(c, len(order)), c))
+                if (text := shown(column, snapshot[column]))
+            )
+            lines.append(HistoryLine(at, operator, action, label="", old="", new="", fields=fields))
+        elif entry.action == "update" and entry.field:
+            lines.append(
+                HistoryLine(
+                    at,
+                    operator,
+                    action,
+                    label=label(entry.field),
+                    old=shown(entry.field, entry.old_value),
+                    new=shown(entry.field, entry.new_value),
+                )
+            )
+        else:
+            detail = entry.new_value if entry.action == "reveal" and entry.new_value else ""
+            lines.append(
+                HistoryLine(
+                    at, operator, action, label=label(entry.field) if entry.field else "", old="", new=detail
+                )
+            )
+    return lines
+
+
+def _as_id(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _ref_names(
+    db: Database, kind: RecordKind, by_column: Mapping[str, Field], wanted: Mapping[str, set[int]]
+) -> dict[str, dict[int, str]]:
+    """The names of the records the history's references point to (deleted ones too)."""
+    tables = {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
+    names: dict[str, dict[int, str]] = {}
+    with db.session() as session:
+        for column, ids in wanted.items():
+            f = by_column.get(column)
+            model: type[Any] | None
+            if f is not None and f.ref is not None:
+                model, attr = f.ref.model, f.ref.label_attr
+            else:
+                table, attr = _LINK_COLUMNS[column][1:]
+                model = tables.get(table)
+            if model is None or not hasattr(model, attr):
+                continue
+            rows = session.execute(select(model.id, getattr(model, attr)).where(model.id.in_(sorted(ids))))
+            names[column] = {row[0]: str(row[1] or f"编号{row[0]}") for row in rows}
+    return names
+
+
+def _format_value(f: Field | None, value: Any) -> str:
+    """A logged value (text from the log, or a typed value from a JSON column) as a form shows it."""
+    if value is None or value == "" or value == []:
+        return ""
+    kind = f.type if f is not None else None
+    if kind is FieldType.BOOL or isinstance(value, bool):
+        return "是" if value in (True, "是", "true", "True", "1", 1) else "否"
+    if kind in (FieldType.INT, FieldType.FLOAT) or (
+        kind is None and isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        try:
+            return number_text(float(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if kind is FieldType.DATE:
+        if isinstance(value, date):
+            return format_iso(value)
+        try:
+            return format_iso(date.fromisoformat(str(value)[:10]))
+        except ValueError:
+            return str(value)
+    if kind is FieldType.MULTI or isinstance(value, list):
+        items = value
+        if isinstance(value, str):
+            try:
+                items = json.loads(value)
+            except ValueError:
+                return value
+        return "、".join(str(i) for i in items) if isinstance(items, list) else str(value)
+    return str(value)
 
 
 def _get_live(session: Session, kind: RecordKind, record_id: int) -> Any:

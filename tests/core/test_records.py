@@ -190,3 +190,56 @@ def test_plain_fetch_reads_like_the_records(db: Database) -> None:
                 assert records.display_value(f, plain[rid]) == records.display_value(f, full[rid])
         compared += len(ids)
     assert compared > 100
+
+
+def test_history_reads_as_the_forms_write(db: Database, villages: dict[str, int]) -> None:
+    """Labels, not column names; names, not ids; 500 not 500.0; 是/否; every field set on creation."""
+    from ecodesk.services.ledgers import CONSTRUCTION
+
+    entry = records.create(
+        db,
+        CONSTRUCTION,
+        {
+            "name": "东沟村安置房工地",
+            "village": "东沟村",
+            "area": 500,
+            "fence": True,
+            "listed_date": "2024-03-01",
+            "remark": "长" * 2000,
+        },
+    )
+    records.update(db, CONSTRUCTION, entry.id, {"area": 600, "village": "南庄村", "wash": True})
+    lines = records.history_lines(db, CONSTRUCTION, entry.id)
+    changes = {(line.label, line.old, line.new) for line in lines if line.action == "update"}
+    assert changes == {
+        ("占地面积（㎡）", "500", "600"),
+        ("所在村", "东沟村", "南庄村"),
+        ("出入车辆清洗", "否", "是"),
+    }
+    created = dict(next(line for line in lines if line.action == "insert").fields)
+    assert created["项目名称"] == "东沟村安置房工地"
+    assert created["所在村"] == "东沟村"
+    assert created["占地面积（㎡）"] == "500"
+    assert created["周边围挡"] == "是" and created["湿法作业"] == "否"
+    assert created["挂牌日期"] == "2024-03-01" and created["状态"] == "挂牌"
+    assert created["备注"] == "长" * 2000  # whole here; the screen shortens it
+    assert "kind" not in created and "year" not in created and "data" not in created
+
+
+def test_history_names_a_linked_problem(db: Database, villages: dict[str, int]) -> None:
+    from ecodesk.models.patrol import Patrol
+    from ecodesk.services import rectification
+    from ecodesk.services.patrols import PATROLS
+
+    patrol = records.create(
+        db, PATROLS, {"date": "2024-03-01", "village": "东沟村", "kind": "巡河", "place": "东沟河"}
+    )
+    problem = rectification.create_problem(
+        db, {"found_date": "2024-03-01", "place": "东沟河桥下", "description": "垃圾"}
+    )
+    with db.session() as session:
+        obj = session.get(Patrol, patrol.id)
+        assert obj is not None
+        obj.problem_id = problem.id
+    line = next(line for line in records.history_lines(db, PATROLS, patrol.id) if line.action == "update")
+    assert (line.label, line.old, line.new) == ("整改问题", "", "东沟河桥下")

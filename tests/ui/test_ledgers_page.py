@@ -153,3 +153,33 @@ def test_open_problem_in_one_step(qtbot, monkeypatch, village_db: Database) -> N
     assert problem.description == "地块约1200平方米未覆盖防尘网"
     assert problem.deadline == TODAY + timedelta(days=15)
     assert infos and "已开为整改问题" in infos[0]
+
+
+def history_rows(shown: Any) -> list[tuple[str, ...]]:
+    table = shown.detail.history
+    return [
+        tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())
+    ]
+
+
+def test_history_pane_reads_as_the_form(qtbot, village_db: Database) -> None:
+    village = records.list_ids(village_db, UNITS)[0]
+    village_name = records.get(village_db, UNITS, village).name
+    entry = records.create(
+        village_db,
+        BARE_LAND,
+        {"name": "河滩地块", "village": village, "listed_date": TODAY, "area": 500, "remark": "说" * 2000},
+    )
+    records.update(village_db, BARE_LAND, entry.id, {"area": 600, "cover_rate": 80})
+    page = open_page(qtbot, village_db)
+    shown = page.show_kind(BARE_LAND.name)
+    shown.select_ids([entry.id])
+    rows = history_rows(shown)
+    changes = {(row[3], row[4]) for row in rows if row[2] == "修改"}
+    assert changes == {("面积（㎡）", "500 → 600"), ("覆盖率（%）", "（空） → 80")}
+    created = next(row for row in rows if row[2] == "新增")
+    assert created[0].startswith(f"{TODAY:%Y-%m-%d}") and created[1]
+    assert f"所在村：{village_name}" in created[4] and "面积（㎡）：500；" in created[4]
+    assert f"挂牌日期：{TODAY:%Y-%m-%d}" in created[4]
+    assert "备注：" + "说" * 60 + "…" in created[4] and "说" * 61 not in created[4]
+    assert "说" * 2000 in shown.detail.history.item(rows.index(created), 4).toolTip()

@@ -1,6 +1,6 @@
 """The pane beside a list: the selected record's fields and its history (who changed what, when).
 
-The history reads the audit log through ``records.history``; columns are named by their field
+The history reads the audit log through ``records.history_lines``; columns are named by their field
 labels and references by the name of the record they point to, so the clerk reads
 “所属村：东沟村 → 西岭村”, not ``village_id: 3 → 5``.
 """
@@ -8,7 +8,6 @@ labels and references by the name of the record they point to, so the clerk read
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 import shiboken6
@@ -27,9 +26,8 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import NotFoundError
-from ecodesk.schema import Field, FieldType, RecordKind
+from ecodesk.schema import RecordKind
 from ecodesk.services import records
-from ecodesk.services.lookups import ref_choices
 
 ACTION_LABELS = {
     "insert": "新增",
@@ -40,55 +38,37 @@ ACTION_LABELS = {
     "purge": "彻底删除",
 }
 HISTORY_HEADERS = ("时间", "操作员", "操作", "项目", "原值 → 新值")
-_SKIP_IN_SNAPSHOT = {"id", "deleted_at"}
+EMPTY = "（空）"
 
 
-class HistoryText:
-    """Turns audit values into what the clerk reads: labels for keys, names for referenced ids."""
+ELIDE_AT = 60  # characters of one value shown in a history row; the whole text is in its tooltip
 
-    def __init__(self, db: Database, kind: RecordKind) -> None:
-        self._kind = kind
-        self._by_column: dict[str, Field] = {}
-        for f in kind.fields:
-            self._by_column[f.ref.id_attr if f.ref else f.key] = f
-        self._db = db
-        self._names: dict[str, dict[str, str]] = {}
 
-    def field_label(self, column: str | None) -> str:
-        if not column:
-            return ""
-        f = self._by_column.get(column)
-        return f.label if f else column
+def elide(text: str, limit: int = ELIDE_AT) -> str:
+    """The first ``limit`` characters and “…”, on one line (a long value must not hide the row)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
-    def value(self, column: str | None, value: str | None) -> str:
-        if value is None or value == "":
-            return "（空）"
-        f = self._by_column.get(column or "")
-        if f is not None and f.type is FieldType.REF and f.ref is not None:
-            names = self._names.get(column or "")
-            if names is None:
-                names = {str(rid): name for rid, name in ref_choices(self._db, f.ref)}
-                self._names[column or ""] = names
-            return names.get(value, f"编号{value}")
-        if f is not None and f.type is FieldType.MULTI:
-            try:
-                return "、".join(json.loads(value)) or "（空）"
-            except (ValueError, TypeError):
-                return value
-        return value
 
-    def snapshot(self, text: str | None) -> str:
-        """An insert's JSON snapshot as “户主姓名：张三；组：一组 …”."""
-        try:
-            data: dict[str, Any] = json.loads(text or "{}")
-        except ValueError:
-            return text or ""
-        parts = [
-            f"{self.field_label(key)}：{self.value(key, str(value))}"
-            for key, value in data.items()
-            if key not in _SKIP_IN_SNAPSHOT and key in self._by_column
-        ]
-        return "；".join(parts)
+def history_cells(line: records.HistoryLine) -> tuple[tuple[str, ...], str]:
+    """The five cells of one 修改记录 row, and the whole change for its tooltip."""
+    action = ACTION_LABELS.get(line.action, line.action)
+    if line.action == "insert":
+        change = "；".join(f"{label}：{elide(value)}" for label, value in line.fields)
+        whole = "\n".join(f"{label}：{value}" for label, value in line.fields)
+    elif line.action == "update":
+        change = f"{elide(line.old) or EMPTY} → {elide(line.new) or EMPTY}"
+        whole = f"原值：{line.old or EMPTY}\n新值：{line.new or EMPTY}"
+    else:
+        change = elide(line.new)
+        whole = line.new
+    cells = (f"{line.at:%Y-%m-%d %H:%M}", line.operator or "—", action, line.label, change)
+    return cells, whole
+
+
+def _tooltip(text: str) -> str:
+    # Rich text so Qt wraps a long value instead of drawing one line across the screen.
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 
 class DetailPane(QWidget):
@@ -182,28 +162,14 @@ class DetailPane(QWidget):
         )
 
     def _fill_history(self, record_id: int) -> None:
-        entries = records.history(self._db, self._kind, record_id)
-        texts = HistoryText(self._db, self._kind)
-        self.history.setRowCount(len(entries))
-        for row, entry in enumerate(entries):
-            action = ACTION_LABELS.get(entry.action, entry.action)
-            if entry.action == "insert":
-                change = texts.snapshot(entry.new_value)
-            elif entry.action == "update":
-                change = f"{texts.value(entry.field, entry.old_value)} → {texts.value(entry.field, entry.new_value)}"
-            else:
-                change = entry.new_value if entry.action == "reveal" and entry.new_value else ""
-            cells = (
-                f"{entry.at:%Y-%m-%d %H:%M}",
-                entry.operator or "—",
-                action,
-                texts.field_label(entry.field),
-                change,
-            )
+        lines = records.history_lines(self._db, self._kind, record_id)
+        self.history.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells, whole = history_cells(line)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == len(cells) - 1:
-                    item.setToolTip(text)
+                    item.setToolTip(_tooltip(whole))
                 self.history.setItem(row, column, item)
         self.history.resizeRowsToContents()
         QTimer.singleShot(0, self._fit_history_rows)  # again once the columns are laid out
