@@ -201,6 +201,15 @@ def overdue_condition(as_of: date) -> Any:
     )
 
 
+def unclosed_condition(period: Period) -> Any:
+    """未销号 that counts: not closed once it was due. A problem found today and due next week is work in
+    hand, not a failing; one without a deadline is judged once the year is over."""
+    due = Problem.deadline < period.today
+    if period.today > period.end:
+        due = or_(due, Problem.deadline.is_(None))
+    return and_(Problem.status != CLOSED, due)
+
+
 def _problems_overdue(
     session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
 ) -> dict[int, Outcome]:
@@ -219,7 +228,7 @@ def _problems_unclosed(
     session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
 ) -> dict[int, Outcome]:
     points = _num(params, "points")
-    rows = _problem_rows(session, period, villages, Problem.status != CLOSED)
+    rows = _problem_rows(session, period, villages, unclosed_condition(period))
     return _per_record(
         rows,
         villages,
@@ -460,7 +469,7 @@ RULES: dict[str, RuleKind] = {
             "问题未销号扣分",
             (_points("每个未销号问题扣分", 0.5),),
             _problems_unclosed,
-            lambda p, m: f"年度问题未销号的，每个扣{_g(_num(p, 'points'))}分，扣完为止",
+            lambda p, m: f"年度问题到期未销号的，每个扣{_g(_num(p, 'points'))}分，扣完为止",
         ),
         RuleKind(
             "deliverables",

@@ -193,3 +193,61 @@ def test_editing_the_scheme_keeps_items_and_their_adjustments(db: Database, town
     )
     east = next(r for r in data.rows if r.village_id == town.east)
     assert east.cells[fire.id].final == 20 - 2 * 2 + 1
+
+
+def test_a_problem_found_today_and_not_yet_due_costs_no_points(db: Database) -> None:
+    """Hand-made: in one village a problem found today (due in 10 days), one found today without a
+    deadline, one 已整改待核查 and due next week — none is late, so neither rule may deduct; one 整改中
+    past its deadline costs under both rules, and only it."""
+    from datetime import date, timedelta
+
+    from ecodesk.appraisal import rules
+    from ecodesk.models import Unit
+    from ecodesk.models.rectification import Problem
+
+    today = date(2026, 6, 15)
+    with db.session() as s:
+        village = Unit(name="东沟村", kind="村")
+        s.add(village)
+        s.flush()
+        vid = village.id
+        s.add_all(
+            [
+                Problem(
+                    found_date=today, village_id=vid, place="今日发现", deadline=today + timedelta(days=10)
+                ),
+                Problem(found_date=today, village_id=vid, place="未定时限"),
+                Problem(
+                    found_date=today - timedelta(days=5),
+                    village_id=vid,
+                    place="待核查",
+                    deadline=today + timedelta(days=7),
+                    status="已整改待核查",
+                    rectified_date=today - timedelta(days=1),
+                ),
+            ]
+        )
+    period = rules.Period.of(today.year, today)
+    for key in ("problems_overdue", "problems_unclosed"):
+        compute = rules.RULES[key].compute
+        assert compute is not None
+        with db.session() as s:
+            outcome = compute(s, period, [vid], 5.0, rules.RULES[key].defaults())[vid]
+        assert (key, outcome.score, outcome.count) == (key, 5.0, 0)
+    with db.session() as s:
+        s.add(
+            Problem(
+                found_date=today - timedelta(days=30),
+                village_id=vid,
+                place="超期",
+                deadline=today - timedelta(days=1),
+                status="整改中",
+            )
+        )
+    for key, points in (("problems_overdue", 1.0), ("problems_unclosed", 0.5)):
+        compute = rules.RULES[key].compute
+        assert compute is not None
+        with db.session() as s:
+            outcome = compute(s, period, [vid], 5.0, rules.RULES[key].defaults())[vid]
+        assert (outcome.score, outcome.count) == (5.0 - points, 1)
+        assert "超期" in outcome.evidence[0]["text"]
