@@ -1,9 +1,11 @@
 """工作台: the first page at start-up — today's patrols and who has not reported, overdue problems, fire
-points this month, signing coverage, deliverables due this week, and two small charts.
+points this month, signing coverage, deliverables overdue and due this week, the 待办 list, and two
+small charts.
 
 The numbers come from :func:`ecodesk.services.dashboard.load` (SQL counts, well under 300 ms on a
-ten-year file); each tile opens the list behind its number (:mod:`ui.shell.navigation`). The page re-reads
-the numbers when records change while it is hidden, and when it is shown again.
+ten-year file); each tile opens the list behind its number (:mod:`ui.shell.navigation`), except 今日未报送,
+which opens whom to phone (:class:`SilentVillagesDialog`). Each 待办 row opens its own record. The page
+re-reads the numbers when records change while it is hidden, and when it is shown again.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from ecodesk.services import dashboard
 from ecodesk.services.dashboard import Dashboard, Target
 from ui.common.changes import changes
 from ui.dashboard.charts import BarChart
+from ui.dashboard.contacts import SilentVillagesDialog
+from ui.dashboard.todo import TodoList
 from ui.shell.navigation import open_target
 
 WEEKDAYS = "一二三四五六日"
@@ -117,7 +121,7 @@ class DashboardPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
-        hint = QLabel("点击任一方块，查看对应的记录")
+        hint = QLabel("点击方块查看对应的记录；双击待办中的一行打开该条")
         hint.setStyleSheet("color:#8c959f;")
         top.addWidget(hint)
         top.addWidget(self.refresh_button)
@@ -125,36 +129,50 @@ class DashboardPage(QWidget):
         self.tiles: dict[str, Tile] = {}
         grid = QGridLayout()
         grid.setSpacing(12)
-        specs: tuple[tuple[str, str, Callable[[Dashboard], Target]], ...] = (
+        specs: tuple[tuple[str, str, Callable[[Dashboard], Target] | None], ...] = (
             ("patrols", "今日巡查", Dashboard.target_patrols_today),
-            ("silent", "今日未报送的村（社区）", Dashboard.target_patrols_today),
+            ("silent", "今日未报送的村（社区）", None),  # whom to phone, not a list of records
             ("overdue", "超期未整改问题", Dashboard.target_overdue),
             ("fires", "本月火点", Dashboard.target_fires_this_month),
             ("coverage", "承诺书签订率", Dashboard.target_coverage),
-            ("due", "本周到期的报送材料", Dashboard.target_due_this_week),
+            ("due", "待报送材料（逾期及本周到期）", Dashboard.target_due_this_week),
         )
         for n, (key, title, target) in enumerate(specs):
             tile = Tile(key, title)
-            tile.clicked.connect(lambda t=target: self.open(t))
+            if target is None:
+                tile.clicked.connect(self.show_silent)
+            else:
+                tile.clicked.connect(lambda t=target: self.open(t))
             self.tiles[key] = tile
             grid.addWidget(tile, n // 3, n % 3)
         for column in range(3):
             grid.setColumnStretch(column, 1)
 
-        self.fire_chart = BarChart("近12个月火点（处）")
-        self.fire_chart.setObjectName("chart_fires")
-        self.problem_chart = BarChart("近12个月问题新增与销号（个）")
-        self.problem_chart.setObjectName("chart_problems")
-        charts = QHBoxLayout()
-        charts.setSpacing(12)
-        for chart in (self.fire_chart, self.problem_chart):
+        def framed(widget: QWidget) -> QFrame:
             frame = QFrame()
             frame.setStyleSheet("QFrame { background:white; border:1px solid #d0d7de; border-radius:6px; }")
             inner = QVBoxLayout(frame)
             inner.setContentsMargins(6, 6, 6, 6)
-            chart.setStyleSheet("border:none;")
-            inner.addWidget(chart)
-            charts.addWidget(frame, 1)
+            widget.setStyleSheet(widget.styleSheet() + "border:none;")
+            inner.addWidget(widget)
+            return frame
+
+        self.todo = TodoList()
+        self.todo.open_requested.connect(lambda target: open_target(self, target))
+        self.fire_chart = BarChart("近12个月火点（处）")
+        self.fire_chart.setObjectName("chart_fires")
+        self.problem_chart = BarChart("近12个月问题新增与销号（个）")
+        self.problem_chart.setObjectName("chart_problems")
+        # The 待办 on the left, the two charts stacked on the right: all of it fits a 1366×768 screen.
+        chart_column = QVBoxLayout()
+        chart_column.setSpacing(12)
+        for chart in (self.fire_chart, self.problem_chart):
+            chart.setMinimumHeight(130)
+            chart_column.addWidget(framed(chart), 1)
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(framed(self.todo), 3)
+        charts.addLayout(chart_column, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -210,7 +228,7 @@ class DashboardPage(QWidget):
                 f"{len(d.silent_today)} 个",
                 "、".join(d.silent_today),
                 "amber" if d.silent_today else "",
-                tip="“日督查、日通报、日报告”：这些村今天还没有巡查记录",
+                tip="“日督查、日通报、日报告”：这些村今天还没有巡查记录。点击查看网格员及电话",
             )
         t["overdue"].show_value(
             f"{d.overdue_problems:,} 个",
@@ -233,15 +251,22 @@ class DashboardPage(QWidget):
             "" if rate is None or rate >= 0.95 else "amber",
             tip="查看各村签订率",
         )
-        lines = [f"{i.unit}：{i.deliverable}（{i.due.month}月{i.due.day}日）" for i in d.due_this_week[:3]]
-        more = len(d.due_this_week) - len(lines)
+        late, week = d.deliverables_overdue, len(d.due_this_week)
+        lines = [f"{i.unit}：{i.deliverable}（{i.due.month}月{i.due.day}日）" for i in d.due_this_week[:2]]
+        more = week - len(lines)
         t["due"].show_value(
-            f"{len(d.due_this_week)} 项",
-            "\n".join(lines + ([f"……等共 {len(d.due_this_week)} 项"] if more > 0 else []))
-            or "本周没有到期未报送的材料",
-            "amber" if d.due_this_week else "green",
-            tip="查看专项行动的报送情况",
+            f"{late + week} 项",
+            "\n".join(
+                [f"{late} 项逾期，{week} 项本周到期"]
+                + lines
+                + ([f"……等共 {week} 项本周到期"] if more > 0 else [])
+            )
+            if late or week
+            else "没有逾期或本周到期未报送的材料",
+            "red" if late else "amber" if week else "green",
+            tip="查看专项行动的报送情况；逾期的各项列在下方“待办”中",
         )
+        self.todo.set_items(d.todo, d.todo_total)
         labels = [m.label for m in d.fires_by_month]
         self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
         self.problem_chart.set_data(
@@ -252,6 +277,15 @@ class DashboardPage(QWidget):
             ],
         )
         self.loaded.emit()
+
+    def show_silent(self) -> SilentVillagesDialog | None:
+        """今日未报送: the villages without a patrol today, with their grid members' phone numbers."""
+        if self.data is None:
+            return None
+        dialog = SilentVillagesDialog(self.data.silent_contacts, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def open(self, target: Callable[[Dashboard], Target]) -> QWidget | None:
         """Open the list behind a tile (the tile's ``clicked``)."""

@@ -5,7 +5,10 @@ The 工作台's tiles (and any later summary) describe where they lead with a co
 The page is shown through the main window's ``show_page``; the list is the :class:`RecordPage` of the
 target's record kind inside it (tabs are tried in turn, since tabbed pages build their lists lazily);
 the filter is written into that list's filter bar, so the clerk sees — and can clear — what narrowed it.
-A page may take over by defining ``show_target(target)``.
+A page may take over by defining ``show_target(target)``. A target naming one record (the 工作台's 待办,
+the 考核 evidence) gets it selected and shown; when the filter would hide it, the filter is cleared
+first, so a double-click never lands on an empty list. A target naming a campaign's cell opens that
+campaign's 报送情况 at the unit and deliverable (the page's ``show_submission``).
 """
 
 from __future__ import annotations
@@ -81,6 +84,14 @@ def apply_filter(page: RecordPage, flt: ListFilter) -> None:
         page.apply_filter()
 
 
+def select_record(page: RecordPage, record_id: int) -> None:
+    """Select ``record_id`` in the list, clearing the filter first if it hides the record."""
+    if page.model.row_of_id(record_id) < 0:
+        apply_filter(page, ListFilter())
+    page.select_ids([record_id])
+    page.table.setFocus()
+
+
 def open_target(origin: QWidget, target: Target) -> QWidget | None:
     """Show ``target`` in the main window holding ``origin``; returns the list (or page) shown."""
     window = origin.window()
@@ -88,6 +99,10 @@ def open_target(origin: QWidget, target: Target) -> QWidget | None:
     if not callable(show_page):
         return None
     page: QWidget = show_page(target.page)
+    show_submission = getattr(page, "show_submission", None)
+    if target.cell is not None and target.record_id is not None and callable(show_submission):
+        show_submission(target.record_id, *target.cell)
+        return page
     custom = getattr(page, "show_target", None)
     if callable(custom):
         custom(target)
@@ -97,6 +112,8 @@ def open_target(origin: QWidget, target: Target) -> QWidget | None:
         if found is not None:
             _reveal(found)
             apply_filter(found, target.flt)
+            if target.record_id is not None:
+                select_record(found, target.record_id)
             return found
     if target.tab:
         for tabs in page.findChildren(QTabWidget):
