@@ -211,3 +211,63 @@ def test_the_scheme_editor_saves_through_the_change_hub(
         assert bad.result() != QDialog.DialogCode.Accepted and heard == ["appraisal"]
     finally:
         changes().records_changed.disconnect(heard.append)
+
+
+def _column(page: AppraisalPage, name: str) -> int:
+    model = page.model
+    return next(c for c in range(model.columnCount()) if model.item_at(c) and model.item_at(c).name == name)
+
+
+def test_a_deduction_line_opens_the_record_behind_it(qtbot, db: Database, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from ecodesk import dates
+    from ecodesk.services import settings as data_settings
+    from ui.shell.main_window import MainWindow
+
+    data_settings.save(db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
+    town = h.build_scored_town(db)
+    appraisal.create_scheme(db, h.SCORED_YEAR, h.SCORED_ITEMS)
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
+    monkeypatch.setattr(dates, "today", lambda: h.SCORED_AS_OF)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("appraisal")
+    assert isinstance(page, AppraisalPage)
+    page.year.setValue(h.SCORED_YEAR)
+    east = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).village_id == town.east)
+
+    # 超期: a problem, by double-click on its line.
+    page.select_cell(east, _column(page, "超期"))
+    lines = page.evidence.lines
+    assert lines and lines[0].table == "problems"
+    table = page.evidence.table
+    rect = table.visualRect(table.model().index(0, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_key() == "problems"
+    assert window.pages["problems"].selected_ids() == [lines[0].record_id]
+
+    # 火点: a fire point, by Enter.
+    window.show_page("appraisal")
+    page.select_cell(east, _column(page, "火点"))
+    fire = page.evidence.lines[1]
+    table.setFocus()
+    table.setCurrentCell(1, 1)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    patrols = window.pages["patrols"]
+    assert window.current_key() == "patrols" and patrols.fire_page.selected_ids() == [fire.record_id]
+
+    # 巡查: a month short of patrols opens that village's patrols of that month.
+    window.show_page("appraisal")
+    page.select_cell(east, _column(page, "巡查"))
+    short = page.evidence.lines[0]
+    assert short.table == "patrols" and short.record_id is None
+    listing = page.open_evidence(short)
+    assert listing is patrols.patrol_page
+    bar = patrols.patrol_page.filter_bar
+    assert bar.village.currentData() == town.east
+    assert (bar.date_from.parsed_date().day, bar.date_to.parsed_date().month) == (1, 2)

@@ -3,15 +3,20 @@ with their reason, computing (as a job), finalising and unlocking, the sheet to 
 
 Everything goes through ``ecodesk.services.appraisal``; the grid shows a plain
 :class:`~ecodesk.appraisal.sheet.Sheet`. A finalised year shows read-only: the buttons that change
-it are disabled and the banner says who locked it and when.
+it are disabled and the banner says who locked it and when. A deduction line of the evidence opens
+the record behind it on double-click or Enter (the fire point, problem or complaint itself; a month
+short of patrols opens that village's patrols of that month), through :mod:`ui.shell.navigation`.
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,13 +44,38 @@ from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.services import appraisal, documents
+from ecodesk.services.dashboard import Target
+from ecodesk.services.records import ListFilter
 from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
 from ui.common import dialogs, operations
 from ui.common.changes import Area, changes
 from ui.common.jobs import JobHandle, run_job
+from ui.shell.navigation import open_target
 
 APPRAISAL = (Area.APPRAISAL,)  # what this page's writes change, and what it listens for
+# The evidence line's table → (page, record kind) of the list that shows one such record.
+RECORD_LISTS = {
+    "fire_points": ("patrols", "fire_points"),
+    "problems": ("problems", "problems"),
+    "complaints": ("complaints", "complaints"),
+}
+
+
+def evidence_target(line: EvidenceLine, village_id: int) -> Target | None:
+    """Where a deduction line leads: its record, or for a month short of patrols, that month's patrols."""
+    if line.table in RECORD_LISTS and line.record_id is not None:
+        page, kind = RECORD_LISTS[line.table]
+        return Target(page, kind, record_id=line.record_id)
+    if line.table == "patrols" and line.day:
+        first = date.fromisoformat(line.day).replace(day=1)
+        last = first.replace(day=monthrange(first.year, first.month)[1])
+        return Target("patrols", "patrols", ListFilter(village_id=village_id, date_from=first, date_to=last))
+    if line.table == "commitments":
+        return Target("letters", tab="签订率")
+    if line.table == "campaign_deliverables":
+        return Target("campaigns")
+    return None
 
 
 class AdjustDialog(QDialog):
@@ -105,10 +135,16 @@ class UnlockDialog:
 
 
 class EvidencePane(QWidget):
-    """The selected cell: rule, standard, computed / adjusted / final, and the records behind it."""
+    """The selected cell: rule, standard, computed / adjusted / final, and the records behind it.
+
+    Signals: ``line_activated(object)`` — the :class:`EvidenceLine` double-clicked or entered.
+    """
+
+    line_activated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lines: list[EvidenceLine] = []
         self.heading = QLabel("选择一个得分，查看扣分依据")
         self.heading.setObjectName("evidence_heading")
         self.heading.setWordWrap(True)
@@ -128,6 +164,10 @@ class EvidencePane(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 88)
         self.table.setColumnWidth(2, 52)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.installEventFilter(self)
         self.adjust_button = QPushButton("调整得分…")
         self.adjust_button.setObjectName("adjust_button")
         self.adjust_button.setEnabled(False)
@@ -142,6 +182,7 @@ class EvidencePane(QWidget):
         self, row: VillageRow | None, item: ItemView | None, cell: Cell | None, lines: list[EvidenceLine]
     ) -> None:
         self.table.setRowCount(0)
+        self.lines = list(lines) if row is not None and item is not None and cell is not None else []
         if row is None or item is None or cell is None:
             self.heading.setText("选择一个得分，查看扣分依据")
             self.summary.setText("")
@@ -155,11 +196,28 @@ class EvidencePane(QWidget):
         self.summary.setText("\n".join(parts))
         self.table.setRowCount(len(lines))
         for r, line in enumerate(lines):
+            opens = line.record_id is not None or line.table == "patrols"
+            tip = f"{line.text}\n双击或按 Enter 打开这条记录" if opens else line.text
             for c, value in enumerate((line.day, line.text, f"{line.points:g}")):
                 cell_item = QTableWidgetItem(value)
-                cell_item.setToolTip(line.text)
+                cell_item.setToolTip(tip)
                 self.table.setItem(r, c, cell_item)
         self.table.resizeRowsToContents()
+
+    def _activate(self, row: int) -> None:
+        if 0 <= row < len(self.lines):
+            self.line_activated.emit(self.lines[row])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._activate(self.table.currentRow())
+            return True
+        return super().eventFilter(watched, event)
 
 
 class AppraisalPage(QWidget):
@@ -253,6 +311,7 @@ class AppraisalPage(QWidget):
         self.grid.doubleClicked.connect(lambda _i: self.adjust_selected())
         self.evidence = EvidencePane()
         self.evidence.adjust_button.clicked.connect(self.adjust_selected)
+        self.evidence.line_activated.connect(self.open_evidence)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.grid)
@@ -361,6 +420,12 @@ class AppraisalPage(QWidget):
         self.evidence.show_cell(row, item, cell, lines)
         locked = self.model.sheet is not None and self.model.sheet.locked
         self.evidence.adjust_button.setEnabled(cell is not None and not locked)
+
+    def open_evidence(self, line: EvidenceLine) -> QWidget | None:
+        """Open the record behind a deduction line (the evidence's double-click or Enter)."""
+        selected = self._selected()
+        target = evidence_target(line, selected[0]) if selected is not None else None
+        return open_target(self, target) if target is not None else None
 
     # -- actions -------------------------------------------------------------------------------
 
