@@ -216,7 +216,9 @@ def test_batch_extend_deadline_requires_a_reason(monkeypatch, page: ProblemsPage
         intros=intros,
     )
     page.extend_button.click()
-    assert "2 个问题（东沟村砖厂、东沟村河滩）" in intros[0]  # the clerk sees what he is about to change
+    assert (
+        "2 个问题（东沟村河滩、东沟村砖厂）" in intros[0]
+    )  # in list order (newest first): what he is about to change
     assert "延期原因：必须填写" in seen[0]
     assert seen[1] == ""
     for key in ("overdue", "soon"):
@@ -358,3 +360,72 @@ def test_draft_the_rectification_circular_into_the_register(qtbot, monkeypatch, 
     assert "整改较好" in intros[0]  # the grouping rules are stated where the clerk chooses
     assert "公文" in shown[0]
     assert [d.id for d in documents.list_documents(db)] == [document.id]
+
+
+def test_newest_first_by_default(qtbot, problem_db) -> None:
+    db, ids = problem_db
+    east = records.list_ids(db, UNITS)[0]
+    newest = add_problem(db, "东沟村新发现", east, found_days_ago=1)
+    oldest = add_problem(db, "东沟村老问题", east, found_days_ago=90)
+    page = ProblemsPage(db)
+    qtbot.addWidget(page)
+    column = [f.key for f in PROBLEMS.table_fields].index("found_date")
+    dates_shown = [page.model.data(page.model.index(r, column)) for r in range(page.model.rowCount())]
+    assert page.model.id_at(0) == newest and page.model.id_at(page.model.rowCount() - 1) == oldest
+    assert dates_shown == sorted(dates_shown, reverse=True)
+    header = page.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        column,
+        Qt.SortOrder.DescendingOrder,
+    )
+
+
+def test_new_problem_is_found_today(monkeypatch, page: ProblemsPage) -> None:
+    from ui.problems.page import ProblemDialog
+
+    shown: list[str] = []
+
+    def fake_exec(dialog: ProblemDialog) -> int:
+        shown.append(dialog.editors["found_date"].value())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ProblemDialog, "exec", fake_exec)
+    page.add_button.click()
+    assert shown == [dates.format_iso(TODAY)]
+
+
+def test_a_move_out_of_the_filter_keeps_the_problem_selected(qtbot, monkeypatch, problem_db) -> None:
+    from ecodesk.services import settings as data_settings
+    from ui.shell.main_window import MainWindow
+
+    db, ids = problem_db
+    data_settings.save(db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("problems")
+    assert isinstance(page, ProblemsPage)
+    page.choose_chip("整改中")
+    page.select_ids([ids["soon"]])
+    answer(monkeypatch, {"on_date": TODAY, "note": "已覆盖"})
+    page.detail.move_buttons["整改完成"].click()
+    assert status_of(db, ids["soon"]) == "已整改待核查"
+
+    # Still in the list, selected and in the detail pane, though the chip says 整改中.
+    assert page.chips.current() == "整改中" and page.selected_ids() == [ids["soon"]]
+    row = page.model.row_of_id(ids["soon"])
+    status = [f.key for f in PROBLEMS.table_fields].index("status")
+    assert page.model.data(page.model.index(row, status)) == "已整改待核查"
+    assert set(page.detail.move_buttons) == {"核查销号", "退回"}
+    assert window.statusBar().currentMessage().startswith("该问题已移出当前筛选（状态：已整改待核查）")
+
+    # Another record selected, or another filter: the list shows what the filter says again.
+    page.select_ids([ids["later"]])
+    page.refresh()
+    assert page.model.row_of_id(ids["soon"]) == -1 and page.model.rowCount() == 1
+    page.select_ids([ids["later"]])
+    answer(monkeypatch, {"on_date": TODAY, "note": ""})
+    page.detail.move_buttons["整改完成"].click()
+    assert page.selected_ids() == [ids["later"]]
+    page.choose_chip("整改中")
+    assert page.model.rowCount() == 0

@@ -4,6 +4,11 @@ The generic list page (filter bar, fast table, form, soft delete, Excel, print) 
 needs besides: counts by status as chips, overdue rows red and rows due within 3 days amber, the
 :class:`ProblemDetail` pane (moves, journal, photos, links), and batch work on the selected rows —
 交办 to a responsible unit, 延期 with a reason, 销号 of several — each one service call, all or nothing.
+
+The list opens newest first (as 巡查记录) until the clerk sorts it himself. A problem the clerk is
+working on stays in the list, selected, when an action moves it out of the current filter (完成整改
+while the list shows 整改中): it is kept as a pinned row until the filter or the selection changes, and
+the status bar says why it is still there. 新增 starts with 发现日期 today.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from ecodesk import dates
 from ecodesk.db.database import Database
@@ -20,12 +26,13 @@ from ecodesk.services import rectification, rectification_circular
 from ecodesk.services.documents import DOCUMENTS
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
-from ui.common import dialogs
+from ui.common import dialogs, machine_settings
 from ui.problems.detail import ProblemDetail
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ALL, ChipRecordPage
 from ui.records.deadline_model import DeadlineTableModel, problem_colour
 from ui.records.detail import DetailPane
+from ui.records.form import RecordDialog
 from ui.records.model import RecordTableModel
 
 T = FieldType
@@ -47,6 +54,36 @@ CLOSE_FIELDS = (
     Field("verifier", "核查人", required=True, max_len=40),
     Field("note", "核查情况", T.LONGTEXT),
 )
+
+
+class ProblemDialog(RecordDialog):
+    """The problem form; a new problem is found today unless the clerk says otherwise."""
+
+    def __init__(
+        self, db: Database, kind: Any, record_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(db, kind, record_id, parent)
+        if record_id is None and "found_date" in self.editors:
+            self.editors["found_date"].set_value(dates.today())
+
+
+class PinningModel(DeadlineTableModel):
+    """The problem list, which may keep one record (:attr:`pinned`) although the filter leaves it out.
+
+    :attr:`outside` says whether the pinned record is shown only because it is pinned.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        self.pinned: int | None = None
+        self.outside = False
+        super().__init__(*args)
+
+    def _query_ids(self) -> list[int]:
+        ids = super()._query_ids()
+        self.outside = self.pinned is not None and self.pinned not in ids
+        if self.outside and self.pinned is not None:
+            ids = [*ids, self.pinned]
+        return ids
 
 
 class ProblemsPage(ChipRecordPage):
@@ -93,12 +130,55 @@ class ProblemsPage(ChipRecordPage):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(3, batch)  # under the record buttons, above the list
+        self.notice = ""  # the last thing said in the status bar about the list
+        if machine_settings.header_state(self.kind.name) is None:  # newest first unless the clerk sorted
+            found = [f.key for f in self.kind.table_fields].index("found_date")
+            self.table.horizontalHeader().setSortIndicator(found, Qt.SortOrder.DescendingOrder)
         self._selection_changed()
 
     # -- the hooks of the list page ------------------------------------------------------------
 
     def create_model(self) -> RecordTableModel:
-        return DeadlineTableModel(self.db, self.kind, problem_colour, self)
+        return PinningModel(self.db, self.kind, problem_colour, self)
+
+    @property
+    def pinning(self) -> PinningModel:
+        assert isinstance(self.model, PinningModel)
+        return self.model
+
+    def add_record(self) -> None:
+        record_id = ProblemDialog.ask(self, self.db, self.kind)
+        if record_id is not None:
+            self.select_ids([record_id])
+
+    def apply_filter(self) -> None:
+        self.pinning.pinned = None  # a filter the clerk chooses shows exactly what it says
+        super().apply_filter()
+
+    def refresh(self, changed_ids: list[int] | None = None) -> None:
+        """Re-read after a write; the one selected problem stays in view even if it left the filter."""
+        selected = self.selected_ids()
+        model = self.pinning
+        model.pinned = selected[0] if len(selected) == 1 else None
+        super().refresh(changed_ids)
+        if model.pinned is None or not model.outside:
+            return
+        row = model.row_of_id(model.pinned)
+        if row < 0 or model.is_deleted(row):  # deleted: let it go as the filter says
+            model.pinned = None
+            super().refresh(changed_ids)
+            return
+        self.select_ids([model.pinned])
+        column = [f.key for f in self.kind.table_fields].index("status")
+        status = model.data(model.index(row, column))
+        self.say(f"该问题已移出当前筛选（状态：{status}），仍显示在列表末尾，更换筛选后不再显示")
+
+    def say(self, text: str) -> None:
+        """A line in the main window's status bar (kept in :attr:`notice` for a page on its own)."""
+        self.notice = text
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 15000)
 
     def create_detail(self) -> DetailPane:
         return ProblemDetail(self.db, self.kind)
@@ -115,6 +195,9 @@ class ProblemsPage(ChipRecordPage):
         super()._selection_changed(*args)
         if not hasattr(self, "close_button"):
             return
+        model = self.pinning
+        if model.pinned is not None and self.selected_ids() not in ([], [model.pinned]):
+            model.pinned = None  # the clerk moved on; the row goes at the next refresh
         live = [row for row in self.selected_rows() if not self.model.is_deleted(row)]
         for button in (self.assign_button, self.extend_button, self.close_button):
             button.setEnabled(bool(live))
