@@ -1,7 +1,8 @@
 """Dates as clerks type them, and as Chinese paper prints them.
 
 Accepted forms: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, an Excel serial number
-(45356), and ``date``/``datetime`` objects. Anything else is rejected, never guessed.
+(45356), and ``date``/``datetime`` objects; a time after the date (08:30) is allowed when it is a real
+time of day. Anything else is rejected, never guessed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 
 _SEPARATED = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_WITH_TIME = re.compile(r"^(.*?)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")
+# A date followed by a time of day (2024-03-05 08:30, 2024-03-05T08:30:15): the date is kept, the
+# time checked — "25:00" or "24:61" is a typing mistake, refused rather than silently dropped.
+_WITH_TIME = re.compile(r"^(.*?)[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*$")
 
 
 def today() -> date:
@@ -55,6 +58,9 @@ def parse_date(value: object) -> date | None:
     text = text.replace("－", "-").replace("／", "/").replace("．", ".")
     match = _WITH_TIME.match(text)
     if match:
+        hour, minute, second = (int(g or 0) for g in match.group(2, 3, 4))
+        if hour > 23 or minute > 59 or second > 59:
+            raise DateParseError(f"“{value}”中的时间 {text[len(match.group(1)) + 1 :].strip()} 不存在")
         text = match.group(1).strip()
     for pattern in (_SEPARATED, _COMPACT):
         match = pattern.match(text)

@@ -3,7 +3,8 @@
 The kinds (农户、巡查记录、问题、台账、信访举报……) are registered in ``ecodesk.services.kinds``,
 so these three commands serve them all. ``import`` writes (all rows or none) and takes the file
 lock, even for ``--dry-run`` as it always has; ``export`` and ``print`` only read and stay usable
-while the GUI has the file open.
+while the GUI has the file open. ``import --create-units`` registers the villages a first-day roster
+names in the same transaction, so the clerk's first import into an empty file is one command.
 """
 
 from __future__ import annotations
@@ -39,11 +40,34 @@ def _year_span(year: int | None, label: str, *, dated: bool) -> tuple[date | Non
     return date(year, 1, 1), date(year, 12, 31)
 
 
+CREATE_UNITS_HELP = (
+    "表中的村（社区）尚未登记时一并新建（与导入同一事务，失败则都不保留）。不写类别时，名称以“社区”结尾的"
+    "建为社区，其余建为村；写“村”或“社区”则全部建为该类别"
+)
+CREATE_HINT = (
+    "加 --create-units 可新建这些村（社区）并导入（名称以“社区”结尾的建为社区，其余建为村；"
+    "--create-units 村 或 --create-units 社区 则全部建为该类别）。"
+)
+SHEET_HINT = "要导入那张表，请加 --sheet “{sheet}”。"
+
+
+def _create_units(value: str | None) -> str | None:
+    """``--create-units`` as the import's ``create_villages``: None, 按名称, 村 or 社区."""
+    from ecodesk.services.record_import import BY_NAME, CREATE_CHOICES
+
+    if value is None or value == "":
+        return None if value is None else BY_NAME
+    if value not in CREATE_CHOICES:
+        raise CliError(f"--create-units 后只能写“村”或“社区”（或不写，按名称定），收到“{value}”")
+    return value
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from ecodesk.services.kinds import get_kind
     from ecodesk.services.record_import import import_xlsx
 
     kind = get_kind(args.kind)
+    create = _create_units(args.create_units)
     with open_db(args) as db:
         report = import_xlsx(
             db,
@@ -53,8 +77,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping=_parse_mapping(args.map or []),
             dry_run=args.dry_run,
             job=progress_printer(args.quiet),
+            create_villages=create,
         )
-    for line in report.summary_lines():
+    for line in report.summary_lines(create_hint=CREATE_HINT, sheet_hint=SHEET_HINT):
         print(line)
     return 0 if report.ok else 1
 
@@ -104,6 +129,7 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--sheet")
     p.add_argument("--map", action="append", metavar="列名=字段")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--create-units", nargs="?", const="", metavar="村|社区", help=CREATE_UNITS_HELP)
     p = add_command(sub, "export", cmd_export, "导出记录到 Excel")
     p.add_argument("kind")
     p.add_argument("--out", required=True)

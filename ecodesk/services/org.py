@@ -1,10 +1,15 @@
-"""Organisation records (基础信息): the declarations of units, grids, people, households, enterprises."""
+"""Organisation records (基础信息): the declarations of units, grids, people, households, enterprises.
+
+Plus :func:`add_village`, for the first day: the clerk's first act is importing the household roster
+into an empty file, and the villages it names can be registered by that same import (one
+transaction, audited like any new unit) instead of failing every row.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecodesk.db.database import Database
@@ -24,7 +29,7 @@ from ecodesk.models import (
     Unit,
 )
 from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
-from ecodesk.services.records import ref_lookup, unique_among_live
+from ecodesk.services.records import new_record, ref_lookup, unique_among_live
 from ecodesk.services.validation import credit_code_problem, normalise_credit_code, phone_problem
 
 T = FieldType
@@ -334,3 +339,26 @@ def village_id(db: Database, name: str | None) -> int | None:
     if not ids:
         raise NotFoundError(f"找不到村/社区“{name}”")
     return int(ids[0])
+
+
+def village_category(name: str) -> str:
+    """The category a village registered by an import gets unless the clerk chose one: 社区 for a
+    name ending in 社区 (河西社区), 村 for any other (东沟村, 东沟)."""
+    return "社区" if name.endswith("社区") else "村"
+
+
+def add_village(session: Session, name: str, category: str) -> int:
+    """Register the 村 or 社区 ``name`` in ``session`` (not committed) after the last village in the
+    list order, and return its id; audited like any new unit, undone with the session's transaction.
+
+    ``ValidationError`` when the name is refused (too long, or already a unit's name).
+    """
+    if category not in VILLAGE_KINDS:
+        raise ValueError(f"村（社区）的类别只能是{'或'.join(VILLAGE_KINDS)}，不是“{category}”")
+    last = session.scalar(
+        select(func.max(Unit.sort_order)).where(Unit.kind.in_(VILLAGE_KINDS), Unit.deleted_at.is_(None))
+    )
+    order = min((last or 0) + 1, 9999)
+    unit = new_record(session, UNITS, {"name": name, "kind": category, "sort_order": order})
+    session.flush()
+    return int(unit.id)

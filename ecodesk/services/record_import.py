@@ -1,13 +1,23 @@
-"""Excel rosters (花名册) and lists into records of any kind, all or nothing.
+"""Excel rosters (花名册) and lists into records of any kind, all or nothing, nothing lost.
 
 A roster typed in a village office is never clean: a merged title above the header, blank rows,
-"户主姓名*" instead of "户主姓名", phone numbers stored as numbers, dates typed four ways. So:
+"户主姓名*" instead of "户主姓名", phone numbers stored as numbers, dates typed four ways, the 村 column
+merged down each village's households, a gap of blank rows in the middle, rows hidden by a filter,
+the real data on a hidden sheet, villages not yet registered on the first day. So:
 
-* the header row is found, not assumed (the row among the first 30 that names most fields);
+* the header row is found, not assumed (the row among the first 30 that names most fields), on the
+  visible sheet that names most; a hidden sheet that holds this kind's header is named, never
+  silently skipped and never silently taken (it may be an old copy or a drop-down's list);
+* every row to the sheet's last value is read: blank rows are skipped and counted wherever they are,
+  hidden rows are imported and counted, and a vertically merged cell's value belongs to every row of
+  its range (``exports/xlsx_read.py`` reads the merges, hidden rows and last row from the sheet XML);
+  a horizontal merge across imported columns is a warning naming the cells;
 * every cell goes through the kind's own parsing (``records.parse_values``), so the import accepts
   exactly what the form accepts, and every bad cell is reported with its Excel row and column;
-* all rows are added in ONE transaction that is rolled back when any row is wrong, on a dry run,
-  on cancel, or on any failure: the database is either untouched or has every row;
+* villages (村/社区) the file names but the data file lacks are listed once, not per row, and can be
+  registered by the same import (``create_villages``);
+* all rows (and any new villages) are added in ONE transaction that is rolled back when any row is
+  wrong, on a dry run, on cancel, or on any failure: the database is either untouched or has every row;
 * hostile files (not an xlsx, corrupt, password-protected, a million blank rows, a zip bomb of
   strings) end with a clear Chinese message, never a traceback or a frozen program.
 """
@@ -17,50 +27,67 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ecodesk.db.database import Database, write_failure
 from ecodesk.errors import EcoDeskError, ValidationError
+from ecodesk.exports.xlsx_read import Book, CellRange, SavedResults, SheetLayout
 from ecodesk.jobs import Job
+from ecodesk.models import VILLAGE_KINDS, Unit
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
+from ecodesk.services.org import VILLAGE_REF, add_village, village_category
 from ecodesk.services.validation import normalise_text
 
 log = logging.getLogger(__name__)
 
-# Files from WPS and older Excel make openpyxl warn about things it ignores (extensions, styles).
-warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-
 HEADER_SCAN_ROWS = 30
 MAX_COLUMNS = 256  # a roster with more columns than this is not a roster
+MAX_SHEETS_SCANNED = 50  # sheets whose header is looked for when no sheet is named
 MAX_DATA_ROWS = 200_000
-BLANK_RUN_LIMIT = 1_000  # this many blank rows in a row: the table has ended
 REPORT_EVERY = 200
 FLUSH_EVERY = 1_000  # keeps the session small on big files; still one transaction
 MAX_LISTED_ERRORS = 1_000
-MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024  # read whole into memory by openpyxl: refuse a zip bomb
+MAX_LISTED_WARNINGS = 20
+MAX_LISTED_NAMES = 30  # villages named in one line
+NAME_LIMIT = 40  # a header, sheet or cell text quoted in a message is cut to this many characters
 SKIP_TARGETS = frozenset({"", "-", "skip", "不导入"})
+BY_NAME = "按名称"  # create_villages: 社区 for a name ending in 社区, else 村 (org.village_category)
+CREATE_CHOICES = (BY_NAME, *VILLAGE_KINDS)
+CREATE_HINT = "导入时可以选择一并新建这些村（社区）。"
+SHEET_HINT = "要导入那张表，请选择工作表“{sheet}”。"
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _REQUIRED_MARKS = ("（必填）", "(必填)", "【必填】", "[必填]")
 _STAR_CHARS = "*＊※"
 _ERRORS = frozenset(ERROR_CODES)
 _OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _PLAIN_TYPES = (str, int, float, bool, datetime, date, time, timedelta)
+_LONG_QUOTE = re.compile(f"“([^”]{{{NAME_LIMIT + 1},}})”")
+
+
+def shorten(text: str, limit: int = NAME_LIMIT) -> str:
+    """A name as a message quotes it: at most ``limit`` characters, then "…"."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _short_quotes(reason: str) -> str:
+    """Every “quoted” text in a reason cut to :data:`NAME_LIMIT` (a 20,000-character cell, echoed)."""
+    return _LONG_QUOTE.sub(lambda m: f"“{shorten(m.group(1))}”", reason)
+
+
+def _row_list(numbers: Sequence[int], total: int) -> str:
+    shown = "、".join(str(n) for n in numbers)
+    return f"第 {shown} 行" + ("等" if total > len(numbers) else "")
 
 
 @dataclass(frozen=True)
@@ -72,11 +99,34 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
+        reason = _short_quotes(self.reason)
         return (
-            f"第{self.row}行 {self.column}：{self.reason}"
-            if self.column
-            else f"第{self.row}行：{self.reason}"
+            f"第{self.row}行 {shorten(self.column)}：{reason}" if self.column else f"第{self.row}行：{reason}"
         )
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """One worksheet of the file: its name, whether Excel hides it, and its best header row."""
+
+    name: str
+    hidden: bool
+    header_row: int = 0  # 0: nothing among the first rows names a field of the kind
+    score: int = 0  # how many fields of the kind that row names
+
+    @property
+    def shown_name(self) -> str:
+        return f"{self.name}（隐藏）" if self.hidden else self.name
+
+
+@dataclass
+class NewVillage:
+    """A village (村/社区) the file names and the data file does not have yet."""
+
+    name: str
+    category: str  # the category it gets (or would get by its name)
+    first_row: int
+    rows: int = 0  # rows that name it
 
 
 @dataclass
@@ -86,28 +136,50 @@ class ImportReport:
     kind_label: str
     sheet: str
     header_row: int
+    sheet_hidden: bool = False
     mapping: dict[str, str] = field(default_factory=dict)  # header text -> field key
     rows_read: int = 0  # data rows, blank rows not counted
     rows_ok: int = 0
-    skipped_blank: int = 0
+    skipped_blank: int = 0  # blank rows between the header and the last data row
+    longest_gap: tuple[int, int] | None = None  # first and last row of the longest run of blank rows
+    hidden_rows: int = 0  # data rows hidden in Excel (imported like the others)
+    hidden_row_numbers: list[int] = field(default_factory=list)  # the first few, for the summary
+    merged_cells: int = 0  # cells that took the value of their (vertically) merged range
+    merged_ranges: list[str] = field(default_factory=list)  # the ranges that gave values, e.g. "B4:B13"
+    warnings: list[str] = field(default_factory=list)  # horizontal merges across imported columns
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     dry_run: bool = False
     unmapped_headers: list[str] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)  # labels
     field_labels: dict[str, str] = field(default_factory=dict)  # field key -> label, for the summary
+    hidden_sheets: list[SheetInfo] = field(default_factory=list)  # hidden sheets with this kind's header
+    new_villages: list[NewVillage] = field(default_factory=list)  # named in the file, not registered
+    create_villages: str | None = None  # None: not asked to register them; else BY_NAME, 村 or 社区
+
+    @property
+    def needs_villages(self) -> bool:
+        """Villages are missing and the clerk has not asked to register them."""
+        return bool(self.new_villages) and self.create_villages is None
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.missing_required
+        return not self.errors and not self.missing_required and not self.needs_villages
 
-    def summary_lines(self) -> list[str]:
-        lines = [f"导入{self.kind_label}：工作表“{self.sheet}”，第 {self.header_row} 行为表头。"]
+    def summary_lines(self, *, create_hint: str = CREATE_HINT, sheet_hint: str = SHEET_HINT) -> list[str]:
+        """The report in Chinese. ``create_hint`` says how to register missing villages and
+        ``sheet_hint`` (with ``{sheet}``) how to choose another sheet, in the front end's own words."""
+        lines = [self.sheet_line()]
         if self.mapping:
-            pairs = (f"{h}→{self.field_labels.get(k, k)}" for h, k in self.mapping.items())
+            pairs = (f"{shorten(h)}→{self.field_labels.get(k, k)}" for h, k in self.mapping.items())
             lines.append("对应的列：" + "、".join(pairs))
         if self.unmapped_headers:
-            lines.append("不导入的列：" + "、".join(self.unmapped_headers))
+            lines.append("不导入的列：" + "、".join(shorten(h) for h in self.unmapped_headers))
+        for info in self.hidden_sheets:
+            lines.append(
+                f"隐藏的工作表“{shorten(info.name)}”中也有{self.kind_label}的表头（第 {info.header_row} 行，"
+                f"认出 {info.score} 列）。" + sheet_hint.format(sheet=info.name)
+            )
         if self.missing_required:
             lines.append(
                 f"缺少必填的列：{'、'.join(self.missing_required)}。"
@@ -115,20 +187,81 @@ class ImportReport:
             )
             lines.append("缺少必填的列，未导入任何记录。")
             return lines
-        read = f"读取数据 {self.rows_read} 行"
-        lines.append(read + (f"，跳过空行 {self.skipped_blank} 行。" if self.skipped_blank else "。"))
+        lines += self.reading_lines()
         lines += [str(err) for err in self.errors[:MAX_LISTED_ERRORS]]
         if len(self.errors) > MAX_LISTED_ERRORS:
             lines.append(f"……另有 {len(self.errors) - MAX_LISTED_ERRORS} 处错误未列出。")
-        if self.errors:
-            lines.append(f"有 {len(self.errors)} 处错误，未导入任何记录。请在 Excel 中改正后重新导入。")
-        elif self.rows_read == 0:
-            lines.append("表中没有数据行，未导入任何记录。")
-        elif self.dry_run:
-            lines.append(f"检查通过：{self.rows_ok} 条记录都可以导入（未写入）。")
-        else:
-            lines.append(f"已导入 {self.rows_ok} 条{records.records_of(self.kind_label)}。")
+        lines += self.village_lines(create_hint)
+        lines.append(self.result_line())
         return lines
+
+    def sheet_line(self) -> str:
+        where = "（隐藏的工作表）" if self.sheet_hidden else ""
+        return f"导入{self.kind_label}：工作表“{shorten(self.sheet)}”{where}，第 {self.header_row} 行为表头。"
+
+    def result_line(self) -> str:
+        """The last line: imported, checked, or why nothing was written."""
+        if self.missing_required:
+            return "缺少必填的列，未导入任何记录。"
+        if self.errors:
+            return f"有 {len(self.errors)} 处错误，未导入任何记录。请在 Excel 中改正后重新导入。"
+        if self.rows_read == 0:
+            return "表中没有数据行，未导入任何记录。"
+        if self.needs_villages:
+            return f"这些村（社区）有了之后，{self.rows_ok} 条记录都可以导入；现在未导入任何记录。"
+        if self.dry_run:
+            return f"检查通过：{self.rows_ok} 条记录都可以导入（未写入）。"
+        return f"已导入 {self.rows_ok} 条{records.records_of(self.kind_label)}。"
+
+    def reading_lines(self) -> list[str]:
+        """What was read: rows, blank rows skipped, hidden rows, cells filled from merges, warnings."""
+        read = f"读取数据 {self.rows_read} 行"
+        if self.skipped_blank:
+            read += f"，跳过空行 {self.skipped_blank} 行"
+            if self.longest_gap is not None and self.longest_gap[1] > self.longest_gap[0]:
+                first, last = self.longest_gap
+                read += f"（最长的一段是第 {first}–{last} 行）"
+        lines = [read + "。"]
+        if self.hidden_rows:
+            done = "也已导入" if self.committed else "也会导入"
+            rows = _row_list(self.hidden_row_numbers, self.hidden_rows)
+            lines.append(f"其中 {self.hidden_rows} 行在 Excel 中是隐藏的（{rows}），{done}。")
+        if self.merged_cells:
+            shown = self.merged_ranges[:5]
+            more = f" 等 {len(self.merged_ranges)} 处" if len(self.merged_ranges) > len(shown) else ""
+            lines.append(
+                f"合并单元格：{self.merged_cells} 个单元格取了所在合并区域的值（{'、'.join(shown)}{more}）。"
+            )
+        lines += self.warnings[:MAX_LISTED_WARNINGS]
+        if len(self.warnings) > MAX_LISTED_WARNINGS:
+            lines.append(f"……另有 {len(self.warnings) - MAX_LISTED_WARNINGS} 处横向合并未列出。")
+        return lines
+
+    def village_lines(self, create_hint: str = CREATE_HINT) -> list[str]:
+        """Villages the file names that are not registered: missing, to be created, or created."""
+        if not self.new_villages:
+            return []
+        names = [shorten(v.name) for v in self.new_villages]
+        listed = "、".join(names[:MAX_LISTED_NAMES]) + ("等" if len(names) > MAX_LISTED_NAMES else "")
+        if self.needs_villages:
+            rows = sum(v.rows for v in self.new_villages)
+            return [f"找不到 {len(names)} 个村（社区）：{listed}（涉及 {rows} 行）。", create_hint]
+        if self.committed:
+            return [f"已新建 {_by_category(self.new_villages)}。"]
+        if self.dry_run and not self.errors:
+            return [f"导入时将新建 {_by_category(self.new_villages)}。"]
+        return [f"找不到 {len(names)} 个村（社区）：{listed}；因有错误，没有新建。"]
+
+
+def _by_category(villages: Sequence[NewVillage]) -> str:
+    """``2 个村：东沟村、西岭村；1 个社区：河西社区``."""
+    parts = []
+    for category in VILLAGE_KINDS:
+        names = [shorten(v.name) for v in villages if v.category == category]
+        if names:
+            listed = "、".join(names[:MAX_LISTED_NAMES]) + ("等" if len(names) > MAX_LISTED_NAMES else "")
+            parts.append(f"{len(names)} 个{category}：{listed}")
+    return "；".join(parts)
 
 
 # -- header text --------------------------------------------------------------------------------
@@ -187,164 +320,61 @@ class _HeaderIndex:
         return len(named)
 
 
-# -- opening the file ---------------------------------------------------------------------------
+# -- choosing the sheet ---------------------------------------------------------------------------
 
 
-def _check_file(path: Path) -> None:
-    """Refuse what is not an .xlsx before openpyxl sees it, and say what it probably is."""
-    name = path.name
-    try:
-        if not path.is_file():
-            raise EcoDeskError(f"找不到文件：{path}")
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-            if head == _CFB_MAGIC:
-                if _contains(fh, _ENCRYPTED_STREAM):
-                    raise EcoDeskError(
-                        f"“{name}”设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码后另存，再导入。"
-                    )
-                raise EcoDeskError(
-                    f"“{name}”是旧版 Excel（.xls）或其他格式的文件。请在 Excel 或 WPS 中“另存为”"
-                    "Excel 工作簿（*.xlsx）后再导入。"
-                )
-    except PermissionError:
-        raise EcoDeskError(f"没有权限读取“{name}”（文件是否正在被其他程序使用？）") from None
-    except OSError as exc:
-        raise EcoDeskError(f"无法读取“{name}”：{exc.strerror or exc}") from None
-    if size == 0:
-        raise EcoDeskError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿。")
-    if not head.startswith(b"PK"):
-        raise EcoDeskError(
-            f"“{name}”不是 Excel 工作簿（.xlsx）。如果它是 .xls、.et、.csv 或网页文件，"
-            "请先在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）。"
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = {info.filename: info for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise EcoDeskError(f"“{name}”已损坏或不完整（可能没有复制完），无法读取。") from None
-    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
-        raise EcoDeskError(f"“{name}”不是 Excel 工作簿（可能是 Word 文档或普通压缩包）。")
-    strings = names.get("xl/sharedStrings.xml")
-    if strings is not None and strings.file_size > MAX_SHARED_STRINGS_BYTES:
-        raise EcoDeskError(f"“{name}”中的文字数据过大（解压后超过 512 MB），不像是正常的表格，已拒绝读取。")
+def _head_rows(book: Book, ws: ReadOnlyWorksheet) -> list[tuple[Any, ...]]:
+    """The first rows, where the header must be."""
+    return list(book.rows(ws, 1, MAX_COLUMNS, HEADER_SCAN_ROWS))
 
 
-def _contains(fh: IO[bytes], needle: bytes, chunk: int = 1 << 20) -> bool:
-    tail = b""
-    while block := fh.read(chunk):
-        if needle in tail + block:
-            return True
-        tail = block[-len(needle) :]
-    return False
+@dataclass
+class _Chosen:
+    """The sheet to read, its first rows, every sheet of the file, and the hidden ones worth naming."""
+
+    ws: ReadOnlyWorksheet
+    head: list[tuple[Any, ...]]
+    sheets: list[SheetInfo]
+    hidden_hints: list[SheetInfo]
 
 
-def _unreadable(path: Path, exc: BaseException) -> EcoDeskError:
-    log.warning("cannot read %s: %r", path, exc)
-    return EcoDeskError(f"“{path.name}”已损坏，或不是 Excel 能打开的工作簿，无法读取。")
-
-
-class _Book:
-    """A workbook opened read-only (streamed), plus, on demand, its saved formula results."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handles: list[IO[bytes]] = []
-        self._books: list[Workbook] = []
-        _check_file(path)
-        self.wb = self.load(data_only=False)
-
-    def load(self, *, data_only: bool) -> Workbook:
-        # A file object, not the path: openpyxl refuses paths by extension (.XLSX from a USB stick, .xlsm).
-        fh = open(self.path, "rb")  # noqa: SIM115 - closed in close()
-        self._handles.append(fh)
-        try:
-            wb = load_workbook(fh, read_only=True, data_only=data_only)
-        except Exception as exc:  # noqa: BLE001 - a hostile file can make the parser raise anything
-            raise _unreadable(self.path, exc) from None
-        self._books.append(wb)
-        return wb
-
-    def sheet(self, name: str | None, index: _HeaderIndex, overrides: Mapping[str, str]) -> ReadOnlyWorksheet:
-        sheets = [ws for ws in self.wb.worksheets if isinstance(ws, ReadOnlyWorksheet)]
-        if not sheets:
-            raise EcoDeskError(f"“{self.path.name}”中没有工作表。")
-        if name is not None:
-            for ws in sheets:
-                if ws.title == name or ws.title.strip() == name.strip():
-                    return ws
-            known = "、".join(ws.title for ws in sheets)
-            raise EcoDeskError(f"“{self.path.name}”中没有名为“{name}”的工作表（有：{known}）。")
-        if len(sheets) == 1:
-            return sheets[0]
-        # Several sheets (an instructions sheet first, say): take the one whose header names most fields.
-        visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
-        best, best_score = visible[0], -1
-        for ws in visible[:20]:
-            score = max((index.score(row, overrides) for row in self.head_rows(ws)), default=0)
-            if score > best_score:
-                best, best_score = ws, score
-        return best
-
-    def head_rows(self, ws: ReadOnlyWorksheet) -> list[tuple[Any, ...]]:
-        """The first rows, where the header must be."""
-        return list(self.rows(ws, 1, MAX_COLUMNS, HEADER_SCAN_ROWS))
-
-    def rows(
-        self, ws: ReadOnlyWorksheet, first: int, columns: int, last: int | None = None
-    ) -> Iterator[tuple[Any, ...]]:
-        """Value rows from ``first``, with missing rows filled in, so position = Excel row number."""
-        if last is None:
-            ws.reset_dimensions()  # a lying <dimension> (common in generated files) must not cut rows off
-        source = ws.iter_rows(min_row=first, max_row=last, max_col=columns, values_only=True)
-        while True:
-            try:
-                row = next(source)
-            except StopIteration:
-                return
-            except Exception as exc:  # noqa: BLE001 - corrupt XML or zip data inside the sheet
-                raise _unreadable(self.path, exc) from None
-            yield row
-
-    def close(self) -> None:
-        for wb in self._books:
-            try:
-                wb.close()
-            except Exception:  # noqa: BLE001 - closing what may be a broken archive
-                log.debug("closing workbook failed", exc_info=True)
-        for fh in self._handles:
-            fh.close()
-
-    def __enter__(self) -> _Book:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class _SavedResults:
-    """Formula cells as Excel last calculated them, read in step with the main pass when first needed.
-
-    The clerk sees a formula's result, so that is what is imported. A file saved by a program that
-    never calculated (no stored result) gives the formula's text, imported as plain text.
-    """
-
-    def __init__(self, book: _Book, sheet: str, first: int, columns: int) -> None:
-        self._book, self._sheet, self._first, self._columns = book, sheet, first, columns
-        self._rows: Iterator[tuple[Any, ...]] | None = None
-        self._at = first - 1
-        self._row: tuple[Any, ...] = ()
-
-    def get(self, row_no: int, col: int) -> Any:
-        if self._rows is None:
-            ws = self._book.load(data_only=True)[self._sheet]
-            assert isinstance(ws, ReadOnlyWorksheet)
-            self._rows = self._book.rows(ws, self._first, self._columns)
-        while self._at < row_no:
-            self._row = next(self._rows, ())
-            self._at += 1
-        return self._row[col] if col < len(self._row) else None
+def _choose_sheet(book: Book, name: str | None, index: _HeaderIndex, overrides: Mapping[str, str]) -> _Chosen:
+    """The sheet named ``name``; else the only one; else the visible sheet whose header names most
+    fields. Hidden sheets are looked at too, so that one holding the kind's header can be named."""
+    sheets = book.worksheets
+    if not sheets:
+        raise EcoDeskError(f"“{book.path.name}”中没有工作表。")
+    plain = [SheetInfo(ws.title, ws.sheet_state != "visible") for ws in sheets]
+    if name is not None:
+        for ws in sheets:
+            if ws.title == name or ws.title.strip() == name.strip():
+                return _Chosen(ws, _head_rows(book, ws), plain, [])
+        known = "、".join(shorten(info.shown_name) for info in plain)
+        raise EcoDeskError(f"“{book.path.name}”中没有名为“{shorten(name)}”的工作表（有：{known}）。")
+    if len(sheets) == 1:
+        return _Chosen(sheets[0], _head_rows(book, sheets[0]), plain, [])
+    infos: list[SheetInfo] = []
+    heads: list[list[tuple[Any, ...]]] = []
+    for ws, info in zip(sheets, plain, strict=True):
+        if len(heads) >= MAX_SHEETS_SCANNED:
+            infos.append(info)
+            continue
+        head = _head_rows(book, ws)
+        heads.append(head)
+        header_row, score = _find_header(head, index, overrides)
+        infos.append(SheetInfo(info.name, info.hidden, header_row, score))
+    scanned = list(range(len(heads)))
+    visible = [i for i in scanned if not infos[i].hidden] or scanned
+    best = visible[0]
+    for i in visible:
+        if infos[i].score > infos[best].score:
+            best = i
+    hints = [
+        infos[i]
+        for i in scanned
+        if i != best and infos[i].hidden and infos[i].score > 0 and infos[i].score >= infos[best].score
+    ]
+    return _Chosen(sheets[best], heads[best], infos, hints)
 
 
 # -- the header and the columns -------------------------------------------------------------------
@@ -382,7 +412,7 @@ def _header_row(
     if score == 0:
         header_row = _fallback_header(head)
     if header_row == 0:
-        raise EcoDeskError(f"工作表“{sheet}”的前 {HEADER_SCAN_ROWS} 行是空的，找不到表头。")
+        raise EcoDeskError(f"工作表“{shorten(sheet)}”的前 {HEADER_SCAN_ROWS} 行是空的，找不到表头。")
     return header_row
 
 
@@ -411,7 +441,10 @@ def _resolve_overrides(kind: RecordKind, mapping: Mapping[str, str] | None) -> d
             overrides[key] = by_label[match_key(wanted)]
         else:
             known = "、".join(f"{f.key}（{f.label}）" for f in kind.fields)
-            raise EcoDeskError(f"“{header}={target}”：{kind.label}没有“{wanted}”这一项。可用的字段：{known}")
+            raise EcoDeskError(
+                f"“{shorten(header)}={shorten(target or '')}”：{kind.label}没有“{shorten(wanted)}”这一项。"
+                f"可用的字段：{known}"
+            )
     return overrides
 
 
@@ -434,8 +467,9 @@ def _map_columns(
     present = {match_key(h) for h in headers if h}
     absent = [h for h in overrides if h not in present]
     if absent:
-        shown = "、".join(h for h in headers if h)
-        raise EcoDeskError(f"第 {header_row} 行表头中没有“{'、'.join(absent)}”列（表头：{shown}）。")
+        shown = "、".join(shorten(h) for h in headers if h)
+        missing = "、".join(shorten(h) for h in absent)
+        raise EcoDeskError(f"第 {header_row} 行表头中没有“{missing}”列（表头：{shown}）。")
     chosen: dict[str, tuple[int, int, str]] = {}  # field key -> (priority, column, header)
     unmapped: list[str] = []
     kind_keys = {f.key for f in kind.fields}
@@ -451,7 +485,8 @@ def _map_columns(
             taken = chosen.get(target)
             if taken is not None and taken[0] == 0 and match_key(taken[2]) != key:
                 raise EcoDeskError(
-                    f"“{taken[2]}”和“{header}”两列都指定为{kind.field(target).label}，请只指定一列。"
+                    f"“{shorten(taken[2])}”和“{shorten(header)}”两列都指定为{kind.field(target).label}，"
+                    "请只指定一列。"
                 )
         elif key in index.by_key and index.by_key[key][0] in kind_keys:
             target, label_or_alias = index.by_key[key]
@@ -477,13 +512,27 @@ def _is_blank_default(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 # -- reading headers (for the column-mapping dialog) ------------------------------------------------
 
 
-def read_headers(
-    path: Path, sheet: str | None = None, *, kind: RecordKind | None = None
-) -> tuple[str, int, list[str]]:
-    """(sheet used, header row number, header texts) — what a column-mapping dialog shows.
+@dataclass(frozen=True)
+class Preview:
+    """What the import dialog shows before anything is checked: the sheets and one sheet's header."""
+
+    sheets: list[SheetInfo]  # every sheet in the tab order, hidden ones included
+    sheet: str  # the sheet read
+    sheet_hidden: bool
+    header_row: int
+    headers: list[str]
+    hidden_hints: list[SheetInfo]  # hidden sheets (not the one read) that hold the kind's header
+
+
+def preview_xlsx(path: Path, kind: RecordKind | None = None, sheet: str | None = None) -> Preview:
+    """The sheets of ``path`` and the header of ``sheet`` (or of the sheet an import would choose).
 
     With ``kind`` the header is the row naming most of its fields; without it, most fields of any kind.
     """
@@ -494,11 +543,25 @@ def read_headers(
         from ecodesk.services.kinds import KINDS
 
         index = _HeaderIndex.of(list(KINDS.values()))
-    with _Book(path) as book:
-        ws = book.sheet(sheet, index, {})
-        head = book.head_rows(ws)
-        header_row = _header_row(ws.title, head, index, {})
-        return ws.title, header_row, _header_texts(head[header_row - 1])
+    with Book(path) as book:
+        chosen = _choose_sheet(book, sheet, index, {})
+        header_row = _header_row(chosen.ws.title, chosen.head, index, {})
+        return Preview(
+            chosen.sheets,
+            chosen.ws.title,
+            chosen.ws.sheet_state != "visible",
+            header_row,
+            _header_texts(chosen.head[header_row - 1]),
+            chosen.hidden_hints,
+        )
+
+
+def read_headers(
+    path: Path, sheet: str | None = None, *, kind: RecordKind | None = None
+) -> tuple[str, int, list[str]]:
+    """(sheet used, header row number, header texts) — what a column-mapping dialog shows."""
+    found = preview_xlsx(path, kind, sheet)
+    return found.sheet, found.header_row, found.headers
 
 
 def suggest_mapping(kind: RecordKind, headers: Sequence[str]) -> dict[str, str]:
@@ -529,22 +592,27 @@ def import_xlsx(
     *,
     dry_run: bool = False,
     job: Job | None = None,
+    create_villages: str | None = None,
 ) -> ImportReport:
     """Check every row of the sheet and, when all are valid and this is not a dry run, add them all.
 
     ``mapping`` (header text -> field key or label; "" or "不导入" to skip a column) overrides and
-    extends the columns recognised by label and alias. Errors in the data are returned in the report;
-    an unreadable file, an unknown field, too many rows or a cancel raise :class:`EcoDeskError`.
-    Either way nothing is written unless every row is valid.
+    extends the columns recognised by label and alias. Villages (村/社区) the file names that are not
+    registered are listed in ``report.new_villages``; with ``create_villages`` (:data:`BY_NAME`, 村 or
+    社区: their category) they are registered in the same transaction as the rows. Errors in the data
+    are returned in the report; an unreadable file, an unknown field, too many rows or a cancel raise
+    :class:`EcoDeskError`. Either way nothing is written unless every row is valid.
     """
     path = Path(path)
+    if create_villages is not None and create_villages not in CREATE_CHOICES:
+        raise EcoDeskError(
+            f"新建村（社区）的类别只能是{'、'.join(CREATE_CHOICES)}，不是“{create_villages}”。"
+        )
     overrides = _resolve_overrides(kind, mapping)
     index = _HeaderIndex.of([kind])
-    with _Book(path) as book:
-        ws = book.sheet(sheet, index, overrides)
-        claimed = ws.max_row  # from the sheet's <dimension>: only a guess, for the progress bar
-        claimed_rows = min(claimed, MAX_DATA_ROWS) if isinstance(claimed, int) else 0
-        head = book.head_rows(ws)
+    with Book(path) as book:
+        chosen = _choose_sheet(book, sheet, index, overrides)
+        ws, head = chosen.ws, chosen.head
         header_row = _header_row(ws.title, head, index, overrides)
         headers = _header_texts(head[header_row - 1])
         columns, unmapped = _map_columns(kind, headers, index, overrides, header_row)
@@ -553,6 +621,7 @@ def import_xlsx(
             kind_label=kind.label,
             sheet=ws.title,
             header_row=header_row,
+            sheet_hidden=ws.sheet_state != "visible",
             mapping={c.header: c.field.key for c in columns},
             dry_run=dry_run,
             unmapped_headers=unmapped,
@@ -562,17 +631,25 @@ def import_xlsx(
                 if f.required and _is_blank_default(f.default) and f.key not in mapped
             ],
             field_labels={f.key: f.label for f in kind.fields},
+            hidden_sheets=chosen.hidden_hints,
+            create_villages=create_villages,
         )
         if report.missing_required:
             return report
-        saved = _SavedResults(book, ws.title, header_row + 1, len(headers))
-        total = max(claimed_rows - header_row, 0)
+        layout = book.layout(ws)
+        if layout.last_row is not None:
+            last: int | None = layout.last_row
+            total = max(layout.last_row - header_row, 0)
+        else:  # the sheet's <dimension>: only a guess, for the progress bar
+            last, claimed = None, ws.max_row
+            total = max(min(claimed, MAX_DATA_ROWS) - header_row, 0) if isinstance(claimed, int) else 0
+        saved = SavedResults(book, ws.title, header_row + 1, len(headers))
         try:
             with db.session() as session:
-                _Rows(session, kind, columns, report, saved, job, total, db.path).run(
-                    book.rows(ws, header_row + 1, len(headers)), header_row + 1
-                )
-                if report.errors or dry_run:
+                loop = _Rows(session, kind, columns, report, saved, job, total, db.path)
+                loop.layout(layout, header_row)
+                loop.run(book.rows(ws, header_row + 1, len(headers), last), header_row + 1)
+                if report.errors or dry_run or report.needs_villages:
                     raise _RollbackError
         except _RollbackError:
             pass
@@ -584,11 +661,12 @@ def import_xlsx(
         else:
             report.committed = True
     log.info(
-        "import %s from %s: %d rows, %d errors, dry_run=%s, committed=%s",
+        "import %s from %s: %d rows, %d errors, %d new villages, dry_run=%s, committed=%s",
         kind.name,
         path,
         report.rows_read,
         len(report.errors),
+        len(report.new_villages),
         dry_run,
         report.committed,
     )
@@ -597,6 +675,52 @@ def import_xlsx(
 
 class _RefError(str):
     """A cached "not found / ambiguous" answer for a reference, so each name is looked up once."""
+
+
+class _MergeFill:
+    """Merged ranges below the header: a vertical range's top-left value for every row of it, and a
+    warning for a range that runs across imported columns (only its first cell holds a value)."""
+
+    def __init__(self, merges: Sequence[CellRange], header_row: int, columns: Sequence[_Column]) -> None:
+        position = {c.index + 1: pos for pos, c in enumerate(columns)}  # sheet column -> position in cells
+        self.starts: dict[int, list[tuple[int, CellRange]]] = {}  # top row -> (position, range)
+        self.wide: dict[int, list[tuple[CellRange, list[str]]]] = {}  # top row -> (range, headers)
+        for rng in sorted(merges, key=lambda r: (r.min_row, r.min_col)):
+            if rng.min_row <= header_row:
+                continue  # the title and the header: never data
+            if rng.max_row > rng.min_row and rng.min_col in position:
+                self.starts.setdefault(rng.min_row, []).append((position[rng.min_col], rng))
+            covered = [
+                columns[position[c]].header for c in range(rng.min_col + 1, rng.max_col + 1) if c in position
+            ]
+            if covered:
+                self.wide.setdefault(rng.min_row, []).append((rng, covered))
+        self.active: dict[int, tuple[CellRange, Any]] = {}  # position -> (range, its top-left value)
+        self.used: dict[str, None] = {}  # the ranges that gave a value, in order (for the summary)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts or self.wide)
+
+    def begin(self, row_no: int, cells: list[Any], resolve: Callable[[int, int, Any], Any]) -> None:
+        """Before a row is judged blank: end the ranges above it, note the values of those it starts."""
+        if self.active:
+            for pos in [p for p, (rng, _v) in self.active.items() if rng.max_row < row_no]:
+                del self.active[pos]
+        for pos, rng in self.starts.get(row_no, ()):
+            value = cells[pos]
+            self.active[pos] = (rng, None if _is_blank(value) else resolve(row_no, pos, value))
+
+    def fill(self, row_no: int, cells: list[Any], report: ImportReport) -> None:
+        """A data row: every cell under a vertical range takes the range's value (as Excel shows it)."""
+        for pos, (rng, value) in self.active.items():
+            if rng.min_row < row_no and value is not None:
+                cells[pos] = value
+                report.merged_cells += 1
+                self.used[rng.ref] = None
+        for rng, headers in self.wide.get(row_no, ()):
+            report.warnings.append(
+                f"{rng.ref} 横向合并，只取了 {rng.first} 的值（{'、'.join(shorten(h) for h in headers)} 按空白处理）。"
+            )
 
 
 class _Rows:
@@ -608,7 +732,7 @@ class _Rows:
         kind: RecordKind,
         columns: list[_Column],
         report: ImportReport,
-        saved: _SavedResults,
+        saved: SavedResults,
         job: Job | None,
         total: int,
         db_path: Path,
@@ -617,6 +741,7 @@ class _Rows:
         self.db_path = db_path  # for naming the file in a disk-full message
         self.kind = kind
         self.columns = columns
+        self.indexes = [c.index for c in columns]
         self.report = report
         self.saved = saved
         self.job = job
@@ -624,30 +749,49 @@ class _Rows:
         self.header_of = {c.field.key: c.header for c in columns}
         self.position = {c.field.key: i for i, c in enumerate(columns)}
         self.refs: dict[tuple[str, str], int | _RefError | None] = {}
+        self.new_villages: dict[int, NewVillage] = {}  # id in this transaction -> the village
         self.pending = 0  # records added since the last flush
+        self.merges: _MergeFill | None = None
+        self.hidden_rows: frozenset[int] = frozenset()
+
+    def layout(self, layout: SheetLayout, header_row: int) -> None:
+        """Use the sheet's merged ranges and hidden rows."""
+        merges = _MergeFill(layout.merges, header_row, self.columns)
+        self.merges = merges if merges else None
+        self.hidden_rows = layout.hidden_rows
 
     def run(self, rows: Iterator[tuple[Any, ...]], first: int) -> None:
-        report, job = self.report, self.job
-        blank_run = done = 0
+        report, job, merges, hidden = self.report, self.job, self.merges, self.hidden_rows
+        blank_run = done = longest = 0
         verb = "检查" if report.dry_run else "导入"
         for offset, values in enumerate(rows):
             row_no = first + offset
             if job is not None and offset % REPORT_EVERY == 0:
                 job.report(offset, max(self.total, offset), f"正在{verb}第 {row_no} 行")
-            cells = [values[c.index] if c.index < len(values) else None for c in self.columns]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-                blank_run += 1
-                if blank_run >= BLANK_RUN_LIMIT:
-                    break
+            width = len(values)
+            cells = [values[i] if i < width else None for i in self.indexes]
+            if merges is not None:
+                merges.begin(row_no, cells, self._resolve)
+            if all(_is_blank(v) for v in cells):
+                blank_run += 1  # a blank row: skipped, and counted if data follows
                 continue
-            report.skipped_blank += blank_run  # blank rows between data rows; trailing ones are not counted
-            blank_run = 0
+            if blank_run:
+                report.skipped_blank += blank_run
+                if blank_run > longest:
+                    longest, report.longest_gap = blank_run, (row_no - blank_run, row_no - 1)
+                blank_run = 0
             report.rows_read += 1
             if report.rows_read > MAX_DATA_ROWS:
                 raise EcoDeskError(
                     f"表中数据超过 {MAX_DATA_ROWS} 行（第 {row_no} 行起超出），超过一次导入的上限。"
                     "请把表格拆成几个文件分别导入。未导入任何记录。"
                 )
+            if row_no in hidden:
+                report.hidden_rows += 1
+                if len(report.hidden_row_numbers) < 10:
+                    report.hidden_row_numbers.append(row_no)
+            if merges is not None:
+                merges.fill(row_no, cells, report)
             try:
                 self._row(row_no, cells)
             except SQLAlchemyError as exc:  # an autoflush of earlier rows failed: not this row's fault
@@ -660,6 +804,15 @@ class _Rows:
             total = max(self.total, done)
             job.report(total, total, "检查完毕" if report.dry_run else "正在写入……")
         self._flush()
+        report.new_villages = list(self.new_villages.values())
+        if merges is not None:
+            report.merged_ranges = list(merges.used)
+
+    def _resolve(self, row_no: int, position: int, value: Any) -> Any:
+        """A cell as the clerk sees it: a formula's saved result instead of the formula."""
+        if value is not None and (not isinstance(value, _PLAIN_TYPES) or _is_formula(value)):
+            return self._formula_result(row_no, self.columns[position], value)
+        return value
 
     def _row(self, row_no: int, cells: list[Any]) -> None:
         raw: dict[str, Any] = {}
@@ -667,14 +820,13 @@ class _Rows:
         bad: set[str] = set()
         for position, (column, value) in enumerate(zip(self.columns, cells, strict=True)):
             f = column.field
-            if value is not None and (not isinstance(value, _PLAIN_TYPES) or _is_formula(value)):
-                value = self._formula_result(row_no, column, value)
+            value = self._resolve(row_no, position, value)
             try:
                 value = _cell_to_raw(f, value)
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
                 if f.type is FieldType.REF:
-                    value = self._ref(f, value)
+                    value = self._ref(f, value, row_no)
             except ValueError as exc:
                 errors.append((position, RowError(row_no, column.header, str(exc))))
                 bad.add(f.key)
@@ -706,21 +858,50 @@ class _Rows:
             return result
         return formula if isinstance(formula, str) else str(getattr(formula, "text", "") or "")
 
-    def _ref(self, f: Field, value: Any) -> Any:
+    def _ref(self, f: Field, value: Any, row_no: int) -> Any:
         """A reference by name, looked up once per distinct name in this import."""
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # a village called 1 is a name here, never an id
         text = normalise_text(value)
         key = (f.key, text)
         if key not in self.refs:
-            try:
-                self.refs[key] = records.parse_field(self.session, f, text)
-            except ValueError as exc:
-                self.refs[key] = _RefError(str(exc))
+            if f.ref is VILLAGE_REF:
+                self.refs[key] = self._village(text, row_no)
+            else:
+                try:
+                    self.refs[key] = records.parse_field(self.session, f, text)
+                except ValueError as exc:
+                    self.refs[key] = _RefError(str(exc))
         found = self.refs[key]
         if isinstance(found, _RefError):
             raise ValueError(str(found))
+        if found in self.new_villages:
+            self.new_villages[found].rows += 1
         return found
+
+    def _village(self, text: str, row_no: int) -> int | _RefError:
+        """A village by name. One not registered is registered in this transaction (kept only when
+        the clerk asked for it: otherwise the import rolls back), so that every row that names it is
+        checked in full and the missing villages are named once, not on every row."""
+        ids = records.ref_lookup(self.session, VILLAGE_REF, text)
+        if len(ids) == 1:
+            return int(ids[0])
+        if ids:
+            return _RefError(f"“{text}”有{len(ids)}个同名记录，无法确定是哪一个")
+        other = self.session.scalar(
+            select(Unit.kind).where(Unit.name == text, Unit.deleted_at.is_(None)).limit(1)
+        )
+        if other is not None:
+            return _RefError(f"找不到村/社区“{text}”（“{text}”是{other}，不是村或社区）")
+        wanted = self.report.create_villages
+        category = village_category(text) if wanted in (None, BY_NAME) else str(wanted)
+        try:
+            village = add_village(self.session, text, category)
+        except ValidationError as exc:
+            reasons = "；".join(p.reason for p in exc.problems)
+            return _RefError(f"找不到村/社区“{text}”，也不能以此为名新建：{reasons}")
+        self.new_villages[village] = NewVillage(text, category, row_no)
+        return village
 
     def _flush(self) -> None:
         if self.pending:

@@ -434,3 +434,60 @@ def lines_of(page: Any) -> list[list[dict[str, Any]]]:
 
 def text(row: list[dict[str, Any]]) -> str:
     return "".join(c["text"] for c in row)
+
+
+# -- rosters laid out by hand (merged cells, hidden rows and sheets) ------------------------------------
+
+ROSTER_HEADER = ["序号", "村（社区）", "组", "户主姓名", "联系电话", "人口"]
+
+
+def clerk_roster(
+    path: Path,
+    villages: dict[str, dict[str, list[str]]],
+    *,
+    title: str = "清河镇农户花名册",
+    hide: Sequence[int] = (),
+    notes: str | None = None,
+    hidden_roster: bool = False,
+) -> Path:
+    """A roster as a village clerk lays it out in Excel: a title merged across the top, a merged
+    填报单位 line, the header on row 3, then one row per household with the 村（社区） cell merged
+    down all of its village's rows and the 组 cell merged down each group's rows.
+
+    ``villages`` is 村 → 组 → 户主 names; the phone is 1380000 and a running number, the 人口 3.
+    ``hide`` hides those Excel rows. ``notes`` puts an instructions sheet of that name first;
+    ``hidden_roster`` then hides the roster sheet itself (the data only on a hidden sheet).
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    if notes is not None:
+        ws.title = notes
+        ws.append(["填表说明：每户一行，村和组可以合并单元格。"])
+        ws = wb.create_sheet("花名册")
+    else:
+        ws.title = "花名册"
+    width = len(ROSTER_HEADER)
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append(["填报单位：清河镇环保办　　填报日期：2026年3月"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.append(ROSTER_HEADER)
+    number = 0
+    for village, groups in villages.items():
+        village_first = ws.max_row + 1
+        for group, heads in groups.items():
+            group_first = ws.max_row + 1
+            for head in heads:
+                number += 1
+                ws.append([number, village, group, head, f"1380000{number:04d}", 3])
+            if len(heads) > 1:
+                ws.merge_cells(start_row=group_first, start_column=3, end_row=ws.max_row, end_column=3)
+        if ws.max_row > village_first:
+            ws.merge_cells(start_row=village_first, start_column=2, end_row=ws.max_row, end_column=2)
+    for row in hide:
+        ws.row_dimensions[row].hidden = True
+    if hidden_roster:
+        ws.sheet_state = "hidden"
+    wb.save(path)
+    return path

@@ -21,6 +21,8 @@ from ecodesk.services.validation import credit_code_check_digit, credit_code_pro
         "45356",
         45356.0,
         "2024-03-05 08:30",
+        "2024-03-05T23:59:59",
+        "2024年3月5日 0:00",
         datetime(2024, 3, 5, 8, 30),
         date(2024, 3, 5),
         "２０２４－０３－０５",
@@ -57,3 +59,19 @@ def test_text_from_excel_is_normalised() -> None:
     assert normalise_text(13800001111.0) == "13800001111"
     assert normalise_text(" 王\u3000建国 \n") == "王 建国"
     assert normalise_text("１２３") == "123"
+
+
+@pytest.mark.parametrize(
+    ("raw", "time"),
+    [
+        ("2026-03-05T25:00", "25:00"),
+        ("2026-03-05 24:61", "24:61"),
+        ("2026-03-05 24:00", "24:00"),
+        ("2026-03-05 08:60", "08:60"),
+        ("2026-03-05 08:30:75", "08:30:75"),
+    ],
+)
+def test_an_impossible_time_after_a_date_is_an_error(raw: str, time: str) -> None:
+    """Before, the time was cut off unchecked and the date kept: a typing mistake passed silently."""
+    with pytest.raises(DateParseError, match=f"“{raw}”中的时间 {time} 不存在"):
+        parse_date(raw)

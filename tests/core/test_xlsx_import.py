@@ -1,8 +1,10 @@
 """Excel import: real rosters written with openpyxl, imported into real SQLite files.
 
 Each test builds the kind of sheet a village office sends (merged title, blank rows, marks on the
-headers, numbers for phones, four date styles) or a hostile one, and checks what the clerk would
-see: the records in the database, and the row/column/reason of every error.
+headers, numbers for phones, four date styles, 村 and 组 merged down their rows, a gap of blank rows,
+rows hidden by a filter, the data on a hidden sheet, villages not registered yet) or a hostile one,
+and checks what the clerk would see: the records in the database, the summary, and the
+row/column/reason of every error.
 """
 
 from __future__ import annotations
@@ -19,16 +21,21 @@ import pytest
 from sqlalchemy import event, select
 
 from ecodesk.db import Database
+from ecodesk.db.audit import AuditEntry
 from ecodesk.errors import EcoDeskError
+from ecodesk.exports.xlsx_read import Book, CellRange
 from ecodesk.jobs import Job, JobCancelledError
 from ecodesk.models import Household, Person, Unit
+from ecodesk.models.ledger import LedgerEntry
 from ecodesk.schema import RecordKind
 from ecodesk.services import record_import, records
+from ecodesk.services.ledgers import BARE_LAND
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, PEOPLE, UNITS
-from ecodesk.services.record_import import RowError, import_xlsx, read_headers
+from ecodesk.services.record_import import BY_NAME, RowError, import_xlsx, preview_xlsx, read_headers
 from tests.core.helpers import (
     Inspection,
     add_villages,
+    clerk_roster,
     count,
     household_rows,
     inspection_kind,
@@ -121,11 +128,12 @@ def test_mixed_date_formats(tmp_path: Path, db: Database, inspections: RecordKin
 def test_bad_dates_are_named_with_their_row_and_column(
     tmp_path: Path, db: Database, inspections: RecordKind
 ) -> None:
-    rows = [["地点", "日期"], ["甲", "2024-02-30"], ["乙", "三月五日"], ["丙", 7]]
+    rows = [["地点", "日期"], ["甲", "2024-02-30"], ["乙", "三月五日"], ["丙", 7], ["丁", "2026-03-05T25:00"]]
     report = import_xlsx(db, inspections, write_sheet(tmp_path / "巡查.xlsx", rows))
-    assert [(e.row, e.column) for e in report.errors] == [(2, "日期"), (3, "日期"), (4, "日期")]
+    assert [(e.row, e.column) for e in report.errors] == [(2, "日期"), (3, "日期"), (4, "日期"), (5, "日期")]
     assert "2024年2月30日 不存在" in report.errors[0].reason
     assert "不是可识别的日期" in report.errors[1].reason
+    assert str(report.errors[3]) == "第5行 日期：“2026-03-05T25:00”中的时间 25:00 不存在"
     assert count(db, Inspection) == 0
 
 
@@ -148,16 +156,19 @@ def test_bad_rows_import_nothing_and_every_error_is_listed(
     assert not report.ok and not report.committed
     assert report.errors == [
         RowError(3, "户主", "必须填写"),
-        RowError(4, "村", "找不到村/社区“北山村”"),
         RowError(4, "人口", "“三口”不是数字"),
-        RowError(5, "村", "找不到村/社区“环保办”"),
-        RowError(6, "村", "找不到村/社区“北山村”"),
+        RowError(5, "村", "找不到村/社区“环保办”（“环保办”是镇属单位，不是村或社区）"),
     ]
-    assert (report.rows_read, report.rows_ok) == (5, 1)
-    assert count(db, Household) == 0  # the good row was rolled back too
+    # An unknown village is named once, not on every row (it may be the first day: see below).
+    assert [(v.name, v.first_row, v.rows) for v in report.new_villages] == [("北山村", 4, 2)]
+    assert (report.rows_read, report.rows_ok) == (5, 2)
+    assert count(db, Household) == 0  # the good rows were rolled back too
+    assert count(db, Unit) == 4  # and the village tried for 北山村 with them
     lines = report.summary_lines()
     assert "第3行 户主：必须填写" in lines
-    assert lines[-1] == "有 5 处错误，未导入任何记录。请在 Excel 中改正后重新导入。"
+    assert "找不到 1 个村（社区）：北山村；因有错误，没有新建。" not in lines
+    assert "找不到 1 个村（社区）：北山村（涉及 2 行）。" in lines
+    assert lines[-1] == "有 3 处错误，未导入任何记录。请在 Excel 中改正后重新导入。"
 
 
 def test_codec_and_validator_problems_and_error_cells_are_reported(
@@ -282,8 +293,11 @@ def test_each_village_name_is_looked_up_once(tmp_path: Path, db: Database, villa
         report = import_xlsx(db, HOUSEHOLDS, path, dry_run=True)
     finally:
         event.remove(db.engine, "before_cursor_execute", spy)
-    assert len(report.errors) == 200  # every 北山村 row is reported…
-    assert len(unit_queries) == 3  # …but each name was looked up once
+    assert report.errors == []  # the 200 北山村 rows are not 200 errors…
+    assert [(v.name, v.rows) for v in report.new_villages] == [("北山村", 200)]  # …but one missing village
+    # Each name was looked up once; 北山村, not found, costs three more: is it another kind of unit,
+    # and, tried as a new village (rolled back), the next list position and the unique-name check.
+    assert len(unit_queries) == 6
 
 
 # -- values that must stay text ----------------------------------------------------------------------
@@ -366,6 +380,11 @@ def test_a_far_away_cell_does_not_make_a_million_rows(
     wb.save(path)
     report = import_xlsx(db, HOUSEHOLDS, path)
     assert report.rows_ok == 1
+    # The stray cell is data (nothing the clerk typed is silently dropped): reported, not imported.
+    assert (report.rows_read, report.skipped_blank) == (2, 999_997)
+    assert report.errors == [RowError(1_000_000, "户主", "必须填写")]
+    assert "跳过空行 999997 行（最长的一段是第 3–999999 行）" in "\n".join(report.summary_lines())
+    assert count(db, Household) == 0
 
 
 def test_too_many_rows_is_refused(
@@ -420,21 +439,6 @@ def test_files_that_are_not_workbooks_give_a_clear_message(
     assert count(db, Household) == 0
 
 
-def test_merged_cells_in_the_data_do_not_crash(
-    tmp_path: Path, db: Database, villages: dict[str, int]
-) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    for row in (["户主", "村", "组"], ["张三", "东沟村", "一组"], ["李四", None, "一组"]):
-        ws.append(row)
-    ws.merge_cells("B2:B3")  # one village for two households, as clerks lay it out
-    path = tmp_path / "merged.xlsx"
-    wb.save(path)
-    report = import_xlsx(db, HOUSEHOLDS, path)
-    assert report.errors == [RowError(3, "村", "必须填写")]
-
-
 # -- progress and cancel -------------------------------------------------------------------------------
 
 
@@ -480,3 +484,328 @@ def test_read_headers_finds_the_sheet_and_the_header_row(tmp_path: Path) -> None
     assert read_headers(path, "填表说明") == ("填表说明", 1, ["请按村填写，不要改动表头。"])
     with pytest.raises(EcoDeskError, match="没有名为“花名册”的工作表（有：填表说明、东沟村）"):
         read_headers(path, "花名册")
+
+
+# -- merged cells, blank gaps, hidden rows and sheets (rosters as clerks lay them out) ---------------
+
+THREE_VILLAGES = {
+    "东沟村": {"一组": ["张建国", "李秀英", "王福生"], "二组": ["赵德明", "陈桂兰"]},
+    "南庄村": {"三组": ["刘大山", "孙小梅"]},
+    "河西社区": {"一组": ["周建华"]},
+}
+
+
+def test_a_village_merged_down_its_households_belongs_to_every_row(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", THREE_VILLAGES)
+
+    report = import_xlsx(db, HOUSEHOLDS, path)
+
+    assert report.ok and report.committed, report.summary_lines()
+    assert report.header_row == 3 and report.rows_read == 8
+    assert [r[:3] for r in household_rows(db)] == [
+        ("张建国", "东沟村", "一组"),
+        ("李秀英", "东沟村", "一组"),
+        ("王福生", "东沟村", "一组"),
+        ("赵德明", "东沟村", "二组"),
+        ("陈桂兰", "东沟村", "二组"),
+        ("刘大山", "南庄村", "三组"),
+        ("孙小梅", "南庄村", "三组"),
+        ("周建华", "河西社区", "一组"),
+    ]
+    # 村: B4:B8 gives 4 cells, B9:B10 one; 组: C4:C6 two, C7:C8 one, C9:C10 one.
+    assert report.merged_cells == 9
+    assert report.merged_ranges == ["B4:B8", "C4:C6", "C7:C8", "B9:B10", "C9:C10"]
+    assert report.warnings == []
+    assert (
+        "合并单元格：9 个单元格取了所在合并区域的值（B4:B8、C4:C6、C7:C8、B9:B10、C9:C10）。"
+        in report.summary_lines()
+    )
+
+
+def test_a_merged_optional_column_is_not_blank_after_its_first_row(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    """责任单位 is optional: before, the rows under its merge imported blank without a word."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["裸露地块台账（2026年）"])
+    ws.merge_cells("A1:E1")
+    ws.append(["地块名称", "所在村", "责任单位", "面积（㎡）", "挂牌日期"])
+    ws.append(["东沟村砖厂旧址", "东沟村", "环保办", 1200, "2026-03-01"])
+    ws.append(["东沟村河滩", None, None, 300, "2026-03-02"])
+    ws.append(["南庄村工地", "南庄村", None, 800, "2026-03-03"])
+    ws.merge_cells("B3:B4")
+    ws.merge_cells("C3:C5")
+    path = tmp_path / "裸露地块.xlsx"
+    wb.save(path)
+
+    report = import_xlsx(db, BARE_LAND, path)
+
+    assert report.ok and report.committed, report.summary_lines()
+    assert report.merged_cells == 3
+    with db.session() as session:
+        got = session.execute(
+            select(LedgerEntry.name, Unit.name)
+            .join(Unit, Unit.id == LedgerEntry.responsible_unit_id)
+            .order_by(LedgerEntry.id)
+        ).all()
+    assert [tuple(r) for r in got] == [
+        ("东沟村砖厂旧址", "环保办"),
+        ("东沟村河滩", "环保办"),
+        ("南庄村工地", "环保办"),
+    ]
+
+
+def test_a_horizontal_merge_across_data_cells_is_a_warning(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["户主", "村", "组", "电话", "人口"])
+    ws.append(["张三", "东沟村", "一组", "13800001111", 3])
+    ws.append(["李四", "东沟村", "二组（电话、人口见上户）", None, None])
+    ws.merge_cells("C3:E3")
+    ws.append(["备注：以上 2 户"])
+    ws.merge_cells("A4:E4")  # a footer typed across the table: data, so reported
+    path = tmp_path / "横向.xlsx"
+    wb.save(path)
+
+    report = import_xlsx(db, HOUSEHOLDS, path, dry_run=True)
+
+    assert report.warnings == [
+        "C3:E3 横向合并，只取了 C3 的值（电话、人口 按空白处理）。",
+        "A4:E4 横向合并，只取了 A4 的值（村、组、电话、人口 按空白处理）。",
+    ]
+    assert report.errors == [RowError(4, "村", "必须填写")]
+    lines = report.summary_lines()
+    assert lines.index(report.warnings[0]) < lines.index("第4行 村：必须填写")
+
+
+def test_a_gap_of_blank_rows_does_not_end_the_table(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    first = [[f"甲{i}", "东沟村"] for i in range(10)]
+    second = [[f"乙{i}", "南庄村"] for i in range(10)]
+    rows = [["户主", "村"], *first, *([[None, None]] * 1_200), *second]
+    path = write_sheet(tmp_path / "中间有空行.xlsx", rows)
+
+    check = import_xlsx(db, HOUSEHOLDS, path, dry_run=True)
+    assert check.summary_lines()[-1] == "检查通过：20 条记录都可以导入（未写入）。"
+    report = import_xlsx(db, HOUSEHOLDS, path)
+
+    assert report.committed and (report.rows_read, report.rows_ok, report.skipped_blank) == (20, 20, 1_200)
+    assert "读取数据 20 行，跳过空行 1200 行（最长的一段是第 12–1211 行）。" in report.summary_lines()
+    assert len(household_rows(db)) == 20
+
+
+def test_hidden_rows_are_imported_and_counted(tmp_path: Path, db: Database, villages: dict[str, int]) -> None:
+    path = clerk_roster(tmp_path / "筛选过.xlsx", THREE_VILLAGES, hide=[5, 6, 10])
+
+    report = import_xlsx(db, HOUSEHOLDS, path)
+
+    assert report.committed and report.rows_ok == 8
+    assert (report.hidden_rows, report.hidden_row_numbers) == (3, [5, 6, 10])
+    assert "其中 3 行在 Excel 中是隐藏的（第 5、6、10 行），也已导入。" in report.summary_lines()
+
+
+def test_data_on_a_hidden_sheet_is_named_and_can_be_chosen(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    path = clerk_roster(tmp_path / "隐藏.xlsx", THREE_VILLAGES, notes="填表说明", hidden_roster=True)
+
+    report = import_xlsx(db, HOUSEHOLDS, path)
+
+    assert report.sheet == "填表说明" and not report.committed
+    assert report.missing_required == ["户主姓名", "所属村"]
+    assert [(i.name, i.header_row, i.score) for i in report.hidden_sheets] == [("花名册", 3, 5)]
+    lines = report.summary_lines(sheet_hint="要导入那张表，请加 --sheet {sheet}。")
+    assert (
+        "隐藏的工作表“花名册”中也有农户的表头（第 3 行，认出 5 列）。要导入那张表，请加 --sheet 花名册。"
+        in lines
+    )
+
+    chosen = import_xlsx(db, HOUSEHOLDS, path, sheet="花名册")
+    assert chosen.committed and chosen.rows_ok == 8 and chosen.sheet_hidden
+    assert chosen.summary_lines()[0] == "导入农户：工作表“花名册”（隐藏的工作表），第 3 行为表头。"
+
+    preview = preview_xlsx(path, HOUSEHOLDS)
+    assert [(i.shown_name, i.score) for i in preview.sheets] == [("填表说明", 0), ("花名册（隐藏）", 5)]
+    assert preview.sheet == "填表说明" and [i.name for i in preview.hidden_hints] == ["花名册"]
+
+
+def test_a_hidden_lookup_sheet_is_not_mentioned(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    """A hidden sheet of village names (for a drop-down) names fewer fields than the roster: no note."""
+    path = clerk_roster(tmp_path / "下拉.xlsx", THREE_VILLAGES)
+    wb = openpyxl.load_workbook(path)
+    lookup = wb.create_sheet("村名")
+    lookup.append(["村"])
+    lookup.append(["东沟村"])
+    lookup.sheet_state = "hidden"
+    wb.save(path)
+    report = import_xlsx(db, HOUSEHOLDS, path)
+    assert report.committed and report.sheet == "花名册" and report.hidden_sheets == []
+
+
+# -- the first day: villages that do not exist yet -----------------------------------------------------
+
+FIRST_DAY = {
+    "东沟村": {"一组": ["张建国", "李秀英"]},
+    "西岭村": {"二组": ["赵德明"]},
+    "南坡村": {"一组": ["刘大山", "孙小梅", "周建华"]},
+    "城关社区": {"三组": ["陈桂兰"]},
+}
+
+
+def test_missing_villages_are_listed_once(tmp_path: Path, db: Database) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", FIRST_DAY)
+
+    report = import_xlsx(db, HOUSEHOLDS, path)
+
+    assert not report.ok and not report.committed and report.needs_villages
+    assert report.errors == []  # not 7 errors, one per row
+    assert [(v.name, v.category, v.first_row, v.rows) for v in report.new_villages] == [
+        ("东沟村", "村", 4, 2),
+        ("西岭村", "村", 6, 1),
+        ("南坡村", "村", 7, 3),
+        ("城关社区", "社区", 10, 1),
+    ]
+    lines = report.summary_lines(create_hint="加 --create-units 可新建这些村（社区）并导入。")
+    assert lines[-3:] == [
+        "找不到 4 个村（社区）：东沟村、西岭村、南坡村、城关社区（涉及 7 行）。",
+        "加 --create-units 可新建这些村（社区）并导入。",
+        "这些村（社区）有了之后，7 条记录都可以导入；现在未导入任何记录。",
+    ]
+    assert count(db, Unit) == 0 and count(db, Household) == 0
+
+
+def test_missing_villages_are_created_with_the_rows_in_one_transaction(tmp_path: Path, db: Database) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", FIRST_DAY)
+
+    check = import_xlsx(db, HOUSEHOLDS, path, dry_run=True, create_villages=BY_NAME)
+    assert check.ok and not check.committed and count(db, Unit) == 0
+    assert check.summary_lines()[-2:] == [
+        "导入时将新建 3 个村：东沟村、西岭村、南坡村；1 个社区：城关社区。",
+        "检查通过：7 条记录都可以导入（未写入）。",
+    ]
+    report = import_xlsx(db, HOUSEHOLDS, path, create_villages=BY_NAME)
+
+    assert report.ok and report.committed
+    assert report.summary_lines()[-2:] == [
+        "已新建 3 个村：东沟村、西岭村、南坡村；1 个社区：城关社区。",
+        "已导入 7 条农户记录。",
+    ]
+    with db.session() as session:
+        units = session.execute(select(Unit.name, Unit.kind, Unit.sort_order).order_by(Unit.id)).all()
+        audited = session.scalars(
+            select(AuditEntry.record_id).where(
+                AuditEntry.table_name == "units", AuditEntry.action == "insert"
+            )
+        ).all()
+    assert [tuple(u) for u in units] == [
+        ("东沟村", "村", 1),
+        ("西岭村", "村", 2),
+        ("南坡村", "村", 3),
+        ("城关社区", "社区", 4),
+    ]
+    assert len(set(audited)) == 4  # each new village is in the history like any record
+    assert [r[:2] for r in household_rows(db)][-1] == ("陈桂兰", "城关社区")
+
+
+def test_the_clerk_can_choose_the_category_of_new_villages(tmp_path: Path, db: Database) -> None:
+    add_villages(db)  # 东沟村, 南庄村 (sort order 1, 2), 河西社区 (3), 环保办
+    path = clerk_roster(tmp_path / "花名册.xlsx", {"东沟村": {"一组": ["甲"]}, "新村社区": {"一组": ["乙"]}})
+    report = import_xlsx(db, HOUSEHOLDS, path, create_villages="村")
+    assert report.committed and [(v.name, v.category) for v in report.new_villages] == [("新村社区", "村")]
+    with db.session() as session:
+        assert session.execute(select(Unit.kind, Unit.sort_order).where(Unit.name == "新村社区")).one() == (
+            "村",
+            4,
+        )
+    with pytest.raises(EcoDeskError, match="新建村（社区）的类别只能是按名称、村、社区"):
+        import_xlsx(db, HOUSEHOLDS, path, create_villages="镇属单位")
+
+
+def test_a_failed_import_keeps_none_of_the_new_villages(tmp_path: Path, db: Database) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", FIRST_DAY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["花名册"]
+    ws["F6"] = "三口"  # one bad 人口
+    wb.save(path)
+
+    report = import_xlsx(db, HOUSEHOLDS, path, create_villages=BY_NAME)
+
+    assert not report.committed and report.errors == [RowError(6, "人口", "“三口”不是数字")]
+    assert (
+        "找不到 4 个村（社区）：东沟村、西岭村、南坡村、城关社区；因有错误，没有新建。"
+        in report.summary_lines()
+    )
+    assert count(db, Unit) == 0 and count(db, Household) == 0
+    with db.session() as session:
+        assert session.scalar(select(AuditEntry.id).where(AuditEntry.table_name == "units")) is None
+
+
+def test_a_name_that_cannot_be_a_village_is_an_error_on_its_row(tmp_path: Path, db: Database) -> None:
+    long_name = "村" * 61
+    path = write_sheet(tmp_path / "长.xlsx", [["户主", "村"], ["张三", long_name]])
+    report = import_xlsx(db, HOUSEHOLDS, path, create_villages=BY_NAME)
+    assert report.new_villages == [] and not report.committed
+    assert report.errors == [
+        RowError(2, "村", f"找不到村/社区“{long_name}”，也不能以此为名新建：不能超过60个字（现有61个）")
+    ]
+    assert (
+        str(report.errors[0])
+        == f"第2行 村：找不到村/社区“{'村' * 40}…”，也不能以此为名新建：不能超过60个字（现有61个）"
+    )
+
+
+# -- names in messages -------------------------------------------------------------------------------
+
+
+def test_a_huge_header_is_cut_in_messages(tmp_path: Path, db: Database, villages: dict[str, int]) -> None:
+    huge = "备注说明" * 5_000  # 20,000 characters
+    path = write_sheet(tmp_path / "长表头.xlsx", [["户主", "村", huge], ["张三", "东沟村", "x"]])
+    report = import_xlsx(db, HOUSEHOLDS, path, dry_run=True)
+    assert report.unmapped_headers == [huge]
+    lines = report.summary_lines()
+    assert f"不导入的列：{huge[:40]}…" in lines
+    assert max(len(line) for line in lines) < 200
+    with pytest.raises(EcoDeskError) as caught:
+        import_xlsx(db, HOUSEHOLDS, path, mapping={huge: "不存在的字段"})
+    assert len(str(caught.value)) < 400 and "…" in str(caught.value)
+    bad = write_sheet(tmp_path / "长值.xlsx", [["户主", "村", "人口"], ["张三", "东沟村", "多" * 20_000]])
+    error = import_xlsx(db, HOUSEHOLDS, bad).errors[0]
+    assert str(error) == f"第2行 人口：“{'多' * 40}…”不是数字"
+
+
+# -- the layout scan (merges, hidden rows, last value) ---------------------------------------------------
+
+
+def test_the_layout_scan_reads_merges_hidden_rows_and_where_values_end(tmp_path: Path) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", THREE_VILLAGES, hide=[5])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["花名册"]
+    for row in range(12, 2_000):  # borders on empty rows below the table, as Excel saves them
+        ws.cell(row=row, column=1).border = openpyxl.styles.Border(left=openpyxl.styles.Side(style="thin"))
+    wb.save(path)
+    with Book(path) as book:
+        layout = book.layout(book.worksheets[0])
+    assert layout.last_row == 11 and layout.hidden_rows == frozenset({5})  # 8 households from row 4
+    assert CellRange.parse("B4:B8") in layout.merges
+    assert {r.ref for r in layout.merges} == {"A1:F1", "A2:F2", "B4:B8", "C4:C6", "C7:C8", "B9:B10", "C9:C10"}
+
+
+def test_a_sheet_the_scan_does_not_understand_is_read_to_the_end(
+    tmp_path: Path, db: Database, villages: dict[str, int]
+) -> None:
+    """Rows without numbers (some generators write them so): the scan says "unknown", all is read."""
+    path = write_sheet(tmp_path / "无行号.xlsx", [["户主", "村"], ["张三", "东沟村"], ["李四", "南庄村"]])
+    _patch_sheet(path, lambda xml: re.sub(r'<row r="\d+"', "<row", xml))
+    with Book(path) as book:
+        assert book.layout(book.worksheets[0]).last_row is None
+    assert import_xlsx(db, HOUSEHOLDS, path).rows_ok == 2

@@ -11,8 +11,9 @@ from openpyxl import Workbook, load_workbook
 from ecodesk.db import Database
 from ecodesk.jobs import Job
 from ecodesk.services import records
-from ecodesk.services.org import HOUSEHOLDS
+from ecodesk.services.org import HOUSEHOLDS, UNITS
 from ecodesk.services.records import ListFilter
+from tests.core.helpers import clerk_roster, household_rows
 from ui.common import dialogs, excel_io
 from ui.common.changes import changes
 from ui.common.jobs import run_job
@@ -96,8 +97,16 @@ def _roster(path: Path, rows: list[tuple]) -> Path:
 
 @pytest.fixture
 def quiet_dialogs(monkeypatch) -> list[str]:
+    """Messages are recorded instead of shown: info boxes, and the import summary (its whole text)."""
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+
+    def summary(parent, report) -> None:
+        box = excel_io.import_summary_box(parent, report)
+        shown.append(box.text() + "\n\n" + box.informativeText())
+        box.deleteLater()
+
+    monkeypatch.setattr(excel_io, "show_import_summary", summary)
     return shown
 
 
@@ -123,7 +132,12 @@ def test_import_shows_row_errors_and_imports_nothing(
     qtbot, tmp_path: Path, village_db: Database, quiet_dialogs
 ) -> None:
     path = _roster(
-        tmp_path / "roster.xlsx", [("刘大山", "东沟村", "13800000001", "x"), ("孙小梅", "北山村", "", "")]
+        tmp_path / "roster.xlsx",
+        [
+            ("刘大山", "东沟村", "13800000001", "x"),
+            (None, "东沟村", "", ""),
+            ("孙小梅", "东沟村", "电话", ""),
+        ],
     )
     dialog = excel_io.ImportDialog(village_db, HOUSEHOLDS, path)
     qtbot.addWidget(dialog)
@@ -133,9 +147,10 @@ def test_import_shows_row_errors_and_imports_nothing(
     with qtbot.waitSignal(dialog.check().finished, timeout=10000):
         pass
     report = dialog.report.toPlainText()
-    assert "第4行 村：" in report and "北山村" in report
-    assert report.count("北山村") == 1  # each bad row is listed once
+    assert "第4行 户主：必须填写" in report and "第5行 手机号：" in report
+    assert report.count("第4行") == 1  # each bad row is listed once
     assert not dialog.import_button.isEnabled()  # a failed check cannot be imported
+    assert not dialog.villages_box.isVisibleTo(dialog)
     assert records.count(village_db, HOUSEHOLDS) == 5
 
 
@@ -166,6 +181,88 @@ def test_import_checks_then_imports_with_the_clerks_mapping(
     imported = {h.head_name: h for h in households if h.head_name in {"刘大山", "孙小梅"}}
     assert set(imported) == {"刘大山", "孙小梅"}
     assert all(not h.phone for h in imported.values())  # the skipped column was not re-matched
+
+
+FIRST_DAY = {
+    "东沟村": {"一组": ["张建国", "李秀英"], "二组": ["王福生"]},
+    "西岭村": {"一组": ["赵德明"]},
+    "南坡村": {"三组": ["刘大山", "孙小梅"]},
+    "城关社区": {"一组": ["陈桂兰"]},
+}
+
+
+def test_first_day_roster_on_a_hidden_sheet_creates_the_villages_and_imports(
+    qtbot, tmp_path: Path, db: Database, quiet_dialogs
+) -> None:
+    """The clerk's first act: her roster (村 and 组 merged, on a hidden sheet) into an empty file."""
+    path = clerk_roster(tmp_path / "花名册.xlsx", FIRST_DAY, notes="填表说明", hidden_roster=True, hide=[5])
+    dialog = excel_io.ImportDialog(db, HOUSEHOLDS, path)
+    qtbot.addWidget(dialog)
+    sheets = dialog.sheet_combo
+    assert [sheets.itemText(i) for i in range(sheets.count())] == ["填表说明", "花名册（隐藏）"]
+    assert sheets.currentText() == "填表说明"
+    assert dialog.sheet_hint.isVisibleTo(dialog)
+    assert "隐藏的工作表“花名册”中也有农户的表头" in dialog.sheet_hint.text()
+
+    assert dialog.switch_button.text() == "改读“花名册”"
+    dialog.switch_button.click()  # the clerk takes the hidden sheet (or picks it in the list)
+    assert sheets.currentText() == "花名册（隐藏）" and not dialog.switch_button.isVisibleTo(dialog)
+    assert dialog.mapping()["户主姓名"] == "head_name" and dialog.mapping()["村（社区）"] == "village"
+    assert dialog.sheet_hint.text() == "这是一张在 Excel 中隐藏的工作表。"
+    with qtbot.waitSignal(dialog.check().finished, timeout=10000):
+        pass
+    report = dialog.report.toPlainText()
+    assert "找不到 4 个村（社区）：东沟村、西岭村、南坡村、城关社区（涉及 7 行）。" in report
+    assert "合并单元格：5 个单元格取了所在合并区域的值" in report
+    assert "其中 1 行在 Excel 中是隐藏的（第 5 行），也会导入。" in report
+    assert "第" not in report.split("找不到")[1]  # no error per row
+    assert not dialog.import_button.isEnabled()  # a plain import would fail
+    assert dialog.villages_box.isVisibleTo(dialog) and dialog.create_button.isEnabled()
+    assert "东沟村、西岭村、南坡村、城关社区" in dialog.villages_label.text()
+    assert records.count(db, UNITS) == 0  # a check writes nothing
+
+    with qtbot.waitSignal(dialog.create_and_import().finished, timeout=10000):
+        pass
+    assert dialog.imported
+    units = records.fetch(db, UNITS, records.list_ids(db, UNITS)).values()
+    assert sorted((u.name, u.kind) for u in units) == [
+        ("东沟村", "村"),
+        ("南坡村", "村"),
+        ("城关社区", "社区"),
+        ("西岭村", "村"),
+    ]
+    assert [r[:3] for r in household_rows(db)][:3] == [
+        ("张建国", "东沟村", "一组"),
+        ("李秀英", "东沟村", "一组"),
+        ("王福生", "东沟村", "二组"),
+    ]
+    summary = quiet_dialogs[-1].splitlines()
+    assert summary[:2] == [
+        "已导入 7 条农户记录。",
+        "已新建 3 个村：东沟村、西岭村、南坡村；1 个社区：城关社区。",
+    ]
+    assert summary[3:] == [
+        "导入农户：工作表“花名册”（隐藏的工作表），第 3 行为表头。",
+        "读取数据 7 行。",
+        "其中 1 行在 Excel 中是隐藏的（第 5 行），也已导入。",
+        "合并单元格：5 个单元格取了所在合并区域的值（B4:B6、C4:C5、B8:B9、C8:C9）。",
+    ]
+
+
+def test_new_villages_take_the_category_the_clerk_chose(
+    qtbot, tmp_path: Path, db: Database, quiet_dialogs
+) -> None:
+    path = clerk_roster(tmp_path / "花名册.xlsx", {"城北": {"一组": ["甲", "乙"]}, "城南": {"一组": ["丙"]}})
+    dialog = excel_io.ImportDialog(db, HOUSEHOLDS, path)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.check().finished, timeout=10000):
+        pass
+    dialog.category_combo.setCurrentIndex(dialog.category_combo.findData("社区"))
+    with qtbot.waitSignal(dialog.create_and_import().finished, timeout=10000):
+        pass
+    units = records.fetch(db, UNITS, records.list_ids(db, UNITS)).values()
+    assert sorted((u.name, u.kind) for u in units) == [("城北", "社区"), ("城南", "社区")]
+    assert records.count(db, HOUSEHOLDS) == 3
 
 
 def test_print_document_lists_the_rows(qtbot, village_db: Database) -> None:

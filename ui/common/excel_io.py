@@ -1,9 +1,11 @@
 """Excel export and import for any record kind, as background jobs.
 
-Import is careful because a roster typed by a village is never clean: the clerk sees which Excel
-column goes to which field (recognised by label or alias, changeable), a dry run checks every row
-without writing, the report lists each bad row and reason, and only a clean check can be imported —
-in one transaction, so a failure leaves the data exactly as before.
+Import is careful because a roster typed by a village is never clean: the clerk sees which sheet is
+read (hidden sheets listed too, marked 隐藏) and which Excel column goes to which field (recognised
+by label or alias, changeable), a dry run checks every row without writing, the report lists each bad
+row and reason and what was read (blank rows skipped, hidden rows, merged cells), and only a clean
+check can be imported — in one transaction, so a failure leaves the data exactly as before. Villages
+the roster names that are not registered yet (the first day) can be registered with the import.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -32,6 +37,7 @@ from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.schema import RecordKind
+from ecodesk.services.org import UNITS
 from ecodesk.services.records import ListFilter, records_of
 from ui.common import dialogs
 from ui.common.jobs import JobHandle, run_job
@@ -41,6 +47,8 @@ log = logging.getLogger(__name__)
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 SKIP = ""  # combo data for “不导入”
+GUI_CREATE_HINT = "检查没有其他错误时，可以用下面的“新建这些村（社区）并导入”一并新建。"
+GUI_SHEET_HINT = "要导入那张表，请在上面的“工作表”中选择它。"
 
 
 def export_list(
@@ -77,8 +85,31 @@ def export_list(
     return run_job(parent, f"导出{kind.label}", work, done)
 
 
+def import_summary_box(parent: QWidget | None, report: Any) -> QMessageBox:
+    """The message after an import: what was done first (records, new villages), then what was read
+    (the sheet, rows, blank rows skipped, hidden rows, cells from merged ranges, warnings)."""
+    done = [report.result_line(), *report.village_lines(GUI_CREATE_HINT)]
+    read = [report.sheet_line(), *report.reading_lines()]
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "导入完成", "\n".join(done), QMessageBox.StandardButton.Ok, parent
+    )
+    box.setInformativeText("\n".join(read))
+    # Wider text than QMessageBox's default, so that the counts do not wrap word by word.
+    box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 460px; }")
+    return box
+
+
+def show_import_summary(parent: QWidget | None, report: Any) -> None:
+    import_summary_box(parent, report).exec()
+
+
 class ImportDialog(QDialog):
-    """Map the columns, check (dry run), read the report, then import."""
+    """Choose the sheet, map the columns, check (dry run), read the report, then import.
+
+    The sheet list includes hidden sheets, marked 隐藏 (a roster's real data is sometimes on one).
+    When the check finds villages the file names but the data file lacks (the first day), the clerk
+    can register them with the import, in the same transaction, choosing their category.
+    """
 
     def __init__(self, db: Database, kind: RecordKind, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,41 +117,52 @@ class ImportDialog(QDialog):
         self._kind = kind
         self._path = path
         self._sheet: str | None = None
+        self._combos: list[tuple[str, QComboBox]] = []
         self.imported = False
         self.last_handle: JobHandle | None = None
         self.setWindowTitle(f"从 Excel 导入{kind.label}")
-        self.resize(720, 600)
+        self.resize(760, 680)
 
-        # ImportError: reported by ask()
-        from ecodesk.services.record_import import read_headers, suggest_mapping
+        # ImportError and an unreadable file: reported by ask()
+        from ecodesk.services.record_import import preview_xlsx
 
-        sheet, header_row, headers = read_headers(path, kind=kind)
-        suggested = suggest_mapping(kind, headers)
-        self._sheet = sheet
-        intro = QLabel(
-            f"文件：{path.name}　工作表：{sheet}（第 {header_row} 行为表头）\n"
-            "请核对每一列导入到哪一项；认不出的列不导入。先“检查数据”，没有错误后才能导入。"
-        )
+        preview = preview_xlsx(path, kind)
+
+        file_label = QLabel(f"文件：{path.name}")
+        file_label.setToolTip(str(path))
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setObjectName("import_sheet")
+        self.sheet_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for info in preview.sheets:
+            self.sheet_combo.addItem(info.shown_name, info.name)
+        self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(preview.sheet), 0))
+        self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
+        self.header_label = QLabel()
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(QLabel("工作表："))
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addWidget(self.header_label, 1)
+
+        self.sheet_hint = QLabel()
+        self.sheet_hint.setObjectName("import_sheet_hint")
+        self.sheet_hint.setStyleSheet("color:#8a5a00;")
+        self.sheet_hint.setWordWrap(True)
+        self.switch_button = QPushButton()
+        self.switch_button.setObjectName("import_switch_sheet")
+        self.switch_button.clicked.connect(self._switch_to_hinted)
+        self._hinted: str | None = None
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.sheet_hint, 1)
+        hint_row.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignTop)
+        intro = QLabel("请核对每一列导入到哪一项；认不出的列不导入。先“检查数据”，没有错误后才能导入。")
         intro.setWordWrap(True)
 
-        self.mapping_table = QTableWidget(len(headers), 2)
+        self.mapping_table = QTableWidget(0, 2)
         self.mapping_table.setObjectName("import_mapping")
         self.mapping_table.setHorizontalHeaderLabels(("Excel 中的列", f"导入为{kind.label}的"))
         self.mapping_table.verticalHeader().hide()
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self._combos: list[tuple[str, QComboBox]] = []
-        for row, header in enumerate(headers):
-            header_text = str(header or "").strip()
-            self.mapping_table.setItem(row, 0, QTableWidgetItem(header_text or f"（第{row + 1}列无标题）"))
-            combo = QComboBox()
-            combo.addItem("（不导入）", SKIP)
-            for f in kind.fields:
-                combo.addItem(f"{f.label}{'（必填）' if f.required else ''}", f.key)
-            combo.setCurrentIndex(max(combo.findData(suggested.get(header_text, SKIP)), 0))
-            combo.currentIndexChanged.connect(self._mapping_changed)
-            self.mapping_table.setCellWidget(row, 1, combo)
-            self._combos.append((header_text, combo))
 
         self.missing = QLabel()
         self.missing.setStyleSheet("color:#c62828;")
@@ -133,6 +175,8 @@ class ImportDialog(QDialog):
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("检查结果显示在这里。")
 
+        self.villages_box = self._villages_box()
+
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
@@ -141,13 +185,109 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(file_label)
+        layout.addLayout(sheet_row)
+        layout.addLayout(hint_row)
         layout.addWidget(intro)
         layout.addWidget(self.mapping_table, 2)
         layout.addWidget(self.missing)
         layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.report, 2)
+        layout.addWidget(self.villages_box)
         layout.addWidget(buttons)
+        self._show_sheet(preview)
+
+    def _villages_box(self) -> QFrame:
+        """找不到的村（社区）: their names, a category, and 新建这些村（社区）并导入 (hidden until needed)."""
+        from ecodesk.services.record_import import BY_NAME
+
+        box = QFrame()
+        box.setObjectName("import_villages")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.villages_label = QLabel()
+        self.villages_label.setWordWrap(True)
+        self.category_combo = QComboBox()
+        self.category_combo.setObjectName("import_village_category")
+        self.category_combo.addItem("按名称：以“社区”结尾的建为社区，其余建为村", BY_NAME)
+        self.category_combo.addItem("全部建为村", "村")
+        self.category_combo.addItem("全部建为社区", "社区")
+        self.create_button = QPushButton("新建这些村（社区）并导入")
+        self.create_button.setObjectName("import_create_villages")
+        self.create_button.clicked.connect(self.create_and_import)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("类别："))
+        row.addWidget(self.category_combo, 1)
+        row.addWidget(self.create_button)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.villages_label)
+        inner.addLayout(row)
+        box.hide()
+        return box
+
+    def _show_sheet(self, preview: Any) -> None:
+        """Fill the column table from one sheet's header."""
+        from ecodesk.services.record_import import shorten, suggest_mapping
+
+        self._sheet = preview.sheet
+        self.header_label.setText(f"（第 {preview.header_row} 行为表头）")
+        hints = [
+            f"隐藏的工作表“{shorten(info.name)}”中也有{self._kind.label}的表头（第 {info.header_row} 行，"
+            f"认出 {info.score} 列）。要导入那张表，请在上面的“工作表”中选择它。"
+            for info in preview.hidden_hints
+        ]
+        if preview.sheet_hidden:
+            hints.insert(0, "这是一张在 Excel 中隐藏的工作表。")
+        self.sheet_hint.setText("\n".join(hints))
+        self.sheet_hint.setVisible(bool(hints))
+        self._hinted = preview.hidden_hints[0].name if preview.hidden_hints else None
+        self.switch_button.setText(f"改读“{shorten(self._hinted, 12)}”" if self._hinted else "")
+        self.switch_button.setVisible(self._hinted is not None)
+        suggested = suggest_mapping(self._kind, preview.headers)
+        self.mapping_table.setRowCount(len(preview.headers))
+        self._combos = []
+        for row, header in enumerate(preview.headers):
+            header_text = str(header or "").strip()
+            item = QTableWidgetItem(shorten(header_text) if header_text else f"（第{row + 1}列无标题）")
+            if header_text != shorten(header_text):
+                item.setToolTip(shorten(header_text, 400))
+            self.mapping_table.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.addItem("（不导入）", SKIP)
+            for f in self._kind.fields:
+                combo.addItem(f"{f.label}{'（必填）' if f.required else ''}", f.key)
+            combo.setCurrentIndex(max(combo.findData(suggested.get(header_text, SKIP)), 0))
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            self.mapping_table.setCellWidget(row, 1, combo)
+            self._combos.append((header_text, combo))
+        self.check_button.setEnabled(True)
+        self.report.clear()
         self._mapping_changed()
+
+    def _switch_to_hinted(self) -> None:
+        if self._hinted is not None:
+            self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(self._hinted), 0))
+
+    def _sheet_changed(self) -> None:
+        from ecodesk.errors import EcoDeskError
+        from ecodesk.services.record_import import preview_xlsx
+
+        name = str(self.sheet_combo.currentData())
+        try:
+            preview = preview_xlsx(self._path, self._kind, name)
+        except EcoDeskError as exc:
+            self._sheet = name
+            self.mapping_table.setRowCount(0)
+            self._combos = []
+            self.header_label.setText("")
+            self.sheet_hint.hide()
+            self.switch_button.hide()
+            self.missing.setText(str(exc))
+            self.missing.show()
+            self.check_button.setEnabled(False)
+            self.import_button.setEnabled(False)
+            self.villages_box.hide()
+            return
+        self._show_sheet(preview)
 
     def mapping(self) -> dict[str, str]:
         """Excel header → field key; "" for a column the clerk chose not to import.
@@ -158,6 +298,7 @@ class ImportDialog(QDialog):
 
     def _mapping_changed(self) -> None:
         self.import_button.setEnabled(False)
+        self.villages_box.hide()
         chosen = set(self.mapping().values()) - {SKIP}
         missing = [
             f.label for f in self._kind.fields if f.required and f.default is None and f.key not in chosen
@@ -165,42 +306,80 @@ class ImportDialog(QDialog):
         self.missing.setText(f"没有对应的列：{'、'.join(missing)}（必填）" if missing else "")
         self.missing.setVisible(bool(missing))
 
-    def _work(self, dry_run: bool) -> Any:
+    def _work(self, dry_run: bool, create_villages: str | None = None) -> Any:
         from ecodesk.services.record_import import import_xlsx
 
         mapping = self.mapping()
+        sheet = self._sheet
 
         def work(job: Job) -> Any:
             return import_xlsx(
-                self._db, self._kind, self._path, self._sheet, mapping, dry_run=dry_run, job=job
+                self._db,
+                self._kind,
+                self._path,
+                sheet,
+                mapping,
+                dry_run=dry_run,
+                job=job,
+                create_villages=create_villages,
             )
 
         return work
 
     def check(self) -> JobHandle:
         self.report.setPlainText("正在检查……")
+        self.villages_box.hide()
         self.last_handle = run_job(self, "检查数据", self._work(True), self._show_report)
         return self.last_handle
 
+    def _summary(self, report: Any) -> str:
+        return "\n".join(report.summary_lines(create_hint=GUI_CREATE_HINT, sheet_hint=GUI_SHEET_HINT))
+
     def _show_report(self, report: Any) -> None:
         # summary_lines already lists each bad row with its column and reason.
-        self.report.setPlainText("\n".join(report.summary_lines()))
+        self.report.setPlainText(self._summary(report))
         self.import_button.setEnabled(bool(report.ok))
         if report.ok:
             self.import_button.setFocus()
+        offer = bool(report.needs_villages) and not report.errors
+        if offer:
+            from ecodesk.services.record_import import shorten
+
+            names = [shorten(v.name) for v in report.new_villages]
+            listed = "、".join(names[:30]) + ("等" if len(names) > 30 else "")
+            self.villages_label.setText(
+                f"找不到 {len(names)} 个村（社区）：{listed}。其余都已检查通过。\n"
+                "可以新建这些村（社区）并导入，一次完成；导入不成功则一个也不新建。"
+            )
+            self.create_button.setFocus()
+        self.villages_box.setVisible(offer)
+
+    def _finish(self, report: Any) -> None:
+        if not report.ok:
+            self._show_report(report)
+            return
+        self.imported = True
+        notify([self._kind, UNITS] if report.new_villages else [self._kind])
+        show_import_summary(self, report)
+        self.accept()
 
     def run_import(self) -> None:
-        def done(report: Any) -> None:
-            if not report.ok:
-                self._show_report(report)
-                return
-            self.imported = True
-            notify([self._kind])
-            dialogs.show_info(self, "\n".join(report.summary_lines()), "导入完成")
-            self.accept()
-
         self.import_button.setEnabled(False)
-        self.last_handle = run_job(self, f"导入{self._kind.label}", self._work(False), done)
+        self.last_handle = run_job(self, f"导入{self._kind.label}", self._work(False), self._finish)
+
+    def create_and_import(self) -> JobHandle:
+        """Register the missing villages (the chosen category) and import, in one transaction."""
+        category = str(self.category_combo.currentData())
+        self.create_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.last_handle = run_job(
+            self, f"导入{self._kind.label}", self._work(False, category), self._finish_create
+        )
+        return self.last_handle
+
+    def _finish_create(self, report: Any) -> None:
+        self.create_button.setEnabled(True)
+        self._finish(report)
 
     @classmethod
     def ask(cls, parent: QWidget | None, db: Database, kind: RecordKind, path: Path) -> bool:
