@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ecodesk.db.base import Base, RecordMixin
@@ -44,6 +44,10 @@ class LedgerEntry(RecordMixin, Base):
     listed_date: Mapped[date] = mapped_column(Date)
     started_date: Mapped[date | None] = mapped_column(Date, default=None)
     closed_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # The proof of a 销号: who checked the site and what they found (real columns, shared by every
+    # kind, like a problem's 核查人; revision 0009).
+    verifier: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    check_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     @validates("listed_date")

@@ -7,33 +7,49 @@ column (``Field.stored_in``), so the form, the table columns, sorting, searching
 export all follow from the declaration — adding a kind adds no table, no migration and no screen.
 
 Every kind shares the lifecycle 挂牌 → 整治中 → 销号 (挂牌 → 销号 when a site is put right at once);
-the status only moves through :func:`advance`, which dates each step.
+the status only moves through :func:`advance`, which dates each step. A 销号 must carry its proof —
+核查人, 核查情况 and at least one 整改后 photo — because a plot once closed at 覆盖率 30% the day it was
+listed, with nothing to show for it. Each kind may declare what "put right" means for it
+(``close_check``: 裸露地块 covered 100%, every 六个百分之百 ticked …); a 销号 against it is not
+refused but needs a written reason, kept with the 核查情况. A re-inspection that finds the site back
+as it was :func:`reopen` s it (重新挂牌) with a reason, which the audit log keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecodesk import dates
 from ecodesk.dates import format_iso
+from ecodesk.db.audit import record_event
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
-from ecodesk.models import INDUSTRIES, Unit
+from ecodesk.models import INDUSTRIES, Attachment, Unit
 from ecodesk.models.ledger import LEDGER_STATUSES, LedgerEntry
 from ecodesk.models.rectification import Problem
 from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
-from ecodesk.services import records, rectification
+from ecodesk.services import attachments, records, rectification
 from ecodesk.services.org import VILLAGE_REF
 
 T = FieldType
 LISTED, IN_HAND, CLOSED = LEDGER_STATUSES
 ALLOWED: dict[str, tuple[str, ...]] = {LISTED: (IN_HAND, CLOSED), IN_HAND: (CLOSED,), CLOSED: ()}
 DATA = "data"  # the JSON column holding each kind's own fields
+PHOTO_BEFORE, PHOTO_AFTER = rectification.PHOTO_BEFORE, rectification.PHOTO_AFTER
+OTHER_FILES = "附件"  # any other file kept with an entry (a 整改方案, a 验收单 …)
+FILE_ROLES = (PHOTO_BEFORE, PHOTO_AFTER, OTHER_FILES)
+REOPEN = "reopen"  # the audit log's action for 重新挂牌 (its reason is the entry's detail)
+
+# What a kind calls "put right": given an entry, "" when it may be 销号 as it is, else why not
+# ("覆盖率为30%，未达到100%"). A 销号 against it needs a reason.
+CloseCheck = Callable[[Any], str]
 
 UNIT_REF = RefSpec(Unit, "responsible_unit_id", sort_attr="sort_order", target_label="单位")
 
@@ -75,12 +91,14 @@ def declare(
     name_aliases: tuple[str, ...] = (),
     problem_category: str = "大气",
     extra_fields: Sequence[Field] = (),
+    close_check: CloseCheck | None = None,
 ) -> RecordKind:
     """Declare (and list in :data:`LEDGER_KINDS`) the ledger kind ``label``.
 
     ``fields`` are the kind's own fields (kept in the JSON column); ``extra_fields`` are derived
     display columns (``FieldType.CUSTOM`` with a codec). ``problem_category`` is the category a
-    problem opened from one of its entries gets.
+    problem opened from one of its entries gets. ``close_check`` is the kind's own condition for
+    销号 (see :data:`CloseCheck`); :func:`advance` evaluates it, so every front end agrees.
     """
     own = tuple(replace(f, stored_in=DATA) for f in fields)
     common_keys = {
@@ -93,6 +111,8 @@ def declare(
         "listed_date",
         "started_date",
         "closed_date",
+        "verifier",
+        "check_note",
         "remark",
     }
     clash = [f.key for f in own if f.key in common_keys]
@@ -132,6 +152,8 @@ def declare(
             ),
             Field("started_date", "整治日期", T.DATE, aliases=("开始整治日期",), width=11, in_form=False),
             Field("closed_date", "销号日期", T.DATE, width=11, in_form=False),
+            Field("verifier", "核查人", max_len=40, width=8, in_form=False, in_table=False),
+            Field("check_note", "核查情况", T.LONGTEXT, width=24, in_form=False, in_table=False),
             Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
         ),
         search_keys=("name", "address", "responsible_person", "village"),
@@ -140,7 +162,7 @@ def declare(
         date_key="listed_date",
         default_sort="listed_date",
         validators=(_lifecycle_checks,),
-        extra={"problem_category": problem_category},
+        extra={"problem_category": problem_category, "close_check": close_check},
         fixed={"kind": label},
     )
     LEDGER_KINDS[name] = kind
@@ -182,6 +204,63 @@ def _derived(_session: Session, _text: str) -> None:
     return None  # read back from an export: ignored, it is computed
 
 
+# -- what "put right" means for each kind (the 销号 conditions) --------------------------------------
+
+
+def _data(entry: Any) -> dict[str, Any]:
+    return dict(entry.data or {})
+
+
+def _number(value: Any) -> str:
+    return records.number_text(float(value))
+
+
+def _bare_land_done(entry: Any) -> str:
+    rate = _data(entry).get("cover_rate")
+    if rate is None:
+        return "未填写覆盖率"
+    return "" if float(rate) >= 100 else f"覆盖率为{_number(rate)}%，未达到100%"
+
+
+def _black_water_done(entry: Any) -> str:
+    return "" if _data(entry).get("measures") else "未填写治理措施"
+
+
+def _disposal_done(entry: Any) -> str:
+    return "" if _data(entry).get("disposal") else "未填写整治方式"
+
+
+def _livestock_done(entry: Any) -> str:
+    data = _data(entry)
+    if data.get("ban_zone") and (data.get("stock") or 0) > 0:
+        return f"位于禁养区，仍存栏{_number(data['stock'])}头/只"
+    if data.get("manure") in (None, "无"):
+        return "粪污处理方式为“无”或未填写"
+    return ""
+
+
+def _six_done(entry: Any) -> str:
+    data = _data(entry)
+    missing = [label for key, label in SIX_HUNDRED if not data.get(key)]
+    if not missing:
+        return ""
+    return f"六个百分之百仅落实{_six_score(entry)}（未落实：{'、'.join(missing)}）"
+
+
+def _boiler_done(entry: Any) -> str:
+    conversion = _data(entry).get("conversion")
+    return "" if conversion and conversion != "未改造" else "改造方式为“未改造”或未填写"
+
+
+def _truck_done(entry: Any) -> str:
+    return "" if _data(entry).get("disposal_place") else "未填写处置地点"
+
+
+def _river_done(entry: Any) -> str:
+    data = _data(entry)
+    return "发现问题未填写处理情况" if data.get("findings") and not data.get("handling") else ""
+
+
 def _ignore(_session: Session, _obj: Any, _value: Any) -> None:
     return None
 
@@ -210,6 +289,7 @@ BARE_LAND = declare(
     ),
     name_label="地块名称",
     name_aliases=("地块",),
+    close_check=_bare_land_done,
 )
 BLACK_WATER = declare(
     "black_water",
@@ -225,6 +305,7 @@ BLACK_WATER = declare(
     name_label="水体名称",
     name_aliases=("水体",),
     problem_category="水",
+    close_check=_black_water_done,
 )
 SCATTERED = declare(
     "scattered_polluters",
@@ -251,6 +332,7 @@ SCATTERED = declare(
     ),
     name_label="企业名称",
     name_aliases=("企业", "场所名称"),
+    close_check=_disposal_done,
 )
 LIVESTOCK = declare(
     "livestock_farms",
@@ -279,6 +361,7 @@ LIVESTOCK = declare(
     name_label="养殖场名称",
     name_aliases=("养殖场", "养殖户"),
     problem_category="水",
+    close_check=_livestock_done,
 )
 CONSTRUCTION = declare(
     "construction_dust",
@@ -301,6 +384,7 @@ CONSTRUCTION = declare(
             in_form=False,
         ),
     ),
+    close_check=_six_done,
 )
 COAL_SHOPS = declare(
     "coal_shops",
@@ -314,6 +398,7 @@ COAL_SHOPS = declare(
     ),
     name_label="销售点名称",
     name_aliases=("销售点",),
+    close_check=_disposal_done,
 )
 COAL_BOILERS = declare(
     "coal_boilers",
@@ -326,6 +411,7 @@ COAL_BOILERS = declare(
     ),
     name_label="锅炉名称",
     name_aliases=("锅炉",),
+    close_check=_boiler_done,
 )
 SUCTION_TRUCKS = declare(
     "suction_trucks",
@@ -341,6 +427,7 @@ SUCTION_TRUCKS = declare(
     name_label="报备事项",
     name_aliases=("事项",),
     problem_category="水",
+    close_check=_truck_done,
 )
 RIVER_PATROLS = declare(
     "river_patrols",
@@ -356,6 +443,7 @@ RIVER_PATROLS = declare(
     name_label="巡河事项",
     name_aliases=("事项",),
     problem_category="水",
+    close_check=_river_done,
 )
 
 
@@ -369,15 +457,50 @@ def _live(session: Session, entry_id: int) -> LedgerEntry:
     return entry
 
 
-def advance(db: Database, entry_id: int, to_status: str, on_date: date | None = None) -> LedgerEntry:
-    """开始整治 (→ 整治中) or 销号, dated ``on_date`` (default today); other moves are refused."""
+def get_entry(db: Database, entry_id: int) -> LedgerEntry:
+    """One entry of any kind (deleted ones too: the detail pane shows them)."""
+    with db.session() as session:
+        entry = session.get(LedgerEntry, entry_id)
+        if entry is None:
+            raise NotFoundError(f"台账记录（编号 {entry_id}）不存在")
+        return entry
+
+
+def close_shortfall(entry: LedgerEntry) -> str:
+    """Why ``entry`` does not meet its kind's 销号 condition ("" when it does, or the kind has none)."""
+    check: CloseCheck | None = kind_of_entry(entry).extra.get("close_check")
+    return check(entry) if check is not None else ""
+
+
+def close_warning(db: Database, entry_id: int) -> str:
+    """What a 销号 dialog warns of before it is made: the kind's condition not met, if so."""
+    with db.session() as session:
+        return close_shortfall(_live(session, entry_id))
+
+
+def advance(
+    db: Database,
+    entry_id: int,
+    to_status: str,
+    on_date: date | None = None,
+    *,
+    verifier: str = "",
+    check_note: str = "",
+    reason: str = "",
+) -> LedgerEntry:
+    """开始整治 (→ 整治中) or 销号, dated ``on_date`` (default today); other moves are refused.
+
+    销号 needs the proof: ``verifier`` (核查人), ``check_note`` (核查情况) and at least one 整改后
+    photo. When the entry falls short of its kind's condition (:func:`close_shortfall`), 销号 also
+    needs ``reason``; the shortfall and the reason are kept at the end of the 核查情况.
+    """
     on_date = on_date or dates.today()
     with db.session() as session:
         entry = _live(session, entry_id)
         allowed = ALLOWED.get(entry.status, ())
         if to_status not in allowed:
             why = (
-                "已销号的台账不能再改变状态"
+                "已销号的台账不能再改变状态，复查发现反弹请用“重新挂牌”"
                 if not allowed
                 else "只能改为" + "或".join(f"“{s}”" for s in allowed)
             )
@@ -393,10 +516,92 @@ def advance(db: Database, entry_id: int, to_status: str, on_date: date | None = 
         if to_status == IN_HAND:
             entry.started_date = on_date
         else:
-            entry.closed_date = on_date
+            _close(session, entry, on_date, verifier.strip(), check_note.strip(), reason.strip())
         entry.status = to_status
         session.flush()
         return records.get_in(session, kind_of_entry(entry), entry_id)  # type: ignore[no-any-return]
+
+
+def _close(
+    session: Session, entry: LedgerEntry, on_date: date, verifier: str, note: str, reason: str
+) -> None:
+    problems: list[FieldProblem] = []
+    if not verifier:
+        problems.append(FieldProblem("verifier", "核查人", "销号须填写核查人"))
+    if not note:
+        problems.append(FieldProblem("check_note", "核查情况", "销号须写明现场核查情况"))
+    after = session.scalar(
+        select(func.count())
+        .select_from(Attachment)
+        .where(
+            Attachment.owner_table == LedgerEntry.__tablename__,
+            Attachment.owner_id == entry.id,
+            Attachment.role == PHOTO_AFTER,
+            Attachment.deleted_at.is_(None),
+        )
+    )
+    if not after:
+        problems.append(FieldProblem("photos", "整改后照片", "销号须先添加至少一张整改后照片"))
+    shortfall = close_shortfall(entry)
+    if shortfall and not reason:
+        problems.append(
+            FieldProblem("reason", "未达标原因", f"{shortfall}，不符合销号条件；确需销号的，请写明原因")
+        )
+    if problems:
+        raise ValidationError(problems)
+    entry.verifier = verifier
+    entry.check_note = note + (f"\n（未达标销号：{shortfall}。原因：{reason}）" if shortfall else "")
+    entry.closed_date = on_date
+
+
+def reopen(db: Database, entry_id: int, reason: str, on_date: date | None = None) -> LedgerEntry:
+    """重新挂牌: a 销号 entry found back as it was goes back to 挂牌; the reason is required.
+
+    The 整治/销号 dates and the 核查人/核查情况 of the closing are cleared (the audit log keeps them),
+    and the reason is logged as a 重新挂牌 event in the entry's 修改记录.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError.single("reason", "重新挂牌原因", "必须填写")
+    on_date = on_date or dates.today()
+    with db.session() as session:
+        entry = _live(session, entry_id)
+        if entry.status != CLOSED:
+            raise ValidationError.single(
+                "status", "状态", f"{entry.kind}“{entry.name}”当前为“{entry.status}”，未销号，不需重新挂牌"
+            )
+        if entry.closed_date is not None and on_date < entry.closed_date:
+            raise ValidationError.single(
+                "on_date", "日期", f"不能早于销号日期（{format_iso(entry.closed_date)}）"
+            )
+        entry.status = LISTED
+        entry.started_date = None
+        entry.closed_date = None
+        entry.verifier = ""
+        entry.check_note = ""
+        session.flush()
+        record_event(session, entry, REOPEN, detail=f"{format_iso(on_date)}重新挂牌：{reason}")
+        return records.get_in(session, kind_of_entry(entry), entry_id)  # type: ignore[no-any-return]
+
+
+# -- photos and other files -----------------------------------------------------------------------
+
+
+def add_file(db: Database, entry_id: int, path: Path, role: str) -> Attachment:
+    """Keep a 整改前/整改后 photo or another file (附件) with an entry (copied into the store)."""
+    if role not in FILE_ROLES:
+        raise ValidationError.single("role", "类别", f"应为{'、'.join(FILE_ROLES)}之一")
+    with db.session() as session:
+        _live(session, entry_id)
+    return attachments.add_file(db, path, LedgerEntry.__tablename__, entry_id, role=role)
+
+
+def files(db: Database, entry_id: int) -> dict[str, list[Attachment]]:
+    """An entry's photos and files by role: {"整改前": [...], "整改后": [...], "附件": [...]}."""
+    found: dict[str, list[Attachment]] = {role: [] for role in FILE_ROLES}
+    for att in attachments.list_for(db, LedgerEntry.__tablename__, entry_id):
+        found.setdefault(att.role or OTHER_FILES, []).append(att)
+    return found
 
 
 def open_problem(

@@ -351,6 +351,9 @@ _NOT_SHOWN = frozenset(
 )
 
 
+_STAMPED = frozenset({"delete", "restore", "purge"})  # actions whose logged value is only a time
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     """One row of a record's 修改记录 as the clerk reads it: labels, names and values as the forms
@@ -442,7 +445,8 @@ def history_lines(db: Database, kind: RecordKind, record_id: int) -> list[Histor
                 )
             )
         else:
-            detail = entry.new_value if entry.action == "reveal" and entry.new_value else ""
+            # A deliberate act (revealing a name, 重新挂牌 …) carries its detail; a delete only a stamp.
+            detail = entry.new_value if entry.action not in _STAMPED and entry.new_value else ""
             lines.append(
                 HistoryLine(
                     at, operator, action, label=label(entry.field) if entry.field else "", old="", new=detail

@@ -156,7 +156,13 @@ def test_construction_sites_show_the_six_hundred_percent_score(
     assert records.display_value(score, records.get(db, ledgers.CONSTRUCTION, site.id)) == "3/6"
 
 
-def test_the_shared_lifecycle(db: Database, villages: dict[str, int]) -> None:
+def _photo(folder: Path, name: str = "整改后.jpg") -> Path:
+    path = folder / name
+    path.write_bytes(b"\xff\xd8\xff\xe0 photo of " + name.encode())
+    return path
+
+
+def test_the_shared_lifecycle(db: Database, villages: dict[str, int], tmp_path: Path) -> None:
     entry = records.create(
         db, ledgers.BLACK_WATER, {"name": "东沟村坑塘", "village": "东沟村", "listed_date": "2024-03-01"}
     )
@@ -169,7 +175,10 @@ def test_the_shared_lifecycle(db: Database, villages: dict[str, int]) -> None:
     assert (started.status, started.started_date) == ("整治中", date(2024, 3, 5))
     with pytest.raises(ValidationError, match="黑臭水体“东沟村坑塘”当前为“整治中”，不能改为“挂牌”"):
         ledgers.advance(db, entry.id, "挂牌")
-    closed = ledgers.advance(db, entry.id, "销号", date(2024, 5, 1))
+    ledgers.add_file(db, entry.id, _photo(tmp_path), ledgers.PHOTO_AFTER)
+    closed = ledgers.advance(
+        db, entry.id, "销号", date(2024, 5, 1), verifier="李明", check_note="水体清澈", reason="无"
+    )
     assert (closed.status, closed.closed_date) == ("销号", date(2024, 5, 1))
     with pytest.raises(ValidationError, match="已销号的台账不能再改变状态"):
         ledgers.advance(db, entry.id, "整治中")
@@ -276,3 +285,116 @@ def test_history_names_each_kind_field_that_changed(db: Database, villages: dict
     assert changes == {("area", "800.0", "900.0"), ("cover_measure", None, "绿化")}
     snapshot = json.loads(next(e.new_value for e in entries if e.action == "insert") or "{}")
     assert snapshot["area"] == 800.0 and snapshot["name"] == "北坡地块" and "data" not in snapshot
+
+
+def test_closing_needs_its_proof(db: Database, villages: dict[str, int], tmp_path: Path) -> None:
+    """销号 without 核查人, 核查情况 or a 整改后 photo is refused, each named; with them it holds."""
+    entry = records.create(
+        db,
+        ledgers.BARE_LAND,
+        {"name": "北坡地块", "village": "东沟村", "listed_date": "2024-03-01", "cover_rate": 100},
+    )
+    with pytest.raises(ValidationError) as refused:
+        ledgers.advance(db, entry.id, "销号", date(2024, 3, 1))
+    assert {(p.label, p.reason) for p in refused.value.problems} == {
+        ("核查人", "销号须填写核查人"),
+        ("核查情况", "销号须写明现场核查情况"),
+        ("整改后照片", "销号须先添加至少一张整改后照片"),
+    }
+    assert records.get(db, ledgers.BARE_LAND, entry.id).status == "挂牌"
+    ledgers.add_file(db, entry.id, _photo(tmp_path, "整改前.jpg"), ledgers.PHOTO_BEFORE)
+    with pytest.raises(ValidationError, match="整改后照片"):
+        ledgers.advance(db, entry.id, "销号", verifier="李明", check_note="已全部覆盖")
+    ledgers.add_file(db, entry.id, _photo(tmp_path), ledgers.PHOTO_AFTER)
+    ledgers.add_file(db, entry.id, _photo(tmp_path, "验收单.pdf"), ledgers.OTHER_FILES)
+    closed = ledgers.advance(db, entry.id, "销号", date(2024, 3, 2), verifier="李明", check_note="已全部覆盖")
+    assert (closed.status, closed.verifier, closed.check_note) == ("销号", "李明", "已全部覆盖")
+    files = ledgers.files(db, entry.id)
+    assert [[a.original_name for a in files[role]] for role in ledgers.FILE_ROLES] == [
+        ["整改前.jpg"],
+        ["整改后.jpg"],
+        ["验收单.pdf"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "shortfall"),
+    [
+        (ledgers.BARE_LAND, {"cover_rate": 30}, "覆盖率为30%，未达到100%"),
+        (ledgers.CONSTRUCTION, {"fence": True, "wet": True}, "六个百分之百仅落实2/6"),
+        (ledgers.COAL_BOILERS, {"conversion": "未改造"}, "改造方式为“未改造”"),
+        (
+            ledgers.LIVESTOCK,
+            {"ban_zone": True, "stock": 120, "manure": "沼气池"},
+            "位于禁养区，仍存栏120头/只",
+        ),
+    ],
+)
+def test_closing_short_of_the_kinds_condition_needs_a_reason(
+    db: Database,
+    villages: dict[str, int],
+    tmp_path: Path,
+    kind: RecordKind,
+    values: dict[str, object],
+    shortfall: str,
+) -> None:
+    entry = records.create(db, kind, {"name": "某处", "listed_date": "2024-03-01", **values})
+    ledgers.add_file(db, entry.id, _photo(tmp_path), ledgers.PHOTO_AFTER)
+    assert ledgers.close_warning(db, entry.id).startswith(shortfall)
+    with pytest.raises(ValidationError) as refused:
+        ledgers.advance(db, entry.id, "销号", verifier="李明", check_note="已整治")
+    [problem] = refused.value.problems
+    assert problem.label == "未达标原因" and problem.reason.startswith(shortfall)
+    closed = ledgers.advance(
+        db, entry.id, "销号", verifier="李明", check_note="已整治", reason="县局同意分期整治"
+    )
+    assert closed.status == "销号"
+    assert closed.check_note.startswith("已整治\n（未达标销号：" + shortfall)
+    assert closed.check_note.endswith("原因：县局同意分期整治）")
+
+
+def test_every_kind_declares_a_sensible_close_condition(db: Database, villages: dict[str, int]) -> None:
+    met = {
+        "bare_land": {"cover_rate": 100},
+        "black_water": {"measures": "清淤截污"},
+        "scattered_polluters": {"disposal": "关闭淘汰"},
+        "livestock_farms": {"manure": "沼气池"},
+        "construction_dust": {key: True for key, _label in ledgers.SIX_HUNDRED},
+        "coal_shops": {"disposal": "依法取缔"},
+        "coal_boilers": {"conversion": "煤改电"},
+        "suction_trucks": {"plate": "晋D·1", "disposal_place": "污水处理厂"},
+        "river_patrols": {"river": "东沟河", "findings": "岸边垃圾", "handling": "已清理"},
+    }
+    for name, kind in ledgers.LEDGER_KINDS.items():
+        if name not in met:
+            continue  # a kind declared by another test
+        entry = records.create(
+            db, kind, {"name": f"{kind.label}甲", "listed_date": "2024-03-01", **met[name]}
+        )
+        assert ledgers.close_warning(db, entry.id) == "", kind.label
+
+
+def test_a_closed_entry_is_listed_again_with_a_reason(
+    db: Database, villages: dict[str, int], tmp_path: Path
+) -> None:
+    entry = records.create(
+        db, ledgers.BARE_LAND, {"name": "北坡地块", "listed_date": "2024-03-01", "cover_rate": 100}
+    )
+    with pytest.raises(ValidationError, match="未销号，不需重新挂牌"):
+        ledgers.reopen(db, entry.id, "复查反弹")
+    ledgers.add_file(db, entry.id, _photo(tmp_path), ledgers.PHOTO_AFTER)
+    ledgers.advance(db, entry.id, "销号", date(2024, 3, 5), verifier="李明", check_note="已全部覆盖")
+    with pytest.raises(ValidationError, match="已销号的台账不能再改变状态，复查发现反弹请用“重新挂牌”"):
+        ledgers.advance(db, entry.id, "整治中")
+    with pytest.raises(ValidationError, match="重新挂牌原因：必须填写"):
+        ledgers.reopen(db, entry.id, "  ")
+    with pytest.raises(ValidationError, match="不能早于销号日期"):
+        ledgers.reopen(db, entry.id, "复查反弹", date(2024, 3, 4))
+    again = ledgers.reopen(db, entry.id, "5月复查防尘网被揭开", date(2024, 5, 10))
+    assert (again.status, again.closed_date, again.verifier, again.check_note) == ("挂牌", None, "", "")
+    [event] = [
+        line for line in records.history_lines(db, ledgers.BARE_LAND, entry.id) if line.action == "reopen"
+    ]
+    assert event.new == "2024-05-10重新挂牌：5月复查防尘网被揭开"
+    lines = records.history_lines(db, ledgers.BARE_LAND, entry.id)
+    assert ("核查人", "李明", "") in {(line.label, line.old, line.new) for line in lines}

@@ -4,9 +4,11 @@ lifecycle, and 开为整改问题 in one step."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from ecodesk import dates
 from ecodesk.db import Database
@@ -44,6 +46,16 @@ def answer(monkeypatch, values: dict[str, Any]) -> None:
         return dialog.result()
 
     monkeypatch.setattr(ActionDialog, "exec", fake_exec)
+
+
+def photo(folder: Path, name: str = "整改后.png") -> Path:
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(120, 90, QImage.Format.Format_RGB32)
+    image.fill(QColor("#4a7"))
+    path = folder / name
+    image.save(str(path))
+    return path
 
 
 def headers(page) -> list[str]:
@@ -91,7 +103,9 @@ def test_a_kind_declared_later_gets_its_own_tab(qtbot, village_db: Database) -> 
         ledgers.forget("test_kilns")
 
 
-def test_lifecycle_buttons_follow_the_allowed_moves(qtbot, monkeypatch, village_db: Database) -> None:
+def test_lifecycle_buttons_follow_the_allowed_moves(
+    qtbot, monkeypatch, village_db: Database, tmp_path: Path
+) -> None:
     entry = records.create(
         village_db,
         BARE_LAND,
@@ -117,7 +131,8 @@ def test_lifecycle_buttons_follow_the_allowed_moves(qtbot, monkeypatch, village_
     assert not start.isEnabled() and close.isEnabled()
     assert shown.chips.buttons["整治中"].text() == "整治中 1"
 
-    answer(monkeypatch, {"on_date": TODAY})
+    shown.detail.add_file("整改后", photo(tmp_path))
+    answer(monkeypatch, {"on_date": TODAY, "verifier": "李明", "check_note": "已覆盖", "reason": "分期"})
     close.click()
     shown.select_ids([entry.id])
     assert records.get(village_db, BARE_LAND, entry.id).status == "销号"
@@ -183,3 +198,70 @@ def test_history_pane_reads_as_the_form(qtbot, village_db: Database) -> None:
     assert f"挂牌日期：{TODAY:%Y-%m-%d}" in created[4]
     assert "备注：" + "说" * 60 + "…" in created[4] and "说" * 61 not in created[4]
     assert "说" * 2000 in shown.detail.history.item(rows.index(created), 4).toolTip()
+
+
+def test_closing_asks_the_proof_and_warns_short_of_the_condition(
+    qtbot, monkeypatch, village_db: Database, tmp_path: Path
+) -> None:
+    """覆盖率 30%: the 销号 dialog warns and asks a reason; no 整改后 photo: refused beside the fields."""
+    entry = records.create(
+        village_db, BARE_LAND, {"name": "南坡地块", "listed_date": TODAY, "area": 500, "cover_rate": 30}
+    )
+    page = open_page(qtbot, village_db)
+    shown = page.show_kind(BARE_LAND.name)
+    shown.select_ids([entry.id])
+    seen: dict[str, Any] = {}
+
+    def fake_exec(dialog: ActionDialog) -> int:
+        seen["fields"] = list(dialog.editors)
+        seen["intro"] = dialog.findChild(QLabel, "action_intro").text()
+        for key, value in (("verifier", "李明"), ("check_note", "已覆盖三成"), ("reason", "冬季无法施工")):
+            dialog.editors[key].set_value(value)
+        dialog.save()
+        seen["refused"] = dialog.error_label.text()
+        return dialog.result()
+
+    monkeypatch.setattr(ActionDialog, "exec", fake_exec)
+    shown.move_buttons["销号"].click()
+    assert seen["fields"] == ["on_date", "verifier", "check_note", "reason"]
+    assert "覆盖率为30%，未达到100%，不符合销号条件" in seen["intro"]
+    assert "还没有整改后照片" in seen["intro"]
+    assert "整改后照片：销号须先添加至少一张整改后照片" in seen["refused"]
+    assert records.get(village_db, BARE_LAND, entry.id).status == "挂牌"
+
+    detail = shown.detail
+    detail.add_file("整改后", photo(tmp_path))
+    assert detail.tabs.tabText(1) == "照片和附件（1）"
+    assert [
+        detail.file_lists["整改后"].item(i).text() for i in range(detail.file_lists["整改后"].count())
+    ] == ["整改后.png"]
+    answer(
+        monkeypatch,
+        {"verifier": "李明", "check_note": "已覆盖三成", "reason": "冬季无法施工，开春补齐"},
+    )
+    shown.move_buttons["销号"].click()
+    closed = records.get(village_db, BARE_LAND, entry.id)
+    assert (closed.status, closed.verifier) == ("销号", "李明")
+    assert "未达标销号：覆盖率为30%，未达到100%。原因：冬季无法施工，开春补齐" in closed.check_note
+    shown.select_ids([entry.id])
+    assert "核查人\n李明" in detail.fields_view.toPlainText()
+
+
+def test_a_closed_entry_is_listed_again(qtbot, monkeypatch, village_db: Database, tmp_path: Path) -> None:
+    entry = records.create(
+        village_db, BARE_LAND, {"name": "西坡地块", "listed_date": TODAY, "cover_rate": 100}
+    )
+    ledgers.add_file(village_db, entry.id, photo(tmp_path), ledgers.PHOTO_AFTER)
+    ledgers.advance(village_db, entry.id, "销号", TODAY, verifier="李明", check_note="全覆盖")
+    page = open_page(qtbot, village_db)
+    shown = page.show_kind(BARE_LAND.name)
+    shown.select_ids([entry.id])
+    assert shown.reopen_button.isEnabled() and not shown.move_buttons["销号"].isEnabled()
+    answer(monkeypatch, {"on_date": TODAY, "reason": "复查发现防尘网被揭开"})
+    shown.reopen_button.click()
+    shown.select_ids([entry.id])
+    assert records.get(village_db, BARE_LAND, entry.id).status == "挂牌"
+    assert not shown.reopen_button.isEnabled() and shown.move_buttons["销号"].isEnabled()
+    rows = history_rows(shown)
+    assert (rows[0][2], rows[0][4]) == ("重新挂牌", f"{TODAY:%Y-%m-%d}重新挂牌：复查发现防尘网被揭开")
+    assert ("修改", "核查人", "李明 → （空）") in {(r[2], r[3], r[4]) for r in rows}

@@ -3,12 +3,15 @@
 Each tab is the generic list page of its kind — the columns, form, import and export follow from the
 declaration in :data:`ecodesk.services.ledgers.LEDGER_KINDS`, so a newly declared kind appears here
 with no screen written for it. Besides the list: counts by status, the lifecycle buttons
-(开始整治, 销号 — only the moves the service allows), and 开为整改问题, which opens a linked problem in
-one step. Tabs are built the first time they are shown.
+(开始整治, 销号 — only the moves the service allows; 重新挂牌 for a 销号 entry found back as it was),
+and 开为整改问题, which opens a linked problem in one step. The 销号 dialog asks the proof the service
+requires (核查人, 核查情况; the 整改后 photos are added in the detail pane) and, when the entry falls
+short of its kind's condition, warns and asks the reason. Tabs are built the first time they are shown.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from typing import Any
 
@@ -22,8 +25,10 @@ from ecodesk.services import ledgers
 from ecodesk.services.ledgers import CLOSED, IN_HAND, LEDGER_KINDS
 from ecodesk.services.rectification import PROBLEMS
 from ui.common import dialogs, machine_settings
+from ui.ledgers.detail import LedgerDetail
 from ui.records.action_dialog import ActionDialog
 from ui.records.chip_page import ChipRecordPage
+from ui.records.detail import DetailPane
 
 T = FieldType
 MOVE_LABELS = {IN_HAND: "开始整治", CLOSED: "销号"}
@@ -48,6 +53,12 @@ class LedgerKindPage(ChipRecordPage):
             )
             button.setObjectName(f"advance_{to_status}")
             self.move_buttons[to_status] = button
+        self.reopen_button = self._button(
+            "重新挂牌",
+            f"复查发现已销号的{kind.label}反弹：写明原因，改回“挂牌”",
+            self.reopen_selected,
+        )
+        self.reopen_button.setObjectName("reopen")
         self.problem_button = self._button(
             "开为整改问题",
             "为选中的记录开一个整改问题（自动带入地点、村、责任单位），并关联本台账",
@@ -59,13 +70,16 @@ class LedgerKindPage(ChipRecordPage):
         caption = QLabel("挂牌销号：")
         caption.setStyleSheet("color:#555;")
         row.addWidget(caption)
-        for button in (*self.move_buttons.values(), self.problem_button):
+        for button in (*self.move_buttons.values(), self.reopen_button, self.problem_button):
             row.addWidget(button)
         row.addStretch(1)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(3, row)
         self._selection_changed()
+
+    def create_detail(self) -> DetailPane:
+        return LedgerDetail(self.db, self.kind)
 
     def _status_at(self, row: int) -> str:
         column = [f.key for f in self.kind.table_fields].index("status")
@@ -85,6 +99,7 @@ class LedgerKindPage(ChipRecordPage):
         allowed = ledgers.ALLOWED.get(chosen[1], ()) if chosen else ()
         for to_status, button in self.move_buttons.items():
             button.setEnabled(to_status in allowed)
+        self.reopen_button.setEnabled(chosen is not None and chosen[1] == CLOSED)
         self.problem_button.setEnabled(chosen is not None)
 
     def advance_selected(self, to_status: str) -> Any:
@@ -92,8 +107,10 @@ class LedgerKindPage(ChipRecordPage):
         if chosen is None:
             return None
         entry_id, status = chosen
+        if to_status == CLOSED:
+            return self.close_selected(entry_id, status)
         label = MOVE_LABELS[to_status]
-        field = Field("on_date", "销号日期" if to_status == CLOSED else "开始整治日期", T.DATE, required=True)
+        field = Field("on_date", "开始整治日期", T.DATE, required=True)
         return ActionDialog.ask(
             self,
             self.db,
@@ -103,6 +120,68 @@ class LedgerKindPage(ChipRecordPage):
             [self.kind],
             intro=f"状态将由“{status}”改为“{to_status}”。",
             ok_text=label,
+            values={"on_date": dates.today()},
+        )
+
+    def close_selected(self, entry_id: int, status: str) -> Any:
+        """销号 with its proof; short of the kind's condition, a warning and a required reason."""
+        shortfall = ledgers.close_warning(self.db, entry_id)
+        after = len(ledgers.files(self.db, entry_id)[ledgers.PHOTO_AFTER])
+        fields = [
+            Field("on_date", "销号日期", T.DATE, required=True),
+            Field("verifier", "核查人", required=True, max_len=40),
+            Field("check_note", "核查情况", T.LONGTEXT, required=True, help="现场核查看到的整改结果"),
+        ]
+        intro = f"状态将由“{html.escape(status)}”改为“销号”。"
+        intro += (
+            f"<br>已有整改后照片 {after} 张。"
+            if after
+            else '<br><span style="color:#c62828">还没有整改后照片：请先在右侧“照片和附件”中添加。</span>'
+        )
+        if shortfall:
+            fields.append(Field("reason", "未达标原因", T.LONGTEXT, required=True))
+            intro += (
+                f'<br><span style="color:#c62828">注意：{html.escape(shortfall)}，不符合销号条件。'
+                "确需销号的，请写明原因。</span>"
+            )
+        return ActionDialog.ask(
+            self,
+            self.db,
+            f"销号 — {self.kind.label}",
+            tuple(fields),
+            lambda v: ledgers.advance(
+                self.db,
+                entry_id,
+                CLOSED,
+                v["on_date"],
+                verifier=v["verifier"],
+                check_note=v["check_note"],
+                reason=v.get("reason", ""),
+            ),
+            [self.kind],
+            intro=intro,
+            ok_text="销号",
+            values={"on_date": dates.today()},
+        )
+
+    def reopen_selected(self) -> Any:
+        chosen = self._single_live()
+        if chosen is None or chosen[1] != CLOSED:
+            return None
+        entry_id = chosen[0]
+        fields = (
+            Field("on_date", "重新挂牌日期", T.DATE, required=True),
+            Field("reason", "重新挂牌原因", T.LONGTEXT, required=True, help="如：复查发现防尘网被揭开"),
+        )
+        return ActionDialog.ask(
+            self,
+            self.db,
+            f"重新挂牌 — {self.kind.label}",
+            fields,
+            lambda v: ledgers.reopen(self.db, entry_id, v["reason"], v["on_date"]),
+            [self.kind],
+            intro="状态将由“销号”改回“挂牌”，原核查人和核查情况留在修改记录中。",
+            ok_text="重新挂牌",
             values={"on_date": dates.today()},
         )
 

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "restore": "恢复",
     "reveal": "查看",
     "purge": "彻底删除",
+    "reopen": "重新挂牌",
 }
 HISTORY_HEADERS = ("时间", "操作员", "操作", "项目", "原值 → 新值")
 EMPTY = "（空）"
