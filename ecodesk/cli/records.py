@@ -42,13 +42,18 @@ def _year_span(year: int | None, label: str, *, dated: bool) -> tuple[date | Non
 
 CREATE_UNITS_HELP = (
     "表中的村（社区）尚未登记时一并新建（与导入同一事务，失败则都不保留）。不写类别时，名称以“社区”结尾的"
-    "建为社区，其余建为村；写“村”或“社区”则全部建为该类别"
+    "建为社区，其余建为村；写“村”或“社区”则全部建为该类别。"
 )
 CREATE_HINT = (
     "加 --create-units 可新建这些村（社区）并导入（名称以“社区”结尾的建为社区，其余建为村；"
     "--create-units 村 或 --create-units 社区 则全部建为该类别）。"
 )
-SHEET_HINT = "要导入那张表，请加 --sheet “{sheet}”。"
+
+
+def _sheet_hint(sheet: str) -> str:
+    """How to read another sheet: the option as it can be typed (quoted only when it has spaces)."""
+    arg = f'"{sheet}"' if any(ch.isspace() for ch in sheet) else sheet
+    return f"要导入那张表，请加 --sheet {arg}。"
 
 
 def _create_units(value: str | None) -> str | None:
@@ -79,7 +84,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             job=progress_printer(args.quiet),
             create_villages=create,
         )
-    for line in report.summary_lines(create_hint=CREATE_HINT, sheet_hint=SHEET_HINT):
+    for line in report.summary_lines(create_hint=CREATE_HINT, sheet_hint=_sheet_hint):
         print(line)
     return 0 if report.ok else 1
 

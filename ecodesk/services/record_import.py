@@ -166,9 +166,12 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors and not self.missing_required and not self.needs_villages
 
-    def summary_lines(self, *, create_hint: str = CREATE_HINT, sheet_hint: str = SHEET_HINT) -> list[str]:
+    def summary_lines(
+        self, *, create_hint: str = CREATE_HINT, sheet_hint: str | Callable[[str], str] = SHEET_HINT
+    ) -> list[str]:
         """The report in Chinese. ``create_hint`` says how to register missing villages and
-        ``sheet_hint`` (with ``{sheet}``) how to choose another sheet, in the front end's own words."""
+        ``sheet_hint`` (text with ``{sheet}``, or a function of the sheet's name) how to choose
+        another sheet, in the front end's own words."""
         lines = [self.sheet_line()]
         if self.mapping:
             pairs = (f"{shorten(h)}→{self.field_labels.get(k, k)}" for h, k in self.mapping.items())
@@ -178,7 +181,8 @@ class ImportReport:
         for info in self.hidden_sheets:
             lines.append(
                 f"隐藏的工作表“{shorten(info.name)}”中也有{self.kind_label}的表头（第 {info.header_row} 行，"
-                f"认出 {info.score} 列）。" + sheet_hint.format(sheet=info.name)
+                f"认出 {info.score} 列）。"
+                + (sheet_hint(info.name) if callable(sheet_hint) else sheet_hint.format(sheet=info.name))
             )
         if self.missing_required:
             lines.append(
@@ -223,7 +227,7 @@ class ImportReport:
                 read += f"（最长的一段是第 {first}–{last} 行）"
         lines = [read + "。"]
         if self.hidden_rows:
-            done = "也已导入" if self.committed else "也会导入"
+            done = "也已导入" if self.committed else ("也一并检查了" if self.errors else "也会导入")
             rows = _row_list(self.hidden_row_numbers, self.hidden_rows)
             lines.append(f"其中 {self.hidden_rows} 行在 Excel 中是隐藏的（{rows}），{done}。")
         if self.merged_cells:
@@ -346,8 +350,9 @@ def _choose_sheet(book: Book, name: str | None, index: _HeaderIndex, overrides: 
         raise EcoDeskError(f"“{book.path.name}”中没有工作表。")
     plain = [SheetInfo(ws.title, ws.sheet_state != "visible") for ws in sheets]
     if name is not None:
+        wanted = (name, name.strip(), name.strip().strip("“”‘’\"'").strip())  # quotes typed around it too
         for ws in sheets:
-            if ws.title == name or ws.title.strip() == name.strip():
+            if ws.title in wanted or ws.title.strip() in wanted:
                 return _Chosen(ws, _head_rows(book, ws), plain, [])
         known = "、".join(shorten(info.shown_name) for info in plain)
         raise EcoDeskError(f"“{book.path.name}”中没有名为“{shorten(name)}”的工作表（有：{known}）。")

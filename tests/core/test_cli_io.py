@@ -207,11 +207,11 @@ def test_gaps_hidden_rows_and_a_hidden_sheet_through_the_cli(
     code, out, _err = run(capsys, "--db", str(db_path), "import", "households", str(hidden))
     assert code == 1
     assert (
-        "隐藏的工作表“花名册”中也有农户的表头（第 3 行，认出 5 列）。要导入那张表，请加 --sheet “花名册”。"
+        "隐藏的工作表“花名册”中也有农户的表头（第 3 行，认出 5 列）。要导入那张表，请加 --sheet 花名册。"
         in out
     )
     code, out, _err = run(
-        capsys, "--db", str(db_path), "import", "households", str(hidden), "--sheet", "花名册"
-    )
+        capsys, "--db", str(db_path), "import", "households", str(hidden), "--sheet", "“花名册”"
+    )  # typed with the quotes of the hint's Chinese text: still found
     assert code == 0 and "其中 1 行在 Excel 中是隐藏的（第 5 行），也已导入。" in out
     assert out.strip().splitlines()[-1] == "已导入 2 条农户记录。"

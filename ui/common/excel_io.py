@@ -351,6 +351,7 @@ class ImportDialog(QDialog):
                 f"找不到 {len(names)} 个村（社区）：{listed}。其余都已检查通过。\n"
                 "可以新建这些村（社区）并导入，一次完成；导入不成功则一个也不新建。"
             )
+            self.create_button.setEnabled(True)
             self.create_button.setFocus()
         self.villages_box.setVisible(offer)
 
