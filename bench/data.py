@@ -47,7 +47,7 @@ def decade_db(fresh: bool = False) -> tuple[Path, float | None]:
     part = path.with_name(path.name + ".part")
     _remove(part)
     start = time.perf_counter()
-    with Database.open(part, operator="bench") as db:
+    with Database.open(part, operator="bench", create=True) as db:
         generate(db, "decade", seed=2024)
     seconds = time.perf_counter() - start
     part.rename(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class EcoDeskError(Exception):
@@ -51,3 +52,33 @@ class DatabaseLockedError(DatabaseError):
 
 class CorruptDatabaseError(DatabaseError):
     """The file is not a readable EcoDesk database."""
+
+
+class DamagedDatabaseError(CorruptDatabaseError):
+    """SQLite reports the file damaged ("database disk image is malformed"): pages overwritten by a
+    failing disk, a USB stick pulled mid-write, another program. Nothing more is written to it; the
+    way out is a backup, which the message names.
+
+    ``summary`` is the first sentence (what is wrong), for a window that offers the restore itself;
+    ``str(err)`` adds the newest verified backup and how to restore it from the command line.
+    """
+
+    def __init__(self, message: str, *, path: Path, summary: str, backup: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.summary = summary
+        self.backup = backup
+
+
+class MissingDatabaseError(DatabaseError):
+    """There is no data file at the path given. Only ``ecodesk init`` and the program's own “new data
+    file” choices create one, so that a mistyped path is never silently a new, empty file."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class UpgradeNeedsLockError(DatabaseError):
+    """The file needs an upgrade, but it was opened without the file lock (a read-only command, the
+    password check) and another EcoDesk window may have it open: upgrading under it is refused."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The command line logs to a file in the user's data folder; tests (and the commands they start in
+# subprocesses) log to a folder of their own instead.
+os.environ.setdefault("ECODESK_LOG_DIR", tempfile.mkdtemp(prefix="ecodesk-test-logs-"))
 
 import pytest
 
@@ -18,7 +22,7 @@ from ecodesk.db import Database
 def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One freshly created database, copied for each test (creation runs the schema once)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    Database.open(path, operator="测试").close()
+    Database.open(path, operator="测试", create=True).close()
     return path
 
 

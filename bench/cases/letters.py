@@ -30,7 +30,7 @@ def run(ctx: Context, report: Report) -> None:
     path = ctx.work / "letters.db"
     out = ctx.work / "letters.pdf"
     year = dates.today().year
-    with Database.open(path, operator="bench") as db:
+    with Database.open(path, operator="bench", create=True) as db:
         settings.save(db, town_name="清河镇")
         rows = []
         for v in range(VILLAGES):

@@ -55,7 +55,7 @@ def _import(ctx: Context, report: Report) -> None:
             ws.append([records.cell_value(f, objs[rid]) for f in HOUSEHOLDS.fields])
         wb.save(roster)
     target_db = ctx.work / "import.db"
-    with Database.open(target_db, operator="bench") as db:
+    with Database.open(target_db, operator="bench", create=True) as db:
         import_xlsx(db, UNITS, units)
         result = {}
         seconds = once(lambda: result.setdefault("r", import_xlsx(db, HOUSEHOLDS, roster)))

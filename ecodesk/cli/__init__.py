@@ -15,22 +15,42 @@ and what they share (opening the data file with its lock, the password, dates, o
 
 Nothing outside this package imports it; the console script ``ecodesk`` and the frozen
 ``ecodesk-cli.exe`` call :func:`main`.
+
+:func:`main` is the last line of defence: whatever goes wrong ends as one ``错误：…`` line on stderr
+and an entry (with the traceback) in the log file ``ecodesk-cli.log`` in the data folder's ``logs``
+(or ``$ECODESK_LOG_DIR``), never as a traceback on the clerk's screen. Log records go to that file
+only: a service's ``log.exception`` used to print 49 lines of traceback above the Chinese message.
+An output whose folder is missing or is a file is refused before anything is opened or computed.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from ecodesk import __version__
 from ecodesk.cli import appraisal, data, documents, letters, records, rectification, reports
-from ecodesk.cli.common import PASSWORD_ENV, check_password
+from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
+from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
-from ecodesk.paths import default_db_path
+from ecodesk.paths import default_data_dir, default_db_path
 
-__all__ = ["PASSWORD_ENV", "build_parser", "main"]
+__all__ = ["LOG_DIR_ENV", "PASSWORD_ENV", "build_parser", "main"]
+
+log = logging.getLogger(__name__)
+
+LOG_DIR_ENV = "ECODESK_LOG_DIR"
+LOG_NAME = "ecodesk-cli.log"
+LOG_BYTES = 1_000_000
+LOG_COUNT = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,24 +78,105 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+def log_file() -> Path:
+    """Where the command line logs: ``$ECODESK_LOG_DIR`` or ``logs`` in the user's data folder."""
+    folder = os.environ.get(LOG_DIR_ENV)
+    return (Path(folder).expanduser() if folder else default_data_dir() / "logs") / LOG_NAME
+
+
+def setup_logging() -> Path | None:
+    """Log records (tracebacks included) to the rotating log file, never to the clerk's terminal."""
+    root = logging.getLogger()
+    path = log_file()
+    for handler in root.handlers:
+        if getattr(handler, "ecodesk_cli", False):
+            if Path(getattr(handler, "baseFilename", "")) == path:
+                return path
+            root.removeHandler(handler)  # another log folder (tests set one per run)
+            handler.close()
+    root.setLevel(logging.INFO)
+    written: Path | None = path
     try:
-        check_password(args)
-        code: int = args.func(args)
-        return code
-    except EcoDeskError as exc:  # the CLI's own CliError included
-        print(f"错误：{exc}", file=sys.stderr)
-    except KeyError as exc:  # unknown record kind
-        print(f"错误：{exc.args[0] if exc.args else exc}", file=sys.stderr)
-    except FileNotFoundError as exc:
-        print(f"错误：找不到文件 {exc.filename}", file=sys.stderr)
-    except PermissionError as exc:
-        print(f"错误：没有权限访问 {exc.filename}", file=sys.stderr)
-    except OSError as exc:
-        print(f"错误：{exc.strerror or exc}（{exc.filename or ''}）", file=sys.stderr)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_BYTES, backupCount=LOG_COUNT, encoding="utf-8", delay=True
+        )
+    except OSError:  # a read-only profile must not stop a command: no log then
+        file_handler, written = logging.NullHandler(), None
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    file_handler.ecodesk_cli = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logged = setup_logging()
+    args = build_parser().parse_args(argv)
+    log.info("ecodesk %s (%s)", args.command, args.db)  # not the whole line: it may hold --password
+    try:
+        return _run(args)
+    except BrokenPipeError:  # stdout piped into a program that stopped reading (| head)
+        _silence_stdout()
+        return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except EcoDeskError as exc:  # the CLI's own CliError included
+        log.info("refused: %s", exc)
+        message = str(exc)
+    except KeyError as exc:  # unknown record kind
+        log.info("refused: %s", exc)
+        message = str(exc.args[0] if exc.args else exc)
+    except (SADatabaseError, sqlite3.DatabaseError) as exc:
+        log.error("data file error", exc_info=True)
+        failure = write_failure(Path(args.db).expanduser().resolve(), exc)
+        message = (
+            str(failure) if failure is not None else f"读写数据文件 {args.db} 时出错（{_first_line(exc)}）"
+        )
+    except FileNotFoundError as exc:
+        log.info("file not found", exc_info=True)
+        message = f"找不到文件 {exc.filename}"
+    except PermissionError as exc:
+        log.info("permission denied", exc_info=True)
+        message = f"没有权限访问 {exc.filename}"
+    except OSError as exc:
+        log.warning("system error", exc_info=True)
+        message = f"{exc.strerror or exc}（{exc.filename or ''}）"
+    except MemoryError:
+        log.error("out of memory", exc_info=True)
+        message = "内存不足，命令没有完成。请关闭其他程序后重试。"
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, but never a traceback
+        log.exception("unexpected error")
+        where = f"详细情况已记入日志 {logged}，" if logged else ""
+        message = f"程序内部出错（{type(exc).__name__}），命令没有完成。{where}请把它发给维护人员。"
+    try:
+        print(f"错误：{message}", file=sys.stderr)
+    except OSError:
+        pass  # stderr gone too: the exit code still says it failed
     return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = getattr(args, "out", None)
+    if out:
+        check_output_folder(out)
+    if args.command == "backup" and getattr(args, "to", None):
+        check_output_folder(args.to, "--to", folder=True)
+    check_password(args)
+    code: int = args.func(args)
+    sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
+    return code
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0][:120] if lines else type(exc).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so Python's own flush at exit cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

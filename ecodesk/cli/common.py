@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ecodesk import dates
 from ecodesk.db import Database
-from ecodesk.errors import EcoDeskError
+from ecodesk.errors import CorruptDatabaseError, DatabaseLockedError, EcoDeskError, UpgradeNeedsLockError
 from ecodesk.jobs import Job
 
 if TYPE_CHECKING:
@@ -49,14 +49,18 @@ def add_command(sub: Subparsers, name: str, func: Command, help_text: str) -> ar
 # -- the data file ---------------------------------------------------------------------------------
 
 
-def open_db(args: argparse.Namespace, *, lock: bool = True) -> Database:
+def open_db(args: argparse.Namespace, *, lock: bool = True, create: bool = False) -> Database:
     """The data file named by ``--db``, as ``--operator``.
 
     Locked like the GUI locks it, so a command refuses (“已被另一个 EcoDesk 窗口打开”) rather than
     write under an open window. Only a command that never writes may pass ``lock=False``, so that
-    it still works while the GUI is open.
+    it still works while the GUI is open. A writing command also runs SQLite's quick check first:
+    nothing is written into a damaged file (the message names the backup to restore).
+
+    A missing file is refused (“找不到数据文件 …（新建请用 ecodesk init）”) and nothing is
+    created: only ``init`` passes ``create=True``.
     """
-    return Database.open(args.db, operator=args.operator, lock=lock)
+    return Database.open(args.db, operator=args.operator, lock=lock, create=create, verify=lock)
 
 
 def check_password(args: argparse.Namespace) -> None:
@@ -67,7 +71,13 @@ def check_password(args: argparse.Namespace) -> None:
     from ecodesk.services import access
 
     # Read-only (two settings reads), so without the lock: the GUI may have the file open.
-    with open_db(args, lock=False) as db:
+    try:
+        db = _open_for_password(args)
+    except CorruptDatabaseError:
+        if getattr(args, "damaged_ok", False):
+            return  # ``restore`` over a damaged file: its password cannot be read, the backup's applies next
+        raise
+    with db:
         if not access.is_protected(db):
             return
         password = args.password or os.environ.get(PASSWORD_ENV)
@@ -77,6 +87,22 @@ def check_password(args: argparse.Namespace) -> None:
             raise CliError(f"数据文件已设置打开密码：请用 --password 或环境变量 {PASSWORD_ENV} 提供密码。")
         if not access.check(db, password):
             raise CliError("打开密码不正确。")
+
+
+def _open_for_password(args: argparse.Namespace) -> Database:
+    """Open without the lock; a file that needs an upgrade is upgraded first, under the lock — which
+    fails, saying so, while another window has it open (never an upgrade under an open window)."""
+    try:
+        return Database.open(args.db, operator=args.operator, lock=False)
+    except UpgradeNeedsLockError:
+        pass
+    try:
+        Database.open(args.db, operator=args.operator, lock=True).close()
+    except DatabaseLockedError:
+        raise UpgradeNeedsLockError(
+            f"数据文件需要升级，请先关闭其他 EcoDesk 窗口后再运行（{Path(args.db).expanduser()}）。"
+        ) from None
+    return Database.open(args.db, operator=args.operator, lock=False)
 
 
 # -- options ---------------------------------------------------------------------------------------
@@ -109,6 +135,24 @@ def day_or_today(text: str | None, option: str = "--date") -> date:
     if not text:
         return dates.today()
     return required_date(text, option)
+
+
+def check_output_folder(path: str, option: str = "--out", *, folder: bool = False) -> None:
+    """Refuse an output whose folder cannot be right, before anything is opened or computed (so
+    nothing is created on the way): a file where a folder should be, or a folder whose own parent is
+    missing too — a mistyped path, or a USB stick that is not plugged in (``E:\\报表\\…``).
+
+    One new folder is fine (``--out 报表/2024年/日报.xlsx`` beside an existing ``报表``): it is made
+    when the file is written. ``folder``: ``path`` is itself the folder to write into (``backup --to``).
+    """
+    target = Path(path).expanduser()
+    where = target if folder else target.parent
+    for level in (where, where.parent):
+        if level.exists():
+            if not level.is_dir():
+                raise CliError(f"无法写入 {path}：{level} 是一个文件，不是文件夹（请检查 {option}）")
+            return
+    raise CliError(f"找不到文件夹 {where.parent}（请检查 {option} 是否写错，或先插好 U 盘、建好这个文件夹）")
 
 
 def out_path(path: str, allowed: tuple[str, ...], option: str = "--out") -> Path:

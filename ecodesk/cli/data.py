@@ -1,5 +1,8 @@
 """``ecodesk init|demo|check|backup|restore``: the data file itself rather than what is in it.
 
+Only ``init`` creates a data file; every other command (``restore`` too) refuses a missing one, so a
+mistyped ``--db`` never becomes a new, empty file that "passes" ``check`` or takes an import.
+
 ``init`` and ``demo`` write, so they take the file lock. ``check`` and ``backup`` only read (a
 backup is SQLite's online copy, consistent while the GUI writes) and stay usable with the GUI
 open. ``restore`` replaces the file; the backup service takes the lock itself, before touching it.
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
 def cmd_init(args: argparse.Namespace) -> int:
     from ecodesk.services import settings
 
-    with open_db(args) as db:
+    with open_db(args, create=True) as db:  # the one command that may create a data file
         if args.town:
             settings.save(db, **settings.defaults_for_town(args.town))
         print(f"数据文件已就绪：{db.path}（数据版本 {db.schema_revision()}）")
@@ -57,7 +60,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from ecodesk.db import backups
+    from ecodesk.errors import MissingDatabaseError
 
+    target = Path(args.db).expanduser()
+    if not target.is_file():  # a mistyped --db would put the restored data where nobody looks
+        raise MissingDatabaseError(f"找不到数据文件 {target}（新建请用 ecodesk init）", path=target)
     saved = backups.restore_backup(Path(args.db), Path(args.file))  # refuses while the file is locked
     print(f"已从 {args.file} 恢复。恢复前的数据另存为：{saved}" if saved else f"已从 {args.file} 恢复。")
     return 0
@@ -75,3 +82,4 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--to", help="备份到此文件夹（默认：数据文件旁的备份文件夹）")
     p = add_command(sub, "restore", cmd_restore, "从备份恢复（恢复前自动另存当前数据）")
     p.add_argument("file")
+    p.set_defaults(damaged_ok=True)  # the way out of a damaged file must not be refused for its damage

@@ -1,8 +1,11 @@
 """Backups: SQLite's online backup into a dated file, verified, rotated; and restore.
 
 A backup is written to ``*.part`` and renamed only once complete and verified, so an interrupted
-backup never leaves a file that looks good. Restore first saves the current data beside the
-backups, refuses files from a newer EcoDesk, and never leaves a half-copied data file.
+backup never leaves a file that looks good; the ``.part`` of a killed EcoDesk (as large as the data
+file) is swept the next time the data file is opened with its lock (:func:`sweep_leftovers`).
+Restore first saves the current data beside the backups, refuses files from a newer EcoDesk, and
+never leaves a half-copied data file. A damaged data file is not backed up: a copy of damaged
+pages is no backup, and the message names the newest good one instead.
 
 These are the data file's own mechanics, so they live with it in ``ecodesk.db``: opening a file
 that needs an upgrade makes a backup first without reaching up into the services.
@@ -10,6 +13,7 @@ that needs an upgrade makes a backup first without reaching up into the services
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,15 +27,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ecodesk import dates
 from ecodesk.db import migrate
-from ecodesk.db.database import SQLITE_HEADER, Database
+from ecodesk.db.database import SQLITE_HEADER, Database, is_damage
 from ecodesk.db.lock import FileLock
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, SchemaTooNewError
+from ecodesk.files import TEMP_PATTERN, claimed, remove_leftovers
+from ecodesk.files import sweep_leftovers as sweep_files
 from ecodesk.models.setting import Setting
 from ecodesk.paths import backups_dir
 
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(?:-(?P<reason>[^.]*))?\.db$")
 AUTO_REASON = "自动"
+PART = ".part"  # a backup being written
+RESTORE_PART = ".restore-part"  # a backup being copied over the data file
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,9 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
     same_second = [b for b in list_backups(db.path, folder) if b.created.strftime(_STAMP) == stamp]
     if same_second:  # number after the newest, so order survives rotation deleting the oldest
         target = folder / f"{db.path.stem}-{stamp}-{_counter(same_second[0].path) + 1}{suffix}.db"
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(target.name + PART)
+    if db.damage is not None:
+        raise db.damage
     try:
         raw = db.engine.raw_connection()
         try:
@@ -90,14 +100,23 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
             assert isinstance(source, sqlite3.Connection)
             dest = sqlite3.connect(partial)
             try:
-                source.backup(dest)
-                check = dest.execute("PRAGMA quick_check").fetchone()
+                with claimed(partial):  # a sweep by another EcoDesk opening the file leaves it alone
+                    source.backup(dest)
+                    check = dest.execute("PRAGMA quick_check").fetchone()
             finally:
                 dest.close()
         finally:
             raw.close()
         if check is None or check[0] != "ok":
-            raise DatabaseError(f"备份校验未通过（{check}），原数据未受影响。")
+            partial.unlink(missing_ok=True)
+            # The copy holds the source's pages: find out which side is at fault.
+            damage = db.find_damage()
+            if damage is not None:
+                raise damage
+            raise DatabaseError(
+                f"备份写入 {folder} 后校验未通过（{_short(check)}），备份盘可能有问题；"
+                "请换一个文件夹或 U 盘再备份。原数据未受影响。"
+            )
         _fsync(partial)
         os.replace(partial, target)
     except OSError as exc:
@@ -107,17 +126,30 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
         raise DatabaseError(f"备份失败：{exc.strerror or exc}（{folder}）") from None
     except sqlite3.Error as exc:  # SQLite writing the copy: a full or read-only USB stick
         partial.unlink(missing_ok=True)
+        if is_damage(exc):
+            damage = db.find_damage()
+            if damage is not None:
+                raise damage from None
+            raise DatabaseError(
+                f"备份写入 {folder} 时出错（{_short(exc)}），备份盘可能有问题；原数据未受影响。"
+            ) from None
         message = str(exc).lower()
         if "full" in message:
             raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
         if "readonly" in message or "unable to open" in message:
             raise DatabaseError(f"备份文件夹不可写（只读或没有权限）：{folder}（原数据未受影响）") from None
-        raise DatabaseError(f"备份失败：{exc}（{folder}，原数据未受影响）") from None
+        raise DatabaseError(f"备份失败：{_short(exc)}（{folder}，原数据未受影响）") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     rotate(folder, db.path.stem, _keep_count(db))
     return target
+
+
+def _short(detail: object) -> str:
+    """A driver's words in a message: one line, not a page."""
+    text = str(detail).strip().splitlines()
+    return text[0][:120] if text else ""
 
 
 def _fsync(path: Path) -> None:
@@ -241,24 +273,91 @@ def _save_current(db_path: Path) -> Path | None:
     while target.exists():
         target = folder / f"{db_path.stem}-{dates.now().strftime(_STAMP)}-{n}-恢复前.db"
         n += 1
+    # Written as .part and renamed when complete, like every backup: a kill mid-copy leaves nothing
+    # that looks like a backup (and the .part is swept at the next open).
+    partial = target.with_name(target.name + PART)
     try:
-        # Fold a pending WAL into the copy when the file is readable; copy raw bytes otherwise.
-        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
-            dest = sqlite3.connect(target)
+            # Fold a pending WAL into the copy when the file is readable; copy raw bytes otherwise.
+            source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
             try:
-                source.backup(dest)
+                dest = sqlite3.connect(partial)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
             finally:
-                dest.close()
-        finally:
-            source.close()
-    except sqlite3.DatabaseError:
-        target.unlink(missing_ok=True)
-        shutil.copyfile(db_path, target)
-        wal = Path(str(db_path) + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, Path(str(target) + "-wal"))
+                source.close()
+        except sqlite3.DatabaseError:
+            partial.unlink(missing_ok=True)
+            shutil.copyfile(db_path, partial)
+            wal = Path(str(db_path) + "-wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(str(target) + "-wal"))
+        _fsync(partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"恢复前另存当前数据失败（{exc.strerror or exc}，{folder}），没有恢复，原数据文件未被改动。"
+        ) from None
     return target
+
+
+def configured_folder(db_path: Path) -> Path | None:
+    """The backup folder set in 设置, read straight from the file (it may be too damaged for a session)."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'backup_dir'").fetchone()
+        finally:
+            conn.close()
+        value = json.loads(row[0]) if row is not None and row[0] else ""
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def newest_good_backup_of(db_path: Path) -> BackupInfo | None:
+    """The newest verified backup in the configured folder or beside the data file."""
+    folders = [folder for folder in (configured_folder(db_path), backups_dir(db_path)) if folder is not None]
+    found = sorted(
+        (info for folder in dict.fromkeys(folders) for info in list_backups(db_path, folder)),
+        key=lambda info: (info.created, _counter(info.path)),
+        reverse=True,
+    )
+    for info in found:
+        try:
+            verify_backup_file(info.path)
+        except DatabaseError:
+            continue
+        return info
+    return None
+
+
+def sweep_leftovers(db: Database, *, older_than: float) -> list[Path]:
+    """What a killed EcoDesk left beside this data file: the half backup (``*.db.part``, as big as
+    the data file), a half restore, half-written exports (``.ecodesk-*.tmp``). Only our own names,
+    only in the data file's folder and its backup folders, only files last written before
+    ``older_than`` and claimed by no live writer. Called by :meth:`Database.open` with the lock held.
+    """
+    removed = sweep_files(db.path.parent, (TEMP_PATTERN,), older_than=older_than)
+    removed += remove_leftovers([db.path.with_name(db.path.name + RESTORE_PART)], older_than=older_than)
+    for folder in dict.fromkeys((backup_folder(db, None), backups_dir(db.path))):
+        parts = [
+            path
+            for path in _glob(folder, f"*{PART}")
+            if (m := _NAME.match(path.name[: -len(PART)])) and m.group("stem") == db.path.stem
+        ]
+        removed += remove_leftovers(parts, older_than=older_than)
+    return removed
+
+
+def _glob(folder: Path, pattern: str) -> list[Path]:
+    try:
+        return list(folder.glob(pattern)) if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 def newest_good_backup(db_path: Path, dest_dir: Path | None = None) -> BackupInfo | None:

@@ -5,6 +5,13 @@ declaration, frozen panes under the header, an autofilter, A4 landscape fitted t
 the title and header repeated on every page. Written by ``xlsx_stream`` (the XML streamed directly,
 many times faster than openpyxl for 200,000 rows) into a temporary file that replaces the target
 only when complete (a cancelled or failed export leaves the old file, or none, never half a file).
+
+Reports built with openpyxl (daily, weekly, monthly, fire counts, letter coverage, campaign
+submissions) save through :func:`save_workbook`: a write-only workbook streams each sheet into a
+temporary file through a live generator, and when the save fails (an unwritable folder, a full
+disk) those generators used to be closed by the garbage collector at interpreter exit, after their
+files — printing “Exception ignored … ValueError: I/O operation on closed file” under the clerk's
+Chinese message. ``save_workbook`` closes and removes them at once instead.
 """
 
 from __future__ import annotations
@@ -14,8 +21,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 from ecodesk.exports.xlsx_stream import write_titled_table
 from ecodesk.exports.xlsx_style import column_width, sheet_title
+from ecodesk.files import atomic_file
 from ecodesk.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -61,3 +72,33 @@ def write_table(
     )
     log.info("exported %d rows to %s", written, path)
     return written
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save ``wb`` beside ``path`` and swap it in: a failure never leaves half a file, nor (for a
+    write-only workbook) a sheet's stream open to fail again at exit."""
+    path = Path(path)
+    try:
+        with atomic_file(path) as tmp:
+            wb.save(tmp)
+    except BaseException:
+        discard_workbook(wb)
+        raise
+    return path
+
+
+def discard_workbook(wb: Workbook) -> None:
+    """Close the streams of a write-only workbook that will not be saved, and remove their files."""
+    for ws in wb.worksheets:
+        if not isinstance(ws, WriteOnlyWorksheet) or ws.closed:
+            continue
+        try:
+            ws.close()  # ends the row generator while its file is still open
+        except Exception:  # noqa: BLE001 - already failing: tidy what can be tidied
+            log.debug("closing an unsaved sheet failed", exc_info=True)
+        writer = getattr(ws, "_writer", None)
+        try:
+            if writer is not None:
+                writer.cleanup()  # the sheet's temporary file
+        except Exception:  # noqa: BLE001
+            log.debug("removing an unsaved sheet's file failed", exc_info=True)

@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ecodesk import __version__
 from ecodesk.dates import format_cn
 from ecodesk.documents.fonts import HEI, SONG, XBS, FontReport
+from ecodesk.exports.xlsx_export import save_workbook
 from ecodesk.exports.xlsx_style import (
     CENTER,
     HEADER_BORDER,
@@ -100,7 +101,7 @@ def write_xlsx(path: Path, title: str, coverage_rows: Sequence[Any], unsigned_ro
         UNSIGNED_WIDTHS,
         [unsigned_values(r) for r in unsigned_rows],
     )
-    _atomic(path, ".xlsx", lambda tmp: wb.save(tmp))
+    save_workbook(wb, Path(path))  # closes the sheets' streams if the save fails
 
 
 def _atomic(path: Path, suffix: str, write: Any) -> None:

@@ -28,6 +28,7 @@ from ecodesk.db.database import Database
 from ecodesk.documents.render import RenderResult, render_pdf
 from ecodesk.documents.spec import Attachment, DocumentSpec
 from ecodesk.errors import EcoDeskError
+from ecodesk.exports import xlsx_export
 from ecodesk.exports.xlsx_style import (
     CENTER,
     HEADER_BORDER,
@@ -365,11 +366,9 @@ class TableSheet:
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Write beside the target and swap in: a failure never leaves half a file."""
-    path = Path(path)
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
-    return path
+    """Write beside the target and swap in: a failure never leaves half a file (nor a write-only
+    sheet's stream to fail again at exit, see :func:`ecodesk.exports.xlsx_export.save_workbook`)."""
+    return xlsx_export.save_workbook(wb, path)
 
 
 def write_daily_xlsx(report: DailyReport, path: Path) -> Path:

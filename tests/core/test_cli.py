@@ -43,5 +43,8 @@ def test_unknown_kind_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_restore_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(tmp_path / "t.db"), "restore", str(tmp_path / "nope.db")]) == 1
+    db = str(tmp_path / "t.db")
+    assert main(["--db", db, "init"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "restore", str(tmp_path / "nope.db")]) == 1
     assert "找不到备份文件" in capsys.readouterr().err

@@ -50,7 +50,7 @@ class Town:
 @pytest.fixture(scope="module")
 def _demo_town(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "ecodesk.db"
-    with Database.open(path, operator="测试") as db:
+    with Database.open(path, operator="测试", create=True) as db:
         demo.generate(db, scale="small")
     return path
 
@@ -119,7 +119,7 @@ def _households(town: Town) -> list[str]:
 def _restore(town: Town) -> list[str]:
     older = town.tmp / "备份" / "ecodesk-20240101-080000.db"
     older.parent.mkdir()
-    with Database.open(older, operator="测试"):
+    with Database.open(older, operator="测试", create=True):
         pass  # an empty but valid data file, as a backup from before the demo town
     return ["restore", str(older)]
 

@@ -13,7 +13,13 @@ from sqlalchemy import create_engine, text
 
 from ecodesk.db import Database, backups, migrate
 from ecodesk.db.base import Base
-from ecodesk.errors import CorruptDatabaseError, DatabaseLockedError, SchemaTooNewError
+from ecodesk.errors import (
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    MissingDatabaseError,
+    SchemaTooNewError,
+    UpgradeNeedsLockError,
+)
 
 
 def _sha(path: Path) -> str:
@@ -22,11 +28,70 @@ def _sha(path: Path) -> str:
 
 def test_new_file_is_created_stamped_and_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
-    with Database.open(path, "甲") as db:
+    with Database.open(path, "甲", create=True) as db:
         assert db.schema_revision() == migrate.head_revision()
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_a_missing_file_is_refused_and_nothing_is_created(tmp_path: Path, lock: bool) -> None:
+    """A mistyped path is an error, not a new empty file: no file, folder, journal or lock file."""
+    for path in (tmp_path / "ecodesk.db", tmp_path / "打错的文件夹" / "ecodesk.db"):
+        with pytest.raises(MissingDatabaseError) as caught:
+            Database.open(path, "甲", lock=lock)
+        assert str(caught.value) == f"找不到数据文件 {path}（新建请用 ecodesk init）"
+        assert caught.value.path == path
+    assert _names(tmp_path) == []
+
+
+def test_an_empty_file_or_a_folder_is_not_a_data_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(MissingDatabaseError, match="空文件（0 字节）.*新建请用 ecodesk init"):
+        Database.open(empty, "甲", lock=True)
+    assert empty.stat().st_size == 0 and _names(tmp_path) == ["empty.db"]
+    with pytest.raises(MissingDatabaseError, match="是一个文件夹"):
+        Database.open(tmp_path, "甲")
+    with Database.open(empty, "甲", create=True) as db:  # init may use an empty file
+        assert db.schema_revision() == migrate.head_revision()
+
+
+def test_an_empty_sqlite_file_is_created_into_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "blank.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.close()
+    with pytest.raises(CorruptDatabaseError, match="空的 SQLite 数据库.*新建请用 ecodesk init"):
+        Database.open(path, "甲")
+    Database.open(path, "甲", create=True).close()
+
+
+def _old_file(path: Path) -> Path:
+    """A data file as an early EcoDesk left it (in WAL mode, as EcoDesk always writes)."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+        migrate.upgrade(conn, "0001")
+    engine.dispose()
+    return path
+
+
+def test_only_the_lock_holder_upgrades(tmp_path: Path) -> None:
+    """Without the lock (a read-only command, the password check) another window may be using the
+    file: the upgrade is refused and the file left as it was; with the lock it goes ahead."""
+    path = _old_file(tmp_path / "old.db")
+    before = _sha(path)
+    with pytest.raises(UpgradeNeedsLockError, match="需要升级，请先关闭其他 EcoDesk 窗口后再运行"):
+        Database.open(path, "甲")
+    assert _sha(path) == before and backups.list_backups(path) == []
+    with Database.open(path, "甲", lock=True) as db:
+        assert db.schema_revision() == migrate.head_revision()
+    with Database.open(path, "乙") as db:  # an up-to-date file opens without the lock as before
+        assert db.schema_revision() == migrate.head_revision()
 
 
 def test_migrations_build_the_same_schema_as_the_models(tmp_path: Path) -> None:
@@ -52,7 +117,7 @@ def test_older_stamped_file_is_upgraded_after_a_backup(tmp_path: Path) -> None:
             )
         )
     engine.dispose()
-    with Database.open(path, "甲") as db:
+    with Database.open(path, "甲", lock=True) as db:
         assert db.schema_revision() == migrate.head_revision()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT name FROM units")).scalar() == "东沟村"

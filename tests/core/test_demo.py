@@ -24,7 +24,7 @@ MOBILE = re.compile(r"^1[358]\d{9}$")
 
 
 def _fresh(tmp_path: Path, name: str) -> Database:
-    return Database.open(tmp_path / name, operator="测试员")
+    return Database.open(tmp_path / name, operator="测试员", create=True)
 
 
 def _households(db: Database) -> list[tuple[object, ...]]:
@@ -202,7 +202,7 @@ def test_progress_is_reported_and_cancel_leaves_nothing(db: Database) -> None:
             job.cancel()
 
     job.progress = cancel_midway
-    with Database.open(db.path.with_name("other.db"), operator="测试员") as other:
+    with Database.open(db.path.with_name("other.db"), operator="测试员", create=True) as other:
         with pytest.raises(JobCancelledError):
             demo.generate(other, scale="town", job=job)
         assert _count(other, Unit) == 0 and _count(other, Household) == 0
@@ -278,6 +278,7 @@ def test_decade_scale_is_bigger_but_the_same_town(db: Database) -> None:
 
 def test_cli_demo_and_second_run_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(tmp_path / "cli.db")
+    assert main(["--db", path, "init"]) == 0  # only init creates a data file
     assert main(["--db", path, "demo", "--scale", "small", "--seed", "3"]) == 0
     assert "农户" in capsys.readouterr().out
     assert main(["--db", path, "demo", "--scale", "small"]) == 1

@@ -133,7 +133,7 @@ def test_round_trip_into_a_fresh_database(tmp_path: Path, db: Database, villages
     path = tmp_path / "农户.xlsx"
     export_xlsx(db, HOUSEHOLDS, path, sort_key="id")
 
-    with Database.open(tmp_path / "fresh.db", operator="测试员") as fresh:
+    with Database.open(tmp_path / "fresh.db", operator="测试员", create=True) as fresh:
         for order, name in enumerate(("东沟村", "南庄村", "河西社区"), start=1):
             kind = "社区" if "社区" in name else "村"
             records.create(fresh, UNITS, {"name": name, "kind": kind, "sort_order": order})

@@ -112,7 +112,7 @@ def test_escaped_text_survives_export_and_import(tmp_path: Path, db: Database) -
     records.create(db, HOUSEHOLDS, {"head_name": odd, "village": "东沟村"})
     export_xlsx(db, UNITS, tmp_path / "units.xlsx")
     export_xlsx(db, HOUSEHOLDS, tmp_path / "households.xlsx")
-    with Database.open(tmp_path / "new.db") as fresh:
+    with Database.open(tmp_path / "new.db", create=True) as fresh:
         assert import_xlsx(fresh, UNITS, tmp_path / "units.xlsx").committed
         assert import_xlsx(fresh, HOUSEHOLDS, tmp_path / "households.xlsx").committed
         names = [

@@ -27,7 +27,7 @@ def test_portable_program_opens_its_own_data_file(
     monkeypatch.setattr(sys, "executable", str(stick / "EcoDesk.exe"))
     monkeypatch.delenv(paths.ENV_DB, raising=False)
     data = stick / "data" / "ecodesk.db"
-    Database.open(data, "张三").close()
+    Database.open(data, "张三", create=True).close()
     # Last time the stick was drive E: on another PC; that path does not exist here.
     machine_settings.set_last_db_path(tmp_path / "E盘" / "EcoDesk" / "data" / "ecodesk.db")
 

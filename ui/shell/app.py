@@ -2,7 +2,8 @@
 
 Whatever goes wrong while opening the data file is explained in Chinese and nothing is changed
 without asking: a corrupt file offers the newest backup, a locked one says another window has it,
-a file from a newer EcoDesk is left alone.
+a file from a newer EcoDesk is left alone, and a missing one is said to be missing (then the
+first-start wizard: choose where the data is, or start anew) — never silently recreated empty.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 import ecodesk
-from ecodesk.db.backups import BackupInfo
 from ecodesk.db.database import Database
-from ecodesk.errors import CorruptDatabaseError, DatabaseError, DatabaseLockedError, SchemaTooNewError
+from ecodesk.errors import (
+    CorruptDatabaseError,
+    DamagedDatabaseError,
+    DatabaseError,
+    DatabaseLockedError,
+    MissingDatabaseError,
+    SchemaTooNewError,
+)
 from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings
@@ -31,6 +38,7 @@ from ui.shell import password
 from ui.shell.fonts import apply_ui_font
 from ui.shell.main_window import APP_TITLE, MainWindow
 from ui.shell.operator_dialog import OperatorDialog
+from ui.shell.recovery import missing_text, offer_backup
 from ui.shell.wizard import FirstStartWizard, load_demo, setup_data
 
 log = logging.getLogger(__name__)
@@ -87,55 +95,17 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 # -- opening the data file -----------------------------------------------------------------------
 
 
-def _backup_candidates(db_path: Path) -> list[BackupInfo]:
-    from ecodesk.db import backups
-
-    found = list(backups.list_backups(db_path))
-    remembered = machine_settings.backup_dir_for(db_path)
-    if remembered is not None:
-        found += backups.list_backups(db_path, remembered)
-    found.sort(key=lambda info: info.created, reverse=True)
-    return found
-
-
-def offer_backup(parent: QWidget | None, db_path: Path, problem: str) -> bool:
-    """The file is corrupt: restore the newest good backup if the clerk agrees. True if restored."""
-    from ecodesk.db import backups
-
-    for info in _backup_candidates(db_path):
-        try:
-            backups.verify_backup_file(info.path)
-        except DatabaseError as exc:
-            log.warning("backup %s unusable: %s", info.path, exc)
-            continue
-        if not dialogs.confirm(
-            parent,
-            f"{problem}\n\n找到最近一份完好的备份：{info.created:%Y年%m月%d日 %H:%M}。\n"
-            "是否用它恢复？损坏的文件会另存一份，不会删除。",
-            title="数据文件已损坏",
-            ok_text="用备份恢复",
-        ):
-            return False
-        try:
-            saved = backups.restore_backup(db_path, info.path)
-        except DatabaseError as exc:
-            dialogs.show_error(parent, str(exc), "恢复失败")
-            return False
-        dialogs.show_info(parent, f"已从备份恢复。损坏的文件另存为：\n{saved}", "恢复完成")
-        return True
-    dialogs.show_error(
-        parent,
-        f"{problem}\n\n没有找到可用的备份。数据文件没有被改动，请联系维护人员。",
-        "数据文件已损坏",
-    )
-    return False
-
-
 def open_database(path: Path, operator: str, parent: QWidget | None = None) -> Database | None:
-    """Open with the lock, explaining every failure; None when it cannot be opened."""
+    """Open with the lock, explaining every failure; None when it cannot be opened.
+
+    A missing file raises :class:`MissingDatabaseError` (never created here: the caller says so and
+    offers the wizard); a damaged one offers the newest good backup.
+    """
     for _attempt in range(2):  # a second try after restoring a backup
         try:
             return Database.open(path, operator, lock=True)
+        except MissingDatabaseError:
+            raise
         except DatabaseLockedError as exc:
             dialogs.show_error(
                 parent, f"{exc}\n\n同一个数据文件同时只能在一个窗口中使用。", "数据文件正在使用"
@@ -145,7 +115,8 @@ def open_database(path: Path, operator: str, parent: QWidget | None = None) -> D
             dialogs.show_error(parent, str(exc), "数据文件版本较新")
             return None
         except CorruptDatabaseError as exc:
-            if not offer_backup(parent, path, str(exc)):
+            problem = exc.summary if isinstance(exc, DamagedDatabaseError) else str(exc)
+            if not offer_backup(parent, path, problem):
                 return None
         except DatabaseError as exc:
             dialogs.show_error(parent, str(exc), "无法打开数据文件")
@@ -170,23 +141,35 @@ def choose_operator(db: Database, wanted: str | None) -> str | None:
 
 
 def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
-    """The data file to work on (and whether to load demo data), or None to quit."""
+    """The data file to work on (and whether to load demo data), or None to quit.
+
+    The file named (``--db``, ``ECODESK_DB``, the portable one, the one used last time) is opened;
+    when it is not there the clerk is told so and the first-start wizard follows (choose the folder
+    that holds the data, or start anew) — a missing file is never silently recreated empty.
+    """
     env = os.environ.get(ENV_DB)
     path = args.db or (Path(env) if env else None) or portable_db_path() or machine_settings.last_db_path()
-    if path is None:
-        result = FirstStartWizard.ask(None)
-        if result is None:
-            return None
+    if path is not None:
         try:
-            created = setup_data(result)
-        except DatabaseError as exc:
-            dialogs.show_error(None, str(exc), "无法创建数据文件")
-            return None
-        return created, result.demo
-    opened = open_database(Path(path).expanduser(), args.operator or "")
-    if opened is None:
+            opened = open_database(Path(path).expanduser(), args.operator or "")
+        except MissingDatabaseError as exc:
+            log.warning("data file missing: %s", exc.path)
+            dialogs.show_error(None, missing_text(exc.path), "找不到数据文件")
+        else:
+            return _sign_in(opened, args) if opened is not None else None
+    result = FirstStartWizard.ask(None)
+    if result is None:
         return None
-    db = opened
+    try:
+        created = setup_data(result)
+    except DatabaseError as exc:
+        dialogs.show_error(None, str(exc), "无法创建数据文件")
+        return None
+    return created, result.demo
+
+
+def _sign_in(db: Database, args: argparse.Namespace) -> tuple[Database, bool] | None:
+    """The password (if set) and the operator for an opened file; None (file closed) to quit."""
     try:
         if not password.unlock(db):
             db.close()

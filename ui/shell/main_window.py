@@ -2,18 +2,25 @@
 
 Pages are built the first time they are shown (a fast start at any data size). The status bar
 names the data file, the operator and the number of records in the current list.
+
+After each open the window has SQLite check every page of the file on a worker thread (0.2 s for
+the decade demo, so not on the start-up path) and listens for damage SQLite reports while pages read
+and write: a damaged file is met at once with the offer to restore the newest good backup
+(:mod:`ui.shell.recovery`), rather than with a refused save later.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,14 +32,19 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
-from ecodesk.errors import EcoDeskError
+from ecodesk.errors import (
+    CorruptDatabaseError,
+    DamagedDatabaseError,
+    EcoDeskError,
+    MissingDatabaseError,
+)
 from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle, run_job
 from ui.common.operations import notify
-from ui.shell import password
+from ui.shell import password, recovery
 from ui.shell.backup_dialog import RestoreDialog
 
 log = logging.getLogger(__name__)
@@ -85,10 +97,35 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
 }
 
 
+class _DamageSignal(QObject):
+    """Carries damage found on any thread (the check, a job's session) to the window's thread."""
+
+    found = Signal(object)
+
+
+def check_in_background(db: Database) -> threading.Thread:
+    """SQLite's quick check of every page of ``db`` on a worker thread; damage reaches the
+    listeners of ``db`` (the window), nothing happens for a sound file."""
+
+    def work() -> None:
+        try:
+            db.find_damage()
+        except Exception:  # noqa: BLE001 - a closed or vanished file: the window has moved on
+            log.info("background check of %s did not finish", db.path, exc_info=True)
+
+    thread = threading.Thread(target=work, name="ecodesk-quick-check", daemon=True)
+    thread.start()
+    return thread
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self._damage = _DamageSignal(self)
+        self._damage.found.connect(self._damage_found)
+        self._offered: set[Path] = set()
+        self.check_thread: threading.Thread | None = None
         self.setObjectName("main_window")
         self.pages: dict[str, QWidget] = {}
         self._keys = [key for key, _ in NAV_ITEMS]
@@ -141,6 +178,7 @@ class MainWindow(QMainWindow):
             self._first_size()
         last = machine_settings.last_page()
         self.show_page(last if last in self._keys else "dashboard")
+        self._watch(db)
 
     def _first_size(self) -> None:
         """Nearly the whole screen on the small office monitors (1366×768), at most 1280×800."""
@@ -288,6 +326,46 @@ class MainWindow(QMainWindow):
         dialogs.show_info(self, f"已从备份恢复。{where}", "恢复完成")
         return True
 
+    # -- damage ----------------------------------------------------------------------------------
+
+    def _watch(self, db: Database) -> None:
+        """Hear about damage in ``db`` (from any thread) and start its background check."""
+        db.damage_listeners.append(self._damage.found.emit)
+        self.check_thread = check_in_background(db)
+
+    def _damage_found(self, damage: object) -> None:
+        if not isinstance(damage, DamagedDatabaseError) or damage.path != self.db.path:
+            return  # another file's (one since closed)
+        if damage.path in self._offered:
+            return
+        if QApplication.activeModalWidget() is not None:  # the message of the write that failed first
+            QTimer.singleShot(400, lambda: self._damage_found(damage))
+            return
+        self._offered.add(damage.path)
+        self.offer_restore(damage)
+
+    def offer_restore(self, damage: DamagedDatabaseError) -> bool:
+        """The open file is damaged: restore the newest good backup (or choose one) if the clerk agrees."""
+        info = recovery.newest_good(self.db.path)
+        if info is not None:
+            if dialogs.confirm(
+                self,
+                recovery.offer_text(damage.summary, info),
+                title=recovery.DAMAGED_TITLE,
+                ok_text="用备份恢复",
+            ):
+                return self.restore_file(info.path)
+            return False
+        if dialogs.confirm(
+            self,
+            f"{damage.summary}\n\n在备份文件夹中没有找到完好的备份。"
+            "若有其他备份（如 U 盘上的），可以选择它来恢复；否则请把这个文件复制一份保存好，再联系维护人员。",
+            title=recovery.DAMAGED_TITLE,
+            ok_text="选择备份文件…",
+        ):
+            self.restore_from_backup()
+        return False
+
     def replace_database(self, db: Database) -> None:
         """Show another data file (after a restore): every page is rebuilt on the new one."""
         key = self.current_key()
@@ -301,6 +379,7 @@ class MainWindow(QMainWindow):
         self._update_titles()
         self.show_page(key)
         notify(everything=True)
+        self._watch(db)
 
     def switch_file(self, fresh: bool) -> bool:
         """Work on another data file: a new empty one (settings carried over) or an existing one."""
@@ -320,13 +399,12 @@ class MainWindow(QMainWindow):
         if fresh and path.exists() and path.stat().st_size > 0:
             dialogs.show_error(self, f"文件已存在：{path}\n请换一个文件名；已有的文件不会被覆盖。")
             return False
-        if not fresh and not path.is_file():
-            dialogs.show_error(self, f"找不到数据文件：{path}")
-            return False
         try:
-            new_db = Database.open(path, self.db.operator, lock=True)
+            new_db = self._open_other(path, fresh=fresh)
         except EcoDeskError as exc:
             dialogs.show_error(self, str(exc), "无法打开数据文件")
+            return False
+        if new_db is None:
             return False
         if not fresh and not password.unlock(new_db, self):
             new_db.close()
@@ -354,6 +432,26 @@ class MainWindow(QMainWindow):
         self.replace_database(new_db)
         machine_settings.set_last_db_path(new_db.path)
         return True
+
+    def _open_other(self, path: Path, *, fresh: bool) -> Database | None:
+        """Open (or, for 新建, create) another file with the lock; a missing file is refused with
+        the way forward, a damaged one offers its newest good backup. None when not opened."""
+        for _attempt in range(2):  # again after restoring a backup
+            try:
+                return Database.open(path, self.db.operator, lock=True, create=fresh)
+            except MissingDatabaseError:
+                dialogs.show_error(
+                    self,
+                    f"找不到数据文件：\n{path}\n\n它可能已被移动、改名或删除，或在没有插好的 U 盘上。"
+                    "请重新选择；要新建，请用“文件 → 新建空白数据文件”。",
+                    "找不到数据文件",
+                )
+                return None
+            except CorruptDatabaseError as exc:
+                problem = exc.summary if isinstance(exc, DamagedDatabaseError) else str(exc)
+                if not recovery.offer_backup(self, path, problem):
+                    return None
+        return None
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))

@@ -162,7 +162,7 @@ def _demo(path: Path, state: dict[str, object]) -> str:
     from ecodesk import demo
     from ecodesk.db.database import Database
 
-    db = Database.open(path, SELF_TEST_OPERATOR, lock=True)
+    db = Database.open(path, SELF_TEST_OPERATOR, lock=True, create=True)
     state["db"] = db
     summary = demo.generate(db, "small")
     return str(summary)

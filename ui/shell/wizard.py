@@ -185,7 +185,7 @@ def setup_data(result: WizardResult) -> Database:
     An existing file keeps its town and settings; the operator is added to its list.
     Raises :class:`ecodesk.errors.DatabaseError` like ``Database.open``.
     """
-    db = Database.open(result.db_path, result.operator, lock=True)
+    db = Database.open(result.db_path, result.operator, lock=True, create=True)
     try:
         current = data_settings.load(db)
         if not current.town_name:
