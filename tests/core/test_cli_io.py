@@ -112,6 +112,7 @@ def test_export_and_import_back_through_the_cli(
         assert code == 0 and f"到 {out_file}" in out
 
     fresh = tmp_path / "新电脑.db"
+    assert run(capsys, "--db", str(fresh), "init")[0] == 0  # a new data file is made by init, not by import
     assert run(capsys, "--db", str(fresh), "import", "units", str(units))[0] == 0
     code, out, _err = run(capsys, "--db", str(fresh), "import", "households", str(households))
     assert code == 0 and "已导入 3 条农户记录。" in out
