@@ -41,12 +41,13 @@ def _year_span(year: int | None, label: str, *, dated: bool) -> tuple[date | Non
 
 
 CREATE_UNITS_HELP = (
-    "表中的村（社区）尚未登记时一并新建（与导入同一事务，失败则都不保留）。不写类别时，名称以“社区”结尾的"
-    "建为社区，其余建为村；写“村”或“社区”则全部建为该类别。"
+    "表中的村（社区）尚未登记时一并新建（与导入同一事务，失败则都不保留）。名称以“社区”结尾的建为社区，"
+    "其余建为村；再加 --unit-kind 村 或 --unit-kind 社区 则全部建为该类别。"
 )
+UNIT_KIND_HELP = "与 --create-units 同用：新建的村（社区）全部建为此类别"
 CREATE_HINT = (
     "加 --create-units 可新建这些村（社区）并导入（名称以“社区”结尾的建为社区，其余建为村；"
-    "--create-units 村 或 --create-units 社区 则全部建为该类别）。"
+    "再加 --unit-kind 村 或 --unit-kind 社区 则全部建为该类别）。"
 )
 
 
@@ -56,15 +57,21 @@ def _sheet_hint(sheet: str) -> str:
     return f"要导入那张表，请加 --sheet {arg}。"
 
 
-def _create_units(value: str | None) -> str | None:
-    """``--create-units`` as the import's ``create_villages``: None, 按名称, 村 or 社区."""
+def _create_units(create: bool, unit_kind: str | None) -> str | None:
+    """``--create-units [--unit-kind 村|社区]`` as the import's ``create_villages``: None, 按名称, 村 or 社区.
+
+    The category is an option of its own, not an optional value of ``--create-units``: an optional value
+    would swallow the file name when the flag is written before it.
+    """
     from ecodesk.services.record_import import BY_NAME, CREATE_CHOICES
 
-    if value is None or value == "":
-        return None if value is None else BY_NAME
-    if value not in CREATE_CHOICES:
-        raise CliError(f"--create-units 后只能写“村”或“社区”（或不写，按名称定），收到“{value}”")
-    return value
+    if unit_kind is not None and unit_kind not in CREATE_CHOICES:
+        raise CliError(f"--unit-kind 只能写“村”或“社区”，收到“{unit_kind}”")
+    if unit_kind is not None and not create:
+        raise CliError("--unit-kind 要与 --create-units 同用")
+    if not create:
+        return None
+    return unit_kind or BY_NAME
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -72,7 +79,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ecodesk.services.record_import import import_xlsx
 
     kind = get_kind(args.kind)
-    create = _create_units(args.create_units)
+    create = _create_units(args.create_units, args.unit_kind)
     with open_db(args) as db:
         report = import_xlsx(
             db,
@@ -134,7 +141,8 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--sheet")
     p.add_argument("--map", action="append", metavar="列名=字段")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--create-units", nargs="?", const="", metavar="村|社区", help=CREATE_UNITS_HELP)
+    p.add_argument("--create-units", action="store_true", help=CREATE_UNITS_HELP)
+    p.add_argument("--unit-kind", metavar="村|社区", help=UNIT_KIND_HELP)
     p = add_command(sub, "export", cmd_export, "导出记录到 Excel")
     p.add_argument("kind")
     p.add_argument("--out", required=True)

@@ -181,10 +181,14 @@ def test_create_units_with_a_category_and_a_bad_one(
     tmp_path: Path, db_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     xlsx = clerk_roster(tmp_path / "花名册.xlsx", {"城北": {"一组": ["甲"]}})
-    base = ["--db", str(db_path), "import", "households", str(xlsx), "--create-units"]
-    code, _out, err = run(capsys, *base, "镇属单位")
-    assert code == 1 and "--create-units 后只能写“村”或“社区”" in err and err.strip().count("\n") == 0
-    code, out, _err = run(capsys, *base, "社区")
+    base = ["--db", str(db_path), "import", "households", "--create-units", str(xlsx)]  # flag before the file
+    code, _out, err = run(capsys, *base, "--unit-kind", "镇属单位")
+    assert code == 1 and "--unit-kind 只能写“村”或“社区”" in err and err.strip().count("\n") == 0
+    code, _out, err = run(
+        capsys, "--db", str(db_path), "import", "households", str(xlsx), "--unit-kind", "村"
+    )
+    assert code == 1 and "--unit-kind 要与 --create-units 同用" in err
+    code, out, _err = run(capsys, *base, "--unit-kind", "社区")
     assert code == 0 and "已新建 1 个社区：城北。" in out
 
 
