@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.appraisal.sheet import EvidenceLine, Sheet
 from ecodesk.dates import format_cn
+from ecodesk.exports.xlsx_export import save_workbook
 from ecodesk.exports.xlsx_style import (
     CENTER,
     HEADER_BORDER,
@@ -38,7 +39,6 @@ from ecodesk.exports.xlsx_style import (
     set_print_layout,
     sheet_title,
 )
-from ecodesk.files import atomic_file
 
 SCORE_FORMAT = "0.00"
 RANK_FORMAT = "0"
@@ -283,7 +283,6 @@ def write_workbook(data: Sheet, lines: Sequence[EvidenceLine], path: Path, today
 
 
 def _save(wb: Workbook, path: Path) -> Path:
-    """Write beside the target and swap in: a failure never leaves half a file."""
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
-    return path
+    """Write beside the target and swap in: a failure (a full USB stick) never leaves half a file,
+    nor a half-written zip to fail again at exit (see ``exports.xlsx_export.save_workbook``)."""
+    return save_workbook(wb, path)

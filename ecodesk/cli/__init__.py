@@ -26,6 +26,7 @@ An output whose folder is missing or is a file is refused before anything is ope
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import logging.handlers
 import os
@@ -41,6 +42,7 @@ from ecodesk.cli import appraisal, data, documents, letters, records, rectificat
 from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
 from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_reason
 from ecodesk.paths import default_data_dir, default_db_path
 
 __all__ = ["LOG_DIR_ENV", "PASSWORD_ENV", "build_parser", "main"]
@@ -109,10 +111,34 @@ def setup_logging() -> Path | None:
     return written
 
 
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """What Python would print as “Exception ignored in …” (a finaliser failing): logged instead."""
+    log.warning(
+        "ignored in %r: %s",
+        unraisable.object,
+        unraisable.err_msg or "",
+        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback)
+        if unraisable.exc_value is not None
+        else None,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logged = setup_logging()
     args = build_parser().parse_args(argv)
     log.info("ecodesk %s (%s)", args.command, args.db)  # not the whole line: it may hold --password
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _log_unraisable
+    try:
+        return _main(args, logged)
+    finally:
+        # A writer left half-way (a library's file or generator) is finalised now, while the hook
+        # logs it, rather than at interpreter exit, where Python prints it on the clerk's screen.
+        gc.collect()
+        sys.unraisablehook = previous_hook
+
+
+def _main(args: argparse.Namespace, logged: Path | None) -> int:
     try:
         return _run(args)
     except BrokenPipeError:  # stdout piped into a program that stopped reading (| head)
@@ -141,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = f"没有权限访问 {exc.filename}"
     except OSError as exc:
         log.warning("system error", exc_info=True)
-        message = f"{exc.strerror or exc}（{exc.filename or ''}）"
+        target = exc.filename or getattr(args, "out", None)
+        message = f"{os_reason(exc)}：{target}" if target else f"{os_reason(exc)}，命令没有完成。"
     except MemoryError:
         log.error("out of memory", exc_info=True)
         message = "内存不足，命令没有完成。请关闭其他程序后重试。"

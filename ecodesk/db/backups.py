@@ -13,6 +13,7 @@ that needs an upgrade makes a backup first without reaching up into the services
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -30,7 +31,7 @@ from ecodesk.db import migrate
 from ecodesk.db.database import SQLITE_HEADER, Database, is_damage
 from ecodesk.db.lock import FileLock
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, SchemaTooNewError
-from ecodesk.files import TEMP_PATTERN, claimed, remove_leftovers
+from ecodesk.files import TEMP_PATTERN, claimed, os_reason, remove_leftovers
 from ecodesk.files import sweep_leftovers as sweep_files
 from ecodesk.models.setting import Setting
 from ecodesk.paths import backups_dir
@@ -78,12 +79,28 @@ def _safe_reason(reason: str) -> str:
 
 
 def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") -> Path:
-    """Copy the live database (consistent, even while in use) into the backup folder."""
+    """Copy the live database (consistent, even while in use) into the backup folder.
+
+    A failed backup leaves nothing behind: no ``.part``, and not the folder it made for itself.
+    """
+    if db.damage is not None:
+        raise db.damage
     folder = backup_folder(db, dest_dir)
+    made_folder = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseError(f"无法创建备份文件夹 {folder}：{exc.strerror or exc}") from None
+        raise DatabaseError(f"无法创建备份文件夹 {folder}：{os_reason(exc)}") from None
+    try:
+        return _write_backup(db, folder, reason)
+    except BaseException:
+        if made_folder:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still empty
+        raise
+
+
+def _write_backup(db: Database, folder: Path, reason: str) -> Path:
     stamp = dates.now().strftime(_STAMP)
     suffix = f"-{_safe_reason(reason)}" if _safe_reason(reason) else ""
     target = folder / f"{db.path.stem}-{stamp}{suffix}.db"
@@ -91,8 +108,6 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
     if same_second:  # number after the newest, so order survives rotation deleting the oldest
         target = folder / f"{db.path.stem}-{stamp}-{_counter(same_second[0].path) + 1}{suffix}.db"
     partial = target.with_name(target.name + PART)
-    if db.damage is not None:
-        raise db.damage
     try:
         raw = db.engine.raw_connection()
         try:
@@ -213,6 +228,8 @@ def verify_backup_file(path: Path) -> str:
         raise DatabaseError(f"无法读取备份文件 {path}：{exc.strerror or exc}") from None
     if header != SQLITE_HEADER:
         raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件，或文件已损坏。")
+    journal = [Path(f"{path}{extra}") for extra in ("-wal", "-shm")]
+    had_journal = [file.exists() for file in journal]
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -221,7 +238,11 @@ def verify_backup_file(path: Path) -> str:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(f"备份文件 {path.name} 已损坏或不是 EcoDesk 数据文件（{exc}）。") from None
+        raise CorruptDatabaseError(
+            f"备份文件 {path.name} 已损坏或不是 EcoDesk 数据文件（{_short(exc)}）。"
+        ) from None
+    finally:
+        _drop_empty_journal(journal, had_journal)
     if result is None or result[0] != "ok":
         raise CorruptDatabaseError(f"备份文件 {path.name} 未通过完整性检查。")
     if row is None:
@@ -230,6 +251,19 @@ def verify_backup_file(path: Path) -> str:
     if not migrate.is_known(revision):
         raise SchemaTooNewError(f"备份文件 {path.name} 由更新版本的 EcoDesk 创建，本程序无法恢复它。")
     return revision
+
+
+def _drop_empty_journal(journal: list[Path], had: list[bool]) -> None:
+    """Reading a WAL-mode backup read-only leaves SQLite's -shm and an empty -wal beside it: remove
+    the ones this reading created, so checking backups does not litter the backup folder."""
+    wal, shm = journal
+    try:
+        if not had[0] and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+            if not had[1]:
+                shm.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def restore_backup(db_path: Path, backup_file: Path) -> Path | None:

@@ -16,6 +16,7 @@ Chinese message. ``save_workbook`` closes and removes them at once instead.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -75,15 +76,22 @@ def write_table(
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Save ``wb`` beside ``path`` and swap it in: a failure never leaves half a file, nor (for a
-    write-only workbook) a sheet's stream open to fail again at exit."""
+    """Save ``wb`` beside ``path`` and swap it in: a failure never leaves half a file, nor a stream
+    that fails again at exit.
+
+    The workbook is zipped in memory first (a report is at most a few MB) and then written in one
+    go: openpyxl zips straight into its file, and when the disk fills up mid-save its ``ZipFile``
+    is left half-written, to fail once more in ``__del__`` at interpreter exit.
+    """
     path = Path(path)
     try:
-        with atomic_file(path) as tmp:
-            wb.save(tmp)
+        buffer = io.BytesIO()
+        wb.save(buffer)
     except BaseException:
         discard_workbook(wb)
         raise
+    with atomic_file(path) as tmp:
+        tmp.write_bytes(buffer.getbuffer())
     return path
 
 

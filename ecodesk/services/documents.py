@@ -32,6 +32,7 @@ from ecodesk.documents.render import RenderResult, render_pdf
 from ecodesk.documents.spec import Attachment as SpecAttachment
 from ecodesk.documents.spec import DocumentSpec
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
+from ecodesk.files import atomic_file
 from ecodesk.models import Attachment, Document
 from ecodesk.models.document import (
     DOCUMENT_KINDS,
@@ -330,8 +331,8 @@ def export_pdf(db: Database, doc_id: int, out: Path) -> Path:
     out = Path(out)
     if doc.pdf_id is not None:
         source = attachments.open_path(db, doc.pdf_id)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(source.read_bytes())
+        with atomic_file(out) as tmp:  # a full USB stick leaves the old file (or none), never half
+            tmp.write_bytes(source.read_bytes())
     else:
         render_pdf(spec_for(doc), out, fonts_for(db))
     return out

@@ -139,3 +139,42 @@ def test_bundled_fonts_load(qtbot) -> None:
 
     families = load_bundled_fonts()
     assert BUNDLED_HEI in families
+
+
+def test_a_missing_remembered_file_is_said_and_not_recreated(
+    qtbot, monkeypatch, tmp_path: Path, messages: list[str]
+) -> None:
+    """Last time the data was on a USB stick that is not plugged in now: the clerk is told, nothing
+    is created where it was, and the wizard follows (here cancelled: the program quits)."""
+    from ui.shell.wizard import FirstStartWizard
+
+    monkeypatch.delenv("ECODESK_DB", raising=False)
+    gone = tmp_path / "E盘" / "EcoDesk" / "ecodesk.db"
+    machine_settings.set_last_db_path(gone)
+    wizard: list[bool] = []
+    monkeypatch.setattr(FirstStartWizard, "ask", classmethod(lambda cls, parent=None: wizard.append(True)))
+    assert app.start(argparse.Namespace(db=None, operator="王晓燕")) is None
+    assert messages[0].startswith("找不到数据文件|") and str(gone) in messages[0]
+    assert "没有在那里新建空文件" in messages[0]
+    assert wizard == [True]
+    assert list(tmp_path.iterdir()) == []  # no file, folder, journal or lock file
+    assert machine_settings.last_db_path() == gone  # still remembered for when the stick is back
+
+
+def test_a_missing_file_then_the_wizard_opens_the_data_elsewhere(
+    qtbot, monkeypatch, tmp_path: Path, db_path: Path, messages: list[str]
+) -> None:
+    from ui.shell.wizard import FirstStartWizard, WizardResult
+
+    monkeypatch.delenv("ECODESK_DB", raising=False)
+    chosen = WizardResult(db_path.parent, "清河镇", "王晓燕", False)  # the folder that holds the data
+    monkeypatch.setattr(FirstStartWizard, "ask", classmethod(lambda cls, parent=None: chosen))
+    started = app.start(argparse.Namespace(db=tmp_path / "打错了.db", operator="王晓燕"))
+    assert started is not None
+    db, _demo = started
+    try:
+        assert db.path == db_path.resolve()
+        assert "找不到数据文件" in messages[0]
+        assert not (tmp_path / "打错了.db").exists()
+    finally:
+        db.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from ecodesk.db import Database
+from ecodesk.db import Database, backups
 from ecodesk.services import records
 from ecodesk.services import settings as data_settings
 from ecodesk.services.lookups import village_choices
@@ -204,3 +207,56 @@ def test_keyboard_in_the_list(qtbot, monkeypatch, window: MainWindow) -> None:
     assert opened == [record_id]
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert page.model.rowCount() == 4
+
+
+# -- a damaged or missing data file --------------------------------------------------------------------
+
+
+def _overwrite_pages_of(path: Path, table: str) -> None:
+    """Random bytes over every page of ``table`` (a failing disk's work): the file still opens."""
+    with closing(sqlite3.connect(path)) as conn:
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        pages = [int(r[0]) for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,))]
+    rnd = random.Random(5)
+    with open(path, "r+b") as fh:
+        for page in pages:
+            fh.seek((page - 1) * size)
+            fh.write(rnd.randbytes(size))
+
+
+def test_a_damaged_file_is_met_with_the_offer_to_restore(qtbot, monkeypatch, village_db: Database) -> None:
+    """The file opens (the damage is in the households' pages); the window's background check
+    finds it and offers the newest good backup at once, and restoring brings the data back."""
+    path = village_db.path
+    made = backups.create_backup(village_db, reason="测试")
+    village_db.close()
+    _overwrite_pages_of(path, "households")
+    asked: list[str] = []
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, text, **kw: asked.append(text) or True)
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": told.append(text))
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": told.append(text))
+    db = Database.open(path, "测试员", lock=True)
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: bool(told) and "已从备份恢复" in told[-1], timeout=15_000)
+    try:
+        assert "已损坏" in asked[0] and "找到最近一份完好的备份" in asked[0] and str(made) in asked[0]
+        assert "命令行" not in asked[0]  # the window's own words, not the command line's
+        assert win.db is not db and win.db.find_damage() is None
+        assert records.count(win.db, HOUSEHOLDS) == 5
+    finally:
+        win.db.close()
+
+
+def test_opening_a_missing_file_is_refused_and_creates_nothing(
+    monkeypatch, window: MainWindow, tmp_path: Path
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title="": shown.append(text))
+    missing = tmp_path / "拔掉的U盘" / "ecodesk.db"
+    assert window.open_file(missing, fresh=False) is False
+    assert "找不到数据文件" in shown[0] and str(missing) in shown[0] and "新建空白数据文件" in shown[0]
+    assert not missing.parent.exists()
+    assert window.db.path != missing
