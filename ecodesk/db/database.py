@@ -135,7 +135,9 @@ def damage_error(path: Path, reason: str, *, summary: str = "") -> DamagedDataba
     """
     from ecodesk.db import backups  # local: backups imports this module
 
-    summary = summary or f"数据文件 {path} 已损坏（SQLite 报告：{reason}），EcoDesk 不会再向它写入。"
+    summary = summary or (
+        f"数据文件 {path} 已损坏：部分内容已被破坏（SQLite 报告“{reason}”），EcoDesk 不会再向它写入。"
+    )
     try:
         good = backups.newest_good_backup_of(path)
     except Exception:  # noqa: BLE001 - looking for a way out must not hide the damage itself

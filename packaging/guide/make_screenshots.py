@@ -228,7 +228,7 @@ def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
     from ecodesk.db.database import Database
 
     shoot_wizard(shooter, work)
-    db = Database.open(db_path, OPERATOR, lock=True, create=True)
+    db = Database.open(db_path, OPERATOR, lock=True)  # made by `ecodesk init` above
     try:
         from ui.shell.main_window import MainWindow
 
