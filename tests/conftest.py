@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -11,7 +12,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The command line logs to a file in the user's data folder; tests (and the commands they start in
 # subprocesses) log to a folder of their own instead.
-os.environ.setdefault("ECODESK_LOG_DIR", tempfile.mkdtemp(prefix="ecodesk-test-logs-"))
+if "ECODESK_LOG_DIR" not in os.environ:
+    os.environ["ECODESK_LOG_DIR"] = tempfile.mkdtemp(prefix="ecodesk-test-logs-")
+    atexit.register(shutil.rmtree, os.environ["ECODESK_LOG_DIR"], ignore_errors=True)
 
 import pytest
 

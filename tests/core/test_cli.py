@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from ecodesk.cli import main
+from ecodesk.db import migrate
+from ecodesk.db.lock import FileLock
 
 
 def test_init_check_backup_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,3 +53,54 @@ def test_restore_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture
     capsys.readouterr()
     assert main(["--db", db, "restore", str(tmp_path / "nope.db")]) == 1
     assert "找不到备份文件" in capsys.readouterr().err
+
+
+def _old_file(path: Path) -> Path:
+    """A data file as an early EcoDesk left it (WAL mode, schema revision 0001)."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+        migrate.upgrade(conn, "0001")
+    engine.dispose()
+    return path
+
+
+def test_an_older_file_is_upgraded_only_when_no_window_has_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _old_file(tmp_path / "old.db")
+    lock = FileLock(path.resolve())  # a window of an older EcoDesk, which has not upgraded it
+    lock.acquire()
+    try:
+        assert main(["--db", str(path), "check"]) == 1
+        err = capsys.readouterr().err
+        assert (
+            err.startswith("错误：数据文件需要升级，请先关闭其他 EcoDesk 窗口后再运行")
+            and err.count("\n") == 1
+        )
+    finally:
+        lock.release()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert main(["--db", str(path), "check"]) == 0  # no window: upgraded under the lock, then read
+    assert "结论：正常" in capsys.readouterr().out
+    with closing(sqlite3.connect(path)) as conn:
+        assert (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
+        )
+
+
+def test_commands_on_a_missing_file_create_nothing(tmp_path: Path) -> None:
+    """A mistyped --db: every command but init says so, in a process of its own, and leaves nothing."""
+    missing = tmp_path / "打错的文件夹" / "ecodesk.db"
+    for argv in (["check"], ["export", "units", "--out", str(tmp_path / "u.xlsx")], ["backup"], ["demo"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ecodesk.cli", "--db", str(missing), *argv],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr == f"错误：找不到数据文件 {missing}（新建请用 ecodesk init）\n"
+    assert list(tmp_path.iterdir()) == []
+    assert main(["--db", str(missing), "init"]) == 0 and missing.is_file()
