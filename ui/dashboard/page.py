@@ -121,7 +121,7 @@ class DashboardPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
-        hint = QLabel("点击方块查看对应的记录；双击待办中的一行打开该条")
+        hint = QLabel("点击方块或双击待办查看记录")
         hint.setStyleSheet("color:#8c959f;")
         top.addWidget(hint)
         top.addWidget(self.refresh_button)
@@ -167,7 +167,7 @@ class DashboardPage(QWidget):
         chart_column = QVBoxLayout()
         chart_column.setSpacing(12)
         for chart in (self.fire_chart, self.problem_chart):
-            chart.setMinimumHeight(130)
+            chart.setMinimumHeight(70)  # the window may still be made small (an 800×600 screen)
             chart_column.addWidget(framed(chart), 1)
         charts = QHBoxLayout()
         charts.setSpacing(12)
