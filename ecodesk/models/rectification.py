@@ -26,7 +26,7 @@ PROBLEM_CATEGORIES = ("大气", "水", "土壤", "固废", "噪声", "生态")
 TODO, IN_PROGRESS, AWAITING_CHECK, CLOSED = "待整改", "整改中", "已整改待核查", "已销号"
 PROBLEM_STATUSES = (TODO, IN_PROGRESS, AWAITING_CHECK, CLOSED)
 OPEN_STATUSES = (TODO, IN_PROGRESS)  # not yet rectified: these can be overdue
-NOTE_KINDS = ("进展", "延期", "交办", "退回")
+NOTE_KINDS = ("进展", "延期", "交办", "退回", "退回整改")
 
 
 class Problem(RecordMixin, Base):
@@ -97,6 +97,8 @@ class ProblemNote(RecordMixin, Base):
     __label__ = "整改进展"
 
     problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id", ondelete="CASCADE"), index=True)
+    # Lets a note be added with a problem not yet flushed (the 交办 step of a new problem).
+    problem: Mapped[Problem] = relationship(lazy="select")
     on_date: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(6), default="进展")
     text: Mapped[str] = mapped_column(Text, default="")

@@ -1,7 +1,7 @@
 """问题整改: the dynamic list (动态清单) of problems, their lifecycle, journal, photos and batch work.
 
 A problem moves 待整改 → 整改中 → 已整改待核查 → 已销号, and 已整改待核查 can be sent back (退回) to
-整改中. Status only changes through :func:`change_status` (and the batch :func:`close_many`), which
+整改中; so can an 已销号 problem a re-inspection finds back (退回整改), with a required reason. Status only changes through :func:`change_status` (and the batch :func:`close_many`), which
 refuses any other move with a message naming the problem, where it is and where it may go, and
 writes a :class:`ProblemTransition` (date, operator, note) for every change. Overdue is derived from
 the deadline — :func:`deadline_state` in Python, :func:`overdue_clause` / :func:`due_soon_clause` in
@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, event, func, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
 
 from ecodesk import dates
 from ecodesk.dates import format_iso
@@ -54,13 +54,15 @@ DUE_SOON_DAYS = 3  # a deadline this many days away or fewer is shown amber
 PHOTO_BEFORE, PHOTO_AFTER = "整改前", "整改后"
 PHOTO_STAGES = (PHOTO_BEFORE, PHOTO_AFTER)
 RETURNED = "退回"  # the name of the move 已整改待核查 → 整改中
+REOPENED = "退回整改"  # the name of the move 已销号 → 整改中 (a re-inspection finds it back)
+ASSIGNED = "交办"  # the journal kind of setting a responsible unit, person or deadline
 
 # Where each status may go. 待整改 → 已整改待核查 is 立行立改 (fixed on the spot, the same day).
 ALLOWED: dict[str, tuple[str, ...]] = {
     TODO: (IN_PROGRESS, AWAITING_CHECK),
     IN_PROGRESS: (AWAITING_CHECK,),
     AWAITING_CHECK: (CLOSED, IN_PROGRESS),
-    CLOSED: (),
+    CLOSED: (IN_PROGRESS,),  # 退回整改: found back on re-inspection
 }
 
 
@@ -402,9 +404,11 @@ def allowed_moves(status: str) -> tuple[str, ...]:
 
 
 def move_name(from_status: str, to_status: str) -> str:
-    """The button text of a move: 开始整改, 整改完成, 销号, 退回."""
+    """The button text of a move: 开始整改, 整改完成, 销号, 退回, 退回整改."""
     if from_status == AWAITING_CHECK and to_status == IN_PROGRESS:
         return RETURNED
+    if from_status == CLOSED and to_status == IN_PROGRESS:
+        return REOPENED
     return {IN_PROGRESS: "开始整改", AWAITING_CHECK: "整改完成", CLOSED: "销号"}.get(to_status, to_status)
 
 
@@ -458,11 +462,22 @@ def _move(
             )
         problem.verifier = verifier
         problem.closed_date = on_date
-    elif now == AWAITING_CHECK:  # 退回
+    elif now in (AWAITING_CHECK, CLOSED):  # 退回, 退回整改
         if not note:
             raise ValidationError.single("note", "退回原因", f"{_title(problem)}退回重新整改须写明原因")
+        if now == CLOSED and problem.closed_date and on_date < problem.closed_date:
+            raise ValidationError.single(
+                "on_date",
+                "退回日期",
+                f"{_title(problem)}：不能早于销号日期{format_iso(problem.closed_date)}",
+            )
+        # The transition keeps the dates and the verifier of what is undone; the audit log too.
         problem.rectified_date = None
-        session.add(ProblemNote(problem_id=problem.id, on_date=on_date, kind=RETURNED, text=note))
+        problem.closed_date = None
+        problem.verifier = ""
+        session.add(
+            ProblemNote(problem_id=problem.id, on_date=on_date, kind=move_name(now, to_status), text=note)
+        )
     problem.status = to_status
     session.add(
         ProblemTransition(
@@ -488,7 +503,8 @@ def change_status(
     """Move one problem to ``to_status`` on ``on_date`` (default today).
 
     整改完成 sets the rectified date; 销号 needs the verifier and sets the closed date; 退回 (from
-    已整改待核查 back to 整改中) needs the reason and clears the rectified date.
+    已整改待核查 back to 整改中) and 退回整改 (from 已销号, found back on re-inspection) need the reason
+    and clear the rectified date (退回整改 also the closed date and the verifier).
     """
     with db.session() as session:
         problem = _live(session, problem_id)
@@ -512,6 +528,16 @@ def close(
 
 
 def send_back(db: Database, problem_id: int, reason: str, on_date: date | None = None) -> Problem:
+    return change_status(db, problem_id, IN_PROGRESS, on_date=on_date, note=reason)
+
+
+def reopen(db: Database, problem_id: int, reason: str, on_date: date | None = None) -> Problem:
+    """退回整改: an 已销号 problem a re-inspection finds back goes to 整改中; the reason is required."""
+    problem = get_problem(db, problem_id)
+    if problem.status != CLOSED:
+        raise ValidationError.single(
+            "status", "状态", f"{_title(problem)}当前为“{problem.status}”，未销号，不需退回整改"
+        )
     return change_status(db, problem_id, IN_PROGRESS, on_date=on_date, note=reason)
 
 
@@ -687,7 +713,8 @@ class TimelineItem:
 
 
 def timeline(db: Database, problem_id: int) -> list[TimelineItem]:
-    """Status changes and notes in date order (a 退回 appears once, as the move with its reason)."""
+    """Status changes and notes in date order (a 退回 appears once, as the move with its reason); a
+    交办 — the responsible unit, person or deadline set, in a form or in a batch — is a note too."""
     items = [
         TimelineItem(
             t.on_date,
@@ -701,9 +728,73 @@ def timeline(db: Database, problem_id: int) -> list[TimelineItem]:
     items += [
         TimelineItem(n.on_date, n.created_at, n.kind, n.text, n.created_by)
         for n in notes(db, problem_id)
-        if n.kind != RETURNED
+        if n.kind not in (RETURNED, REOPENED)
     ]
     return sorted(items, key=lambda i: (i.on_date, i.at))
+
+
+# -- 交办 as a step: whatever path sets the unit, person or deadline ------------------------------
+
+_ASSIGNMENT = (
+    ("responsible_unit_id", "责任单位"),
+    ("responsible_person", "责任人"),
+    ("deadline", "整改时限"),
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _journal_assignments(session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+    """Write a 交办 note whenever a problem's 责任单位, 责任人 or 整改时限 is set or changed.
+
+    A listener, so the edit form, the Excel import and a new problem all leave the step in 整改过程,
+    not only the batch 交办. A batch 交办 or 延期 writes its own note (with its reason), so a problem
+    that already has one in this flush gets no second.
+    """
+    journalled = {
+        n.problem_id for n in session.new if isinstance(n, ProblemNote) and n.kind in (ASSIGNED, "延期")
+    }
+    with session.no_autoflush:
+        for problem in [*session.new, *session.dirty]:
+            if not isinstance(problem, Problem) or problem.deleted_at is not None:
+                continue
+            if problem.id is not None and problem.id in journalled:
+                continue
+            text = _assignment_text(session, problem)
+            if not text:
+                continue
+            new = problem.id is None or problem in session.new
+            on_date = problem.found_date if new else max(dates.today(), problem.found_date)
+            session.add(ProblemNote(problem=problem, on_date=on_date, kind=ASSIGNED, text=text))
+
+
+def _assignment_text(session: Session, problem: Problem) -> str:
+    state = inspect(problem)
+    parts: list[str] = []
+    for attr, label in _ASSIGNMENT:
+        history = state.attrs[attr].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        old_text, new_text = _assignment_value(session, attr, old), _assignment_value(session, attr, new)
+        if old_text == new_text or (not new_text and not old_text):
+            continue
+        if state.pending or not old_text:
+            parts.append(f"{label}：{new_text or '未定'}")
+        else:
+            parts.append(f"{label}由{old_text}改为{new_text or '未定'}")
+    return "；".join(parts)
+
+
+def _assignment_value(session: Session, attr: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if attr == "responsible_unit_id":
+        unit = session.get(Unit, value)
+        return unit.name if unit is not None else f"单位编号{value}"
+    if isinstance(value, date):
+        return format_iso(value)
+    return str(value)
 
 
 def add_photo(db: Database, problem_id: int, path: Path, stage: str) -> Attachment:

@@ -133,8 +133,8 @@ def test_forbidden_transitions_are_refused_with_a_clear_message(db: Database, un
         rect.change_status(db, p.id, "待整改")
     rect.mark_rectified(db, p.id, date(2024, 6, 8))
     rect.close(db, p.id, "王核查", date(2024, 6, 9))
-    with pytest.raises(ValidationError, match="已销号的问题不能再改变状态"):
-        rect.send_back(db, p.id, "复查发现反弹")
+    with pytest.raises(ValidationError, match="当前为“已销号”，不能改为“已整改待核查”（只能改为“整改中”）"):
+        rect.mark_rectified(db, p.id, date(2024, 6, 10))
     with pytest.raises(ValidationError, match="“完成”不是问题的状态"):
         rect.change_status(db, p.id, "完成")
     assert rect.get_problem(db, p.id).status == "已销号"
@@ -174,7 +174,7 @@ def test_every_transition_is_dated_and_signed(db: Database, units: dict[str, int
         ("已整改待核查", "已销号", date(2024, 6, 9), "测试员", ""),
     ]
     kinds = [i.kind for i in rect.timeline(db, p.id)]
-    assert kinds == ["开始整改", "整改完成", "退回", "整改完成", "销号"]
+    assert kinds == ["交办", "开始整改", "整改完成", "退回", "整改完成", "销号"]
 
 
 def test_a_move_cannot_be_dated_before_the_problem_was_found(db: Database, units: dict[str, int]) -> None:
@@ -206,7 +206,8 @@ def test_journal_notes_and_photos(db: Database, units: dict[str, int], tmp_path:
     with pytest.raises(ValidationError, match="进展情况：必须填写"):
         rect.add_note(db, p.id, "  ")
     assert [(n.on_date, n.kind, n.text, n.created_by) for n in rect.notes(db, p.id)] == [
-        (date(2024, 6, 3), "进展", "已通知企业负责人，购置防尘网", "测试员")
+        (date(2024, 6, 1), "交办", "责任单位：环保办；整改时限：2024-06-15", "测试员"),
+        (date(2024, 6, 3), "进展", "已通知企业负责人，购置防尘网", "测试员"),
     ]
     before = tmp_path / "整改前.jpg"
     before.write_bytes(b"\xff\xd8before")
@@ -271,7 +272,7 @@ def test_batch_extend_deadline_needs_a_reason_and_a_later_date(db: Database, uni
     assert _snapshot(db) == before
     assert rect.extend_deadline(db, [a.id], date(2024, 6, 20), "雨季无法施工", date(2024, 6, 12)) == 1
     assert rect.get_problem(db, a.id).deadline == date(2024, 6, 20)
-    assert [n.text for n in rect.notes(db, a.id)] == ["整改时限由2024-06-15延至2024-06-20：雨季无法施工"]
+    assert [n.text for n in rect.notes(db, a.id)][1:] == ["整改时限由2024-06-15延至2024-06-20：雨季无法施工"]
 
 
 def test_batch_assign_sets_the_unit_and_journals_it(db: Database, units: dict[str, int]) -> None:
@@ -290,7 +291,7 @@ def test_batch_assign_sets_the_unit_and_journals_it(db: Database, units: dict[st
         "水利站",
         "李站长",
     )
-    assert rect.notes(db, b.id)[0].text == "交办水利站（责任人：李站长）"
+    assert [n.text for n in rect.notes(db, b.id)][1:] == ["交办水利站（责任人：李站长）"]
 
 
 def test_problems_import_and_export_through_the_declaration(
@@ -312,3 +313,55 @@ def test_problems_import_and_export_through_the_declaration(
     report = import_xlsx(db, PROBLEMS, out)
     assert report.ok, report.summary_lines()
     assert records.count(db, PROBLEMS) == 2
+
+
+def test_assigning_a_unit_or_deadline_is_a_step_of_the_process(
+    db: Database, units: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """责任单位, 责任人 and 整改时限 — set on creation or changed in the form — each leave a 交办 step."""
+    monkeypatch.setattr(dates, "today", lambda: date(2024, 6, 5))
+    p = _problem(db, unit=None, deadline=None)
+    assert [i.kind for i in rect.timeline(db, p.id)] == []
+    records.update(db, PROBLEMS, p.id, {"responsible_unit": "环保办", "deadline": "2024-06-20"})
+    records.update(db, PROBLEMS, p.id, {"responsible_unit": "水利站", "responsible_person": "李站长"})
+    records.update(db, PROBLEMS, p.id, {"description": "物料露天堆放，已部分覆盖"})  # not an assignment
+    steps = [(i.on_date, i.kind, i.text) for i in rect.timeline(db, p.id)]
+    assert steps == [
+        (date(2024, 6, 5), "交办", "责任单位：环保办；整改时限：2024-06-20"),
+        (date(2024, 6, 5), "交办", "责任单位由环保办改为水利站；责任人：李站长"),
+    ]
+    made = _problem(db, "砖厂南侧")
+    assert [(i.on_date, i.kind, i.text) for i in rect.timeline(db, made.id)] == [
+        (date(2024, 6, 1), "交办", "责任单位：环保办；整改时限：2024-06-15")
+    ]
+
+
+def test_a_closed_problem_found_back_is_sent_back_to_rectification(
+    db: Database, units: dict[str, int]
+) -> None:
+    p = _problem(db)
+    with pytest.raises(ValidationError, match="未销号，不需退回整改"):
+        rect.reopen(db, p.id, "复查发现反弹")
+    rect.start(db, p.id, date(2024, 6, 2))
+    rect.mark_rectified(db, p.id, date(2024, 6, 8))
+    rect.close(db, p.id, "王核查", date(2024, 6, 9))
+    assert rect.allowed_moves("已销号") == ("整改中",)
+    assert rect.move_name("已销号", "整改中") == "退回整改"
+    with pytest.raises(ValidationError, match="退回原因：问题“东沟村砖厂北侧”退回重新整改须写明原因"):
+        rect.reopen(db, p.id, "  ", date(2024, 7, 1))
+    with pytest.raises(ValidationError, match="不能早于销号日期2024-06-09"):
+        rect.reopen(db, p.id, "复查发现反弹", date(2024, 6, 8))
+    again = rect.reopen(db, p.id, "7月复查，物料又露天堆放", date(2024, 7, 1))
+    assert (again.status, again.rectified_date, again.closed_date, again.verifier) == (
+        "整改中",
+        None,
+        None,
+        "",
+    )
+    last = rect.timeline(db, p.id)[-1]
+    assert (last.on_date, last.kind, last.text) == (
+        date(2024, 7, 1),
+        "退回整改",
+        "已销号 → 整改中：7月复查，物料又露天堆放",
+    )
+    assert rect.state_of(again, date(2024, 7, 1)).value == "已超期"

@@ -164,7 +164,7 @@ def test_only_allowed_moves_are_offered_and_a_move_is_logged(
     page.select_ids([ids["overdue"]])
     detail = page.detail
     assert set(detail.move_buttons) == {"开始整改", "整改完成"}  # never 核查销号 or 退回 from 待整改
-    assert detail.timeline.rowCount() == 0
+    assert [detail.timeline.item(r, 1).text() for r in range(detail.timeline.rowCount())] == ["交办"]
 
     answer(monkeypatch, {"note": "已安排施工队覆盖"})
     detail.move_buttons["开始整改"].click()
@@ -172,10 +172,10 @@ def test_only_allowed_moves_are_offered_and_a_move_is_logged(
     page.select_ids([ids["overdue"]])
     assert set(page.detail.move_buttons) == {"整改完成"}
     timeline = page.detail.timeline
-    assert timeline.rowCount() == 1
-    assert timeline.item(0, 1).text() == "开始整改"
-    assert "待整改 → 整改中：已安排施工队覆盖" in timeline.item(0, 2).text()
-    assert timeline.item(0, 3).text() == "测试员"
+    assert timeline.rowCount() == 2  # the 交办 on creation, then the move
+    assert timeline.item(1, 1).text() == "开始整改"
+    assert "待整改 → 整改中：已安排施工队覆盖" in timeline.item(1, 2).text()
+    assert timeline.item(1, 3).text() == "测试员"
     row = page.model.row_of_id(ids["overdue"])
     assert (
         page.model.data(page.model.index(row, [f.key for f in PROBLEMS.table_fields].index("status")))
@@ -183,7 +183,7 @@ def test_only_allowed_moves_are_offered_and_a_move_is_logged(
     )
 
     page.select_ids([ids["closed"]])
-    assert page.detail.move_buttons == {}
+    assert set(page.detail.move_buttons) == {"退回整改"}  # only back, when a re-inspection finds it
     assert not page.detail.note_button.isEnabled()
 
 
@@ -429,3 +429,44 @@ def test_a_move_out_of_the_filter_keeps_the_problem_selected(qtbot, monkeypatch,
     assert page.selected_ids() == [ids["later"]]
     page.choose_chip("整改中")
     assert page.model.rowCount() == 0
+
+
+def test_a_closed_problem_found_back_is_sent_back_with_a_reason(
+    monkeypatch, page: ProblemsPage, problem_db
+) -> None:
+    db, ids = problem_db
+    page.select_ids([ids["closed"]])
+    seen: list[str] = []
+    answer(monkeypatch, {"note": ""}, {"note": "复查发现工地又有裸土"}, seen=seen)
+    page.detail.move_buttons["退回整改"].click()
+    assert "退回原因：必须填写" in seen[0] and seen[1] == ""
+    assert status_of(db, ids["closed"]) == "整改中"
+    page.select_ids([ids["closed"]])
+    timeline = page.detail.timeline
+    last = [timeline.item(timeline.rowCount() - 1, c).text() for c in range(3)]
+    assert last == [f"{TODAY:%Y-%m-%d}", "退回整改", "已销号 → 整改中：复查发现工地又有裸土"]
+    assert set(page.detail.move_buttons) == {"整改完成"}
+    assert "已超期" in page.detail.heading.text()
+
+
+def test_assigning_a_unit_and_deadline_is_a_step_in_the_process(page: ProblemsPage, problem_db) -> None:
+    db, ids = problem_db
+    unit = records.get(db, UNITS, records.list_ids(db, UNITS)[-1])
+    new_deadline = TODAY + timedelta(days=30)
+    records.update(
+        db,
+        PROBLEMS,
+        ids["later"],
+        {"responsible_unit": unit.id, "responsible_person": "张站长", "deadline": new_deadline},
+    )
+    page.select_ids([ids["later"]])
+    timeline = page.detail.timeline
+    rows = [[timeline.item(r, c).text() for c in range(4)] for r in range(timeline.rowCount())]
+    assert rows[-1] == [
+        f"{TODAY:%Y-%m-%d}",
+        "交办",
+        f"责任单位：{unit.name}；责任人：张站长；"
+        f"整改时限由{TODAY + timedelta(days=20):%Y-%m-%d}改为{new_deadline:%Y-%m-%d}",
+        "测试员",
+    ]
+    assert rows[0][1] == "交办"  # the deadline set when the problem was recorded

@@ -2,7 +2,8 @@
 
 Above the tabs: the place, the status and where it stands against its deadline, the records it came
 from (台账, 信访举报, 巡查, 企业), and one button per move the service allows from the current status
-(开始整改 / 整改完成 / 核查销号 / 退回) — a move that is not allowed is never offered. The tabs hold the
+(开始整改 / 整改完成 / 核查销号 / 退回, and 退回整改 on an 已销号 problem a re-inspection finds back) —
+a move that is not allowed is never offered. The tabs hold the
 fields, the 整改过程 timeline (status changes and journal notes together), the 整改前/整改后 photos, and
 the audit history. Every write goes through a small :class:`ActionDialog` and the change hub, so the
 list and this pane refresh together.
@@ -62,17 +63,18 @@ def move_label(from_status: str, to_status: str) -> str:
 
 
 def move_fields(from_status: str, to_status: str) -> tuple[Field, ...]:
-    """What a move asks: always the date; 销号 the verifier; 退回 the reason."""
+    """What a move asks: always the date; 销号 the verifier; 退回 and 退回整改 the reason."""
     if to_status == CLOSED:
         return (
             Field("on_date", "销号日期", T.DATE, required=True),
             Field("verifier", "核查人", required=True, max_len=40),
             Field("note", "核查情况", T.LONGTEXT),
         )
-    if from_status == AWAITING_CHECK and to_status == IN_PROGRESS:
+    if from_status in (AWAITING_CHECK, CLOSED) and to_status == IN_PROGRESS:
+        help_text = "如：复查发现问题反弹" if from_status == CLOSED else ""
         return (
             Field("on_date", "退回日期", T.DATE, required=True),
-            Field("note", "退回原因", T.LONGTEXT, required=True),
+            Field("note", "退回原因", T.LONGTEXT, required=True, help=help_text),
         )
     if to_status == AWAITING_CHECK:
         return (
