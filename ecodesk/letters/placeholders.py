@@ -19,10 +19,12 @@ PLACEHOLDERS: dict[str, str] = {
     "组": "所在村民小组",
     "年度": "承诺书年度，如 2026",
     "单位": "签订单位：单位或企业名称；农户填所在村民委员会",
-    "日期": "打印时填写的日期，如 2026年3月1日",
+    "日期": "落款日期：批量打印时选的日期，如 2026年3月1日",
     "镇": "本镇名称",
     "地址": "住址或经营地址",
 }
+
+DATE_PLACEHOLDER = "日期"  # the 落款日期 chosen on 批量打印
 
 # A placeholder is a short run without spaces or braces between braces: {户主}, {单位名称}.
 _PATTERN = re.compile(r"\{([^{}\s]{1,12})\}")

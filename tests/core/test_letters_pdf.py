@@ -263,3 +263,13 @@ def test_a_character_no_font_has_is_named_after_printing(db: Database, tmp_path:
     result = letter_print.print_batch(db, YEAR, BAN, tmp_path / "缺字.pdf")
     assert result.missing == ("\U0002a6d6",)
     assert "U+2A6D6" in result.warning and "打印出来会是空白" in result.warning
+
+
+def test_the_chosen_date_is_printed_on_the_ban_letter(town: Database, tmp_path: Path) -> None:
+    """禁烧承诺书: the 落款日期 chosen on 批量打印 is printed under the 村委会's stamp (right column)."""
+    import datetime as dt
+
+    out = tmp_path / "禁烧.pdf"
+    letter_print.print_batch(town, YEAR, BAN, out, print_date=dt.date(2026, 3, 1))
+    right = _text(out, 0, right_half=True)
+    assert "东沟村村民委员会（盖章）" in right and "2026年3月1日" in right

@@ -200,3 +200,64 @@ def test_a_preview_finishing_after_the_page_closed_is_ignored(qtbot, big_town: D
     assert jobs._running
     p.deleteLater()
     qtbot.waitUntil(lambda: not jobs._running, timeout=20000)  # its result arrives to a closed page
+
+
+def _form_labels(page: LettersPage) -> list[str]:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    form = page.print_button.parentWidget().findChild(QFormLayout)
+    labels = []
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if item is not None and isinstance(item.widget(), QLabel):
+            labels.append(item.widget().text())
+    return labels
+
+
+def test_the_chosen_date_is_named_in_words_and_printed_on_the_letter(
+    qtbot, page: LettersPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QDate
+
+    _generate(qtbot, page, monkeypatch)
+    page.tabs.setCurrentIndex(2)
+    assert "落款日期" in _form_labels(page) and not any("{" in t for t in _form_labels(page))
+    page.print_date.setDate(QDate(2026, 3, 1))
+    assert page.print_date_hint.text() == "印在右侧签署栏的落款处：2026年3月1日"
+    page.print_village.setCurrentIndex(page.print_village.findText("西岭村"))
+    out = tmp_path / "西岭村.pdf"
+    with qtbot.waitSignal(page.print_to(out).finished, timeout=30000):
+        pass
+    with pdfplumber.open(out) as pdf:
+        first = pdf.pages[0]
+        right = "".join(
+            (first.crop((first.width / 2, 0, first.width, first.height)).extract_text() or "").split()
+        )
+    assert "西岭村村民委员会（盖章）" in right and "2026年3月1日" in right
+
+
+def test_a_wording_without_a_date_says_the_date_is_not_printed(qtbot, page: LettersPage) -> None:
+    template = letters.template_for(page.db, YEAR, BAN)
+    letters.save_template(
+        page.db,
+        template.id,
+        {
+            "title": template.title,
+            "body": template.body,
+            "party_a": template.party_a,
+            "party_b": "村委会（盖章）",
+        },
+    )
+    page.reload()
+    assert page.print_date_hint.text().startswith(f"本年度{BAN}的模板没有落款日期的位置，所选日期不会印出")
+
+
+def test_the_status_bar_counts_what_the_tab_shows(qtbot, page: LettersPage, monkeypatch) -> None:
+    _generate(qtbot, page, monkeypatch)
+    counts: list[object] = []
+    page.count_changed.connect(counts.append)
+    assert page.record_count() == page.signing.model.rowCount() > 2  # 签订名单: the letters listed
+    page.tabs.setCurrentWidget(page.coverage_tab)
+    assert page.record_count() == 2 and counts[-1] == 2  # 签订率: 东沟村 and 西岭村 (合计 not counted)
+    page.tabs.setCurrentIndex(2)
+    assert page.record_count() is None and counts[-1] is None  # 批量打印 is not a list

@@ -32,8 +32,11 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ecodesk import dates
+from ecodesk.dates import format_cn
 from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job
+from ecodesk.letters.placeholders import DATE_PLACEHOLDER, names_in
 from ecodesk.models.letter import LETTER_KINDS
 from ecodesk.services import letter_print, letters
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
@@ -54,9 +57,10 @@ def open_file(path: Path) -> None:
 
 
 class LettersPage(QWidget):
-    """Signals: ``count_changed(int)`` — letters in the signing list (the status bar shows it)."""
+    """Signals: ``count_changed(object)`` — the rows of the tab on screen (letters in the signing
+    list, villages on 签订率), or None on a tab that is not a list; the status bar shows it."""
 
-    count_changed = Signal(int)
+    count_changed = Signal(object)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,15 +94,17 @@ class LettersPage(QWidget):
 
         self.signing = LetterSigningTab(db)
         self.signing.changed.connect(self._refresh_coverage)
-        self.signing.model.modelReset.connect(lambda: self.count_changed.emit(self.signing.model.rowCount()))
+        self.signing.model.modelReset.connect(self._announce_count)
         self.templates = LetterTemplatesTab(db)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("letters_tabs")
         self.tabs.addTab(self.signing, "签订名单")
-        self.tabs.addTab(self._coverage_tab(), "签订率")
+        self.coverage_tab = self._coverage_tab()
+        self.tabs.addTab(self.coverage_tab, "签订率")
         self.tabs.addTab(self._print_tab(), "批量打印")
         self.tabs.addTab(self.templates, "模板")
         self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
+        self.tabs.currentChanged.connect(lambda _i: self._announce_count())
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -149,6 +155,11 @@ class LettersPage(QWidget):
         self.print_date = QDateEdit(QDate.currentDate())
         self.print_date.setCalendarPopup(True)
         self.print_date.setDisplayFormat("yyyy-MM-dd")
+        self.print_date.dateChanged.connect(lambda _d: self._update_date_hint())
+        self.print_date_hint = QLabel()
+        self.print_date_hint.setObjectName("print_date_hint")
+        self.print_date_hint.setWordWrap(True)
+        self.print_date_hint.setStyleSheet("color:#555;")
         self.print_count = QLabel()
         self.print_count.setObjectName("print_count")
         self.print_button = QPushButton("生成 PDF…")
@@ -161,7 +172,8 @@ class LettersPage(QWidget):
         form = QFormLayout()
         form.addRow("范围", self.print_village)
         form.addRow("", self.print_pending)
-        form.addRow("落款日期（{日期}）", self.print_date)
+        form.addRow("落款日期", self.print_date)
+        form.addRow("", self.print_date_hint)
         form.addRow("", self.print_count)
         form.addRow("", self.print_button)
         note = QLabel(
@@ -190,10 +202,42 @@ class LettersPage(QWidget):
         self.signing.load(year, kind)
         self._refresh_coverage()
         self._fill_print_villages()
+        self._update_date_hint()
         if self.tabs.currentWidget() is self.templates:
             self.templates.load(year, kind)
         else:
             self.templates.year = 0  # load when shown
+
+    def chosen_print_date(self) -> date:
+        d = self.print_date.date()
+        return date(d.year(), d.month(), d.day())
+
+    def _update_date_hint(self) -> None:
+        """Say where the chosen 落款日期 is printed — or that this kind's wording has no place for it."""
+        if not hasattr(self, "print_date_hint"):
+            return
+        kind = self.current_kind()
+        try:
+            tpl = letters.template_for(self.db, self.current_year(), kind)
+        except EcoDeskError:
+            self.print_date_hint.setText("")
+            return
+        parts = (
+            ("标题", tpl.title),
+            ("正文", tpl.body),
+            ("左侧签署栏", tpl.party_a),
+            ("右侧签署栏", tpl.party_b),
+        )
+        used = [label for label, text in parts if DATE_PLACEHOLDER in names_in(text)]
+        if used:
+            self.print_date_hint.setText(
+                f"印在{'、'.join(used)}的落款处：{format_cn(self.chosen_print_date())}"
+            )
+        else:
+            self.print_date_hint.setText(
+                f"本年度{kind}的模板没有落款日期的位置，所选日期不会印出（签署栏的“年　月　日”由签字人手填）。"
+                f"要印上，请在“模板”页的签署栏写入 {{{DATE_PLACEHOLDER}}}。"
+            )
 
     def _tab_shown(self) -> None:
         if self.tabs.currentWidget() is self.templates and self.templates.year != self.current_year():
@@ -202,6 +246,7 @@ class LettersPage(QWidget):
     def _letters_changed(self) -> None:
         self.signing.load(self.current_year(), self.current_kind())
         self._refresh_coverage()
+        self._update_date_hint()
 
     def _refresh_coverage(self) -> None:
         kind = None if self.coverage_scope.currentText() == ALL_KINDS else self.current_kind()
@@ -212,6 +257,7 @@ class LettersPage(QWidget):
             f"{self.current_kind()}：应签 {total.required:,}，已签 {total.signed:,}，签订率 {total.rate_text}"
         )
         self._update_print_count()
+        self._announce_count()
 
     def _fill_print_villages(self) -> None:
         keep = self.print_village.currentData()
@@ -274,8 +320,7 @@ class LettersPage(QWidget):
         year, kind = self.current_year(), self.current_kind()
         village_id = self.print_village.currentData()
         only_pending = self.print_pending.isChecked()
-        d = self.print_date.date()
-        day = date(d.year(), d.month(), d.day())
+        day = self.chosen_print_date()
 
         def work(job: Job) -> letter_print.PrintResult:
             return letter_print.print_batch(
@@ -325,5 +370,17 @@ class LettersPage(QWidget):
 
         return run_job(self, "导出签订情况", work, done)
 
-    def record_count(self) -> int:
-        return self.signing.model.rowCount()
+    def record_count(self) -> int | None:
+        """What the status bar counts: the letters of 签订名单, the villages of 签订率 (合计 not one of
+        them), nothing on 批量打印 and 模板, which are not lists."""
+        if not hasattr(self, "tabs"):
+            return None
+        shown = self.tabs.currentWidget()
+        if shown is self.signing:
+            return self.signing.model.rowCount()
+        if shown is self.coverage_tab:
+            return sum(1 for r in self.coverage_model.rows if r.village != "合计")
+        return None
+
+    def _announce_count(self) -> None:
+        self.count_changed.emit(self.record_count())
