@@ -368,6 +368,20 @@ def next_sequence(session: Session, prefix: str, year: int) -> int:
     return int(session.scalar(query) or 0) + 1
 
 
+def next_number(db: Database, doc_id: int) -> str:
+    """The 发文字号 the draft would get if issued now, without taking it (the 印发 question shows it).
+
+    Empty when the draft has no 成文日期 yet (the year comes from it). Another window may issue in
+    between; the number actually given is the one ``issue`` reports.
+    """
+    with db.session() as session:
+        doc = _live(session, doc_id)
+        if doc.doc_date is None:
+            return ""
+        year = doc.doc_date.year
+        return f"{doc.number_prefix}〔{year}〕{next_sequence(session, doc.number_prefix, year)}号"
+
+
 def issue(db: Database, doc_id: int, fonts: FontReport | None = None) -> Document:
     """Give a draft its number, render and keep its PDF, mark it issued — all or nothing."""
     report = fonts or fonts_for(db)  # registered before the write lock is taken

@@ -209,6 +209,7 @@ def test_print_and_save_as_pdf(
     assert page._printer is not None and page._printer.printer.resolution() == 300
     target = tmp_path / "saved.pdf"
     monkeypatch.setattr(dialogs, "ask_save_file", lambda *_a: target)
+    monkeypatch.setattr(page_module, "tell_saved", lambda *_a: False)
     assert page.save_pdf() == target
     with pdfplumber.open(target) as pdf:
         assert "清河镇人民政府文件" in pdf.pages[0].extract_text().replace(" ", "")
@@ -256,3 +257,57 @@ def test_preview_warns_of_characters_no_font_can_print(qtbot: Any, page: Documen
     assert "喆" not in page.preview.status.text()  # borrowed from a wider font, printed
     with pdfplumber.open(page.preview.current_pdf) as pdf:
         assert "李喆" in pdf.pages[0].extract_text()
+
+
+def test_issue_question_names_the_number_it_will_take(
+    qtbot: Any, page: DocumentsPage, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 印发 question shows the real 发文字号 (the next after those already given), not a blank."""
+    year = dates.today().year
+    first = documents.create_draft(
+        db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": f"{year}-03-01"}
+    )
+    documents.issue(db, first.id)
+    doc_id = new_draft(qtbot, page)
+    page.editor.title.setText("关于开展秸秆禁烧巡查的通知")
+    page.editor.body.setPlainText("各村要加强巡查。")
+    assert documents.next_number(db, doc_id) == f"清镇政字〔{year}〕2号"
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, text, *_a, **_k: asked.append(text) or False)
+    assert page.issue_current() is None
+    assert f"将编发文字号 清镇政字〔{year}〕2号，生成并存档 PDF。" in asked[0]
+    assert "下一个序号" not in asked[0]
+    assert documents.get(db, doc_id).sequence is None  # asking took no number
+
+
+def test_save_as_pdf_says_where_it_went(
+    qtbot: Any, page: DocumentsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_draft(qtbot, page)
+    target = tmp_path / "另存" / "通知.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *_a: target)
+    told: list[Path] = []
+    monkeypatch.setattr(page_module, "tell_saved", lambda _p, path: told.append(path) or False)
+    assert page.save_pdf() == target and told == [target]
+    box = page_module.saved_box(page, target)
+    assert box.text() == f"已另存为 PDF：\n{target}"
+    assert sorted(b.text() for b in box.buttons()) == sorted(["打开文件夹", "关闭"])
+    box.deleteLater()
+
+
+def test_show_target_opens_a_document_hidden_by_the_filter(
+    qtbot: Any, page: DocumentsPage, db: Database
+) -> None:
+    from ecodesk.services.dashboard import Target
+
+    a = documents.create_draft(db, {"kind": "通知", "title": "甲", "body": "正文", "doc_date": "2024-03-01"})
+    b = documents.create_draft(
+        db, {"kind": "通报", "title": "整改情况通报", "body": "正文", "doc_date": "2024-06-01"}
+    )
+    page.reload()
+    page.kind.setCurrentIndex(page.kind.findData("通知"))
+    assert page.model.row_of_id(b.id) < 0
+    page.show_target(Target(page="documents", record_id=b.id))
+    assert page.current_id == b.id and page.editor.title.text() == "整改情况通报"
+    assert page.model.row_of_id(a.id) >= 0 and page.table.currentIndex().row() == page.model.row_of_id(b.id)

@@ -470,3 +470,34 @@ def test_assigning_a_unit_and_deadline_is_a_step_in_the_process(page: ProblemsPa
         "测试员",
     ]
     assert rows[0][1] == "交办"  # the deadline set when the problem was recorded
+
+
+def test_draft_circular_help_reads_cleanly_and_the_draft_can_be_opened(
+    qtbot, monkeypatch, db: Database
+) -> None:
+    """The rules are one per line (no "。；"), and 打开通报草稿 shows the draft on the 公文 page."""
+    import datetime as dt
+
+    from ecodesk.services import settings
+    from ui.common import dialogs
+    from ui.shell.main_window import MainWindow
+
+    settings.save(db, **settings.defaults_for_town("清河镇"))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    intros: list[str] = []
+    answer(monkeypatch, {"date_from": dt.date(2026, 10, 1), "date_to": dt.date(2026, 10, 31)}, intros=intros)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    page = window.show_page("problems")
+    assert isinstance(page, ProblemsPage)
+    assert page.open_draft_button.isHidden()  # nothing drafted yet
+    document = page.draft_circular()
+    assert "。；" not in intros[0] and "<br>· 整改较好：" in intros[0]
+    assert "打开通报草稿" in shown[0]
+    assert not page.open_draft_button.isHidden() and page.open_draft_button.text() == "打开通报草稿"
+    page.open_draft_button.click()
+    documents_page = window.pages["documents"]
+    assert window.current_key() == "documents"
+    assert documents_page.current_id == document.id
+    assert documents_page.editor.title.text() == document.title

@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -38,6 +39,7 @@ from ecodesk.jobs import Job
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, DRAFT, ISSUED
 from ecodesk.services import documents
 from ecodesk.services import settings as data_settings
+from ecodesk.services.dashboard import Target
 from ui.common import dialogs, operations
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle
@@ -49,6 +51,31 @@ from ui.records.model import RecordTableModel
 log = logging.getLogger(__name__)
 
 DOCUMENTS = documents.DOCUMENTS  # the register's record kind: what its writes announce
+
+
+def saved_box(parent: QWidget | None, path: Path) -> QMessageBox:
+    """Says where a PDF was saved, with 打开文件夹 and 关闭 (关闭 the default)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "已保存",
+        f"已另存为 PDF：\n{path}",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.addButton("打开文件夹", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    return box
+
+
+def tell_saved(parent: QWidget | None, path: Path) -> bool:
+    """Show where ``path`` was saved; True when the clerk chose 打开文件夹 (a function so tests can
+    replace it)."""
+    box = saved_box(parent, path)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked is not None and clicked.text() == "打开文件夹"
 
 
 def ask_void_reason(parent: QWidget | None, number: str) -> str | None:
@@ -244,6 +271,14 @@ class DocumentsPage(QWidget):
         )
         self.table.scrollTo(index)
 
+    def show_target(self, target: Target) -> None:
+        """Open the document a link names (起草整改通报's 打开), clearing filters that would hide it."""
+        if target.record_id is None or (self._dirty and not self._save(quiet=True)):
+            return
+        self._clear_filters_for(target.record_id)
+        self.show_document(target.record_id)
+        self.select_id(target.record_id)
+
     def _reselect(self) -> None:
         if self.current_id is not None and self.model.row_of_id(self.current_id) >= 0:
             self.table.selectionModel().blockSignals(True)
@@ -374,9 +409,9 @@ class DocumentsPage(QWidget):
         if problems:
             dialogs.show_error(self, "印发前请补全：\n" + "\n".join(str(p) for p in problems), "不能印发")
             return None
-        prefix_year = f"{doc.number_prefix}〔{doc.doc_date.year if doc.doc_date else ''}〕"
+        number = documents.next_number(self.db, doc.id)
         question = (
-            f"印发《{doc.title}》？\n\n将编发文字号 {prefix_year}（下一个序号），生成并存档 PDF。\n"
+            f"印发《{doc.title}》？\n\n将编发文字号 {number}，生成并存档 PDF。\n"
             "印发后不能再修改，只能作废；作废的文号不再使用。"
         )
         if not dialogs.confirm(self, question, "确认印发", ok_text="印发"):
@@ -455,6 +490,8 @@ class DocumentsPage(QWidget):
         except (EcoDeskError, OSError) as exc:
             dialogs.show_error(self, f"无法保存 PDF：{exc}")
             return None
+        if tell_saved(self, target):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent)))
         return target
 
     def save_state(self) -> None:

@@ -23,6 +23,7 @@ from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.schema import Field, FieldType
 from ecodesk.services import rectification, rectification_circular
+from ecodesk.services.dashboard import Target
 from ecodesk.services.documents import DOCUMENTS
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import NOT_CLOSED_FILTER, PROBLEMS
@@ -34,6 +35,7 @@ from ui.records.deadline_model import DeadlineTableModel, problem_colour
 from ui.records.detail import DetailPane
 from ui.records.form import RecordDialog
 from ui.records.model import RecordTableModel
+from ui.shell.navigation import open_target
 
 T = FieldType
 ASSIGN_FIELDS = (
@@ -121,6 +123,12 @@ class ProblemsPage(ChipRecordPage):
             "起草整改通报…", "按一段时间的整改记录起草《整改情况通报》，存入公文草稿", self.draft_circular
         )
         batch.addWidget(self.circular_button)
+        self.drafted_id: int | None = None  # the 通报 drafted last, for 打开通报草稿
+        self.open_draft_button = self._button(
+            "打开通报草稿", "到“公文”页打开刚起草的整改通报", lambda: self.open_draft()
+        )
+        self.open_draft_button.hide()  # shown once a 通报 has been drafted
+        batch.addWidget(self.open_draft_button)
         legend = QLabel(
             '<span style="background:#fde4e4;color:#b71c1c">&nbsp;已超期&nbsp;</span>&nbsp;'
             '<span style="background:#fff1c9;color:#7a4f00">&nbsp;3天内到期&nbsp;</span>'
@@ -258,18 +266,28 @@ class ProblemsPage(ChipRecordPage):
             CIRCULAR_FIELDS,
             lambda v: rectification_circular.draft_circular(self.db, v["date_from"], v["date_to"], rules),
             [DOCUMENTS],
-            intro="按所选时间段内的问题整改记录起草通报，存为“公文”页中的草稿，修改后再印发。分组规则："
-            + "；".join(html.escape(line) for line in rules.describe()),
+            intro="按所选时间段内的问题整改记录起草通报，存为“公文”页中的草稿，修改后再印发。<br>分组规则："
+            + "".join("<br>· " + html.escape(line) for line in rules.describe()),
             ok_text="起草",
             values={"date_from": today.replace(day=1), "date_to": today},
         )
         if document is not None:
+            self.drafted_id = int(document.id)
+            self.open_draft_button.setToolTip(f"到“公文”页打开《{document.title}》")
+            self.open_draft_button.show()
             dialogs.show_info(
                 self,
-                f"已起草《{document.title}》，存入“公文”页的草稿。请到“公文”页核对、修改后印发。",
+                f"已起草《{document.title}》，存入“公文”页的草稿。\n"
+                "点“打开通报草稿”即可到“公文”页核对、修改后印发。",
                 "已起草通报",
             )
         return document
+
+    def open_draft(self) -> QWidget | None:
+        """Show the 通报 just drafted on the 公文 page (the button beside 起草整改通报…)."""
+        if self.drafted_id is None:
+            return None
+        return open_target(self, Target(page="documents", record_id=self.drafted_id))
 
     def close_selected(self) -> Any:
         ids = self._live_selected()
