@@ -189,3 +189,22 @@ def test_the_silent_tile_says_whom_to_phone(qtbot, late_db) -> None:
         ("南坡村", "南坡书记", "村（社区）负责人", "0311-5550001"),
     ]
     dialog.close()
+
+
+def test_a_file_without_villages_claims_no_zeros_and_fills_in_when_the_town_arrives(
+    qtbot, db: Database
+) -> None:
+    """A new file, or the demo town still loading (one transaction): "—" and 尚无数据, not a green "0 个";
+    the numbers appear when the load announces ``everything_changed``."""
+    from ui.common.operations import notify
+
+    data_settings.save(db, **data_settings.defaults_for_town("清河镇"), operators=["测试员"])
+    page = DashboardPage(db)
+    qtbot.addWidget(page)
+    shown = {key: (tile.value.text(), tile.detail.text()) for key, tile in page.tiles.items()}
+    assert set(shown.values()) == {("—", "尚无数据")}
+    assert page.hint.text() == "录入村（社区）或载入演示数据后显示"
+    build_dashboard_town(db, dates.today())
+    notify(everything=True)
+    assert page.tiles["patrols"].value.text() == "3 次" and page.tiles["overdue"].value.text() == "1 个"
+    assert page.hint.text() == "点击方块或双击待办查看记录"

@@ -5,7 +5,9 @@ small charts.
 The numbers come from :func:`ecodesk.services.dashboard.load` (SQL counts, well under 300 ms on a
 ten-year file); each tile opens the list behind its number (:mod:`ui.shell.navigation`), except 今日未报送,
 which opens whom to phone (:class:`SilentVillagesDialog`). Each 待办 row opens its own record. The page
-re-reads the numbers when records change while it is hidden, and when it is shown again.
+re-reads the numbers when records change while it is hidden, and when it is shown again. A file
+with no 村（社区） shows "—" and 尚无数据 instead of zeros (a new file, or the demo town while it
+loads: it is written in one transaction and announced with ``everything_changed``, which refreshes).
 """
 
 from __future__ import annotations
@@ -96,6 +98,14 @@ class Tile(QFrame):
         super().keyPressEvent(event)
 
 
+CLICK_HINT = "点击方块或双击待办查看记录"
+# A file without villages has nothing to count: "0 个 超期" in green would claim good news that is not
+# there. The demo town is written in one transaction, so while it loads the file still looks so.
+NO_DATA = "尚无数据"
+NO_DATA_HINT = "录入村（社区）或载入演示数据后显示"  # short: the window must still fit an 800×600 screen
+NO_DATA_TIP = "还没有村（社区），暂无可统计的数据：到“基础信息”页录入；正在载入演示数据时，载入完成后自动显示"
+
+
 class DashboardPage(QWidget):
     """Signals: ``loaded()`` after the numbers were read and shown."""
 
@@ -121,9 +131,10 @@ class DashboardPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
-        hint = QLabel("点击方块或双击待办查看记录")
-        hint.setStyleSheet("color:#8c959f;")
-        top.addWidget(hint)
+        self.hint = QLabel(CLICK_HINT)
+        self.hint.setObjectName("dashboard_hint")
+        self.hint.setStyleSheet("color:#8c959f;")
+        top.addWidget(self.hint)
         top.addWidget(self.refresh_button)
 
         self.tiles: dict[str, Tile] = {}
@@ -266,6 +277,13 @@ class DashboardPage(QWidget):
             "red" if late else "amber" if week else "green",
             tip="查看专项行动的报送情况；逾期的各项列在下方“待办”中",
         )
+        empty = d.villages == 0  # nothing to count yet (a new file, or the demo town still loading)
+        if empty:
+            for tile in t.values():
+                tile.show_value("—", NO_DATA, tip=NO_DATA_TIP)
+        self.hint.setText(NO_DATA_HINT if empty else CLICK_HINT)
+        self.hint.setToolTip(NO_DATA_TIP if empty else "")
+        self.hint.setStyleSheet("color:#9a6700;" if empty else "color:#8c959f;")
         self.todo.set_items(d.todo, d.todo_total)
         labels = [m.label for m in d.fires_by_month]
         self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
