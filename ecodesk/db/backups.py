@@ -7,6 +7,16 @@ Restore first saves the current data beside the backups, refuses files from a ne
 never leaves a half-copied data file. A damaged data file is not backed up: a copy of damaged
 pages is no backup, and the message names the newest good one instead.
 
+A *take-away* backup (:func:`create_takeaway`) is one zip the clerk carries off on a USB stick:
+the verified database copy and the attachment folder (photos, scans) laid out as they sit beside
+the data file (``ecodesk.db`` + ``ecodesk_files/``), so even unzipped by hand on another PC it is a
+working data file, plus ``manifest.json`` (schema revision, record counts, attachment count and
+bytes). The automatic backups stay plain ``.db`` copies: fast, rotated, without attachments.
+:func:`restore_backup` takes either; from a zip it also puts missing attachments back, never
+deleting one. :func:`record_counts` says how many records a backup holds (from the zip's manifest,
+or counted in the ``.db`` opened read-only and immutable, so no ``-wal``/``-shm`` appears), so the
+restore list can warn when a backup would lose most of the data.
+
 These are the data file's own mechanics, so they live with it in ``ecodesk.db``: opening a file
 that needs an upgrade makes a backup first without reaching up into the services.
 """
@@ -14,12 +24,15 @@ that needs an upgrade makes a backup first without reaching up into the services
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,8 +46,9 @@ from ecodesk.db.lock import FileLock
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, SchemaTooNewError
 from ecodesk.files import TEMP_PATTERN, claimed, os_reason, remove_leftovers
 from ecodesk.files import sweep_leftovers as sweep_files
+from ecodesk.jobs import Job
 from ecodesk.models.setting import Setting
-from ecodesk.paths import backups_dir
+from ecodesk.paths import attachments_dir, backups_dir
 
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(?:-(?P<reason>[^.]*))?\.db$")
@@ -43,12 +57,21 @@ PART = ".part"  # a backup being written
 RESTORE_PART = ".restore-part"  # a backup being copied over the data file
 
 
+TAKEAWAY_REASON = "带附件"  # how a take-away zip shows in the restore list
+MANIFEST = "manifest.json"
+TAKEAWAY_FORMAT = "ecodesk-takeaway"
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
     created: datetime
     size: int
     reason: str
+
+    @property
+    def is_takeaway(self) -> bool:
+        return self.path.suffix.lower() == ".zip"
 
 
 def backup_folder(db: Database, dest_dir: Path | None = None) -> Path:
@@ -192,6 +215,19 @@ def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo
         found.append(
             (created, order, BackupInfo(path, created, path.stat().st_size, match.group("reason") or ""))
         )
+    takeaway = _takeaway_name(db_path.stem)
+    for path in folder.glob(f"*{db_path.stem}-*.zip"):
+        zmatch = takeaway.match(path.name)
+        if not zmatch:
+            continue
+        created = datetime.strptime(zmatch.group("stamp"), _STAMP)
+        found.append(
+            (
+                created,
+                int(zmatch.group("n") or 0),
+                BackupInfo(path, created, path.stat().st_size, TAKEAWAY_REASON),
+            )
+        )
     found.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [info for _, _, info in found]
 
@@ -201,7 +237,7 @@ def rotate(folder: Path, stem: str, keep: int) -> list[Path]:
     removable = [
         b
         for b in list_backups(folder / f"{stem}.db", folder)
-        if not b.reason.startswith(("升级前", "恢复前"))
+        if not b.reason.startswith(("升级前", "恢复前")) and not b.is_takeaway  # the clerk's own copies
     ]
     removed = []
     for info in removable[keep:]:
@@ -220,14 +256,25 @@ def maybe_auto_backup(db: Database, every: timedelta = timedelta(hours=12)) -> P
 
 
 def verify_backup_file(path: Path) -> str:
-    """Check a file before restoring it; returns its schema revision or raises a clear error."""
+    """Check a file before restoring it (a ``.db`` or a take-away zip); returns its schema revision
+    or raises a clear error."""
     try:
         with open(path, "rb") as fh:
             header = fh.read(16)
     except OSError as exc:
         raise DatabaseError(f"无法读取备份文件 {path}：{exc.strerror or exc}") from None
+    if header.startswith(ZIP_MAGIC):
+        with tempfile.TemporaryDirectory(prefix="ecodesk-verify-") as tmp:
+            copy = Path(tmp) / "check.db"
+            _extract_db(path, copy)
+            return _verify_database(copy, path.name)
     if header != SQLITE_HEADER:
         raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件，或文件已损坏。")
+    return _verify_database(path, path.name)
+
+
+def _verify_database(path: Path, shown: str) -> str:
+    """Integrity and schema revision of an SQLite file; messages name ``shown`` (the backup's name)."""
     journal = [Path(f"{path}{extra}") for extra in ("-wal", "-shm")]
     had_journal = [file.exists() for file in journal]
     try:
@@ -239,17 +286,17 @@ def verify_backup_file(path: Path) -> str:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise CorruptDatabaseError(
-            f"备份文件 {path.name} 已损坏或不是 EcoDesk 数据文件（{_short(exc)}）。"
+            f"备份文件 {shown} 已损坏或不是 EcoDesk 数据文件（{_short(exc)}）。"
         ) from None
     finally:
         _drop_empty_journal(journal, had_journal)
     if result is None or result[0] != "ok":
-        raise CorruptDatabaseError(f"备份文件 {path.name} 未通过完整性检查。")
+        raise CorruptDatabaseError(f"备份文件 {shown} 未通过完整性检查。")
     if row is None:
-        raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件（缺少版本信息）。")
+        raise CorruptDatabaseError(f"{shown} 不是 EcoDesk 数据文件（缺少版本信息）。")
     revision = str(row[0])
     if not migrate.is_known(revision):
-        raise SchemaTooNewError(f"备份文件 {path.name} 由更新版本的 EcoDesk 创建，本程序无法恢复它。")
+        raise SchemaTooNewError(f"备份文件 {shown} 由更新版本的 EcoDesk 创建，本程序无法恢复它。")
     return revision
 
 
@@ -266,31 +313,56 @@ def _drop_empty_journal(journal: list[Path], had: list[bool]) -> None:
         pass
 
 
-def restore_backup(db_path: Path, backup_file: Path) -> Path | None:
-    """Replace the data file with ``backup_file``. Returns where the replaced data was saved.
+def restore_backup(db_path: Path, backup_file: Path, job: Job | None = None) -> Path | None:
+    """Replace the data file with ``backup_file`` (a ``.db`` or a take-away zip). Returns where the
+    replaced data was saved.
 
-    Refused while another EcoDesk has the file open. An older backup is upgraded the next time
-    the file is opened (with a backup first, as always).
+    From a zip, the attachments are put back first (a file already there with the same name and
+    size is kept; none is deleted), then the database replaces the data file: a failure on the way
+    leaves the old data file as it was. Refused while another EcoDesk has the file open. An older
+    backup is upgraded the next time the file is opened (with a backup first, as always).
     """
     db_path = Path(db_path).expanduser().resolve()
     backup_file = Path(backup_file).expanduser().resolve()
     if not backup_file.is_file():
         raise DatabaseError(f"找不到备份文件：{backup_file}")
-    verify_backup_file(backup_file)
+    takeaway = _is_zip(backup_file)
+    if not takeaway:
+        verify_backup_file(backup_file)
     lock = FileLock(db_path)
     lock.acquire()
     try:
-        saved = _save_current(db_path)
-        partial = db_path.with_name(db_path.name + ".restore-part")
+        partial = db_path.with_name(db_path.name + RESTORE_PART)
+        manifest: dict[str, Any] = {}
+        if takeaway:
+            try:
+                if job is not None:
+                    job.report(0, 0, f"正在读取 {backup_file.name}……")
+                manifest = _extract_db(backup_file, partial)
+                _verify_database(partial, backup_file.name)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
         try:
-            shutil.copyfile(backup_file, partial)
+            saved = _save_current(db_path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        try:
+            if takeaway:
+                _restore_files(backup_file, manifest, attachments_dir(db_path), job)
+            else:
+                shutil.copyfile(backup_file, partial)
             _fsync(partial)
             for extra in ("-wal", "-shm"):
                 Path(str(db_path) + extra).unlink(missing_ok=True)
             os.replace(partial, db_path)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise DatabaseError(f"恢复失败：{exc.strerror or exc}。原数据文件未被改动。") from None
+            raise DatabaseError(f"恢复失败：{os_reason(exc)}。原数据文件未被改动。") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     finally:
         lock.release()
     return saved
@@ -381,7 +453,8 @@ def sweep_leftovers(db: Database, *, older_than: float) -> list[Path]:
         parts = [
             path
             for path in _glob(folder, f"*{PART}")
-            if (m := _NAME.match(path.name[: -len(PART)])) and m.group("stem") == db.path.stem
+            if ((m := _NAME.match(path.name[: -len(PART)])) and m.group("stem") == db.path.stem)
+            or _takeaway_name(db.path.stem).match(path.name[: -len(PART)])
         ]
         removed += remove_leftovers(parts, older_than=older_than)
     return removed
@@ -403,3 +476,307 @@ def newest_good_backup(db_path: Path, dest_dir: Path | None = None) -> BackupInf
             continue
         return info
     return None
+
+
+# -- take-away backups: one zip with the data and the attachments --------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+_CHUNK = 1 << 20
+# Stored attachment names are content hashes (``ab/ab12…ef.jpg``); nothing else is restored from a
+# zip, so a crafted entry (``../../x``) cannot write outside the attachment folder.
+_STORED = re.compile(r"^(?P<dir>[0-9a-f]{2})/(?P=dir)[0-9a-f]{62}(?:\.[A-Za-z0-9]{1,8})?$")
+# What the restore list counts: live rows of the main record tables, label shown to the clerk.
+COUNTED: tuple[tuple[str, str], ...] = (
+    ("households", "农户"),
+    ("enterprises", "企业"),
+    ("patrols", "巡查记录"),
+    ("fire_points", "火点"),
+    ("problems", "问题"),
+    ("complaints", "信访"),
+    ("commitments", "承诺书"),
+    ("ledger_entries", "台账"),
+)
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """Live records per main table (label → count), as held by a backup or the open data file."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def detail(self) -> str:
+        """``农户 120，巡查记录 3,400，…`` (the tables that have any)."""
+        return "，".join(f"{label} {n:,}" for label, n in self.counts.items() if n) or "没有记录"
+
+
+def _takeaway_name(stem: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:.+-)?{re.escape(stem)}-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<n>\d+))?\.zip$")
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def count_records(conn: sqlite3.Connection) -> RecordCounts:
+    """Count the live rows of :data:`COUNTED` on an open connection (a table or ``deleted_at`` column
+    an older schema lacks is skipped or counted whole)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    counts: dict[str, int] = {}
+    for table, label in COUNTED:
+        if table not in tables:
+            continue
+        columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        live = " WHERE deleted_at IS NULL" if "deleted_at" in columns else ""
+        counts[label] = int(conn.execute(f'SELECT COUNT(*) FROM "{table}"{live}').fetchone()[0])
+    return RecordCounts(counts)
+
+
+def database_counts(db: Database) -> RecordCounts:
+    """Record counts of the open data file (through its own connection: it may have a WAL)."""
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        return count_records(conn)
+    finally:
+        raw.close()
+
+
+def record_counts(path: Path) -> RecordCounts | None:
+    """How many records a backup holds: a zip's manifest, or counted in a ``.db`` opened read-only
+    and immutable (no ``-wal``/``-shm`` appears beside it). None when the file cannot say."""
+    if _is_zip(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+            counts = manifest["counts"]
+            return RecordCounts({str(k): int(v) for k, v in counts.items()})
+        except (OSError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
+            return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            return count_records(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+
+
+def _extract_db(zip_path: Path, target: Path) -> dict[str, Any]:
+    """Write the database inside a take-away zip to ``target``; returns its manifest."""
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+            if not isinstance(manifest, dict) or manifest.get("format") != TAKEAWAY_FORMAT:
+                raise ValueError("manifest")
+            member = str(manifest["database"])
+            with zf.open(member) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out, _CHUNK)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(f"无法读取备份文件 {zip_path.name}：{os_reason(exc)}") from None
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+        target.unlink(missing_ok=True)
+        raise CorruptDatabaseError(
+            f"{zip_path.name} 不是 EcoDesk 的带附件备份，或文件已损坏（{_short(exc)}）。"
+        ) from None
+    return manifest
+
+
+def _restore_files(
+    zip_path: Path, manifest: dict[str, Any], files_dir: Path, job: Job | None
+) -> tuple[int, int]:
+    """Put the zip's attachments into ``files_dir``: (copied, kept). A file already there with the
+    same name and size is kept; nothing is deleted. Each file is written as ``.part`` and renamed."""
+    prefix = str(manifest.get("files", "")).rstrip("/") + "/"
+    copied = kept = 0
+    with zipfile.ZipFile(zip_path) as zf:
+        members = [
+            info
+            for info in zf.infolist()
+            if info.filename.startswith(prefix) and _STORED.match(info.filename[len(prefix) :])
+        ]
+        total = sum(info.file_size for info in members) // 1024 or 1
+        done = 0
+        for i, info in enumerate(members, 1):
+            if job is not None:
+                job.report(done // 1024, total, f"正在放回附件 {i}/{len(members)}……")
+            target = files_dir / info.filename[len(prefix) :]
+            done += info.file_size
+            if target.is_file() and target.stat().st_size == info.file_size:
+                kept += 1
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + PART)
+            try:
+                with zf.open(info) as src, open(partial, "wb") as out:
+                    shutil.copyfileobj(src, out, _CHUNK)
+                os.replace(partial, target)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            copied += 1
+    return copied, kept
+
+
+def _attachment_files(files_dir: Path) -> list[tuple[str, Path, int]]:
+    """(path inside the folder, file, size) of every stored attachment, ``.part`` files left out."""
+    if not files_dir.is_dir():
+        return []
+    found = []
+    for path in sorted(files_dir.rglob("*")):
+        if path.is_file() and not path.name.endswith(PART):
+            found.append((path.relative_to(files_dir).as_posix(), path, path.stat().st_size))
+    return found
+
+
+def takeaway_name(db: Database) -> str:
+    """``清河镇-ecodesk-20261206-143015.zip``: the town first, so the clerk knows the stick's file."""
+    town = _safe_reason(str(_setting(db, "town_name", "") or ""))
+    stem = f"{db.path.stem}-{dates.now().strftime(_STAMP)}"
+    return f"{town}-{stem}.zip" if town else f"{stem}.zip"
+
+
+def create_takeaway(db: Database, folder: Path, job: Job | None = None) -> Path:
+    """Write one zip into ``folder`` holding a verified copy of the database, the attachment folder
+    and a manifest. Written as ``.part``, read back (the database copy passes ``quick_check``, every
+    attachment's size matches), fsynced, then renamed: the zip is whole or absent."""
+    if db.damage is not None:
+        raise db.damage
+    job = job or Job()
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise DatabaseError(f"找不到文件夹 {folder}（U 盘是否已插好？），没有备份。原数据未受影响。")
+    base = takeaway_name(db).removesuffix(".zip")
+    target = folder / f"{base}.zip"
+    n = 1
+    while target.exists() or target.with_name(target.name + PART).exists():  # twice within a second
+        target = folder / f"{base}-{n}.zip"
+        n += 1
+    partial = target.with_name(target.name + PART)
+    files_dir = attachments_dir(db.path)
+    files = _attachment_files(files_dir)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecodesk-takeaway-") as tmp:
+            copy = Path(tmp) / db.path.name
+            job.report(0, 0, "正在复制数据库……")
+            _copy_database(db, copy)
+            with contextlib.closing(
+                sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True)
+            ) as conn:
+                counts = count_records(conn)
+                revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+            manifest = {
+                "format": TAKEAWAY_FORMAT,
+                "version": 1,
+                "created": dates.now().isoformat(timespec="seconds"),
+                "town": str(_setting(db, "town_name", "") or ""),
+                "schema_revision": revision,
+                "database": db.path.name,
+                "files": files_dir.name,
+                "counts": counts.counts,
+                "total_records": counts.total,
+                "attachments": {"count": len(files), "bytes": sum(size for _, _, size in files)},
+            }
+            _write_zip(partial, copy, manifest, files, job)
+            _verify_zip(partial, manifest, files, Path(tmp) / "verify.db", folder)
+        _fsync(partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise _stick_error(exc, folder) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _stick_error(exc: OSError, folder: Path) -> DatabaseError:
+    if exc.errno == errno.ENOSPC:
+        return DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return DatabaseError(f"备份文件夹不可写（只读或没有权限）：{folder}（原数据未受影响）")
+    return DatabaseError(f"备份失败：{os_reason(exc)}（{folder}，原数据未受影响）")
+
+
+def _copy_database(db: Database, dest: Path) -> None:
+    """SQLite's online copy of the live database into ``dest``, ``quick_check``-verified."""
+    raw = db.engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        with contextlib.closing(sqlite3.connect(dest)) as out:
+            source.backup(out)
+            check = out.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error as exc:
+        damage = db.find_damage() if is_damage(exc) else None
+        if damage is not None:
+            raise damage from None
+        raise DatabaseError(f"复制数据库时出错（{_short(exc)}），没有备份；原数据未受影响。") from None
+    finally:
+        raw.close()
+    if check is None or check[0] != "ok":
+        damage = db.find_damage()
+        if damage is not None:
+            raise damage
+        raise DatabaseError(f"数据库副本校验未通过（{_short(check)}），没有备份；原数据未受影响。")
+
+
+def _write_zip(
+    partial: Path, copy: Path, manifest: dict[str, Any], files: list[tuple[str, Path, int]], job: Job
+) -> None:
+    total = (copy.stat().st_size + sum(size for _, _, size in files)) // 1024 or 1
+    with zipfile.ZipFile(partial, "w", allowZip64=True) as zf, claimed(partial):
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        job.report(0, total, "正在写入数据库……")
+        # SQLite pages compress 3–5×; photos and scans are compressed already and are stored as is.
+        zf.write(copy, str(manifest["database"]), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        done = copy.stat().st_size
+        for i, (rel, path, size) in enumerate(files, 1):
+            job.report(done // 1024, total, f"正在写入附件 {i}/{len(files)}……")
+            info = zipfile.ZipInfo.from_file(path, f"{manifest['files']}/{rel}")
+            info.compress_type = zipfile.ZIP_STORED
+            with open(path, "rb") as src, zf.open(info, "w", force_zip64=size > 2**31) as out:
+                for chunk in iter(lambda: src.read(_CHUNK), b""):
+                    out.write(chunk)
+                    done += len(chunk)
+                    job.report(done // 1024, total, f"正在写入附件 {i}/{len(files)}……")
+
+
+def _verify_zip(
+    partial: Path, manifest: dict[str, Any], files: list[tuple[str, Path, int]], scratch: Path, folder: Path
+) -> None:
+    """Read the written zip back: its database passes ``quick_check``, each attachment's size matches."""
+    problem = ""
+    try:
+        with zipfile.ZipFile(partial) as zf:
+            sizes = {info.filename: info.file_size for info in zf.infolist()}
+            for rel, _path, size in files:
+                if sizes.get(f"{manifest['files']}/{rel}") != size:
+                    problem = f"附件 {rel} 大小不符"
+                    break
+            if not problem:
+                with zf.open(str(manifest["database"])) as src, open(scratch, "wb") as out:
+                    shutil.copyfileobj(src, out, _CHUNK)
+                with contextlib.closing(
+                    sqlite3.connect(f"{scratch.as_uri()}?mode=ro&immutable=1", uri=True)
+                ) as conn:
+                    check = conn.execute("PRAGMA quick_check").fetchone()
+                if check is None or check[0] != "ok":
+                    problem = _short(check)
+    except (zipfile.BadZipFile, sqlite3.Error, KeyError) as exc:
+        problem = _short(exc)
+    if problem:
+        raise DatabaseError(
+            f"备份写入 {folder} 后校验未通过（{problem}），备份盘可能有问题；"
+            "请换一个文件夹或 U 盘再备份。原数据未受影响。"
+        )

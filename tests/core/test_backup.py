@@ -180,3 +180,189 @@ def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+# -- take-away backups (one zip: the data, the attachments, a manifest) ---------------------------
+
+
+def _demo_with_attachments(db: Database, tmp_path: Path) -> dict[str, str]:
+    """The small demo town, with three attachments (two sharing one stored file); name → sha256."""
+    import hashlib
+
+    from ecodesk import demo
+    from ecodesk.services import attachments
+
+    settings.save(db, town_name="清河镇")
+    demo.generate(db, "small")
+    source = tmp_path / "originals"
+    source.mkdir()
+    hashes: dict[str, str] = {}
+    for name, data in (("现场照片.jpg", os.urandom(300_000)), ("承诺书扫描.pdf", b"%PDF-1.4 scan" * 1000)):
+        path = _write(source / name, data)
+        hashes[name] = hashlib.sha256(data).hexdigest()
+        attachments.add_file(db, path, "problems", 1, "整改前")
+    attachments.add_file(db, source / "现场照片.jpg", "problems", 2, "整改后")
+    return hashes
+
+
+def _file_hashes(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_takeaway_round_trip_into_a_fresh_folder(db: Database, tmp_path: Path) -> None:
+    from ecodesk.paths import attachments_dir
+
+    _demo_with_attachments(db, tmp_path)
+    before = backups.database_counts(db)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    made = backups.create_takeaway(db, stick)
+    assert made.name.startswith("清河镇-ecodesk-") and made.suffix == ".zip"
+    assert [p.name for p in stick.iterdir()] == [made.name]  # no .part, no -wal/-shm
+    assert backups.verify_backup_file(made) == db.schema_revision()
+    counts = backups.record_counts(made)
+    assert counts == before and counts.total > 100
+    original_files = _file_hashes(attachments_dir(db.path))
+    assert len(original_files) >= 2  # the demo's own and ours
+
+    elsewhere = tmp_path / "new-pc"
+    elsewhere.mkdir()
+    target = elsewhere / "ecodesk.db"
+    Database.open(target, "甲", create=True).close()  # a new PC: init, then restore
+    saved = backups.restore_backup(target, made)
+    assert saved is not None and saved.exists()
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["ecodesk.db", "ecodesk_backups", "ecodesk_files"]
+    assert _file_hashes(attachments_dir(target)) == original_files
+    with Database.open(target, "甲") as restored:
+        assert backups.database_counts(restored) == before
+        assert _unit_names(restored) == _unit_names(db)
+        from ecodesk.services import attachments
+
+        assert attachments.missing_files(restored) == []
+
+
+def test_takeaway_restore_keeps_present_attachments_and_deletes_none(db: Database, tmp_path: Path) -> None:
+    from ecodesk.paths import attachments_dir
+
+    hashes = _demo_with_attachments(db, tmp_path)
+    made = backups.create_takeaway(db, tmp_path)
+    files = attachments_dir(db.path)
+    kept = files / hashes["承诺书扫描.pdf"][:2] / f"{hashes['承诺书扫描.pdf']}.pdf"
+    lost = files / hashes["现场照片.jpg"][:2] / f"{hashes['现场照片.jpg']}.jpg"
+    lost.unlink()
+    mine = _write(files / "zz" / "the-clerks-own-file.txt", b"keep me")
+    stamp = kept.stat().st_mtime_ns
+    db.close()
+
+    backups.restore_backup(db.path, made)
+
+    assert lost.is_file() and kept.stat().st_mtime_ns == stamp  # put back; the same file untouched
+    assert mine.read_bytes() == b"keep me"
+    assert not list(files.rglob("*.part")) and not list(db.path.parent.glob("*.restore-part"))
+
+
+def test_a_damaged_takeaway_is_refused_and_the_data_stays(db: Database, tmp_path: Path) -> None:
+    import zipfile
+
+    records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
+    made = backups.create_takeaway(db, tmp_path)
+    broken = _write(tmp_path / "broken.zip", made.read_bytes()[: made.stat().st_size // 2])
+    with pytest.raises(CorruptDatabaseError, match="broken.zip"):
+        backups.verify_backup_file(broken)
+    with zipfile.ZipFile(made) as zf, zipfile.ZipFile(tmp_path / "no-db.zip", "w") as out:
+        out.writestr(backups.MANIFEST, zf.read(backups.MANIFEST))
+    db.close()
+    with pytest.raises(CorruptDatabaseError, match="no-db.zip"):
+        backups.restore_backup(db.path, tmp_path / "no-db.zip")
+    with Database.open(db.path, "甲") as still:
+        assert _unit_names(still) == ["东沟村"]
+    assert not list(db.path.parent.glob("*.restore-part"))
+
+
+def test_takeaway_to_a_missing_or_read_only_folder_says_so(db: Database, tmp_path: Path) -> None:
+    from ecodesk.errors import DatabaseError
+
+    with pytest.raises(DatabaseError, match="U 盘是否已插好"):
+        backups.create_takeaway(db, tmp_path / "unplugged")
+    stick = tmp_path / "locked"
+    stick.mkdir()
+    stick.chmod(0o500)
+    try:
+        if os.access(stick, os.W_OK):
+            pytest.skip("running as root: a read-only folder is writable")
+        with pytest.raises(DatabaseError, match="不可写"):
+            backups.create_takeaway(db, stick)
+    finally:
+        stick.chmod(0o700)
+    assert list(stick.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "words"), [(28, "磁盘已满，备份未完成"), (30, "备份文件夹不可写（只读或没有权限）")]
+)
+def test_takeaway_on_a_full_or_write_protected_stick(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
+) -> None:
+    from ecodesk.errors import DatabaseError
+
+    real = backups._write_zip
+
+    def failing(partial: Path, *args: object) -> None:
+        real(partial, *args)  # type: ignore[arg-type]
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(backups, "_write_zip", failing)
+    with pytest.raises(DatabaseError, match=words) as caught:
+        backups.create_takeaway(db, tmp_path)
+    assert str(tmp_path) in str(caught.value) and "原数据未受影响" in str(caught.value)
+    assert not list(tmp_path.glob("*.zip*"))
+
+
+def test_cancelled_takeaway_leaves_no_file(db: Database, tmp_path: Path) -> None:
+    from ecodesk.jobs import Job, JobCancelledError
+
+    _demo_with_attachments(db, tmp_path)
+    job = Job()
+    seen: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append(message)
+        if "附件" in message:
+            job.cancel()
+
+    job.progress = progress
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    with pytest.raises(JobCancelledError):
+        backups.create_takeaway(db, stick, job)
+    assert list(stick.iterdir()) == []
+
+
+def test_record_counts_of_db_backups_leave_no_journal(db: Database, tmp_path: Path) -> None:
+    from ecodesk import demo
+
+    demo.generate(db, "small")
+    made = backups.create_backup(db, tmp_path / "bk", reason="手动")
+    counts = backups.record_counts(made)
+    assert counts is not None and counts == backups.database_counts(db) and counts.counts["农户"] > 0
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+    assert backups.record_counts(_write(tmp_path / "junk.db", b"not a database")) is None
+
+
+def test_takeaways_are_listed_but_never_rotated(db: Database, tmp_path: Path) -> None:
+    settings.save(db, backup_keep=1, town_name="清河镇")
+    folder = tmp_path / "bk"
+    folder.mkdir()
+    zipped = backups.create_takeaway(db, folder)
+    for _ in range(3):
+        backups.create_backup(db, folder)
+    listed = backups.list_backups(db.path, folder)
+    assert [b.path for b in listed if b.is_takeaway] == [zipped]
+    assert len([b for b in listed if not b.is_takeaway]) == 1
+    assert next(b for b in listed if b.is_takeaway).reason == backups.TAKEAWAY_REASON
