@@ -3,6 +3,10 @@
 Only ``init`` creates a data file; every other command (``restore`` too) refuses a missing one, so a
 mistyped ``--db`` never becomes a new, empty file that "passes" ``check`` or takes an import.
 
+``backup --with-files`` writes the take-away zip (the data and the attachments, one file for a USB
+stick); plain ``backup`` and ``backup --to DIR`` stay the fast ``.db`` copy, as scripts and the
+rotation expect. ``restore`` takes either kind of backup.
+
 ``init`` and ``demo`` write, so they take the file lock. ``check`` and ``backup`` only read (a
 backup is SQLite's online copy, consistent while the GUI writes) and stay usable with the GUI
 open. ``restore`` replaces the file; the backup service takes the lock itself, before touching it.
@@ -52,10 +56,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from ecodesk.db import backups
 
+    if not args.with_files:
+        with open_db(args, lock=False) as db:
+            made = backups.create_backup(db, dest_dir=Path(args.to) if args.to else None, reason="手动")
+        print(f"已备份到：{made}")
+        return 0
     with open_db(args, lock=False) as db:
-        made = backups.create_backup(db, dest_dir=Path(args.to) if args.to else None, reason="手动")
-    print(f"已备份到：{made}")
+        folder = Path(args.to).expanduser() if args.to else backups.backup_folder(db)
+        made_folder = False
+        if not folder.exists() and folder.parent.is_dir():  # one new folder, as for every --out
+            folder.mkdir()
+            made_folder = True
+        try:
+            made = backups.create_takeaway(db, folder, progress_printer(args.quiet))
+        except BaseException:
+            if made_folder:
+                folder.rmdir()
+            raise
+        counts = backups.record_counts(made)
+    held = f"{counts.total:,} 条记录，" if counts is not None else ""
+    print(f"已备份（含附件，{held}{_size(made.stat().st_size)}）到：{made}")
     return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size, 1024) // 1024} KB"
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -65,7 +90,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     target = Path(args.db).expanduser()
     if not target.is_file():  # a mistyped --db would put the restored data where nobody looks
         raise MissingDatabaseError(f"找不到数据文件 {target}（新建请用 ecodesk init）", path=target)
-    saved = backups.restore_backup(Path(args.db), Path(args.file))  # refuses while the file is locked
+    # refuses while the file is locked; a take-away zip puts its attachments back too
+    saved = backups.restore_backup(Path(args.db), Path(args.file), progress_printer(args.quiet))
     print(f"已从 {args.file} 恢复。恢复前的数据另存为：{saved}" if saved else f"已从 {args.file} 恢复。")
     return 0
 
@@ -80,6 +106,11 @@ def add_parsers(sub: Subparsers) -> None:
     add_command(sub, "check", cmd_check, "检查数据文件的完整性和数据版本")
     p = add_command(sub, "backup", cmd_backup, "备份数据文件")
     p.add_argument("--to", help="备份到此文件夹（默认：数据文件旁的备份文件夹）")
+    p.add_argument(
+        "--with-files",
+        action="store_true",
+        help="写成一个可带走的 .zip：数据和附件（照片、扫描件）一起，适合存到 U 盘",
+    )
     p = add_command(sub, "restore", cmd_restore, "从备份恢复（恢复前自动另存当前数据）")
-    p.add_argument("file")
+    p.add_argument("file", help="备份文件：.db，或带附件的 .zip（附件放回附件文件夹，已有的不删）")
     p.set_defaults(damaged_ok=True)  # the way out of a damaged file must not be refused for its damage

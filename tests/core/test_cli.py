@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -104,3 +105,34 @@ def test_commands_on_a_missing_file_create_nothing(tmp_path: Path) -> None:
         assert result.stderr == f"错误：找不到数据文件 {missing}（新建请用 ecodesk init）\n"
     assert list(tmp_path.iterdir()) == []
     assert main(["--db", str(missing), "init"]) == 0 and missing.is_file()
+
+
+def test_backup_with_files_and_restore_the_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ecodesk.db import Database
+    from ecodesk.paths import attachments_dir
+    from ecodesk.services import attachments
+
+    db = tmp_path / "t.db"
+    assert main(["--db", str(db), "init", "--town", "清河镇"]) == 0
+    scan = tmp_path / "扫描.pdf"
+    scan.write_bytes(b"%PDF-1.4 " + os.urandom(5000))
+    with Database.open(db, "甲") as opened:
+        attachments.add_file(opened, scan, "problems", 1, "整改前")
+    stored = next(p for p in attachments_dir(db).rglob("*") if p.is_file())
+    capsys.readouterr()
+
+    assert main(["--db", str(db), "backup", "--to", str(tmp_path / "U盘"), "--with-files"]) == 0
+    made = next((tmp_path / "U盘").glob("清河镇-t-*.zip"))
+    assert "含附件" in capsys.readouterr().out
+    stored.unlink()
+    assert main(["--db", str(db), "restore", str(made)]) == 0
+    assert stored.read_bytes() == scan.read_bytes()
+    assert f"已从 {made} 恢复" in capsys.readouterr().out
+
+
+def test_backup_with_files_to_an_unplugged_stick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "t.db")
+    assert main(["--db", db, "init"]) == 0
+    assert main(["--db", db, "backup", "--to", str(tmp_path / "E" / "备份"), "--with-files"]) == 1
+    assert "U 盘" in capsys.readouterr().err
+    assert not (tmp_path / "E").exists()
