@@ -10,6 +10,7 @@ from ecodesk.db import Database
 from ecodesk.services import records
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 from tests.ui.helpers import type_text
+from ui.common import unsaved
 from ui.records.detail import DetailPane
 from ui.records.form import RecordDialog
 
@@ -97,7 +98,8 @@ def test_unknown_village_and_bad_phone_are_named(qtbot, village_db: Database) ->
     assert dialog.result() != RecordDialog.DialogCode.Accepted
 
 
-def test_escape_cancels(qtbot, village_db: Database) -> None:
+def test_escape_cancels(qtbot, monkeypatch, village_db: Database) -> None:
+    monkeypatch.setattr(unsaved, "ask", lambda _parent: unsaved.Answer.DISCARD)  # typed: asked, 放弃
     dialog = open_form(qtbot, village_db)
     type_into(qtbot, dialog, "head_name", "不保存")
     with qtbot.waitSignal(dialog.rejected):

@@ -19,6 +19,7 @@ from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import PROBLEMS
 from tests.ui.helpers import type_text
+from ui.common import unsaved
 from ui.patrols import entry as patrol_entry
 from ui.patrols.entry import PatrolEntryDialog
 
@@ -27,8 +28,10 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture(autouse=True)
 def _fresh_last_date(monkeypatch) -> None:
-    """The form remembers the last date typed today across openings; each test starts without it."""
+    """The form remembers the last date typed today across openings; each test starts without it.
+    Esc on a line with typing asks 放弃未保存的内容？ (tests/ui/test_unsaved.py); here it is 放弃."""
     monkeypatch.setattr(patrol_entry, "_last_date", None)
+    monkeypatch.setattr(unsaved, "ask", lambda _parent: unsaved.Answer.DISCARD)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 One line of the paper form after another: Tab moves through the fields in the paper's order, the
 village, grid, kind and people complete as typed, Enter saves and clears the form for the next
-patrol with the cursor back in the first box (the date is kept), Esc closes. A likely duplicate
+patrol with the cursor back in the first box (the date is kept), Esc closes — asking 放弃未保存的内容？
+first when the current line was typed in (``ui.common.unsaved``). A likely duplicate
 (same village, date, kind and patroller) is asked about before saving. Everything is parsed and
 checked by ``ecodesk.services.patrols``; this module only turns what was typed into raw values.
 """
@@ -42,7 +43,7 @@ from ecodesk.models.patrol import PATROL_KINDS
 from ecodesk.services import patrols, records
 from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PROBLEMS
-from ui.common import operations
+from ui.common import operations, unsaved
 from ui.common.field_editors import DateLineEdit
 from ui.records.form import place_problems
 
@@ -144,6 +145,7 @@ class PatrolEntryDialog(QDialog):
         self._villages: dict[str, int] = {}
         self._grids: dict[str, int] = {}
         self._village_for_lists: int | None | bool = False  # what the grid/people lists were loaded for
+        self._initial: tuple[dict[str, str], bool] = ({}, False)
         self.setObjectName("patrol_entry")
         self.setWindowTitle("录入巡查记录（连续录入）")
         self.setMinimumWidth(620)
@@ -415,6 +417,7 @@ class PatrolEntryDialog(QDialog):
         self.people_completer.picked.clear()
         self.problem_box.setChecked(False)
         self._load_lists_for(None)
+        self._initial = self._snapshot()
         first = self.edits[ENTRY_FIELDS[0][0]]
         first.setFocus(Qt.FocusReason.OtherFocusReason)
         first.selectAll()
@@ -433,6 +436,24 @@ class PatrolEntryDialog(QDialog):
             label.hide()
         self.general_error.clear()
         self.general_error.hide()
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def _snapshot(self) -> tuple[dict[str, str], bool]:
+        return {key: edit.text() for key, edit in self.edits.items()}, self.problem_box.isChecked()
+
+    def is_dirty(self) -> bool:
+        """The current line differs from the emptied form (typed and deleted back is untouched)."""
+        return self._snapshot() != self._initial
+
+    def reject(self) -> None:
+        """Esc, 结束录入 and the window's ×: ask before throwing the half-typed line away."""
+        if unsaved.settle(self, self.is_dirty(), lambda: self.save() is not None):
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     # -- for callers ---------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 The fields are declared as :class:`~ecodesk.services.records.Field` so the editors are the same as
 in every record form. Saving checks the required fields, converts dates and references, and runs
 the operation through :func:`ui.common.operations.write`; a refusal (a :class:`ValidationError` from the
-service) is shown in red inside the dialog, which stays open with everything typed.
+service) is shown in red inside the dialog, which stays open with everything typed. Esc or 取消
+after typing asks 放弃未保存的内容？ first (``ui.common.unsaved``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.schema import Field, FieldType
 from ecodesk.services.lookups import ref_choices
-from ui.common import operations
+from ui.common import operations, unsaved
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
 from ui.records.form import is_ctrl_enter
@@ -104,6 +105,7 @@ class ActionDialog(QDialog):
         for editor in self.editors.values():
             if isinstance(editor.widget, QPlainTextEdit):
                 editor.widget.installEventFilter(self)  # Ctrl+Enter saves, as its placeholder says
+        self._initial = {key: editor.value() for key, editor in self.editors.items()}
         if self._fields:
             self.editors[self._fields[0].key].focus()
 
@@ -165,6 +167,20 @@ class ActionDialog(QDialog):
             if problem.field in keys:
                 self.editors[problem.field].focus()
                 break
+
+    def is_dirty(self) -> bool:
+        """Anything differs from what the dialog showed when it opened."""
+        return any(editor.value() != self._initial.get(key) for key, editor in self.editors.items())
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing typing away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     @classmethod
     def ask(

@@ -1,7 +1,8 @@
 """The edit form of any record kind, generated from ``kind.form_fields``.
 
 Keyboard first, as the clerk types from paper: Tab follows the field order, Enter saves (Ctrl+Enter
-inside a multi-line box), Esc cancels. A rejected save keeps everything typed and puts each problem
+inside a multi-line box), Esc cancels — after asking 放弃未保存的内容？ when anything was typed or changed
+(``ui.common.unsaved``). A rejected save keeps everything typed and puts each problem
 in red under its field, with the cursor on the first one.
 """
 
@@ -28,7 +29,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.schema import FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.lookups import ref_choices
-from ui.common import operations
+from ui.common import operations, unsaved
 from ui.common.field_editors import FieldEditor, make_editor
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
@@ -224,6 +225,22 @@ class RecordDialog(QDialog):
             label.hide()
         self.general_error.clear()
         self.general_error.hide()
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def is_dirty(self) -> bool:
+        """Anything differs from what the form showed when it opened (typed and deleted back is not)."""
+        return any(editor.value() != self._initial.get(key) for key, editor in self.editors.items())
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing typing away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and (self.result() != QDialog.DialogCode.Accepted.value or self.saved_id is None):
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     # -- for callers ---------------------------------------------------------------------------
 

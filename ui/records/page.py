@@ -102,9 +102,10 @@ class RecordPage(QWidget):
             changes().watch(self, self._referenced, self.reload)  # a renamed village: choices and names
         changes().everything_changed.connect(self.reload)
 
-        self._shortcut(
-            QKeySequence.StandardKey.New, self, self.add_record, Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
+        # Ctrl+N for the whole window, as soon as the page is shown (no click into the list first):
+        # Qt matches a window shortcut only while its widget is visible, so the list on screen — the
+        # current page, the current tab — is the one that gets it.
+        self._shortcut(QKeySequence.StandardKey.New, self, self.add_record, Qt.ShortcutContext.WindowShortcut)
         self._shortcut("Ctrl+F", self, self.focus_search, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.installEventFilter(self)  # Enter edits, Delete deletes (see eventFilter)
 

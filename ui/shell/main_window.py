@@ -40,7 +40,7 @@ from ecodesk.errors import (
 )
 from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
-from ui.common import dialogs, machine_settings
+from ui.common import dialogs, machine_settings, unsaved
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle, run_job
 from ui.common.operations import notify
@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         for key, label in NAV_ITEMS:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            row = self.nav.count()
+            if row < 9:
+                item.setToolTip(f"{label}（Ctrl+{row + 1}）")
             item.setSizeHint(
                 item.sizeHint().expandedTo(self.nav.fontMetrics().boundingRect("工作台").size() * 2.4)
             )
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.operator_label)
 
         self._build_menus()
+        self._build_page_keys()
         self.nav.currentRowChanged.connect(self._nav_changed)
         changes().settings_changed.connect(self._update_titles)
         self._update_titles()
@@ -242,8 +246,11 @@ class MainWindow(QMainWindow):
         self.count_label.setVisible(count is not None)
 
     def _update_titles(self) -> None:
+        """Town, file, then the program name once: Qt appends the application's display name (app.py
+        sets it to the program name) to a title not already ending with it, so the old title
+        "程序名 — 镇" showed the program name twice."""
         town = data_settings.load(self.db).town_name
-        self.setWindowTitle(f"{APP_TITLE} — {town}" if town else APP_TITLE)
+        self.setWindowTitle(" — ".join(part for part in (town, self.db.path.name, APP_TITLE) if part))
         self.path_label.setText(f"数据文件：{self.db.path}")
         self.operator_label.setText(f"操作员：{self.db.operator or '—'}")
 
@@ -262,6 +269,17 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.guide_action = self._action(help_menu, "使用说明(&U)", self.show_guide, "F1")
         self._action(help_menu, "关于(&A)", self.about)
+
+    def _build_page_keys(self) -> None:
+        """Ctrl+1 … Ctrl+9 open the side bar's modules in its order (named in the items' tooltips)."""
+        self.page_actions: list[QAction] = []
+        for row, key in enumerate(self._keys[:9]):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            self.addAction(action)
+            self.page_actions.append(action)
 
     def _action(
         self,
@@ -486,6 +504,9 @@ class MainWindow(QMainWindow):
                 save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not unsaved.close_open_dialogs():
+            event.ignore()  # the clerk chose 继续编辑 in a form still open (or its save was refused)
+            return
         if not getattr(self, "db_failed", False):
             self.save_state()
         super().closeEvent(event)
