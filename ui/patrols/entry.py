@@ -45,7 +45,7 @@ from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PROBLEMS
 from ui.common import operations, unsaved
 from ui.common.field_editors import DateLineEdit
-from ui.records.form import place_problems
+from ui.records.form import clear_on_edit, place_problems
 
 ERROR_STYLE = "color:#c62828;"
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -171,6 +171,7 @@ class PatrolEntryDialog(QDialog):
             error.setWordWrap(True)
             error.hide()
             self.error_labels[key] = error
+            clear_on_edit(edit, error)  # no stale message under a box already put right
             cell = QWidget()
             cell_layout = QVBoxLayout(cell)
             cell_layout.setContentsMargins(0, 0, 0, 0)

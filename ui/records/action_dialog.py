@@ -3,7 +3,8 @@
 The fields are declared as :class:`~ecodesk.services.records.Field` so the editors are the same as
 in every record form. Saving checks the required fields, converts dates and references, and runs
 the operation through :func:`ui.common.operations.write`; a refusal (a :class:`ValidationError` from the
-service) is shown in red inside the dialog, which stays open with everything typed. Esc or 取消
+service) is shown in red under its field (``problem_cell``, gone once the field is edited) inside
+the dialog, which stays open with everything typed. Esc or 取消
 after typing asks 放弃未保存的内容？ first (``ui.common.unsaved``).
 """
 
@@ -32,7 +33,7 @@ from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
-from ui.records.form import is_ctrl_enter
+from ui.records.form import is_ctrl_enter, place_problems, problem_cell
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
 ERROR_STYLE = "color:#c62828;"
@@ -64,6 +65,7 @@ class ActionDialog(QDialog):
         self._changed = checked(changed)  # an unknown name fails here, before the clerk types anything
         self.result_value: Any = None
         self.editors: dict[str, FieldEditor] = {}
+        self.error_labels: dict[str, QLabel] = {}
 
         layout = QVBoxLayout(self)
         if intro:
@@ -82,7 +84,8 @@ class ActionDialog(QDialog):
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setBuddy(editor.focus_widgets[0])
-            form.addRow(label, editor.widget)
+            cell, self.error_labels[f.key] = problem_cell(editor.widget, f.key, "action_error_")
+            form.addRow(label, cell)
             if values is not None and f.key in values:
                 editor.set_value(values[f.key])
         layout.addLayout(form)
@@ -145,7 +148,11 @@ class ActionDialog(QDialog):
         return values
 
     def save(self) -> None:
+        self.error_label.clear()
         self.error_label.hide()
+        for label in self.error_labels.values():
+            label.clear()
+            label.hide()
         try:
             values = self.values()
             outcome = operations.write(
@@ -160,13 +167,13 @@ class ActionDialog(QDialog):
         self.accept()
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
-        self.error_label.setText("<br>".join(html.escape(str(p)) for p in problems))
-        self.error_label.show()
+        """Each problem under its field (the others under the form), then grow to fit them."""
         keys = [f.key for f in self._fields]
-        for problem in problems:
-            if problem.field in keys:
-                self.editors[problem.field].focus()
-                break
+        first = place_problems(problems, keys, self.error_labels, self.error_label)
+        self.error_label.setText(html.escape(self.error_label.text()).replace("\n", "<br>"))
+        if first is not None:
+            self.editors[first].focus()
+        self.adjustSize()  # room for the messages: nothing is squeezed over the next field
 
     def is_dirty(self) -> bool:
         """Anything differs from what the dialog showed when it opened."""

@@ -14,10 +14,13 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -44,6 +47,44 @@ def is_ctrl_enter(event: QEvent) -> bool:
         and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
     )
+
+
+def problem_cell(editor_widget: QWidget, key: str, prefix: str = "error_") -> tuple[QWidget, QLabel]:
+    """The field with its problem label under it, in the layout (taking its own space, word-wrapped),
+    so a message never draws over the next field; the label hides again as soon as the field is edited."""
+    error = QLabel()
+    error.setObjectName(f"{prefix}{key}")
+    error.setStyleSheet(ERROR_STYLE)
+    error.setWordWrap(True)
+    error.hide()
+    cell = QWidget()
+    cell_layout = QVBoxLayout(cell)
+    cell_layout.setContentsMargins(0, 0, 0, 2)
+    cell_layout.setSpacing(1)
+    cell_layout.addWidget(editor_widget)
+    cell_layout.addWidget(error)
+    clear_on_edit(editor_widget, error)
+    return cell, error
+
+
+def clear_on_edit(widget: QWidget, error: QLabel) -> None:
+    """Hide ``error`` once anything in ``widget`` is edited: no stale 必须填写 under a filled field."""
+
+    def clear(*_args: object) -> None:
+        if error.isVisible() or error.text():
+            error.clear()
+            error.hide()
+
+    for w in [widget, *widget.findChildren(QWidget)]:
+        if isinstance(w, QLineEdit):
+            w.textEdited.connect(clear)
+        elif isinstance(w, QPlainTextEdit):
+            w.textChanged.connect(clear)
+        elif isinstance(w, QComboBox):
+            w.currentIndexChanged.connect(clear)
+            w.editTextChanged.connect(clear)
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            w.toggled.connect(clear)
 
 
 def place_problems(
@@ -114,18 +155,7 @@ class RecordDialog(QDialog):
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setBuddy(editor.focus_widgets[0])
-            error = QLabel()
-            error.setObjectName(f"error_{f.key}")
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.hide()
-            self.error_labels[f.key] = error
-            cell = QWidget()
-            cell_layout = QVBoxLayout(cell)
-            cell_layout.setContentsMargins(0, 0, 0, 2)
-            cell_layout.setSpacing(1)
-            cell_layout.addWidget(editor.widget)
-            cell_layout.addWidget(error)
+            cell, self.error_labels[f.key] = problem_cell(editor.widget, f.key)
             form.addRow(label, cell)
             focus_chain += editor.focus_widgets
 
