@@ -155,3 +155,37 @@ def test_complaint_becomes_a_problem_in_one_step(monkeypatch, page, complaint_db
     assert stored.place == "东沟村垃圾点"
     assert "张建国" not in stored.description and "138" not in stored.description
     assert records.count(db, rectification.PROBLEMS, ListFilter()) == 1
+
+
+def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, complaint_db) -> None:
+    """Issue 14, 7: with 查看原因 left empty, the explanation is not cut at "原因）。" and 必须填写
+    sits on its own line under the box."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QLabel
+
+    from ui.complaints.page import REVEAL_FIELDS
+
+    dialog = ActionDialog(
+        None,
+        complaint_db[0],
+        "显示举报人",
+        REVEAL_FIELDS,
+        lambda v: v,
+        [],
+        intro="举报人信息依法保密。查看将记入本件的修改记录（查看人、时间、原因）。",
+        ok_text="显示",
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.ok_button.click()
+    intro = dialog.findChild(QLabel, "action_intro")
+    assert intro is not None
+    assert intro.height() >= intro.heightForWidth(intro.width())  # every line of it shows
+    error = dialog.error_labels["reason"]
+    assert error.isVisible() and error.text() == "必须填写"
+    assert error.height() >= error.heightForWidth(error.width())
+    shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(shots / "reveal_dialog_problem.png"))
