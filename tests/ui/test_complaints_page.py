@@ -159,7 +159,7 @@ def test_complaint_becomes_a_problem_in_one_step(monkeypatch, page, complaint_db
 
 def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, complaint_db) -> None:
     """Issue 14, 7: with 查看原因 left empty, the explanation is not cut at "原因）。" and 必须填写
-    sits on its own line under the box."""
+    takes its own space under the box."""
     from pathlib import Path
 
     from PySide6.QtWidgets import QLabel
@@ -183,8 +183,8 @@ def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, compla
     intro = dialog.findChild(QLabel, "action_intro")
     assert intro is not None
     assert intro.height() >= intro.heightForWidth(intro.width())  # every line of it shows
-    error = dialog.error_labels["reason"]
-    assert error.isVisible() and error.text() == "必须填写"
+    error = dialog.error_label
+    assert error.isVisible() and "必须填写" in error.text()
     assert error.height() >= error.heightForWidth(error.width())
     shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,8 @@
 The fields are declared as :class:`~ecodesk.services.records.Field` so the editors are the same as
 in every record form. Saving checks the required fields, converts dates and references, and runs
 the operation through :func:`ui.common.operations.write`; a refusal (a :class:`ValidationError` from the
-service) is shown in red under its field (``problem_cell``, gone once the field is edited) inside
-the dialog, which stays open with everything typed. Esc or 取消
+service) is shown in red under the fields, in its own space (the dialog grows to fit it), gone once a
+field is edited, inside the dialog, which stays open with everything typed. Esc or 取消
 after typing asks 放弃未保存的内容？ first (``ui.common.unsaved``).
 """
 
@@ -33,7 +33,7 @@ from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
-from ui.records.form import is_ctrl_enter, place_problems, problem_cell
+from ui.records.form import clear_on_edit, is_ctrl_enter
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
 ERROR_STYLE = "color:#c62828;"
@@ -65,7 +65,6 @@ class ActionDialog(QDialog):
         self._changed = checked(changed)  # an unknown name fails here, before the clerk types anything
         self.result_value: Any = None
         self.editors: dict[str, FieldEditor] = {}
-        self.error_labels: dict[str, QLabel] = {}
 
         layout = QVBoxLayout(self)
         if intro:
@@ -84,8 +83,7 @@ class ActionDialog(QDialog):
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setBuddy(editor.focus_widgets[0])
-            cell, self.error_labels[f.key] = problem_cell(editor.widget, f.key, "action_error_")
-            form.addRow(label, cell)
+            form.addRow(label, editor.widget)
             if values is not None and f.key in values:
                 editor.set_value(values[f.key])
         layout.addLayout(form)
@@ -96,6 +94,8 @@ class ActionDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        for editor in self.editors.values():
+            clear_on_edit(editor.widget, self.error_label)  # no stale 必须填写 once a field is typed in
 
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -150,9 +150,6 @@ class ActionDialog(QDialog):
     def save(self) -> None:
         self.error_label.clear()
         self.error_label.hide()
-        for label in self.error_labels.values():
-            label.clear()
-            label.hide()
         try:
             values = self.values()
             outcome = operations.write(
@@ -167,12 +164,14 @@ class ActionDialog(QDialog):
         self.accept()
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
-        """Each problem under its field (the others under the form), then grow to fit them."""
+        """The problems in their own word-wrapped space under the fields, then grow to fit them."""
+        self.error_label.setText("<br>".join(html.escape(str(p)) for p in problems))
+        self.error_label.show()
         keys = [f.key for f in self._fields]
-        first = place_problems(problems, keys, self.error_labels, self.error_label)
-        self.error_label.setText(html.escape(self.error_label.text()).replace("\n", "<br>"))
-        if first is not None:
-            self.editors[first].focus()
+        for problem in problems:
+            if problem.field in keys:
+                self.editors[problem.field].focus()
+                break
         self.adjustSize()  # room for the messages: nothing is squeezed over the next field
 
     def is_dirty(self) -> bool:
