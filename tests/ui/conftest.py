@@ -1,4 +1,5 @@
-"""UI fixtures: QSettings kept in a temporary folder so tests never touch the user's settings."""
+"""UI fixtures: QSettings kept in a temporary folder so tests never touch the user's settings, and
+the unsaved-input question refused unless a test answers it (a real modal would hang the run)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from ecodesk.db import Database
 from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS, UNITS
+from ui.common import unsaved
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +24,17 @@ def _machine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings().clear()
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def _unanswered_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that leaves typing in a form and closes it must answer 放弃未保存的内容？ itself
+    (``monkeypatch.setattr(unsaved, "ask", ...)``); unanswered, the test fails instead of hanging."""
+
+    def refuse(_parent: object) -> unsaved.Answer:
+        raise AssertionError("放弃未保存的内容？ was asked and the test did not answer it")
+
+    monkeypatch.setattr(unsaved, "ask", refuse)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from ecodesk.services import complaints, records, rectification
 from ecodesk.services.complaints import COMPLAINTS
 from ecodesk.services.org import UNITS
 from ecodesk.services.records import ListFilter
+from tests.ui.helpers import keep_shot
 from ui.common import dialogs
 from ui.complaints.page import ComplaintsPage
 from ui.records.action_dialog import ActionDialog
@@ -160,7 +161,6 @@ def test_complaint_becomes_a_problem_in_one_step(monkeypatch, page, complaint_db
 def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, complaint_db) -> None:
     """Issue 14, 7: with 查看原因 left empty, the explanation is not cut at "原因）。" and 必须填写
     takes its own space under the box."""
-    from pathlib import Path
 
     from PySide6.QtWidgets import QLabel
 
@@ -186,6 +186,4 @@ def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, compla
     error = dialog.error_label
     assert error.isVisible() and "必须填写" in error.text()
     assert error.height() >= error.heightForWidth(error.width())
-    shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(shots / "reveal_dialog_problem.png"))
+    keep_shot(dialog, "reveal_dialog_problem.png")

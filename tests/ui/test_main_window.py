@@ -14,7 +14,7 @@ from ecodesk.services import records
 from ecodesk.services import settings as data_settings
 from ecodesk.services.lookups import village_choices
 from ecodesk.services.org import HOUSEHOLDS
-from tests.ui.helpers import type_text
+from tests.ui.helpers import keep_shot, type_text
 from ui.common import dialogs, machine_settings, operations
 from ui.org.page import OrgPage
 from ui.settings.page import SettingsPage
@@ -281,7 +281,7 @@ def test_ctrl_digits_switch_modules_and_ctrl_n_adds_at_once(qtbot, monkeypatch, 
     )
     qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened == ["problems"]
-    window.grab().save(str(Path(__file__).resolve().parents[2] / "build" / "screenshots" / "main_ctrl3.png"))
+    keep_shot(window, "main_ctrl3.png")
 
     title = window.windowTitle()
     assert title == f"清河镇 — {window.db.path.name} — 乡镇生态环境工作台账"

@@ -7,8 +7,6 @@ closed, the record saved or not.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -20,7 +18,7 @@ from ecodesk.services import settings as data_settings
 from ecodesk.services.org import HOUSEHOLDS
 from ecodesk.services.patrols import PATROLS
 from ecodesk.services.records import ListFilter
-from tests.ui.helpers import type_text
+from tests.ui.helpers import keep_shot, type_text
 from ui.common import unsaved
 from ui.common.unsaved import Answer
 from ui.patrols import entry as patrol_entry
@@ -30,8 +28,6 @@ from ui.records.form import RecordDialog
 from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 class Asked:
@@ -93,8 +89,7 @@ def test_esc_on_half_filled_form_asks_and_keep_editing_keeps_it(
     assert asked.times == 1
     assert dialog.isVisible()
     assert dialog.editors["head_name"].value() == "孙玉芬"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "unsaved_form_kept.png"))
+    keep_shot(dialog, "unsaved_form_kept.png")
 
 
 def test_cancel_then_discard_closes_without_saving(qtbot, monkeypatch, village_db: Database) -> None:
@@ -222,8 +217,7 @@ def test_action_dialog_problems_take_their_own_space_and_clear_on_edit(qtbot, vi
     top = error.mapTo(dialog, error.rect().topLeft()).y()
     assert top >= note_box.mapTo(dialog, note_box.rect().bottomLeft()).y()  # not drawn over 整改情况
     assert error.height() >= error.heightForWidth(error.width())  # every line shows
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "action_dialog_problems.png"))
+    keep_shot(dialog, "action_dialog_problems.png")
     type_text(qtbot, dialog.editors["note"].focus_widgets[0], "已清理")
     assert not error.isVisible()
 
