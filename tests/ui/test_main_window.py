@@ -18,6 +18,7 @@ from tests.ui.helpers import keep_shot, type_text
 from ui.common import dialogs, machine_settings, operations
 from ui.org.page import OrgPage
 from ui.settings.page import SettingsPage
+from ui.shell import backup_dialog
 from ui.shell.main_window import NAV_ITEMS, PAGE_FACTORIES, MainWindow
 
 pytestmark = pytest.mark.gui
@@ -146,15 +147,24 @@ def test_window_remembers_geometry_and_page(qtbot, village_db: Database) -> None
     assert second.size().width() == 700
 
 
-def test_backup_now_makes_a_file(qtbot, monkeypatch, window: MainWindow, tmp_path: Path) -> None:
+def test_backup_now_asks_where_and_takes_the_attachments(
+    qtbot, monkeypatch, window: MainWindow, tmp_path: Path
+) -> None:
+    stick = tmp_path / "U盘"
+    stick.mkdir()
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(text))
+    monkeypatch.setattr(backup_dialog, "choose_folder", lambda parent, start: stick)
     handle = window.backup_now()
+    assert handle is not None
     with qtbot.waitSignal(handle.finished, timeout=10_000) as blocker:
         pass
     assert blocker.args == [True]
-    assert handle.result.is_file()
+    assert handle.result.is_file() and handle.result.parent == stick and handle.result.suffix == ".zip"
     assert str(handle.result) in shown[0]
+    monkeypatch.setattr(backup_dialog, "choose_folder", lambda parent, start: None)
+    assert window.backup_now() is None  # 取消 at the folder question: nothing written
+    assert list(stick.iterdir()) == [handle.result]
 
 
 def test_fresh_file_starts_empty_and_keeps_the_old_one(qtbot, window: MainWindow, tmp_path: Path) -> None:

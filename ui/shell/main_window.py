@@ -38,14 +38,13 @@ from ecodesk.errors import (
     EcoDeskError,
     MissingDatabaseError,
 )
-from ecodesk.jobs import Job
 from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings, unsaved
 from ui.common.changes import changes
-from ui.common.jobs import JobHandle, run_job
+from ui.common.jobs import JobHandle
 from ui.common.operations import notify
 from ui.shell import password, recovery
-from ui.shell.backup_dialog import RestoreDialog
+from ui.shell.backup_dialog import RestoreDialog, take_away_backup
 
 log = logging.getLogger(__name__)
 
@@ -295,21 +294,15 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def backup_now(self) -> JobHandle:
-        from ecodesk.db import backups
-
-        def work(_job: Job) -> Path:
-            return backups.create_backup(self.db, reason="手动")
-
-        return run_job(
-            self, "正在备份", work, lambda path: dialogs.show_info(self, f"已备份到：\n{path}", "备份完成")
-        )
+    def backup_now(self) -> JobHandle | None:
+        """文件 → 备份数据: ask where (a USB stick, remembered) and write the data with its attachments."""
+        return take_away_backup(self, self.db)
 
     def restore_from_backup(self) -> None:
         from ecodesk.db import backups
 
         folder = backups.backup_folder(self.db)
-        chosen = RestoreDialog.ask(self, backups.list_backups(self.db.path, folder))
+        chosen = RestoreDialog.ask(self, backups.list_backups(self.db.path, folder), self.db)
         if chosen is None:
             return
         if not dialogs.confirm(
