@@ -1,5 +1,6 @@
-"""UI fixtures: QSettings kept in a temporary folder so tests never touch the user's settings, and
-the unsaved-input question refused unless a test answers it (a real modal would hang the run)."""
+"""UI fixtures: QSettings kept in a temporary folder so tests never touch the user's settings, a
+fresh change hub per test, and the unsaved-input question refused unless a test answers it (a real
+modal would hang the run)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from ecodesk.db import Database
 from ecodesk.services import records
 from ecodesk.services.org import HOUSEHOLDS, UNITS
+from ui.common import changes as change_hub
 from ui.common import unsaved
 
 
@@ -24,6 +26,13 @@ def _machine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings().clear()
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_change_hub(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own change hub. A page an earlier test left alive (Qt deletes it only when
+    Python collects it) must not hear this test's writes and query a data file that is gone."""
+    monkeypatch.setattr(change_hub, "_hub", None)
 
 
 @pytest.fixture(autouse=True)
