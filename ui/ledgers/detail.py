@@ -7,17 +7,12 @@ A 销号 needs proof (``ecodesk.services.ledgers.advance``): at least one 整改
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -28,12 +23,12 @@ from PySide6.QtWidgets import (
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.schema import RecordKind
-from ecodesk.services import attachments, ledgers
+from ecodesk.services import ledgers
 from ecodesk.services.ledgers import FILE_ROLES, OTHER_FILES
 from ui.common import dialogs, operations
+from ui.common.attachment_list import AttachmentList, add_section
 from ui.records.detail import DetailPane
 
-THUMB = QSize(132, 99)
 IMAGE_FILTER = "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)"
 ANY_FILTER = "所有文件 (*)"
 ROLE_NAMES = {ledgers.PHOTO_BEFORE: "before", ledgers.PHOTO_AFTER: "after", OTHER_FILES: "other"}
@@ -54,36 +49,22 @@ class LedgerDetail(DetailPane):
         assert fields_view is not None and history_box is not None
         layout.removeWidget(base)
 
-        self.file_lists: dict[str, QListWidget] = {}
+        self.file_lists: dict[str, AttachmentList] = {}
         self.file_titles: dict[str, QLabel] = {}
         self.add_buttons: dict[str, QPushButton] = {}
         files_box = QWidget()
         files_layout = QVBoxLayout(files_box)
         for role in FILE_ROLES:
             name = ROLE_NAMES[role]
-            title = QLabel()
-            title.setStyleSheet("font-weight:bold;")
-            add = QPushButton(f"添加{role}…" if role == OTHER_FILES else f"添加{role}照片…")
-            add.setObjectName(f"add_file_{name}")
-            add.setAutoDefault(False)
-            add.clicked.connect(lambda _checked=False, r=role: self.add_file(r))
-            row = QHBoxLayout()
-            row.addWidget(title)
-            row.addStretch(1)
-            row.addWidget(add)
-            files_layout.addLayout(row)
-            shown = QListWidget()
-            shown.setObjectName(f"files_{name}")
-            shown.setViewMode(QListView.ViewMode.IconMode)
-            shown.setIconSize(THUMB)
-            shown.setResizeMode(QListView.ResizeMode.Adjust)
-            shown.setMovement(QListView.Movement.Static)
-            shown.setWordWrap(True)
-            shown.setSpacing(6)
-            shown.setToolTip("双击打开")
-            shown.itemDoubleClicked.connect(self._open_file)
-            files_layout.addWidget(shown, 1)
-            self.file_lists[role], self.file_titles[role], self.add_buttons[role] = shown, title, add
+            self.file_lists[role], self.file_titles[role], self.add_buttons[role] = add_section(
+                files_layout,
+                add_text=f"添加{role}…" if role == OTHER_FILES else f"添加{role}照片…",
+                add_name=f"add_file_{name}",
+                list_name=f"files_{name}",
+                what="文件",
+                tooltip="双击打开",
+                on_add=partial(self.add_file, role),
+            )
 
         tabs = QTabWidget()
         tabs.setObjectName("ledger_tabs")
@@ -124,33 +105,9 @@ class LedgerDetail(DetailPane):
         self.tabs.setTabText(1, f"照片和附件（{total}）")
 
     def _fill(self, role: str, found: list[Any]) -> None:
-        shown = self.file_lists[role]
-        shown.clear()
         unit = "个" if role == OTHER_FILES else "张"
         self.file_titles[role].setText(f"{role}{'' if role == OTHER_FILES else '照片'}（{len(found)}{unit}）")
-        for att in found:
-            path = attachments.stored_path(self.db, att)
-            pixmap = QPixmap(str(path)) if role != OTHER_FILES else QPixmap()
-            item = QListWidgetItem(att.original_name)
-            if not pixmap.isNull():
-                item.setIcon(
-                    QIcon(
-                        pixmap.scaled(
-                            THUMB,
-                            Qt.AspectRatioMode.KeepAspectRatio,
-                            Qt.TransformationMode.SmoothTransformation,
-                        )
-                    )
-                )
-            elif role != OTHER_FILES:
-                item.setText(f"{att.original_name}\n（文件缺失或不是图片）")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(f"{att.original_name}（{att.created_at:%Y-%m-%d}添加）")
-            shown.addItem(item)
-        if not found:
-            placeholder = QListWidgetItem("暂无")
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            shown.addItem(placeholder)
+        self.file_lists[role].fill(self.db, found, pictures=role != OTHER_FILES, empty="暂无")
 
     def add_file(self, role: str, path: Path | None = None) -> Any:
         """Ask for a file (unless given) and keep it with the shown entry under ``role``."""
@@ -167,10 +124,3 @@ class LedgerDetail(DetailPane):
             if self.tabs is not None:
                 self.tabs.setCurrentIndex(1)
         return result
-
-    def _open_file(self, item: QListWidgetItem) -> None:
-        path = item.data(Qt.ItemDataRole.UserRole)
-        if path and Path(path).is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-        elif path:
-            dialogs.show_error(self, f"文件不见了（应在 {path}）。请从备份中找回附件文件夹，或重新添加。")

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -40,10 +37,11 @@ from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.schema import Field, FieldType, RecordKind
-from ecodesk.services import attachments, records, rectification
+from ecodesk.services import records, rectification
 from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PHOTO_BEFORE, PHOTO_STAGES
 from ui.common import dialogs, operations
+from ui.common.attachment_list import AttachmentList, add_section
 from ui.records.action_dialog import ActionDialog
 from ui.records.deadline_model import ROW_COLOURS
 from ui.records.detail import DetailPane
@@ -51,7 +49,6 @@ from ui.records.detail import DetailPane
 T = FieldType
 TODO, IN_PROGRESS, AWAITING_CHECK, CLOSED = rectification.PROBLEMS.field("status").choices
 TIMELINE_HEADERS = ("日期", "事项", "内容", "操作员")
-THUMB = QSize(132, 99)
 IMAGE_FILTER = "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)"
 STATUS_COLOURS = {"待整改": "#8a5a00", "整改中": "#1f5f8b", "已整改待核查": "#5b3f8f", "已销号": "#2e7d32"}
 
@@ -135,34 +132,24 @@ class ProblemDetail(DetailPane):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_: self.timeline.resizeRowsToContents())
 
-        self.photo_lists: dict[str, QListWidget] = {}
+        self.photo_lists: dict[str, AttachmentList] = {}
         self.photo_titles: dict[str, QLabel] = {}
+        self.add_photo_buttons: list[QPushButton] = []
         photos_box = QWidget()
         photos_layout = QVBoxLayout(photos_box)
         for stage in PHOTO_STAGES:
-            title = QLabel()
-            title.setStyleSheet("font-weight:bold;")
-            add = QPushButton(f"添加{stage}照片…")
-            add.setObjectName(f"add_photo_{'before' if stage == PHOTO_BEFORE else 'after'}")
-            add.setAutoDefault(False)
-            add.clicked.connect(lambda _checked=False, s=stage: self.add_photo(s))
-            row = QHBoxLayout()
-            row.addWidget(title)
-            row.addStretch(1)
-            row.addWidget(add)
-            photos_layout.addLayout(row)
-            shown = QListWidget()
-            shown.setObjectName(f"photos_{'before' if stage == PHOTO_BEFORE else 'after'}")
-            shown.setViewMode(QListView.ViewMode.IconMode)
-            shown.setIconSize(THUMB)
-            shown.setResizeMode(QListView.ResizeMode.Adjust)
-            shown.setMovement(QListView.Movement.Static)
-            shown.setWordWrap(True)
-            shown.setSpacing(6)
-            shown.setToolTip("双击打开原图")
-            shown.itemDoubleClicked.connect(self._open_photo)
-            photos_layout.addWidget(shown, 1)
-            self.photo_lists[stage], self.photo_titles[stage] = shown, title
+            name = "before" if stage == PHOTO_BEFORE else "after"
+            shown, self.photo_titles[stage], add = add_section(
+                photos_layout,
+                add_text=f"添加{stage}照片…",
+                add_name=f"add_photo_{name}",
+                list_name=f"photos_{name}",
+                what="照片文件",
+                tooltip="双击打开原图",
+                on_add=partial(self.add_photo, stage),
+            )
+            self.photo_lists[stage] = shown
+            self.add_photo_buttons.append(add)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("problem_tabs")
@@ -305,37 +292,12 @@ class ProblemDetail(DetailPane):
         by_stage = rectification.photos(self.db, record_id)
         total = 0
         for stage in PHOTO_STAGES:
-            shown = self.photo_lists[stage]
-            shown.clear()
             found = by_stage.get(stage, [])
             total += len(found)
             self.photo_titles[stage].setText(f"{stage}（{len(found)}张）")
-            for att in found:
-                path = attachments.stored_path(self.db, att)
-                pixmap = QPixmap(str(path))
-                item = QListWidgetItem(att.original_name)
-                if pixmap.isNull():
-                    item.setText(f"{att.original_name}\n（文件缺失或不是图片）")
-                else:
-                    item.setIcon(
-                        QIcon(
-                            pixmap.scaled(
-                                THUMB,
-                                Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation,
-                            )
-                        )
-                    )
-                item.setData(Qt.ItemDataRole.UserRole, str(path))
-                item.setToolTip(f"{att.original_name}（{att.created_at:%Y-%m-%d}添加）")
-                shown.addItem(item)
-            if not found:
-                placeholder = QListWidgetItem("暂无照片")
-                placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-                shown.addItem(placeholder)
-        for button in self.findChildren(QPushButton):
-            if button.objectName().startswith("add_photo_"):
-                button.setEnabled(live)
+            self.photo_lists[stage].fill(self.db, found, pictures=True, empty="暂无照片")
+        for button in self.add_photo_buttons:
+            button.setEnabled(live)
         self.tabs.setTabText(2, f"照片（{total}）")
 
     # -- actions -------------------------------------------------------------------------------
@@ -405,13 +367,6 @@ class ProblemDetail(DetailPane):
             self.show_record(problem_id)
             self.tabs.setCurrentIndex(2)
         return result
-
-    def _open_photo(self, item: QListWidgetItem) -> None:
-        path = item.data(Qt.ItemDataRole.UserRole)
-        if path and Path(path).is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-        elif path:
-            dialogs.show_error(self, f"照片文件不见了（应在 {path}）。请从备份中找回附件文件夹，或重新添加。")
 
 
 def _default_date(problem: Any) -> date:
