@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -115,6 +116,17 @@ def list_for(db: Database, owner_table: str, owner_id: int) -> list[Attachment]:
             .order_by(Attachment.id)
         )
         return list(session.scalars(query))
+
+
+def by_role(
+    db: Database, owner_table: str, owner_id: int, roles: Sequence[str], unnamed: str = ""
+) -> dict[str, list[Attachment]]:
+    """A record's attachments grouped by role, every role in ``roles`` present (an empty list when
+    none); an attachment without a role counts as ``unnamed``."""
+    found: dict[str, list[Attachment]] = {role: [] for role in roles}
+    for att in list_for(db, owner_table, owner_id):
+        found.setdefault(att.role or unnamed, []).append(att)
+    return found
 
 
 def open_path(db: Database, attachment_id: int) -> Path:

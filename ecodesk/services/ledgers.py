@@ -598,10 +598,7 @@ def add_file(db: Database, entry_id: int, path: Path, role: str) -> Attachment:
 
 def files(db: Database, entry_id: int) -> dict[str, list[Attachment]]:
     """An entry's photos and files by role: {"整改前": [...], "整改后": [...], "附件": [...]}."""
-    found: dict[str, list[Attachment]] = {role: [] for role in FILE_ROLES}
-    for att in attachments.list_for(db, LedgerEntry.__tablename__, entry_id):
-        found.setdefault(att.role or OTHER_FILES, []).append(att)
-    return found
+    return attachments.by_role(db, LedgerEntry.__tablename__, entry_id, FILE_ROLES, unnamed=OTHER_FILES)
 
 
 def open_problem(

@@ -808,7 +808,4 @@ def add_photo(db: Database, problem_id: int, path: Path, stage: str) -> Attachme
 
 def photos(db: Database, problem_id: int) -> dict[str, list[Attachment]]:
     """The problem's photos by stage: {"整改前": [...], "整改后": [...]}."""
-    found: dict[str, list[Attachment]] = {stage: [] for stage in PHOTO_STAGES}
-    for att in attachments.list_for(db, Problem.__tablename__, problem_id):
-        found.setdefault(att.role, []).append(att)
-    return found
+    return attachments.by_role(db, Problem.__tablename__, problem_id, PHOTO_STAGES)
