@@ -48,9 +48,11 @@ from ecodesk.services.dashboard import Target
 from ecodesk.services.records import ListFilter
 from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
-from ui.common import dialogs, operations
+from ui.common import dialogs, operations, unsaved
 from ui.common.changes import Area, changes
 from ui.common.jobs import JobHandle, run_job
+from ui.common.text_input import ask_text
+from ui.records.form import problem_cell
 from ui.shell.navigation import open_target
 
 APPRAISAL = (Area.APPRAISAL,)  # what this page's writes change, and what it listens for
@@ -79,12 +81,16 @@ def evidence_target(line: EvidenceLine, village_id: int) -> Target | None:
 
 
 class AdjustDialog(QDialog):
-    """调整得分: the final score wanted and the reason (required)."""
+    """调整得分: the final score wanted and the reason (required, asked for under its box).
+
+    Esc, 取消 or × after changing the score or the reason asks 放弃未保存的内容？ (``ui.common.unsaved``).
+    """
 
     def __init__(self, village: str, item: ItemView, cell: Cell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("adjust_dialog")
         self.setWindowTitle("调整得分")
+        self.setMinimumWidth(440)
         self.value = QDoubleSpinBox()
         self.value.setObjectName("adjust_value")
         self.value.setRange(0, item.max_score)
@@ -95,30 +101,65 @@ class AdjustDialog(QDialog):
         self.reason.setObjectName("adjust_reason")
         self.reason.setPlaceholderText("必须写明原因，如：经复核，6月2日火点为上级误报")
         self.reason.setFixedHeight(80)
+        self.reason.setTabChangesFocus(True)
+        reason_cell, self.reason_error = problem_cell(self.reason, "reason")
         computed = "人工评分" if cell.computed is None else f"{cell.computed:g} 分（按记录计算）"
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.addRow("村（社区）", QLabel(village))
         form.addRow("考核项目", QLabel(f"{item.category} / {item.name}（{item.max_score:g}分）"))
         form.addRow("计算得分", QLabel(computed))
         form.addRow("调整后得分", self.value)
-        form.addRow("调整原因", self.reason)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self.accept)
+        form.addRow("调整原因", reason_cell)
+        box = QDialogButtonBox()
+        ok = box.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        ok.setDefault(True)
+        cancel.setAutoDefault(False)
+        box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(box)
+        self._initial = self._shown()
+
+    def _shown(self) -> tuple[float, str]:
+        return self.value.value(), self.reason.toPlainText()
+
+    def save(self) -> None:
+        """确定: accept with a reason, or say 必须填写 under the reason box and keep the dialog open."""
+        if not self.reason.toPlainText().strip():
+            self.reason_error.setText("必须写明调整原因")
+            self.reason_error.show()
+            self.reason.setFocus()
+            self.adjustSize()
+            return
+        self.accept()
+
+    def is_dirty(self) -> bool:
+        return self._shown() != self._initial
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing the new score and reason away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     @classmethod
     def ask(
         cls, parent: QWidget | None, village: str, item: ItemView, cell: Cell
     ) -> tuple[float, str] | None:
         dialog = cls(village, item, cell, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.value.value(), dialog.reason.toPlainText().strip()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.value.value(), dialog.reason.toPlainText().strip()
+        finally:
+            dialog.deleteLater()
 
 
 class UnlockDialog:
@@ -126,12 +167,14 @@ class UnlockDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, year: int) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        text, ok = QInputDialog.getMultiLineText(
-            parent, "解除锁定", f"{year}年度考核已定稿。解除锁定会记入修改记录，请写明原因："
+        return ask_text(
+            parent,
+            "解除锁定",
+            f"{year}年度考核已定稿。解除锁定会记入修改记录，请写明原因：",
+            multiline=True,
+            required=True,
+            ok_text="解除锁定",
         )
-        return text.strip() if ok else None
 
 
 class EvidencePane(QWidget):

@@ -4,11 +4,13 @@ the rule and the rule's numbers, the standard printed on the sheet.
 The items are a table edited in place; the rule and its numbers of the selected item are edited in the
 pane below (editors built from the rule's declared parameters). 保存 sends everything to
 ``appraisal.save_scheme`` in one call through ``operations.write``, so the open pages hear of the new
-scheme like any other write; any problem is listed and nothing is changed.
+scheme like any other write; any problem is listed and nothing is changed. Esc, 取消 or × after a
+change asks 放弃未保存的内容？ first (``ui.common.unsaved``).
 """
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,7 +38,7 @@ from ecodesk.appraisal import rules
 from ecodesk.appraisal.defaults import ItemInput
 from ecodesk.db.database import Database
 from ecodesk.services import appraisal
-from ui.common import operations
+from ui.common import operations, unsaved
 from ui.common.changes import Area
 
 CATEGORY, NAME, MAX, BONUS, RULE = range(5)
@@ -126,11 +128,16 @@ class SchemeDialog(QDialog):
         self._update_total()
         if self.table.rowCount():
             self.table.selectRow(0)
+        self._initial = self._snapshot()
 
     @classmethod
     def ask(cls, parent: QWidget | None, db: Database, year: int) -> bool:
         """Edit the scheme; True when it was saved."""
-        return cls(db, year, parent).exec() == QDialog.DialogCode.Accepted
+        dialog = cls(db, year, parent)
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -325,3 +332,29 @@ class SchemeDialog(QDialog):
 
         if operations.write(self, op, [Area.APPRAISAL], refused_title="方案填写有误"):
             self.accept()
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        """What the dialog shows, with each rule's numbers completed from its defaults, so merely
+        selecting a row (which fills in the rule pane) does not count as a change."""
+
+        def normal(item: ItemInput) -> tuple[Any, ...]:
+            rule = rules.RULES.get(item.rule)
+            params = {**(rule.defaults() if rule is not None else {}), **item.params}
+            return (*astuple(replace(item, params={})), sorted(params.items()))
+
+        return self.title.text(), self.weight.value(), [normal(item) for item in self.items()]
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._initial
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing the edited scheme away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -43,6 +42,7 @@ from ecodesk.services.dashboard import Target
 from ui.common import dialogs, operations
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle
+from ui.common.text_input import ask_text
 from ui.documents.editor import DocumentEditor
 from ui.documents.preview import DocumentPreview
 from ui.documents.printer import DocumentPrinter
@@ -80,10 +80,12 @@ def tell_saved(parent: QWidget | None, path: Path) -> bool:
 
 def ask_void_reason(parent: QWidget | None, number: str) -> str | None:
     """The reason for voiding (None when cancelled); a function so tests can replace it."""
-    text, ok = QInputDialog.getText(
-        parent, "作废公文", f"作废 {number}。\n作废后文号保留、不再使用，PDF 存档不变。\n\n作废原因："
+    return ask_text(
+        parent,
+        "作废公文",
+        f"作废 {number}。\n作废后文号保留、不再使用，PDF 存档不变。\n\n作废原因：",
+        required=True,
     )
-    return text if ok else None
 
 
 class DocumentsPage(QWidget):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -37,6 +36,7 @@ from ecodesk.services import attachments, letters
 from ui.common import dialogs
 from ui.common.changes import Area
 from ui.common.operations import write
+from ui.common.text_input import ask_text
 from ui.letters.models import LetterRowsModel
 
 TOWN_UNITS_KEY = -1  # the list entry of units outside any village
@@ -49,18 +49,20 @@ def open_file(path: Path) -> None:
 
 def ask_void_reason(parent: QWidget, count: int) -> str | None:
     """The reason for 作废 (tests replace this function)."""
-    text, ok = QInputDialog.getText(
-        parent, "作废", f"作废所选 {count} 份承诺书的原因（如：举家外迁、户已注销）："
+    return ask_text(
+        parent, "作废", f"作废所选 {count} 份承诺书的原因（如：举家外迁、户已注销）：", required=True
     )
-    return text if ok else None
 
 
 def ask_numbers(parent: QWidget) -> str | None:
     """Numbers read off returned letters: scanned with a barcode gun or typed, one per line."""
-    text, ok = QInputDialog.getMultiLineText(
-        parent, "按编号标记已签", "输入或扫描收回的承诺书编号（如 C000123），每行一个："
+    return ask_text(
+        parent,
+        "按编号标记已签",
+        "输入或扫描收回的承诺书编号（如 C000123），每行一个：",
+        multiline=True,
+        required=True,
     )
-    return text if ok else None
 
 
 class LetterSigningTab(QWidget):
