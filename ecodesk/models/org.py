@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table
+import re
+import unicodedata
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
@@ -14,6 +18,7 @@ PERSON_ROLES = (
     "支部书记",
     "村委会主任",
     "网格员",
+    "网格长",
     "护林员",
     "河长",
     "保洁员",
@@ -52,10 +57,21 @@ class Unit(RecordMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     leader: Mapped[str] = mapped_column(String(40), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # 设立日期 / 撤销日期: a unit counts in reports, coverage and appraisal only for the days it existed.
+    # None for 设立 means "before any record" (units entered before revision 0010); None for 撤销, still in
+    # being. A retired unit keeps its rows and its history.
+    established_date: Mapped[date | None] = mapped_column(Date, default=None)
+    retired_date: Mapped[date | None] = mapped_column(Date, default=None)
 
     @property
     def is_village(self) -> bool:
         return self.kind in VILLAGE_KINDS
+
+    def existed_on(self, day: date) -> bool:
+        """Whether the unit existed on ``day`` (设立 on or before it, not yet 撤销)."""
+        if self.established_date is not None and day < self.established_date:
+            return False
+        return self.retired_date is None or day < self.retired_date
 
 
 grid_members = Table(
@@ -75,6 +91,9 @@ class Grid(RecordMixin, Base):
     name: Mapped[str] = mapped_column(String(60))
     village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     village: Mapped[Unit] = relationship(lazy="joined")
+    # 网格长: the person answerable for the grid (reference 003 names one per village grid).
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True, default=None)
+    leader: Mapped[Person | None] = relationship(foreign_keys=[leader_id], lazy="joined")
     members: Mapped[list[Person]] = relationship(
         secondary=grid_members, lazy="selectin", order_by="Person.id"
     )
@@ -114,20 +133,75 @@ class PersonRole(Base):
     person: Mapped[Person] = relationship(back_populates="roles")
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_GROUP_AFFIX = re.compile(r"^第?(.*?)(?:村民小组|居民小组|小组|组)?$")
+
+
+def _cn_number(text: str) -> int | None:
+    """一 → 1, 十一 → 11, 二十 → 20, 一百零二 → 102; None for anything else."""
+    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
+        return None
+    total, current = 0, 0
+    for c in text:
+        if c == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif c == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS[c]
+    return total + current
+
+
+def group_number(name: str) -> int | None:
+    """The number of a 组 however a roster writes it: 三组, 3组, 第三组, 第3组, 三, 三村民小组 → 3."""
+    core = _GROUP_AFFIX.match(unicodedata.normalize("NFKC", name).strip().replace(" ", ""))
+    text = core.group(1) if core else ""
+    if text.isdigit():
+        return int(text)
+    return _cn_number(text)
+
+
+def group_match_key(name: str) -> str:
+    """What makes two spellings one 组: its number when it has one, else the name without spaces."""
+    number = group_number(name)
+    return (
+        f"#{number}" if number is not None else unicodedata.normalize("NFKC", name).replace(" ", "").strip()
+    )
+
+
+class VillageGroup(RecordMixin, Base):
+    """组 (村民小组): a group of one village's households, a record of that village (chosen, not typed)."""
+
+    __tablename__ = "village_groups"
+    __label__ = "组"
+    __table_args__ = (Index("ix_village_groups_village_order", "village_id", "sort_order"),)
+
+    name: Mapped[str] = mapped_column(String(20))
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    village: Mapped[Unit] = relationship(lazy="joined")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)  # the 组's number: 二组 before 十组
+
+
 class Household(RecordMixin, Base):
     """农户: one household of a village roster (花名册)."""
 
     __tablename__ = "households"
     __label__ = "农户"
-    __table_args__ = (Index("ix_households_village_group", "village_id", "group_name"),)
+    __table_args__ = (Index("ix_households_village_group", "village_id", "group_id"),)
 
     head_name: Mapped[str] = mapped_column(String(40), index=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     village: Mapped[Unit] = relationship(lazy="joined")
-    group_name: Mapped[str] = mapped_column(String(20), default="")  # 组, e.g. 三组
+    # 组: one of the village's groups (its name lives there, so 三组 and 3组 are one group).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("village_groups.id"), default=None)
+    group: Mapped[VillageGroup | None] = relationship(lazy="joined")
     address: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     members: Mapped[int | None] = mapped_column(Integer, default=None)  # 人口
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, default=None)
+    grid: Mapped[Grid | None] = relationship(lazy="joined")
 
 
 class Enterprise(RecordMixin, Base):
@@ -147,6 +221,8 @@ class Enterprise(RecordMixin, Base):
     contact: Mapped[str] = mapped_column(String(40), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(10), default="正常")
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, default=None)
+    grid: Mapped[Grid | None] = relationship(lazy="joined")
 
     @property
     def tag_text(self) -> str:

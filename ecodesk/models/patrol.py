@@ -8,9 +8,9 @@ monthly counts, the appraisal deductions and "open a problem" all work on the sa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
@@ -19,6 +19,8 @@ from ecodesk.models.org import Grid, Person, Unit
 PATROL_KINDS = ("禁烧巡查", "巡河", "扬尘检查", "护林防火", "企业检查", "明察暗访", "夜查", "联合执法")
 FIRE_SOURCES = ("巡查发现", "卫星遥感", "无人机巡查", "上级通报", "群众举报")
 FIRE_STATUSES = ("已扑灭", "处置中", "未处置")
+# 处理结果 of a fire point: what was done to whoever lit it.
+FIRE_OUTCOMES = ("处罚", "教育", "移交执法", "未查明")
 
 
 class PatrolPerson(Base):
@@ -100,6 +102,13 @@ class FirePoint(RecordMixin, Base):
     notice_no: Mapped[str] = mapped_column(String(60), default="")  # 通报编号 / 卫星火点编号
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(6), default="已扑灭")
+    # What a 火点 report asks for (revision 0010): 发现时间 on ``date``, 扑灭时间 (may be the next day),
+    # 过火面积 in 亩, 处理结果 (FIRE_OUTCOMES) and 责任人.
+    found_time: Mapped[str] = mapped_column(String(5), default="", server_default="")  # 14:20
+    extinguished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    burned_area: Mapped[float | None] = mapped_column(Float, default=None)
+    outcome: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    responsible_person: Mapped[str] = mapped_column(String(40), default="", server_default="")
     patrol_id: Mapped[int | None] = mapped_column(
         ForeignKey("patrols.id", ondelete="CASCADE"), index=True, default=None
     )
