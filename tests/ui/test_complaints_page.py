@@ -183,7 +183,7 @@ def test_reveal_dialog_shows_its_whole_explanation_and_the_problem(qtbot, compla
     intro = dialog.findChild(QLabel, "action_intro")
     assert intro is not None
     assert intro.height() >= intro.heightForWidth(intro.width())  # every line of it shows
-    error = dialog.error_label
+    error = dialog.error_labels["reason"]  # under the 查看原因 box
     assert error.isVisible() and "必须填写" in error.text()
     assert error.height() >= error.heightForWidth(error.width())
     keep_shot(dialog, "reveal_dialog_problem.png")

@@ -86,7 +86,7 @@ def answer(
 ) -> None:
     """Replace the modal ``exec`` of every ActionDialog: type each round of values and press OK.
 
-    After each round the red error text (if any) is appended to ``seen``.
+    After each round the red problems shown (if any, each named by its field) are appended to ``seen``.
     """
 
     def fake_exec(dialog: ActionDialog) -> int:
@@ -98,7 +98,7 @@ def answer(
                 dialog.editors[key].set_value(value)
             dialog.save()
             if seen is not None:
-                seen.append(dialog.error_label.text() if dialog.error_label.isVisibleTo(dialog) else "")
+                seen.append(dialog.problems_text())
             if dialog.result():
                 break
         return dialog.result()

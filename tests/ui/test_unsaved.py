@@ -204,22 +204,25 @@ def test_closing_the_window_asks_the_open_form(qtbot, monkeypatch, village_db: D
 
 
 def test_action_dialog_problems_take_their_own_space_and_clear_on_edit(qtbot, village_db: Database) -> None:
-    """Issue 14, 7: the date's problem is placed under the fields, not drawn over the 整改情况 box, and
-    the stale 必须填写 goes as soon as a field is typed in."""
+    """Issue 14, 7: each problem under its own field — the date's above the 整改情况 box, never drawn
+    over it — and a stale 必须填写 goes as soon as its field is typed in."""
     done: list[dict[str, object]] = []
     dialog = action_dialog(qtbot, village_db, done)
     type_text(qtbot, dialog.editors["date"].focus_widgets[0], "2026-13-45")
     dialog.ok_button.click()
-    error = dialog.error_label
-    assert error.isVisible()
-    assert "不存在" in error.text() and "必须填写" in error.text()
+    date_error, note_error = dialog.error_labels["date"], dialog.error_labels["note"]
+    assert date_error.isVisible() and "不存在" in date_error.text()
+    assert note_error.isVisible() and note_error.text() == "必须填写"
     note_box = dialog.editors["note"].widget
-    top = error.mapTo(dialog, error.rect().topLeft()).y()
-    assert top >= note_box.mapTo(dialog, note_box.rect().bottomLeft()).y()  # not drawn over 整改情况
-    assert error.height() >= error.heightForWidth(error.width())  # every line shows
+    bottom = date_error.mapTo(dialog, date_error.rect().bottomLeft()).y()
+    assert bottom <= note_box.mapTo(dialog, note_box.rect().topLeft()).y()  # not drawn over 整改情况
+    top = note_error.mapTo(dialog, note_error.rect().topLeft()).y()
+    assert top >= note_box.mapTo(dialog, note_box.rect().bottomLeft()).y()
+    for error in (date_error, note_error):
+        assert error.height() >= error.heightForWidth(error.width())  # every line shows
     keep_shot(dialog, "action_dialog_problems.png")
     type_text(qtbot, dialog.editors["note"].focus_widgets[0], "已清理")
-    assert not error.isVisible()
+    assert not note_error.isVisible() and date_error.isVisible()  # only the fixed field's goes
 
 
 def test_record_form_clears_a_stale_problem_on_edit(qtbot, village_db: Database) -> None:

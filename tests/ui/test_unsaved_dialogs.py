@@ -17,7 +17,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ecodesk.db import Database
+from ecodesk.errors import FieldProblem, ValidationError
+from ecodesk.schema import Field, FieldType
 from ecodesk.services import appraisal
+from ecodesk.services.rectification import PROBLEMS
 from tests.core import helpers as h
 from tests.ui.helpers import keep_shot, type_text
 from ui.appraisal.page import AdjustDialog, UnlockDialog
@@ -27,6 +30,7 @@ from ui.common.text_input import TextInputDialog
 from ui.common.unsaved import Answer
 from ui.documents import page as documents_page
 from ui.letters import signing
+from ui.records.action_dialog import ActionDialog
 
 pytestmark = pytest.mark.gui
 
@@ -255,3 +259,48 @@ def test_text_input_prompt_wraps(qtbot) -> None:
     qtbot.waitExposed(dialog)
     prompt = dialog.findChild(QLabel, "text_input_prompt")
     assert prompt is not None and prompt.height() >= prompt.heightForWidth(prompt.width())
+
+
+LATE = (
+    "整改完成日期不能早于整改开始日期（2026年11月20日）：请核对整改记录上的完成日期，"
+    "如确为笔误，请先改正整改开始日期再办理整改完成"
+)
+
+
+def test_action_dialog_shows_each_problem_under_its_own_field(qtbot, db: Database) -> None:
+    """整改完成 refused: the long date problem wraps under the date (never over the 整改情况 box), the
+    photo problem (no field here) under the fields; fixing the date takes only its message away."""
+    fields = (
+        Field("date", "整改完成日期", FieldType.DATE, required=True),
+        Field("note", "整改情况", FieldType.LONGTEXT, required=True),
+    )
+
+    def refuse(_values: dict[str, Any]) -> None:
+        raise ValidationError(
+            [
+                FieldProblem("date", "整改完成日期", LATE),
+                FieldProblem("photos", "整改后照片", "须先添加至少一张整改后照片"),
+            ]
+        )
+
+    dialog = ActionDialog(None, db, "整改完成", fields, refuse, [PROBLEMS])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.editors["date"].focus_widgets[0], "2026-11-01")
+    type_text(qtbot, dialog.editors["note"].focus_widgets[0], "已清理")
+    dialog.ok_button.click()
+    date_error = dialog.error_labels["date"]
+    assert date_error.isVisible() and date_error.text() == LATE
+    assert not dialog.error_labels["note"].isVisible()
+    assert date_error.height() >= date_error.heightForWidth(date_error.width())  # wrapped, every line
+    assert date_error.height() > date_error.fontMetrics().height()  # more than one line: it wraps
+    note_box = dialog.editors["note"].widget
+    assert date_error.geometry().bottom() <= date_error.parentWidget().height()
+    date_bottom = date_error.mapTo(dialog, date_error.rect().bottomLeft()).y()
+    assert date_bottom <= note_box.mapTo(dialog, note_box.rect().topLeft()).y()
+    assert dialog.error_label.isVisible() and "整改后照片" in dialog.error_label.text()
+    assert dialog.problems_text() == f"整改完成日期：{LATE}\n整改后照片：须先添加至少一张整改后照片"
+    keep_shot(dialog, "action_dialog_per_field.png")
+    type_text(qtbot, dialog.editors["date"].focus_widgets[0], "5")
+    assert not date_error.isVisible() and dialog.error_label.isVisible()

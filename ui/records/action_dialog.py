@@ -3,14 +3,14 @@
 The fields are declared as :class:`~ecodesk.services.records.Field` so the editors are the same as
 in every record form. Saving checks the required fields, converts dates and references, and runs
 the operation through :func:`ui.common.operations.write`; a refusal (a :class:`ValidationError` from the
-service) is shown in red under the fields, in its own space (the dialog grows to fit it), gone once a
-field is edited, inside the dialog, which stays open with everything typed. Esc or 取消
-after typing asks 放弃未保存的内容？ first (``ui.common.unsaved``).
+service) puts each problem in red under its own field (``ui.records.form.problem_cell``: word-wrapped,
+in its own space, the dialog grows to fit it, gone once that field is edited) and what concerns no
+field of the dialog (a photo still missing, the records' state) under the fields; the dialog stays
+open with everything typed. Esc or 取消 after typing asks 放弃未保存的内容？ first (``ui.common.unsaved``).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -33,7 +33,7 @@ from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
-from ui.records.form import clear_on_edit, is_ctrl_enter
+from ui.records.form import is_ctrl_enter, place_problems, problem_cell
 
 REQUIRED_MARK = '<span style="color:#c62828">*</span>'
 ERROR_STYLE = "color:#c62828;"
@@ -65,6 +65,7 @@ class ActionDialog(QDialog):
         self._changed = checked(changed)  # an unknown name fails here, before the clerk types anything
         self.result_value: Any = None
         self.editors: dict[str, FieldEditor] = {}
+        self.error_labels: dict[str, QLabel] = {}  # each field's problem, under it
 
         layout = QVBoxLayout(self)
         if intro:
@@ -83,19 +84,19 @@ class ActionDialog(QDialog):
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setBuddy(editor.focus_widgets[0])
-            form.addRow(label, editor.widget)
+            cell, self.error_labels[f.key] = problem_cell(editor.widget, f.key)
+            form.addRow(label, cell)
             if values is not None and f.key in values:
                 editor.set_value(values[f.key])
         layout.addLayout(form)
 
-        self.error_label = QLabel()
+        self.error_label = QLabel()  # the problems that belong to no field of this dialog
         self.error_label.setObjectName("action_error")
         self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        for editor in self.editors.values():
-            clear_on_edit(editor.widget, self.error_label)  # no stale 必须填写 once a field is typed in
 
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -148,8 +149,9 @@ class ActionDialog(QDialog):
         return values
 
     def save(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
+        for label in (*self.error_labels.values(), self.error_label):
+            label.clear()
+            label.hide()
         try:
             values = self.values()
             outcome = operations.write(
@@ -164,15 +166,23 @@ class ActionDialog(QDialog):
         self.accept()
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
-        """The problems in their own word-wrapped space under the fields, then grow to fit them."""
-        self.error_label.setText("<br>".join(html.escape(str(p)) for p in problems))
-        self.error_label.show()
-        keys = [f.key for f in self._fields]
-        for problem in problems:
-            if problem.field in keys:
-                self.editors[problem.field].focus()
-                break
+        """Each problem under its field (the rest under the fields), the cursor on the first, then grow
+        to fit them."""
+        first = place_problems(problems, [f.key for f in self._fields], self.error_labels, self.error_label)
+        if first is not None:
+            self.editors[first].focus()
         self.adjustSize()  # room for the messages: nothing is squeezed over the next field
+
+    def problems_text(self) -> str:
+        """Every problem shown now, one a line, each field's named by its label ("退回原因：必须填写")."""
+        lines = [
+            f"{f.label}：{self.error_labels[f.key].text()}"
+            for f in self._fields
+            if self.error_labels[f.key].isVisibleTo(self)
+        ]
+        if self.error_label.isVisibleTo(self):
+            lines.append(self.error_label.text())
+        return "\n".join(lines)
 
     def is_dirty(self) -> bool:
         """Anything differs from what the dialog showed when it opened."""
