@@ -22,16 +22,35 @@ from ecodesk.cli.common import add_command, open_db, progress_printer
 
 if TYPE_CHECKING:
     from ecodesk.cli.common import Subparsers
+    from ecodesk.db.database import Database
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ecodesk.services import settings
 
     with open_db(args, create=True) as db:  # the one command that may create a data file
-        if args.town:
+        if args.town and settings.load(db).town_name:
+            _rename_town(db, args.town)  # keep the clerk's organs; update the texts naming the old town
+        elif args.town:
             settings.save(db, **settings.defaults_for_town(args.town))
         print(f"数据文件已就绪：{db.path}（数据版本 {db.schema_revision()}）")
     return 0
+
+
+def _rename_town(db: Database, town: str) -> None:
+    """``init --town`` on a named file: rename it as 设置 does, updating every text offered ticked
+    and naming those left alone (a wording already signed on paper)."""
+    from ecodesk.services import rename
+
+    old, changed = rename.rename_town(db, town)
+    if not old or old == town.strip():
+        return
+    print(f"乡镇名称：{old} → {town.strip()}，一并更新 {len(changed)} 处：")
+    for place in changed:
+        print(f"  {place.where}：{place.excerpt()[1]}")
+    left = [p for p in rename.places_naming(db, old) if p.key not in {c.key for c in changed}]
+    for place in left:
+        print(f"  未改 {place.where}（{place.note}）" if place.note else f"  未改 {place.where}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -99,7 +118,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def add_parsers(sub: Subparsers) -> None:
     """Register ``init``, ``demo``, ``check``, ``backup`` and ``restore`` on the main parser."""
     p = add_command(sub, "init", cmd_init, "创建或升级数据文件")
-    p.add_argument("--town", help="乡镇名称（设置发文机关等默认值）")
+    p.add_argument(
+        "--town",
+        help="乡镇名称（新文件：设置发文机关等默认值；已有名称：改名，并把写着旧名称的发文机关、模板等一并改过来）",
+    )
     p = add_command(sub, "demo", cmd_demo, "生成演示数据")
     p.add_argument("--scale", choices=("small", "town", "decade"), default="small")
     p.add_argument("--seed", type=int, default=2024)
