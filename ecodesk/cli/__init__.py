@@ -8,7 +8,7 @@ and what they share (opening the data file with its lock, the password, dates, o
 - :mod:`~ecodesk.cli.data`: ``init``, ``demo``, ``check``, ``backup``, ``restore``
 - :mod:`~ecodesk.cli.records`: ``import``, ``export``, ``print`` of any record kind
 - :mod:`~ecodesk.cli.documents`: ``doc render|list|new|issue|void|pdf``
-- :mod:`~ecodesk.cli.rectification`: ``doc circular|notice rectification``
+- :mod:`~ecodesk.cli.rectification`: ``doc circular|notice rectification``, ``problem reopen``
 - :mod:`~ecodesk.cli.letters`: ``letters generate|print|coverage|sign``
 - :mod:`~ecodesk.cli.reports`: ``report daily|weekly|monthly|fires|reminders``
 - :mod:`~ecodesk.cli.appraisal`: ``appraisal compute|export|finalise|unlock|circular``
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_parsers(sub)  # import, export
     doc_sub = documents.add_parser(sub)  # doc render/list/new/issue/void/pdf
     rectification.add_parser(doc_sub)  # doc circular/notice rectification
+    rectification.add_problem_parser(sub)  # problem reopen
     records.add_print_parser(sub)  # print
     letters.add_parser(sub)  # letters generate/print/coverage/sign
     reports.add_parser(sub)  # report daily/weekly/monthly/fires/reminders

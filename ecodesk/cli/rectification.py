@@ -2,6 +2,8 @@
 
 ``ecodesk doc circular rectification --from D --to D --out F.pdf [--date D] [--draft]``
 ``ecodesk doc notice rectification --unit NAME --out F.pdf [--deadline D] [--draft]``
+``ecodesk problem reopen ID --reason TEXT [--date D]``: 退回整改 of an 已销号 problem a re-inspection
+found back, as the GUI's button does (the reason goes into its 整改过程 and the history).
 
 Both take the file lock: with ``--draft`` they add a draft to the register, and they always have.
 Problems, complaints and every ledger kind import, export and print through the generic
@@ -14,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecodesk.cli.common import open_db, option_date, required_date, unit_id
+from ecodesk.cli.common import CliError, add_command, open_db, option_date, required_date, unit_id
 
 if TYPE_CHECKING:
     from ecodesk.cli.common import Subparsers
@@ -48,6 +50,30 @@ def cmd_notice(args: argparse.Namespace) -> int:
             print(f"已存入发文登记（草稿，编号 {doc.id}）")
     print(f"已生成 {args.out}（{result.pages} 页）")
     return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from ecodesk.services import rectification
+
+    reason = (args.reason or "").strip()
+    if not reason:
+        raise CliError("--reason 必须填写：写明复查发现的情况（为什么退回整改）")
+    with open_db(args) as db:
+        problem = rectification.reopen(db, args.id, reason, option_date(args.date, "--date"))
+    print(f"问题 {problem.id}（{problem.place}）已退回整改，当前状态：{problem.status}")
+    return 0
+
+
+def add_problem_parser(sub: Subparsers) -> None:
+    """Register ``problem reopen`` on the main parser."""
+    p = sub.add_parser("problem", help="问题整改：退回整改", description="问题整改：退回整改")
+    psub = p.add_subparsers(dest="problem_command", required=True, metavar="ACTION")
+    q = add_command(
+        psub, "reopen", cmd_reopen, "退回整改：复查发现已销号的问题又出现，重新整改（须写明原因）"
+    )
+    q.add_argument("id", type=int, metavar="ID", help="问题编号")
+    q.add_argument("--reason", required=True, help="退回原因（记入整改过程和修改记录）")
+    q.add_argument("--date", metavar="DATE", help="退回日期（默认今天）")
 
 
 def add_parser(doc_sub: Subparsers) -> None:

@@ -1,5 +1,6 @@
-"""``ecodesk report …``: the patrol daily report (日报), weekly and monthly summaries, fire-point counts,
-and the campaign reminder list. Patrols and fire points import and export through the generic
+"""``ecodesk report …``: the patrol daily report (日报), weekly, monthly and any-period summaries
+(``range --from --to`` or ``--period 上月``; each as .xlsx or .pdf), fire-point counts, and the
+campaign reminder list. Patrols and fire points import and export through the generic
 ``ecodesk import|export patrols|fire_points``.
 
 Every report only reads, so none takes the file lock: the office prints the day's report while the
@@ -13,10 +14,14 @@ import re
 from typing import TYPE_CHECKING
 
 from ecodesk import dates
-from ecodesk.cli.common import CliError, add_command, day_or_today, open_db, out_path
+from ecodesk.cli.common import CliError, add_command, day_or_today, open_db, out_path, required_date
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecodesk.cli.common import Subparsers
+    from ecodesk.db.database import Database
+    from ecodesk.services.reports import PeriodSummary
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
@@ -37,29 +42,47 @@ def cmd_daily(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_weekly(args: argparse.Namespace) -> int:
-    from ecodesk.services import reports, settings
+def _write_summary(args: argparse.Namespace, make: Callable[[Database], PeriodSummary]) -> int:
+    """Compute one period summary and write it as .xlsx or .pdf (by ``--out``)."""
+    from ecodesk.services import reports
 
-    out = out_path(args.out, (".xlsx",))
+    out = out_path(args.out, (".xlsx", ".pdf"))
     with open_db(args, lock=False) as db:
-        summary = reports.weekly_summary(db, day_or_today(args.date))
-        reports.write_summary_xlsx(summary, out, settings.load(db).town_name)
+        summary = make(db)
+        reports.write_summary(db, summary, out)
     print(f"已生成{summary.title} {out}")
     return 0
 
 
+def cmd_weekly(args: argparse.Namespace) -> int:
+    from ecodesk.services import reports
+
+    day = day_or_today(args.date)
+    return _write_summary(args, lambda db: reports.weekly_summary(db, day))
+
+
 def cmd_monthly(args: argparse.Namespace) -> int:
-    from ecodesk.services import reports, settings
+    from ecodesk.services import reports
 
     match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", args.month or "")
     if match is None:
         raise CliError(f"--month 应写成 2024-10 或 2024年10月（收到“{args.month}”）")
-    out = out_path(args.out, (".xlsx",))
-    with open_db(args, lock=False) as db:
-        summary = reports.monthly_summary(db, int(match.group(1)), int(match.group(2)))
-        reports.write_summary_xlsx(summary, out, settings.load(db).town_name)
-    print(f"已生成{summary.title} {out}")
-    return 0
+    year, month = int(match.group(1)), int(match.group(2))
+    return _write_summary(args, lambda db: reports.monthly_summary(db, year, month))
+
+
+def cmd_range(args: argparse.Namespace) -> int:
+    from ecodesk.services import reports
+
+    if args.period:
+        if args.date_from or args.date_to:
+            raise CliError("--period 与 --from/--to 只能选一种")
+        date_from, date_to = reports.preset_range(args.period, dates.today())
+    elif args.date_from and args.date_to:
+        date_from, date_to = required_date(args.date_from, "--from"), required_date(args.date_to, "--to")
+    else:
+        raise CliError(f"请给出 --from 和 --to，或 --period（{'、'.join(reports.PRESETS)}）")
+    return _write_summary(args, lambda db: reports.range_summary(db, date_from, date_to))
 
 
 def cmd_fires(args: argparse.Namespace) -> int:
@@ -96,12 +119,17 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--date", help="日期（默认今天），如 2024-10-15")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
     p.add_argument("--table", action="store_true", help="PDF 印成日报表（横向表格）而不是通报")
-    p = add_command(rsub, "weekly", cmd_weekly, "一周（周一至周日）巡查汇总 Excel")
+    p = add_command(rsub, "weekly", cmd_weekly, "一周（周一至周日）巡查汇总（Excel 或 PDF）")
     p.add_argument("--date", help="该周中的任一天（默认今天）")
-    p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p = add_command(rsub, "monthly", cmd_monthly, "一个月的巡查汇总 Excel")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf")
+    p = add_command(rsub, "monthly", cmd_monthly, "一个月的巡查汇总（Excel 或 PDF）")
     p.add_argument("--month", required=True, help="如 2024-10")
-    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf")
+    p = add_command(rsub, "range", cmd_range, "任意时间段的巡查汇总（Excel 或 PDF）")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="起始日期，如 2024-10-08")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="截止日期（含当天）")
+    p.add_argument("--period", choices=("本周", "上周", "本月", "上月"), help="常用期间，代替 --from/--to")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf")
     p = add_command(rsub, "fires", cmd_fires, "全年各村逐月火点统计 Excel")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, metavar="FILE.xlsx")

@@ -9,6 +9,7 @@ village and kind.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,8 +26,7 @@ from sqlalchemy import func, select
 from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
-from ecodesk.documents.render import RenderResult, render_pdf
-from ecodesk.documents.spec import Attachment, DocumentSpec
+from ecodesk.documents.spec import Attachment, DocumentSpec, split_paragraphs
 from ecodesk.errors import EcoDeskError
 from ecodesk.exports import xlsx_export
 from ecodesk.exports.xlsx_style import (
@@ -303,8 +303,46 @@ def monthly_summary(db: Database, year: int, month: int) -> PeriodSummary:
     if not 1 <= month <= 12:
         raise EcoDeskError(f"月份应在1到12之间（收到 {month}）")
     first = date(year, month, 1)
-    last = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
-    return period_summary(db, first, last, f"巡查情况月汇总（{year}年{month}月）")
+    return period_summary(db, first, month_end(first), f"巡查情况月汇总（{year}年{month}月）")
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+
+
+# The periods the clerk picks most (巡查汇总 menu, ``ecodesk report range --period``).
+PRESETS = ("本周", "上周", "本月", "上月")
+
+
+def preset_range(name: str, today: date) -> tuple[date, date]:
+    """First and last day of 本周 / 上周 / 本月 / 上月 as seen on ``today``."""
+    first = today.replace(day=1)
+    if name == "本周":
+        return week_of(today)
+    if name == "上周":
+        return week_of(today - timedelta(days=7))
+    if name == "本月":
+        return first, month_end(first)
+    if name == "上月":
+        previous = (first - timedelta(days=1)).replace(day=1)
+        return previous, month_end(previous)
+    raise EcoDeskError(f"没有“{name}”这个期间（可选：{'、'.join(PRESETS)}）")
+
+
+def range_summary(db: Database, date_from: date, date_to: date) -> PeriodSummary:
+    """Any period the clerk chooses; a whole week or month keeps the 周汇总/月汇总 title."""
+    if date_from.weekday() == 0 and date_to == date_from + timedelta(days=6):
+        return weekly_summary(db, date_from)
+    if date_from.day == 1 and date_to == month_end(date_from):
+        return monthly_summary(db, date_from.year, date_from.month)
+    title = f"巡查情况汇总（{format_cn(date_from)}—{format_cn(date_to)}）"
+    return period_summary(db, date_from, date_to, title)
+
+
+def summary_file_name(date_from: date, date_to: date, suffix: str = ".xlsx") -> str:
+    """What the saved file is called: 巡查汇总2024-10-01至2024-10-31.xlsx."""
+    return f"巡查汇总{format_iso(date_from)}至{format_iso(date_to)}{suffix}"
 
 
 # -- Excel --------------------------------------------------------------------------------------------------
@@ -438,16 +476,27 @@ def write_daily_xlsx(report: DailyReport, path: Path) -> Path:
     return save_workbook(wb, path)
 
 
-def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Path:
+@dataclass(frozen=True)
+class SummaryTable:
+    """A period summary as the printed table: the Excel sheet and the PDF show the same cells."""
+
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]  # in digit-characters, as the xlsx measures them
+    rows: tuple[tuple[Any, ...], ...]  # one per village
+    silent: tuple[bool, ...]  # per row: the village reported nothing in the period
+    totals: tuple[Any, ...]
+    note: str
+
+
+def summary_table(summary: PeriodSummary) -> SummaryTable:
     """One row per village: patrols by kind, total, days reported / silent, findings, fire points."""
     headers = ("序号", "村（社区）", *summary.kinds, "巡查合计", "报送天数", "未报送天数", "发现问题", "火点")
     widths = (5, 11, *(7 for _ in summary.kinds), 8, 8, 9, 8, 6)
-    wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "汇总", f"{town}{summary.title}", headers, widths)
+    rows: list[tuple[Any, ...]] = []
     for n, row in enumerate(summary.rows, 1):
         values = [n, row.village, *(row.by_kind.get(k, 0) for k in summary.kinds)]
         values += [row.total, row.days_reported, summary.days_silent(row), row.findings, row.fire_points]
-        sheet.add(values, fill=SILENT_FILL if row.total == 0 and summary.days else None)
+        rows.append(tuple(values))
     totals = ["合计", f"{len(summary.rows)}个村（社区）", *(summary.kind_total(k) for k in summary.kinds)]
     totals += [
         summary.total,
@@ -456,10 +505,20 @@ def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Pa
         sum(r.findings for r in summary.rows),
         sum(r.fire_points for r in summary.rows),
     ]
-    sheet.add(totals, font=TOTAL_FONT)
-    sheet.note(
-        f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。"
-    )
+    note = f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。"
+    silent = tuple(row.total == 0 and bool(summary.days) for row in summary.rows)
+    return SummaryTable(headers, widths, tuple(rows), silent, tuple(totals), note)
+
+
+def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Path:
+    """One row per village: patrols by kind, total, days reported / silent, findings, fire points."""
+    table = summary_table(summary)
+    wb = Workbook(write_only=True)
+    sheet = TableSheet(wb, "汇总", f"{town}{summary.title}", table.headers, table.widths)
+    for values, silent in zip(table.rows, table.silent, strict=True):
+        sheet.add(values, fill=SILENT_FILL if silent else None)
+    sheet.add(table.totals, font=TOTAL_FONT)
+    sheet.note(table.note)
     return save_workbook(wb, path)
 
 
@@ -481,6 +540,38 @@ def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
 
 
 # -- the 通报 PDF -------------------------------------------------------------------------------------------
+def render_summary_pdf(db: Database, summary: PeriodSummary, path: Path) -> int:
+    """The same table as :func:`write_summary_xlsx`, printed by the one list-PDF engine
+    (:func:`ecodesk.exports.table_pdf.write_table_pdf`). Returns the page count."""
+    from ecodesk.documents.fonts import resolve_fonts
+    from ecodesk.exports.table_pdf import write_table_pdf
+
+    current = settings_service.load(db)
+    table = summary_table(summary)
+    cells = [tuple("" if v is None else str(v) for v in row) for row in (*table.rows, table.totals)]
+    return write_table_pdf(
+        Path(path),
+        f"{current.town_name}{summary.title}",
+        table.headers,
+        table.widths,
+        cells,
+        resolve_fonts(current.font_files or None),
+        subtitle=table.note,
+    )
+
+
+def write_summary(db: Database, summary: PeriodSummary, path: Path) -> Path:
+    """The summary as .xlsx or .pdf, by the file's extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return write_summary_xlsx(summary, path, settings_service.load(db).town_name)
+    if suffix == ".pdf":
+        render_summary_pdf(db, summary, path)
+        return path
+    raise EcoDeskError(f"巡查汇总只能保存为 .xlsx 或 .pdf（收到“{path.name}”）")
+
+
 
 
 def _organ(db: Database) -> tuple[str, str]:
@@ -572,12 +663,75 @@ def daily_report_spec(db: Database, report: DailyReport, issued: date | None = N
     )
 
 
-def render_daily_pdf(
-    db: Database, report: DailyReport, path: Path, issued: date | None = None
-) -> RenderResult:
+def render_daily_pdf(db: Database, report: DailyReport, path: Path, issued: date | None = None) -> int:
+    """The day's 通报 printed as a 信息: no red 文件 header and no 发文字号 (see SPEC §3.2).
+
+    A town circulates one every day; numbering each as a 公文 would fill the register and spend the
+    organ's 发文字号 on routine notices, and a red 文件 head without a number is wrong on paper. A
+    通报 that needs the organ's authority goes through the register (问题整改's 起草整改通报).
+    Returns the page count.
+    """
     spec = daily_report_spec(db, report, issued)
-    fonts = settings_service.load(db).font_files or None
-    return render_pdf(spec, path, fonts)
+    return render_info_pdf(spec, Path(path), settings_service.load(db).font_files or None)
+
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def render_info_pdf(spec: DocumentSpec, path: Path, font_files: Any = None) -> int:
+    """A 信息 on A4 portrait in the 公文 fonts and type area, without the red head: title, issuer and
+    date, 主送, body (一、 headings in 黑体), 落款, then the attachment's lines. Written atomically."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, resolve_fonts
+    from ecodesk.documents.glyphs import markup
+
+    fonts = resolve_fonts(font_files)
+    fang, hei, kai, song = fonts.alias(FANGSONG), fonts.alias(HEI), fonts.alias(KAI), fonts.alias(SONG)
+    body = ParagraphStyle("body", fontName=fang, fontSize=16, leading=28, firstLineIndent=32, wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=body, fontName=hei)
+    flush = ParagraphStyle("flush", parent=body, firstLineIndent=0)
+    right = ParagraphStyle("right", parent=flush, alignment=2)
+    title = ParagraphStyle("title", fontName=fonts.alias(XBS), fontSize=22, leading=34, alignment=1)
+    byline = ParagraphStyle("byline", fontName=kai, fontSize=16, leading=28, alignment=1)
+
+    def p(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(markup(text, style.fontName), style)  # user text is never markup
+
+    story: list[Any] = [
+        p(spec.title, title),
+        p(f"{spec.signature}　{format_cn(spec.date)}", byline),
+        Spacer(1, 6 * mm),
+    ]
+    if spec.recipients:
+        story.append(p(f"{spec.recipients}：", flush))
+    story += [p(text, heading if _HEADING.match(text) else body) for text in spec.paragraphs]
+    story += [Spacer(1, 10 * mm), p(f"{spec.signature}　　", right), p(f"{format_cn(spec.date)}　　", right)]
+    for attachment in spec.attachments:
+        story += [Spacer(1, 8 * mm), p(f"附：{attachment.title}", heading)]
+        story += [p(line, body) for line in split_paragraphs(attachment.body)]
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.setFont(song, 14)
+        canvas.drawCentredString(A4[0] / 2, 18 * mm, f"— {doc.page} —")
+
+    with atomic_file(path) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=A4,
+            leftMargin=28 * mm,
+            rightMargin=26 * mm,
+            topMargin=30 * mm,
+            bottomMargin=30 * mm,
+            title=spec.title,
+            author=spec.signature,
+            initialFontName=song,  # else reportlab puts a non-embedded Helvetica in the file
+        )
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return int(doc.page)
 
 
 def write_daily(db: Database, day: date, path: Path, *, table: bool = False) -> Path:
