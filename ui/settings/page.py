@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,13 +30,17 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import ValidationError
-from ecodesk.jobs import Job
 from ecodesk.models.setting import Settings
 from ecodesk.paths import backups_dir
+from ecodesk.services import rename
 from ecodesk.services import settings as data_settings
+from ecodesk.services.documents import DOCUMENTS
 from ui.common import dialogs, machine_settings, operations
-from ui.common.changes import changes
-from ui.common.jobs import JobHandle, run_job
+from ui.common.changes import Area, changes
+from ui.common.jobs import JobHandle
+from ui.common.text_input import ask_text
+from ui.settings.rename_dialog import RenameTownDialog
+from ui.shell.backup_dialog import take_away_backup
 from ui.shell.password import PasswordBox
 
 ORGAN_COLUMNS = (("name", "发文机关名称"), ("mark", "发文机关标志"), ("prefix", "发文字号前缀"))
@@ -53,7 +56,6 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.setObjectName("settings_page")
-        self.last_backup: Path | None = None
 
         self.town = QLineEdit()
         self.town.setObjectName("settings_town")
@@ -91,8 +93,9 @@ class SettingsPage(QWidget):
         self.backup_keep = QSpinBox()
         self.backup_keep.setRange(1, 500)
         self.backup_keep.setSuffix(" 份")
-        backup_now = QPushButton("立即备份")
+        backup_now = QPushButton("立即备份（含附件）…")
         backup_now.setObjectName("backup_now")
+        backup_now.setToolTip("与“文件 → 备份数据”相同：选择保存位置（如 U 盘），数据和附件存成一个文件")
         backup_now.clicked.connect(self.backup_now)
 
         self.problems = QLabel()
@@ -256,6 +259,7 @@ class SettingsPage(QWidget):
         if problems:
             self._show_problems(problems)
             return None
+        old_town = data_settings.load(self.db).town_name
         try:
             saved = operations.write(
                 self, lambda: data_settings.save(self.db, **values), settings=True, raise_validation=True
@@ -266,30 +270,44 @@ class SettingsPage(QWidget):
                 self.town.setFocus()
             return None
         if saved is not None:
+            updated = self._offer_renaming(old_town, saved.town_name)
             self.problems.setStyleSheet("color:#2e7d32;")
-            self.problems.setText("已保存。")
+            self.problems.setText(
+                f"已保存，并把 {updated} 处旧名称改为“{saved.town_name}”。" if updated else "已保存。"
+            )
             self.problems.show()
             machine_settings.set_backup_dir_for(
                 self.db.path, Path(saved.backup_dir) if saved.backup_dir else backups_dir(self.db.path)
             )
         return saved
 
+    def _offer_renaming(self, old: str, new: str) -> int:
+        """After a rename: list the texts still naming the old town and update the ones ticked (one
+        transaction). Returns how many were updated."""
+        if not old or old == new:
+            return 0
+        places = rename.places_naming(self.db, old, new)
+        if not places:
+            return 0
+        keys = RenameTownDialog.ask(self, places, old, new)
+        if not keys:
+            return 0
+        applied = operations.write(
+            self,
+            lambda: rename.apply_naming(self.db, old, new, keys),
+            [DOCUMENTS, Area.LETTERS, Area.APPRAISAL],
+            settings=True,
+        )
+        return len(applied or [])
+
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.setStyleSheet("color:#c62828;")
         self.problems.setText("\n".join(problems))
         self.problems.show()
 
-    def backup_now(self) -> JobHandle:
-        from ecodesk.db import backups
-
-        def work(_job: Job) -> Path:
-            return backups.create_backup(self.db, reason="手动")
-
-        def done(path: Path) -> None:
-            self.last_backup = path
-            dialogs.show_info(self, f"已备份到：\n{path}", "备份完成")
-
-        return run_job(self, "正在备份", work, done)
+    def backup_now(self) -> JobHandle | None:
+        """立即备份: the same take-away backup as 文件 → 备份数据 (asks where; data and attachments)."""
+        return take_away_backup(self, self.db)
 
     # -- small editors -------------------------------------------------------------------------
 
@@ -310,12 +328,21 @@ class SettingsPage(QWidget):
             self.organs.removeRow(row)
 
     def _add_operator(self) -> None:
-        name, ok = QInputDialog.getText(self, "添加操作员", "操作员姓名：")
-        name = name.strip()
-        if ok and name:
-            existing = [self.operators.item(i).text() for i in range(self.operators.count())]
-            if name not in existing:
-                self.operators.addItem(name[:20])
+        name = ask_text(
+            self,
+            "添加操作员",
+            "操作员姓名（记录和修改记录中会写上这个名字；点“保存”后生效）：",
+            required=True,
+            placeholder="如：王晓燕",
+            ok_text="添加",
+        )
+        if not name:
+            return
+        existing = [self.operators.item(i).text() for i in range(self.operators.count())]
+        if name[:20] in existing:
+            dialogs.show_info(self, f"“{name[:20]}”已在操作员名单中。")
+            return
+        self.operators.addItem(name[:20])
 
     def _remove_operator(self) -> None:
         item = self.operators.currentItem()

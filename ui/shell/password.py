@@ -81,6 +81,24 @@ def unlock(db: Database, parent: QWidget | None = None) -> bool:
         dialog.deleteLater()
 
 
+def note_text(*, remove: bool, protected: bool) -> str:
+    """What the dialog's act does: removing says what is given up, setting what is asked from now on."""
+    if remove:
+        return (
+            "取消后，打开这个数据文件不再需要密码：能用这台电脑或拿到这个文件（如 U 盘上的备份）的人，"
+            "都能直接查看和修改全部记录。以后可以随时重新设置。请输入现在的密码确认。"
+        )
+    first = (
+        "修改后，每次打开这个数据文件要输入新密码。"
+        if protected
+        else "设置后，每次打开这个数据文件都要输入密码。"
+    )
+    return (
+        first + "密码忘记后无法找回，请记在安全的地方。"
+        "（这是打开程序的密码，不是对文件加密；U 盘和电脑仍要妥善保管。）"
+    )
+
+
 class PasswordDialog(QDialog):
     """Set, change or remove the opening password; the service says what is wrong."""
 
@@ -101,25 +119,24 @@ class PasswordDialog(QDialog):
         self.problem.setWordWrap(True)
         form = QFormLayout()
         if protected:
-            form.addRow("原密码：", self.current)
+            form.addRow("现在的密码：" if remove else "原密码：", self.current)
         if not remove:
             form.addRow("新密码：", self.new)
             form.addRow("再输一次：", self.again)
-        note = QLabel(
-            "设置后，每次打开这个数据文件都要输入密码。密码忘记后无法找回，请记在安全的地方。"
-            "（这是打开程序的密码，不是对文件加密；U 盘和电脑仍要妥善保管。）"
-        )
-        note.setWordWrap(True)
-        note.setStyleSheet("color:#555;")
+        self.note = QLabel(note_text(remove=remove, protected=protected))
+        self.note.setObjectName("password_note")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#555;")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        # Beside a 取消密码 button a plain 取消 would read as the same act: the way back keeps the password.
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("保留密码" if remove else "取消")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("取消密码" if remove else "确定")
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(note)
+        layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
