@@ -203,6 +203,8 @@ def test_weekly_and_monthly_summaries_by_village_and_kind(
         "上周汇总",
         "本月汇总",
         "上月汇总",
+        "",
+        "选择时间段…",
     ]
     day = dates.today() - timedelta(days=1)
     target = tmp_path / "月汇总.xlsx"

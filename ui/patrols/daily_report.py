@@ -2,18 +2,19 @@
 thread with ``ecodesk.services.reports``, then show who reported nothing and open or save the files.
 
 "日督查、日通报、日报告": the clerk sends this every day, so the date starts at today, Enter accepts it,
-and Enter again opens the PDF.
+and Enter again opens the PDF. A date typed and then Esc'd asks 放弃未保存的内容？ like every input
+dialog. The files wait in a temporary folder (:mod:`ui.patrols.report_folders`) removed when the
+page or the program closes.
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,9 +32,10 @@ from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.services import reports
 from ecodesk.services.reports import DailyReport
-from ui.common import dialogs
+from ui.common import dialogs, unsaved
 from ui.common.field_editors import DateLineEdit
 from ui.common.jobs import JobHandle, run_job
+from ui.patrols import report_folders
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class DateDialog(QDialog):
         self.date_edit = DateLineEdit()
         self.date_edit.setObjectName("daily_report_date")
         self.date_edit.set_date(default)
+        self._initial_text = self.date_edit.text()
         self.error = QLabel()
         self.error.setStyleSheet("color:#c62828;")
         self.error.hide()
@@ -116,6 +119,20 @@ class DateDialog(QDialog):
             return
         self.chosen = day
         self.accept()
+
+    def is_dirty(self) -> bool:
+        """Another date was typed than the one offered."""
+        return self.date_edit.text() != self._initial_text
+
+    def reject(self) -> None:
+        """Esc, 取消 and ×: a typed date is not thrown away without asking (保存 makes the report)."""
+        closing = unsaved.settle(self, self.is_dirty(), self._accept)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     @classmethod
     def ask(cls, parent: QWidget | None, default: date) -> date | None:
@@ -220,13 +237,13 @@ class DailyReportAction:
         self._db = db
         self.handle: JobHandle | None = None
         self.files: DailyFiles | None = None
-        self._folder = Path(tempfile.mkdtemp(prefix="ecodesk-日报-"))
+        self.folder: Path | None = None  # made at the first report, removed on close
 
     def run(self, day: date | None = None) -> JobHandle | None:
         day = day or DateDialog.ask(self._parent, dates.today())
         if day is None:
             return None
-        db, folder = self._db, self._folder
+        db, folder = self._db, self._ensure_folder()
 
         def work(job: Job) -> DailyFiles:
             return make_daily_files(db, day, folder, job)
@@ -237,3 +254,19 @@ class DailyReportAction:
     def _done(self, files: DailyFiles) -> None:
         self.files = files
         DailyResultDialog.show_for(self._parent, files)
+
+    def _ensure_folder(self) -> Path:
+        if self.folder is None or not self.folder.is_dir():
+            folder = self.folder = report_folders.make_folder()
+            # Gone with the page (a restore or another file rebuilds it) or with the program. The
+            # connections hold the path, not this object, so they work after the page is deleted.
+            self._parent.destroyed.connect(lambda *_args: report_folders.remove_folder(folder))
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(lambda: report_folders.remove_folder(folder))
+        return self.folder
+
+    def cleanup(self) -> None:
+        """Remove the report files now (the program is closing)."""
+        if self.folder is not None:
+            report_folders.remove_folder(self.folder)

@@ -8,7 +8,7 @@ The lists are :class:`ui.records.page.RecordPage` over the kinds declared in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,16 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk import dates
-from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.jobs import Job
 from ecodesk.services import patrols, rectification, reports
-from ecodesk.services import settings as settings_service
 from ecodesk.services.patrols import FIRE_POINTS, PATROLS
 from ui.common import dialogs, machine_settings, operations
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle, run_job
 from ui.patrols.daily_report import DailyReportAction
 from ui.patrols.entry import PatrolEntryDialog
+from ui.patrols.summary import EXCEL, FILTERS, PeriodDialog, save_filter
 from ui.records.detail import DetailPane
 from ui.records.page import RecordPage
 
@@ -90,19 +89,14 @@ class PatrolRecordPage(RecordPage):
             "开为整改问题", "把选中巡查发现的问题登记为整改问题（问题整改动态清单）", self.open_problem
         )
         self.summary_button = QPushButton("巡查汇总")
-        self.summary_button.setToolTip("按村和巡查类型汇总一周或一个月的巡查（Excel）")
+        self.summary_button.setToolTip("按村和巡查类型汇总一段时间的巡查（Excel 或 PDF）")
         self.summary_button.setAutoDefault(False)
         menu = QMenu(self.summary_button)
-        today = dates.today()
-        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-        for text, period in (
-            ("本周汇总", ("week", today)),
-            ("上周汇总", ("week", today - timedelta(days=7))),
-            ("本月汇总", ("month", today)),
-            ("上月汇总", ("month", last_month)),
-        ):
-            action = menu.addAction(text)
-            action.triggered.connect(lambda _checked=False, p=period: self.export_summary(*p))
+        for name in reports.PRESETS:  # the days are worked out when chosen: the program may run past midnight
+            action = menu.addAction(f"{name}汇总")
+            action.triggered.connect(lambda _checked=False, n=name: self.export_preset(n))
+        menu.addSeparator()
+        menu.addAction("选择时间段…").triggered.connect(lambda _checked=False: self.export_chosen_period())
         self.summary_button.setMenu(menu)
         self.summary_handle: JobHandle | None = None
         row = _actions_layout(self)
@@ -127,25 +121,38 @@ class PatrolRecordPage(RecordPage):
         return self.daily_report.run(day if isinstance(day, date) else None)
 
     def export_summary(self, unit: str, day: date, path: Path | None = None) -> JobHandle | None:
-        """The week's or month's patrols by village and kind as an Excel sheet, made off the GUI thread."""
-        db = self.db
-        if unit == "week":
-            start, end = reports.week_of(day)
-            name = f"巡查周汇总{format_iso(start)}至{format_iso(end)}.xlsx"
-        else:
-            name = f"巡查月汇总{day.year}年{day.month}月.xlsx"
-        path = path or dialogs.ask_save_file(self, "保存巡查汇总", name, "Excel 文件 (*.xlsx)")
-        if path is None:
+        """The week's (``unit`` "week") or month's patrols around ``day``, as Excel or PDF."""
+        first, last = reports.week_of(day) if unit == "week" else (day.replace(day=1), reports.month_end(day))
+        return self.export_range(first, last, path)
+
+    def export_preset(self, name: str, path: Path | None = None) -> JobHandle | None:
+        """本周 / 上周 / 本月 / 上月 as of today."""
+        return self.export_range(*reports.preset_range(name, dates.today()), path)
+
+    def export_chosen_period(self, path: Path | None = None) -> JobHandle | None:
+        """选择时间段…: any days, Excel or PDF."""
+        period = PeriodDialog.ask(self)
+        if period is None:
             return None
+        return self.export_range(period.date_from, period.date_to, path, period.suffix)
+
+    def export_range(
+        self, first: date, last: date, path: Path | None = None, suffix: str = EXCEL
+    ) -> JobHandle | None:
+        """The patrols of ``first``…``last`` by village and kind, written off the GUI thread as .xlsx
+        or .pdf (the file's extension; a name typed without one gets ``suffix``)."""
+        db = self.db
+        if path is None:
+            name = reports.summary_file_name(first, last, suffix)
+            path = dialogs.ask_save_file(self, "保存巡查汇总", name, save_filter(suffix))
+            if path is None:
+                return None
+            if path.suffix.lower() not in FILTERS:
+                path = path.with_name(path.name + suffix)
         target = path
 
         def work(_job: Job) -> Path:
-            summary = (
-                reports.weekly_summary(db, day)
-                if unit == "week"
-                else reports.monthly_summary(db, day.year, day.month)
-            )
-            return reports.write_summary_xlsx(summary, target, settings_service.load(db).town_name)
+            return reports.write_summary(db, reports.range_summary(db, first, last), target)
 
         self.summary_handle = run_job(
             self,

@@ -34,6 +34,7 @@ from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_s
 from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings
 from ui.common.icons import icon
+from ui.patrols import report_folders
 from ui.shell import password
 from ui.shell.fonts import apply_ui_font
 from ui.shell.main_window import APP_TITLE, MainWindow
@@ -217,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(icon("ecodesk"))
     log_file = setup_logging()
     log.info("EcoDesk %s starting (log %s)", ecodesk.__version__, log_file)
+    report_folders.sweep_leftovers()  # 日报 files an earlier run could not remove (a crash, a PDF left open)
     install_translations(app)
     apply_ui_font(app)
     sys.excepthook = _excepthook
