@@ -86,6 +86,10 @@ class Sheet:
 
 @dataclass(frozen=True)
 class EvidenceLine:
+    """One record (or count) behind a score. ``table`` and ``record_id`` name the record; the rest say
+    where the clerk finds it: a 报送材料 line's deliverable is ``record_id`` in ``campaign_id``'s 报送情况
+    at ``village_id``'s row, a 承诺书 line is ``village_id``'s letters of ``letter_kind`` ("" for all)."""
+
     item: str
     village: str
     table: str
@@ -93,3 +97,6 @@ class EvidenceLine:
     day: str
     text: str
     points: float
+    village_id: int | None = None
+    campaign_id: int | None = None
+    letter_kind: str = ""

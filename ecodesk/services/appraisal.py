@@ -34,6 +34,7 @@ from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.models import VILLAGE_KINDS, Unit
 from ecodesk.models.appraisal import AppraisalItem, AppraisalScheme, AppraisalScore
+from ecodesk.models.campaign import Deliverable
 from ecodesk.models.document import Document
 from ecodesk.services import settings as settings_service
 
@@ -443,14 +444,25 @@ def sheet(db: Database, year: int) -> Sheet:
     return Sheet(header[0], header[1], weight, items, rows, header[3], header[4], header[5], header[6])
 
 
+DELIVERABLE_LINES, COMMITMENT_LINES = "campaign_deliverables", "commitments"  # evidence tables
+
+
 def evidence(
     db: Database, year: int, item_id: int | None = None, village_id: int | None = None
 ) -> list[EvidenceLine]:
-    """The records behind the computed scores (of one cell, one item, one village or the whole year)."""
+    """The records behind the computed scores (of one cell, one item, one village or the whole year),
+    each with what opens it: the village, a deliverable's campaign, the kind of 承诺书 counted."""
     with db.session() as session:
         scheme = _scheme(session, year)
         query = (
-            select(AppraisalItem.category, AppraisalItem.name, Unit.name, AppraisalScore.evidence)
+            select(
+                AppraisalItem.category,
+                AppraisalItem.name,
+                AppraisalItem.params,
+                Unit.id,
+                Unit.name,
+                AppraisalScore.evidence,
+            )
             .join(AppraisalItem, AppraisalItem.id == AppraisalScore.item_id)
             .join(Unit, Unit.id == AppraisalScore.village_id)
             .where(AppraisalItem.scheme_id == scheme.id)
@@ -461,20 +473,43 @@ def evidence(
         if village_id is not None:
             query = query.where(AppraisalScore.village_id == village_id)
         out: list[EvidenceLine] = []
-        for category, item, village, lines in session.execute(query):
+        found = session.execute(query).all()
+        campaign_of = _campaigns_of(session, found)
+        for category, item, params, unit_id, village, lines in found:
+            kind = str((params or {}).get("kind") or "")  # a coverage item's kind of 承诺书
+            letter_kind = "" if kind == rules.ALL else kind
             for e in lines or []:
+                table, record_id = e.get("table", ""), e.get("id")
                 out.append(
                     EvidenceLine(
                         f"{category} / {item}",
                         village,
-                        e.get("table", ""),
-                        e.get("id"),
+                        table,
+                        record_id,
                         e.get("date", ""),
                         e.get("text", ""),
                         float(e.get("points", 0.0)),
+                        village_id=int(unit_id),
+                        campaign_id=campaign_of.get(record_id) if table == DELIVERABLE_LINES else None,
+                        letter_kind=letter_kind if table == COMMITMENT_LINES else "",
                     )
                 )
         return out
+
+
+def _campaigns_of(session: Session, found: Sequence[Any]) -> dict[int, int]:
+    """deliverable id → its campaign, for the 报送材料 lines (stored evidence names only the deliverable,
+    and a finalised year keeps the evidence it was computed with)."""
+    ids = {
+        int(e["id"])
+        for *_head, lines in found
+        for e in lines or []
+        if e.get("table") == DELIVERABLE_LINES and e.get("id") is not None
+    }
+    if not ids:
+        return {}
+    query = select(Deliverable.id, Deliverable.campaign_id).where(Deliverable.id.in_(ids))
+    return {int(d): int(c) for d, c in session.execute(query)}
 
 
 # -- adjustments, lock -----------------------------------------------------------------------------------

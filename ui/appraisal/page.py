@@ -43,6 +43,7 @@ from ecodesk.appraisal.sheet import Cell, EvidenceLine, ItemView, Sheet, Village
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
+from ecodesk.models.letter import STATUS_PENDING
 from ecodesk.services import appraisal, documents
 from ecodesk.services.dashboard import Target
 from ecodesk.services.records import ListFilter
@@ -62,10 +63,13 @@ RECORD_LISTS = {
     "problems": ("problems", "problems"),
     "complaints": ("complaints", "complaints"),
 }
+SIGNING_TAB = "签订名单"  # the 承诺书 page's tab listing a village's letters
 
 
-def evidence_target(line: EvidenceLine, village_id: int) -> Target | None:
-    """Where a deduction line leads: its record, or for a month short of patrols, that month's patrols."""
+def evidence_target(line: EvidenceLine, village_id: int, year: int) -> Target | None:
+    """Where a deduction line leads: its record (a 报送材料 line: its cell in the campaign's 报送情况), a
+    month short of patrols that month's patrols, a 承诺书 line the village's letters still 待签."""
+    village_id = line.village_id or village_id
     if line.table in RECORD_LISTS and line.record_id is not None:
         page, kind = RECORD_LISTS[line.table]
         return Target(page, kind, record_id=line.record_id)
@@ -74,10 +78,27 @@ def evidence_target(line: EvidenceLine, village_id: int) -> Target | None:
         last = first.replace(day=monthrange(first.year, first.month)[1])
         return Target("patrols", "patrols", ListFilter(village_id=village_id, date_from=first, date_to=last))
     if line.table == "commitments":
-        return Target("letters", tab="签订率")
+        letters_of = (("year", year), ("kind", line.letter_kind)) if line.letter_kind else (("year", year),)
+        status = STATUS_PENDING if line.points < 0 else ""  # 未签: the ones still to sign
+        return Target("letters", tab=SIGNING_TAB, flt=ListFilter(village_id, status, equals=letters_of))
     if line.table == "campaign_deliverables":
-        return Target("campaigns")
+        if line.campaign_id is None or line.record_id is None:
+            return Target("campaigns")
+        return Target("campaigns", "campaigns", record_id=line.campaign_id, cell=(village_id, line.record_id))
     return None
+
+
+def evidence_hint(line: EvidenceLine) -> str:
+    """What double-click or Enter on the line opens, for its tooltip ("" when nothing)."""
+    if line.table == "commitments":
+        return "双击或按 Enter 查看本村的承诺书签订名单"
+    if line.table == "campaign_deliverables":
+        return "双击或按 Enter 打开该专项行动中这份报送材料"
+    if line.table == "patrols" and line.day:
+        return "双击或按 Enter 查看本村当月的巡查记录"
+    if line.table in RECORD_LISTS and line.record_id is not None:
+        return "双击或按 Enter 打开这条记录"
+    return ""
 
 
 class AdjustDialog(QDialog):
@@ -239,8 +260,8 @@ class EvidencePane(QWidget):
         self.summary.setText("\n".join(parts))
         self.table.setRowCount(len(lines))
         for r, line in enumerate(lines):
-            opens = line.record_id is not None or line.table == "patrols"
-            tip = f"{line.text}\n双击或按 Enter 打开这条记录" if opens else line.text
+            hint = evidence_hint(line)
+            tip = f"{line.text}\n{hint}" if hint else line.text
             for c, value in enumerate((line.day, line.text, f"{line.points:g}")):
                 cell_item = QTableWidgetItem(value)
                 cell_item.setToolTip(tip)
@@ -467,7 +488,8 @@ class AppraisalPage(QWidget):
     def open_evidence(self, line: EvidenceLine) -> QWidget | None:
         """Open the record behind a deduction line (the evidence's double-click or Enter)."""
         selected = self._selected()
-        target = evidence_target(line, selected[0]) if selected is not None else None
+        village_id = line.village_id or (selected[0] if selected is not None else None)
+        target = evidence_target(line, village_id, self.current_year()) if village_id is not None else None
         return open_target(self, target) if target is not None else None
 
     # -- actions -------------------------------------------------------------------------------

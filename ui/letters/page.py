@@ -39,6 +39,7 @@ from ecodesk.jobs import Job
 from ecodesk.letters.placeholders import DATE_PLACEHOLDER, names_in
 from ecodesk.models.letter import LETTER_KINDS
 from ecodesk.services import letter_print, letters
+from ecodesk.services.dashboard import Target
 from ecodesk.services.org import ENTERPRISES, HOUSEHOLDS, UNITS
 from ui.common import dialogs
 from ui.common.changes import Area, changes
@@ -283,6 +284,21 @@ class LettersPage(QWidget):
         self.print_count.setText(
             f"将打印 {n:,} 份（每份一页）" if n else "没有需要打印的承诺书，请先生成签订名单。"
         )
+
+    def show_target(self, target: Target) -> None:
+        """Open what a link names (:func:`ui.shell.navigation.open_target`): its tab, and on 签订名单 one
+        village's letters — of the year and kind in ``flt.equals``, in ``flt.status`` ("" for all)."""
+        wanted = dict(target.flt.equals)
+        year, kind = wanted.get("year"), wanted.get("kind")
+        if isinstance(year, int) and year != self.current_year():
+            self.year.setValue(year)  # reloads
+        if isinstance(kind, str) and self.kind.findText(kind) >= 0:
+            self.kind.setCurrentIndex(self.kind.findText(kind))
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == target.tab:
+                self.tabs.setCurrentIndex(index)
+        if self.tabs.currentWidget() is self.signing and target.flt.village_id is not None:
+            self.signing.show_village(target.flt.village_id, target.flt.status or "")
 
     def _open_village(self, index: Any) -> None:
         row = self.coverage_model.rows[index.row()]

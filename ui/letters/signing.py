@@ -211,6 +211,20 @@ class LetterSigningTab(QWidget):
                 self.villages.setCurrentRow(n)
                 return
 
+    def show_village(self, village_id: int, status: str = "") -> None:
+        """All the letters of one village in ``status`` ("" for every status), no 组 ticked, the list
+        focused: where a link (the 考核 evidence of its 签订率) leads."""
+        self.status.blockSignals(True)
+        self.status.setCurrentIndex(max(self.status.findText(status), 0) if status else 0)
+        self.status.blockSignals(False)
+        for n in range(self.villages.count()):
+            item = self.villages.item(n)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == village_id:
+                self.villages.setCurrentRow(n)
+                break
+        self._tick_all(False)  # also loads the rows
+        self.table.setFocus()
+
     def _load_groups(self) -> None:
         key = self.village_key()
         ticked = set(self.ticked_groups())
