@@ -76,7 +76,7 @@ class TextInputDialog(QDialog):
         layout.addWidget(self.prompt)
         layout.addWidget(cell)
         if multiline:
-            hint = QLabel("Ctrl+Enter 确定，Esc 取消。")
+            hint = QLabel(f"Ctrl+Enter {ok_text}，Esc 取消。")
             hint.setStyleSheet("color:#666;")
             layout.addWidget(hint)
         layout.addWidget(buttons)
