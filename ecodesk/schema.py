@@ -109,6 +109,12 @@ class RecordKind:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     # Named SQL conditions a list can be narrowed by (``ListFilter.named``), e.g. 已超期.
     filters: Mapping[str, Callable[[], ColumnElement[bool]]] = field(default_factory=dict)
+    # What makes two records of this kind the same (their identity key), for finding duplicates on
+    # import: field keys compared as normalised text (spaces, full-width forms and latin case
+    # ignored). The first field must be filled for a record to be compared; a later one left blank
+    # on either side does not tell two records apart. Empty: records of this kind are never
+    # duplicates of each other (logs, where two alike rows are two events).
+    identity: tuple[str, ...] = ()
 
     def field(self, key: str) -> Field:
         for f in self.fields:

@@ -51,6 +51,33 @@ CREATE_HINT = (
 )
 
 
+ON_DUPLICATE_HELP = (
+    "表中与已有记录（或表中前面的行）相同的行：skip 跳过（默认），update 用表中填了的内容更新已有记录，"
+    "add 仍然作为新记录导入"
+)
+DUPLICATE_HINT = (
+    "要用表中的内容更新这些记录，请加 --on-duplicate update；要仍然作为新记录导入，请加 --on-duplicate add。"
+)
+_ON_DUPLICATE_WORDS = {
+    "跳过": "skip",
+    "跳过重复": "skip",
+    "更新": "update",
+    "更新已有": "update",
+    "仍然导入": "add",
+}
+
+
+def _on_duplicate(value: str) -> str:
+    """``--on-duplicate``: skip, update or add (or their Chinese names), refused in Chinese otherwise."""
+    from ecodesk.services.record_import import ON_DUPLICATE
+
+    chosen = _ON_DUPLICATE_WORDS.get(value.strip(), value.strip().lower())
+    if chosen not in ON_DUPLICATE:
+        allowed = "、".join(f"{k}（{v}）" for k, v in ON_DUPLICATE.items())
+        raise CliError(f"--on-duplicate 只能是 {allowed.replace('、add', '或 add')}，收到“{value}”")
+    return chosen
+
+
 def _sheet_hint(sheet: str) -> str:
     """How to read another sheet: the option as it can be typed (quoted only when it has spaces)."""
     arg = f'"{sheet}"' if any(ch.isspace() for ch in sheet) else sheet
@@ -80,6 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     kind = get_kind(args.kind)
     create = _create_units(args.create_units, args.unit_kind)
+    on_duplicate = _on_duplicate(args.on_duplicate)
     with open_db(args) as db:
         report = import_xlsx(
             db,
@@ -90,8 +118,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             job=progress_printer(args.quiet),
             create_villages=create,
+            on_duplicate=on_duplicate,
         )
-    for line in report.summary_lines(create_hint=CREATE_HINT, sheet_hint=_sheet_hint):
+    lines = report.summary_lines(
+        create_hint=CREATE_HINT, sheet_hint=_sheet_hint, duplicate_hint=DUPLICATE_HINT
+    )
+    for line in lines:
         print(line)
     return 0 if report.ok else 1
 
@@ -143,6 +175,7 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--create-units", action="store_true", help=CREATE_UNITS_HELP)
     p.add_argument("--unit-kind", metavar="村|社区", help=UNIT_KIND_HELP)
+    p.add_argument("--on-duplicate", default="skip", metavar="skip|update|add", help=ON_DUPLICATE_HELP)
     p = add_command(sub, "export", cmd_export, "导出记录到 Excel")
     p.add_argument("kind")
     p.add_argument("--out", required=True)

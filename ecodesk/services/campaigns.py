@@ -89,6 +89,7 @@ CAMPAIGNS = RecordKind(
         Field("remark", "备注", T.LONGTEXT, max_len=2000, width=24, in_table=False),
     ),
     search_keys=("name", "document_no"),
+    identity=("name", "start_date"),
     date_key="start_date",
     default_sort="start_date",
     validators=(_campaign_checks,),

@@ -185,6 +185,7 @@ COMPLAINTS = RecordKind(
     ),
     # Never the complainant: a search would tell who complained.
     search_keys=("content", "case_number", "handler", "village"),
+    identity=("case_number",),
     village_key="village",
     status_key="status",
     date_key="received_date",

@@ -92,6 +92,7 @@ def declare(
     problem_category: str = "大气",
     extra_fields: Sequence[Field] = (),
     close_check: CloseCheck | None = None,
+    identity: tuple[str, ...] = ("name", "village"),
 ) -> RecordKind:
     """Declare (and list in :data:`LEDGER_KINDS`) the ledger kind ``label``.
 
@@ -157,6 +158,7 @@ def declare(
             Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
         ),
         search_keys=("name", "address", "responsible_person", "village"),
+        identity=identity,
         village_key="village",
         status_key="status",
         date_key="listed_date",
@@ -425,6 +427,7 @@ SUCTION_TRUCKS = declare(
         Field("volume", "方量（m³）", T.FLOAT, min_value=0, aliases=("方量",), width=8),
     ),
     name_label="报备事项",
+    identity=("plate", "work_date", "source_place"),
     name_aliases=("事项",),
     problem_category="水",
     close_check=_truck_done,
@@ -441,6 +444,7 @@ RIVER_PATROLS = declare(
         Field("handling", "处理情况", T.LONGTEXT, max_len=1000, width=24),
     ),
     name_label="巡河事项",
+    identity=("river", "patrol_date", "patroller"),
     name_aliases=("事项",),
     problem_category="水",
     close_check=_river_done,

@@ -16,6 +16,11 @@ the real data on a hidden sheet, villages not yet registered on the first day. S
   exactly what the form accepts, and every bad cell is reported with its Excel row and column;
 * villages (村/社区) the file names but the data file lacks are listed once, not per row, and can be
   registered by the same import (``create_villages``);
+* a row that repeats an existing record or an earlier row of the file (the kind's identity key,
+  ``services/duplicates.py``) is listed with the record it repeats, then skipped (the default),
+  made an update of that record (only the cells the sheet fills), or imported anyway
+  (``on_duplicate``); every skipped row is counted and listed. A row like a *deleted* record is not
+  a duplicate: it is imported as a new record and the deleted one is named (it can be restored);
 * all rows (and any new villages) are added in ONE transaction that is rolled back when any row is
   wrong, on a dry run, on cancel, or on any failure: the database is either untouched or has every row;
 * hostile files (not an xlsx, corrupt, password-protected, a million blank rows, a zip bomb of
@@ -40,12 +45,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ecodesk.db.database import Database, write_failure
-from ecodesk.errors import EcoDeskError, ValidationError
+from ecodesk.errors import EcoDeskError, FieldProblem, ValidationError
 from ecodesk.exports.xlsx_read import Book, CellRange, SavedResults, SheetLayout
 from ecodesk.jobs import Job
 from ecodesk.models import VILLAGE_KINDS, Unit
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
+from ecodesk.services.duplicates import IdentityIndex, Key, Known, key_of_values, row_shown
+from ecodesk.services.duplicates import labels as duplicate_labels
 from ecodesk.services.org import VILLAGE_REF, add_village, village_category
 from ecodesk.services.validation import normalise_text
 
@@ -66,6 +73,10 @@ BY_NAME = "按名称"  # create_villages: 社区 for a name ending in 社区, el
 CREATE_CHOICES = (BY_NAME, *VILLAGE_KINDS)
 CREATE_HINT = "导入时可以选择一并新建这些村（社区）。"
 SHEET_HINT = "要导入那张表，请选择工作表“{sheet}”。"
+SKIP_DUPLICATES, UPDATE_DUPLICATES, ADD_DUPLICATES = "skip", "update", "add"
+# What an import does with a row that repeats a record, and its name on screen.
+ON_DUPLICATE = {SKIP_DUPLICATES: "跳过重复", UPDATE_DUPLICATES: "更新已有", ADD_DUPLICATES: "仍然导入"}
+MAX_LISTED_DUPLICATES = 1_000
 
 _REQUIRED_MARKS = ("（必填）", "(必填)", "【必填】", "[必填]")
 _STAR_CHARS = "*＊※"
@@ -129,6 +140,40 @@ class NewVillage:
     rows: int = 0  # rows that name it
 
 
+@dataclass(frozen=True)
+class DuplicateRow:
+    """A row that repeats a record: an existing one, a deleted one, or an earlier row of the file."""
+
+    row: int
+    shown: str  # the row's identity values, as typed
+    against: str  # the record it repeats (its identity values); "" for an earlier row
+    action: str  # SKIP_DUPLICATES, UPDATE_DUPLICATES or ADD_DUPLICATES: what is done with the row
+    record_id: int | None = None  # the existing record
+    first_row: int | None = None  # the earlier row of the file
+    matches: int = 1  # how many existing records it is like (more than one: nothing to update)
+    deleted: bool = False  # like a deleted record only: imported as new
+
+    def text(self, kind_label: str, committed: bool) -> str:
+        said = f"第{self.row}行“{shorten(self.shown)}”与"
+        if self.first_row is not None:
+            said += f"本表第{self.first_row}行相同"
+        elif self.deleted:
+            said += f"已删除的{kind_label}“{shorten(self.against)}”相同"
+        elif self.matches > 1:
+            said += f" {self.matches} 条已有{kind_label}记录相同（“{shorten(self.against)}”等）"
+        else:
+            said += f"已有的{kind_label}“{shorten(self.against)}”相同"
+        if self.deleted:
+            return said + "，按新记录导入。"
+        if self.action == UPDATE_DUPLICATES:
+            return said + ("，已更新该记录。" if committed else "，将更新该记录。")
+        if self.action == ADD_DUPLICATES:
+            return said + ("，仍已导入。" if committed else "，仍然导入。")
+        if self.matches > 1:
+            return said + "，无法确定更新哪一条，跳过。"
+        return said + ("，已跳过。" if committed else "，跳过。")
+
+
 @dataclass
 class ImportReport:
     """What an import (or a dry run) found and did; ``summary_lines`` is what the clerk reads."""
@@ -156,6 +201,11 @@ class ImportReport:
     hidden_sheets: list[SheetInfo] = field(default_factory=list)  # hidden sheets with this kind's header
     new_villages: list[NewVillage] = field(default_factory=list)  # named in the file, not registered
     create_villages: str | None = None  # None: not asked to register them; else BY_NAME, 村 or 社区
+    on_duplicate: str = SKIP_DUPLICATES  # what is done with a row that repeats a record
+    identity_labels: str = ""  # what duplicates are judged by (户主姓名、所属村、门牌/住址)
+    duplicates: list[DuplicateRow] = field(default_factory=list)  # in row order, deleted-only ones too
+    rows_updated: int = 0  # rows that updated the record they repeat
+    rows_skipped: int = 0  # rows not imported because they repeat a record
 
     @property
     def needs_villages(self) -> bool:
@@ -167,11 +217,16 @@ class ImportReport:
         return not self.errors and not self.missing_required and not self.needs_villages
 
     def summary_lines(
-        self, *, create_hint: str = CREATE_HINT, sheet_hint: str | Callable[[str], str] = SHEET_HINT
+        self,
+        *,
+        create_hint: str = CREATE_HINT,
+        sheet_hint: str | Callable[[str], str] = SHEET_HINT,
+        duplicate_hint: str = "",
     ) -> list[str]:
-        """The report in Chinese. ``create_hint`` says how to register missing villages and
+        """The report in Chinese. ``create_hint`` says how to register missing villages,
         ``sheet_hint`` (text with ``{sheet}``, or a function of the sheet's name) how to choose
-        another sheet, in the front end's own words."""
+        another sheet and ``duplicate_hint`` how to update or add skipped duplicates, in the front
+        end's own words."""
         lines = [self.sheet_line()]
         if self.mapping:
             pairs = (f"{shorten(h)}→{self.field_labels.get(k, k)}" for h, k in self.mapping.items())
@@ -196,8 +251,50 @@ class ImportReport:
         if len(self.errors) > MAX_LISTED_ERRORS:
             lines.append(f"……另有 {len(self.errors) - MAX_LISTED_ERRORS} 处错误未列出。")
         lines += self.village_lines(create_hint)
+        lines += self.duplicate_lines()
+        if duplicate_hint and self.rows_skipped and self.on_duplicate == SKIP_DUPLICATES:
+            lines.append(duplicate_hint)
         lines.append(self.result_line())
         return lines
+
+    @property
+    def repeated(self) -> list[DuplicateRow]:
+        """Rows that repeat a live record or an earlier row (not those like a deleted record only)."""
+        return [d for d in self.duplicates if not d.deleted]
+
+    def duplicate_lines(self) -> list[str]:
+        """The rows that repeat a record and what is done with each; then those like a deleted one."""
+        lines: list[str] = []
+        repeated, deleted = self.repeated, [d for d in self.duplicates if d.deleted]
+        if repeated:
+            within = sum(1 for d in repeated if d.first_row is not None)
+            parts = [f"与已有记录相同 {len(repeated) - within} 行"] if len(repeated) > within else []
+            parts += [f"表内重复 {within} 行"] if within else []
+            lines.append(
+                f"发现 {len(repeated)} 行可能重复（{'，'.join(parts)}；按{self.identity_labels}判断），"
+                f"处理方式：{ON_DUPLICATE[self.on_duplicate]}。"
+            )
+            lines += self._listed(repeated)
+        if deleted:
+            lines.append(
+                f"有 {len(deleted)} 行与已删除的记录相同：已删除的记录不算重复，这些行按新记录导入"
+                "（要找回原来的记录，可勾选“显示已删除”，选中它后点“恢复”）。"
+            )
+            lines += self._listed(deleted)
+        return lines
+
+    def _listed(self, rows: Sequence[DuplicateRow]) -> list[str]:
+        lines = [d.text(self.kind_label, self.committed) for d in rows[:MAX_LISTED_DUPLICATES]]
+        if len(rows) > MAX_LISTED_DUPLICATES:
+            lines.append(f"……另有 {len(rows) - MAX_LISTED_DUPLICATES} 行未列出。")
+        return lines
+
+    def duplicate_counts(self) -> str:
+        """``更新已有 3 条，跳过重复 8 条`` (``将…`` before the import), or "" when there are none."""
+        will = "" if self.committed else "将"
+        parts = [f"{will}更新已有 {self.rows_updated} 条"] if self.rows_updated else []
+        parts += [f"{will}跳过重复 {self.rows_skipped} 条"] if self.rows_skipped else []
+        return "，".join(parts)
 
     def sheet_line(self) -> str:
         where = "（隐藏的工作表）" if self.sheet_hidden else ""
@@ -213,9 +310,23 @@ class ImportReport:
             return "表中没有数据行，未导入任何记录。"
         if self.needs_villages:
             return f"这些村（社区）有了之后，{self.rows_ok} 条记录都可以导入；现在未导入任何记录。"
+        counts = self.duplicate_counts()
+        added = sum(1 for d in self.repeated if d.action == ADD_DUPLICATES)
         if self.dry_run:
+            if counts:
+                return f"检查通过：{self.rows_ok} 条可以导入，{counts}（未写入）。"
+            if added:
+                return (
+                    f"检查通过：{self.rows_ok} 条记录都可以导入，其中 {added} 条与已有记录或表内其他行重复"
+                    "（未写入）。"
+                )
             return f"检查通过：{self.rows_ok} 条记录都可以导入（未写入）。"
-        return f"已导入 {self.rows_ok} 条{records.records_of(self.kind_label)}。"
+        done = f"已导入 {self.rows_ok} 条{records.records_of(self.kind_label)}"
+        if counts:
+            return f"{done}，{counts}。"
+        if added:
+            return f"{done}（其中 {added} 条与已有记录或表内其他行重复，仍然导入）。"
+        return done + "。"
 
     def reading_lines(self) -> list[str]:
         """What was read: rows, blank rows skipped, hidden rows, cells filled from merges, warnings."""
@@ -598,6 +709,7 @@ def import_xlsx(
     dry_run: bool = False,
     job: Job | None = None,
     create_villages: str | None = None,
+    on_duplicate: str = SKIP_DUPLICATES,
 ) -> ImportReport:
     """Check every row of the sheet and, when all are valid and this is not a dry run, add them all.
 
@@ -607,8 +719,18 @@ def import_xlsx(
     社区: their category) they are registered in the same transaction as the rows. Errors in the data
     are returned in the report; an unreadable file, an unknown field, too many rows or a cancel raise
     :class:`EcoDeskError`. Either way nothing is written unless every row is valid.
+
+    A row that repeats a record (``kind.identity``: an existing record, or an earlier row) is listed
+    in ``report.duplicates`` and, by ``on_duplicate``, skipped (:data:`SKIP_DUPLICATES`), used to
+    update that record with the cells it fills (:data:`UPDATE_DUPLICATES`, audited as any edit),
+    or added all the same (:data:`ADD_DUPLICATES`).
     """
     path = Path(path)
+    if on_duplicate not in ON_DUPLICATE:
+        raise EcoDeskError(
+            f"重复记录的处理方式只能是{'、'.join(ON_DUPLICATE)}（{'、'.join(ON_DUPLICATE.values())}），"
+            f"不是“{shorten(str(on_duplicate))}”。"
+        )
     if create_villages is not None and create_villages not in CREATE_CHOICES:
         raise EcoDeskError(
             f"新建村（社区）的类别只能是{'、'.join(CREATE_CHOICES)}，不是“{create_villages}”。"
@@ -638,6 +760,8 @@ def import_xlsx(
             field_labels={f.key: f.label for f in kind.fields},
             hidden_sheets=chosen.hidden_hints,
             create_villages=create_villages,
+            on_duplicate=on_duplicate,
+            identity_labels=duplicate_labels(kind),
         )
         if report.missing_required:
             return report
@@ -758,6 +882,7 @@ class _Rows:
         self.pending = 0  # records added since the last flush
         self.merges: _MergeFill | None = None
         self.hidden_rows: frozenset[int] = frozenset()
+        self.identity = IdentityIndex(session, kind)  # the kind's records and this file's new rows
 
     def layout(self, layout: SheetLayout, header_row: int) -> None:
         """Use the sheet's merged ranges and hidden rows."""
@@ -841,21 +966,73 @@ class _Rows:
             _values, problems = records.parse_values(self.session, self.kind, raw)
             problems = [p for p in problems if p.field not in bad]
         else:
-            try:
-                records.new_record(self.session, self.kind, raw)
-            except ValidationError as exc:
-                problems = exc.problems
-            else:
-                problems = []
-                self.pending += 1
-                self.report.rows_ok += 1
-                if self.pending >= FLUSH_EVERY:
-                    self._flush()
+            problems = self._take(row_no, raw)
         for p in problems:
             position = self.position.get(p.field, len(self.columns))
             errors.append((position, RowError(row_no, self.header_of.get(p.field, p.label), p.reason)))
         errors.sort(key=lambda pair: pair[0])
         self.report.errors += [err for _position, err in errors]
+
+    def _take(self, row_no: int, raw: dict[str, Any]) -> list[FieldProblem]:
+        """A row whose cells all read: added as a new record, or, when it repeats one, skipped or
+        made an update of it (``on_duplicate``). Returns the row's problems."""
+        key = key_of_values(self.session, self.kind, raw) if self.identity else ()
+        found = self.identity.matches(key)
+        live = [k for k in found if not k.deleted]
+        if live and self.report.on_duplicate != ADD_DUPLICATES:
+            return self._repeat(row_no, raw, key, live)
+        try:
+            obj = records.new_record(self.session, self.kind, raw)
+        except ValidationError as exc:
+            return exc.problems
+        self.pending += 1
+        self.report.rows_ok += 1
+        if found:  # imported all the same, or like a deleted record only: named, not skipped
+            self._note(row_no, raw, live or found, ADD_DUPLICATES)
+        self.identity.add(Known(key, row_shown(self.kind, raw), row=row_no, obj=obj))
+        if self.pending >= FLUSH_EVERY:
+            self._flush()
+        return []
+
+    def _repeat(self, row_no: int, raw: dict[str, Any], key: Key, live: list[Known]) -> list[FieldProblem]:
+        """A row like live records: skipped, or the update of the one record it repeats."""
+        target = live[0] if len(live) == 1 else None  # like two records: which to update is unknown
+        if self.report.on_duplicate == SKIP_DUPLICATES or target is None:
+            self.report.rows_skipped += 1
+            self._note(row_no, raw, live, SKIP_DUPLICATES)
+            return []
+        obj: Any = target.obj
+        if obj is None:
+            obj = self.session.get(self.kind.model, target.record_id)
+        if obj.id is None:
+            self._flush_now()  # an earlier row's record: validators compare ids
+        # An identity value written differently ("张 三") keeps the stored spelling; others are set.
+        kept = {f for f, new, old in zip(self.kind.identity, key, target.key, strict=True) if new == old}
+        changes = {k: v for k, v in raw.items() if k not in kept}
+        try:
+            records.update_record(self.session, self.kind, obj, changes)
+        except ValidationError as exc:
+            return exc.problems
+        target.key = tuple(new or old for new, old in zip(key, target.key, strict=True))
+        self.report.rows_updated += 1
+        self._note(row_no, raw, live, UPDATE_DUPLICATES)
+        return []
+
+    def _note(self, row_no: int, raw: dict[str, Any], matches: list[Known], action: str) -> None:
+        existing = [k for k in matches if k.row is None]
+        first = existing[0] if existing else matches[0]
+        self.report.duplicates.append(
+            DuplicateRow(
+                row=row_no,
+                shown=self.identity.describe(row_shown(self.kind, raw)),
+                against=self.identity.describe(first.shown),
+                action=action,
+                record_id=first.record_id,
+                first_row=None if existing else first.row,
+                matches=max(len(existing), 1),
+                deleted=first.deleted,
+            )
+        )
 
     def _formula_result(self, row_no: int, column: _Column, formula: Any) -> Any:
         result = self.saved.get(row_no, column.index)
@@ -910,12 +1087,15 @@ class _Rows:
 
     def _flush(self) -> None:
         if self.pending:
-            try:
-                self.session.flush()
-            except SQLAlchemyError as exc:
-                log.exception("import: flush failed")
-                raise _write_error(self.db_path, exc, f"写入数据库时出错（{type(exc).__name__}）") from None
-            self.pending = 0
+            self._flush_now()
+
+    def _flush_now(self) -> None:
+        try:
+            self.session.flush()
+        except SQLAlchemyError as exc:
+            log.exception("import: flush failed")
+            raise _write_error(self.db_path, exc, f"写入数据库时出错（{type(exc).__name__}）") from None
+        self.pending = 0
 
 
 def _write_error(db_path: Path, exc: BaseException, fallback: str) -> EcoDeskError:

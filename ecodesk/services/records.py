@@ -225,6 +225,15 @@ def new_record(session: Session, kind: RecordKind, raw: Mapping[str, Any]) -> An
     return obj
 
 
+def update_record(session: Session, kind: RecordKind, obj: Any, raw: Mapping[str, Any]) -> None:
+    """Validate ``raw`` as an edit of ``obj`` and apply it in ``session`` (not committed): the
+    import's 更新已有 uses this; only the fields in ``raw`` change."""
+    values, problems = parse_values(session, kind, raw, existing=obj)
+    if problems:
+        raise ValidationError(problems)
+    _apply(session, kind, obj, values)
+
+
 # -- the service calls ----------------------------------------------------------------------------
 
 

@@ -261,6 +261,7 @@ PROBLEMS = RecordKind(
         Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
     ),
     search_keys=("place", "description", "responsible_person", "village", "responsible_unit"),
+    identity=("found_date", "village", "place", "description"),
     village_key="village",
     status_key="status",
     date_key="found_date",

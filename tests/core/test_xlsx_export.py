@@ -155,8 +155,10 @@ def test_people_and_enterprises_round_trip(tmp_path: Path, db: Database, village
     for kind in (PEOPLE, ENTERPRISES):
         path = tmp_path / f"{kind.name}.xlsx"
         export_xlsx(db, kind, path)
-        report = import_xlsx(db, kind, path, dry_run=True)  # the same names may exist twice in one db
+        # the same record again in one db: a duplicate, added only when asked
+        report = import_xlsx(db, kind, path, dry_run=True, on_duplicate="add")
         assert report.ok and report.rows_ok == 1 and not report.unmapped_headers, report.summary_lines()
+        assert len(report.duplicates) == 1
     assert (
         open_sheet(tmp_path / "enterprises.xlsx").title == "企业、场所"
     )  # "/" is not allowed in a sheet name

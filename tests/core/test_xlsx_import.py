@@ -192,10 +192,16 @@ def test_codec_and_validator_problems_and_error_cells_are_reported(
 
 
 def test_duplicates_inside_one_file_are_caught(tmp_path: Path, db: Database) -> None:
+    """A repeated row is skipped and listed by default (issue 21); imported anyway, it is refused."""
     rows = [["单位名称", "类别"], ["东沟村", "村"], ["南庄村", "村"], ["东沟村", "村"]]
-    report = import_xlsx(db, UNITS, write_sheet(tmp_path / "units.xlsx", rows))
+    path = write_sheet(tmp_path / "units.xlsx", rows)
+    report = import_xlsx(db, UNITS, path, on_duplicate="add")
     assert report.errors == [RowError(4, "单位名称", "已有名为“东沟村”的单位")]
     assert count(db, Unit) == 0
+    report = import_xlsx(db, UNITS, path)
+    assert report.committed and (report.rows_ok, report.rows_skipped) == (2, 1)
+    assert "第4行“东沟村”与本表第2行相同，已跳过。" in report.summary_lines()
+    assert count(db, Unit) == 2
 
 
 def test_dry_run_checks_everything_and_writes_nothing(
