@@ -43,6 +43,7 @@ def write_table(
     widths: list[int],
     rows: Iterable[Sequence[Any]],
     *,
+    subtitle: str = "",
     job: Job | None = None,
     total: int | None = None,
     sheet: str | None = None,
@@ -51,7 +52,8 @@ def write_table(
 
     ``widths`` are in characters of the digit 0 (Excel's unit, as the screen tables use); a column is
     widened to fit its CJK header. Strings are always text cells, dates get yyyy-mm-dd, numbers stay
-    numbers. ``total`` is only for the progress report.
+    numbers. ``subtitle`` (the list's filter in words) is a line under the title, above the header.
+    ``total`` is only for the progress report.
     """
     if len(widths) != len(headers):
         raise ValueError("write_table: one width per header")
@@ -70,6 +72,7 @@ def write_table(
         rows,
         progress=progress,
         progress_every=REPORT_EVERY,
+        subtitle=subtitle,
     )
     log.info("exported %d rows to %s", written, path)
     return written

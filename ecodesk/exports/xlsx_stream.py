@@ -220,7 +220,8 @@ def _sheet_head(widths: Sequence[float], title_rows: int) -> str:
 
 def _sheet_tail(columns: int, last_row: int, title_rows: int, merge_title: bool) -> str:
     last = column_letter(columns)
-    merge = f'<mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells>' if merge_title else ""
+    merged = [f'<mergeCell ref="A{r}:{last}{r}"/>' for r in range(1, title_rows)] if merge_title else []
+    merge = f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>' if merged else ""
     return (
         "</sheetData>"
         f'<autoFilter ref="A{title_rows}:{last}{last_row}"/>'
@@ -243,25 +244,30 @@ def write_titled_table(
     *,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 200,
+    subtitle: str = "",
 ) -> int:
     """Write a merged title row, a styled header row and ``rows`` to a new workbook at ``path``.
+
+    A ``subtitle`` (the list's filter in words) is a merged row between the title and the header.
 
     ``sheet`` must already be a valid sheet name and ``widths`` Excel column widths. ``progress`` is
     called with the number of rows written (it may raise to cancel). Returns the data rows written.
     """
     columns = max(len(headers), 1)
     letters = [column_letter(i) for i in range(1, columns + 1)]
-    title_rows = 2
+    title_rows = 3 if subtitle else 2
     written = 0
     with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as book:
         with book.open("xl/worksheets/sheet1.xml", "w") as raw:
             out = _Buffered(raw)
             out.write(_sheet_head(widths, title_rows))
             out.write(f'<row r="1" ht="32" customHeight="1">{_styled("A1", title, TITLE_STYLE)}</row>')
+            if subtitle:
+                out.write(f'<row r="2">{cell_xml("A2", subtitle)}</row>')
             header_cells = "".join(
-                _styled(f"{c}2", h, HEADER_STYLE) for c, h in zip(letters, headers, strict=False)
+                _styled(f"{c}{title_rows}", h, HEADER_STYLE) for c, h in zip(letters, headers, strict=False)
             )
-            out.write(f'<row r="2" ht="22" customHeight="1">{header_cells}</row>')
+            out.write(f'<row r="{title_rows}" ht="22" customHeight="1">{header_cells}</row>')
             row_no = title_rows
             for values in rows:
                 row_no += 1

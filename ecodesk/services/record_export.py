@@ -2,7 +2,9 @@
 
 The list is read exactly as the screen shows it — the filter, the order, masked fields masked — and
 handed to the plain writers in ``ecodesk.exports`` (``xlsx_export.write_table``,
-``table_pdf.write_table_pdf``), which know nothing of records.
+``table_pdf.write_table_pdf``), which know nothing of records. The PDF is the one printed list: the
+打印 button of every list page and ``ecodesk print`` both call :func:`export_kind_pdf`, and the
+filter is named in words by :func:`describe_filter` on paper and in Excel alike.
 """
 
 from __future__ import annotations
@@ -20,11 +22,51 @@ from ecodesk.exports.table_pdf import MAX_ROWS, write_table_pdf
 from ecodesk.exports.xlsx_export import write_table
 from ecodesk.jobs import Job
 from ecodesk.schema import Field, RecordKind
-from ecodesk.services import records
+from ecodesk.services import lookups, records
+from ecodesk.services import settings as settings_service
 from ecodesk.services.records import ListFilter
 
 FETCH_CHUNK = 5000  # records loaded per query: big enough to be fast, small enough for memory
 _EVERYTHING = ListFilter()
+
+
+def describe_filter(db: Database, kind: RecordKind, flt: ListFilter) -> str:
+    """The filter in words for the line under a printed or exported list's title, "" for none.
+
+    E.g. "筛选：所在村=东河村；状态=整改中；挂牌日期 2026-11-01 至 2026-11-30；已超期".
+    """
+    parts: list[str] = []
+    if flt.village_id is not None and kind.village_key:
+        names = dict(lookups.village_choices(db, kind))
+        village = names.get(flt.village_id, f"编号{flt.village_id}")
+        parts.append(f"{kind.field(kind.village_key).label}={village}")
+    if flt.status and kind.status_key:
+        parts.append(f"{kind.field(kind.status_key).label}={flt.status}")
+    if kind.date_key and (flt.date_from or flt.date_to):
+        label = kind.field(kind.date_key).label
+        if flt.date_from and flt.date_to:
+            parts.append(f"{label} {flt.date_from.isoformat()} 至 {flt.date_to.isoformat()}")
+        elif flt.date_from:
+            parts.append(f"{label} {flt.date_from.isoformat()} 起")
+        elif flt.date_to:
+            parts.append(f"{label} 至 {flt.date_to.isoformat()}")
+    for key, value in flt.equals:
+        f = kind.field(key)
+        shown = dict(lookups.ref_choices(db, f.ref)).get(value, value) if f.ref else value
+        parts.append(f"{f.label}={shown}")
+    parts += list(flt.named)
+    if flt.text.strip():
+        parts.append(f"含“{flt.text.strip()}”")
+    if flt.only_deleted:
+        parts.append("只看已删除")
+    elif flt.include_deleted:
+        parts.append("含已删除")
+    return "筛选：" + "；".join(parts) if parts else ""
+
+
+def list_title(db: Database, kind: RecordKind) -> str:
+    """The printed list's title: the town and the kind (清河镇散乱污企业清单)."""
+    return f"{settings_service.load(db).town_name}{kind.label}清单"
 
 
 def export_fields(kind: RecordKind) -> tuple[Field, ...]:
@@ -52,9 +94,10 @@ def export_xlsx(
     return write_table(
         path,
         title,
-        [f.label for f in fields],
-        [f.width for f in fields],
-        _record_rows(db, kind, fields, ids),
+        subtitle=describe_filter(db, kind, flt),
+        headers=[f.label for f in fields],
+        widths=[f.width for f in fields],
+        rows=_record_rows(db, kind, fields, ids),
         job=job,
         total=len(ids),
         sheet=kind.label,
@@ -95,7 +138,10 @@ def export_kind_pdf(
     title: str = "",
     job: Job | None = None,
 ) -> tuple[int, int]:
-    """The list ``flt`` selects, as the table shows it (masked fields masked). Returns (rows, pages)."""
+    """The list ``flt`` selects, in the list's order, as the table shows it (masked fields masked).
+
+    The title is :func:`list_title` unless given; the filter in words goes under it. Returns (rows, pages).
+    """
     flt = flt or ListFilter()
     fields = pdf_fields(kind)
     ids = records.list_ids(db, kind, flt, sort_key, descending)
@@ -115,11 +161,12 @@ def export_kind_pdf(
     subtitle = f"{format_cn(dates.today())}打印，共{len(rows)}条"
     pages = write_table_pdf(
         path,
-        title or f"{kind.label}清单",
+        title or list_title(db, kind),
         ["序号", *(f.label for f in fields)],
         [4, *(f.width for f in fields)],
         rows,
         fonts,
         subtitle=subtitle,
+        filter_line=describe_filter(db, kind, flt),
     )
     return len(rows), pages

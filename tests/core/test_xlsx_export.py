@@ -91,7 +91,8 @@ def test_rows_follow_the_list_filter_and_order(
     path = tmp_path / "东沟村.xlsx"
     flt = ListFilter(village_id=villages["东沟村"])
     assert export_xlsx(db, HOUSEHOLDS, path, flt, sort_key="head_name", descending=True) == 2
-    rows = list(open_sheet(path).iter_rows(min_row=3, values_only=True))
+    assert open_sheet(path)["A2"].value == "筛选：所属村=东沟村"  # the filter, under the title
+    rows = list(open_sheet(path).iter_rows(min_row=4, values_only=True))
     assert rows == [  # 户主 by pinyin, descending: Zhang before Wang
         ("张建国", "东沟村", "一组", "东沟村12号", "13800001111", 4, "低保户"),
         ("王强", "东沟村", None, None, None, 2, "多行\n备注"),

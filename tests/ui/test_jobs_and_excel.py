@@ -17,7 +17,6 @@ from tests.core.helpers import clerk_roster, household_rows
 from ui.common import dialogs, excel_io
 from ui.common.changes import changes
 from ui.common.jobs import run_job
-from ui.common.printing import ListPrinter, list_html
 
 pytestmark = pytest.mark.gui
 
@@ -263,15 +262,6 @@ def test_new_villages_take_the_category_the_clerk_chose(
     units = records.fetch(db, UNITS, records.list_ids(db, UNITS)).values()
     assert sorted((u.name, u.kind) for u in units) == [("城北", "社区"), ("城南", "社区")]
     assert records.count(db, HOUSEHOLDS) == 3
-
-
-def test_print_document_lists_the_rows(qtbot, village_db: Database) -> None:
-    ids = records.list_ids(village_db, HOUSEHOLDS)
-    text = list_html(village_db, HOUSEHOLDS, ids, "清河镇农户名单", "东沟村")
-    assert "清河镇农户名单" in text and "张建国" in text and "共 5 条" in text
-    printer = ListPrinter()
-    printer.prepare(text, len(HOUSEHOLDS.table_fields) + 1)
-    assert "李秀英" in printer.document.toPlainText()
 
 
 def test_progress_after_the_job_ended_is_harmless(qtbot) -> None:

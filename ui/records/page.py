@@ -28,9 +28,9 @@ from ecodesk.db.database import Database
 from ecodesk.schema import RecordKind
 from ecodesk.services import kinds as kind_registry
 from ecodesk.services import records
-from ui.common import dialogs, excel_io, machine_settings, operations
+from ui.common import dialogs, excel_io, machine_settings, operations, printing
 from ui.common.changes import changes
-from ui.common.printing import ListPrinter, list_html
+from ui.common.jobs import JobHandle
 from ui.records.detail import DetailPane
 from ui.records.filter_bar import FilterBar
 from ui.records.form import RecordDialog
@@ -53,7 +53,6 @@ class RecordPage(QWidget):
         self.kind = kind
         self.setObjectName(f"record_page_{kind.name}")
         self._referenced = self._referenced_kinds()
-        self._printer: ListPrinter | None = None  # kept alive while a preview shows (SPEC §9)
 
         self.filter_bar = FilterBar(db, kind)
         self.model = self.create_model()
@@ -313,34 +312,21 @@ class RecordPage(QWidget):
     def import_excel(self) -> None:
         excel_io.import_into(self, self.db, self.kind)
 
-    def print_title(self) -> str:
-        town = ""
-        try:
-            from ecodesk.services import settings
-
-            town = settings.load(self.db).town_name
-        except Exception:  # noqa: BLE001 - a title without the town is still a title
-            log.warning("no town name for the print title", exc_info=True)
-        return f"{town}{self.kind.label}名单"
-
-    def print_list(self) -> None:
-        ids = list(self.model.ids)
-        if not ids:
+    def print_list(self) -> JobHandle | None:
+        """Preview the list as shown (filter, order) as the printed PDF, then print it."""
+        count = self.model.rowCount()
+        if not count:
             dialogs.show_info(self, "当前列表没有记录可打印。")
-            return
-        if len(ids) > PRINT_WARN_ROWS and not dialogs.confirm(
+            return None
+        if count > PRINT_WARN_ROWS and not dialogs.confirm(
             self,
-            f"当前列表共 {len(ids):,} 条，打印约 {len(ids) // 35 + 1:,} 页。\n可先用上方的条件筛选，只打印需要的部分。确定继续吗？",
+            f"当前列表共 {count:,} 条，打印约 {count // 25 + 1:,} 页。\n可先用上方的条件筛选，只打印需要的部分。确定继续吗？",
             ok_text="继续",
         ):
-            return
-        title = self.print_title()
-        self._printer = ListPrinter()
-        self._printer.prepare(
-            list_html(self.db, self.kind, ids, title, self.filter_bar.describe()),
-            len(self.kind.table_fields) + 1,
+            return None
+        return printing.print_list(
+            self, self.db, self.kind, self.model.list_filter, self.model.sort_key, self.model.descending
         )
-        self._printer.preview(self, title)
 
     def save_state(self) -> None:
         """Remember column widths for next time (called when the window closes)."""
