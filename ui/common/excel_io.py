@@ -5,7 +5,10 @@ read (hidden sheets listed too, marked 隐藏) and which Excel column goes to wh
 by label or alias, changeable), a dry run checks every row without writing, the report lists each bad
 row and reason and what was read (blank rows skipped, hidden rows, merged cells), and only a clean
 check can be imported — in one transaction, so a failure leaves the data exactly as before. Villages
-the roster names that are not registered yet (the first day) can be registered with the import.
+the roster names that are not registered yet (the first day) can be registered with the import. Rows
+that repeat a record (the same roster imported twice) are listed by the check, and the clerk chooses
+跳过重复 (the default), 更新已有 or 仍然导入; the check runs again for the choice, so what it says is
+what the import will do.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -49,6 +53,14 @@ XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 SKIP = ""  # combo data for “不导入”
 GUI_CREATE_HINT = "检查没有其他错误时，可以用下面的“新建这些村（社区）并导入”一并新建。"
 GUI_SHEET_HINT = "要导入那张表，请在上面的“工作表”中选择它。"
+GUI_DUPLICATE_HINT = "要用表中的内容更新这些记录，或仍然作为新记录导入，请在下面“重复的行”中选择。"
+# The three answers to a duplicate, as the dialog offers them: (on_duplicate, button text, what it does).
+DUPLICATE_CHOICES = (
+    ("skip", "跳过重复", "不导入这些行，已有的记录不变"),
+    ("update", "更新已有", "用表中填了内容的单元格更新已有记录（空白单元格不改），记入修改记录"),
+    ("add", "仍然导入", "作为新记录再导入一次（会有两条相同的记录）"),
+)
+MAX_DETAILED_LINES = 2_000  # rows listed under 显示详细信息 after an import
 
 
 def export_list(
@@ -94,6 +106,11 @@ def import_summary_box(parent: QWidget | None, report: Any) -> QMessageBox:
         QMessageBox.Icon.Information, "导入完成", "\n".join(done), QMessageBox.StandardButton.Ok, parent
     )
     box.setInformativeText("\n".join(read))
+    repeated = report.duplicate_lines()
+    if repeated:  # every skipped (or updated) row stays listed after the dialog closes
+        shown = repeated[:MAX_DETAILED_LINES]
+        more = len(repeated) - len(shown)
+        box.setDetailedText("\n".join(shown + ([f"……另有 {more} 行未列出。"] if more else [])))
     # Wider text than QMessageBox's default, so that the counts do not wrap word by word.
     box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 460px; }")
     return box
@@ -176,6 +193,7 @@ class ImportDialog(QDialog):
         self.report.setPlaceholderText("检查结果显示在这里。")
 
         self.villages_box = self._villages_box()
+        self.duplicates_box = self._duplicates_box()
 
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -194,6 +212,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.report, 2)
         layout.addWidget(self.villages_box)
+        layout.addWidget(self.duplicates_box)
         layout.addWidget(buttons)
         self._show_sheet(preview)
 
@@ -223,6 +242,54 @@ class ImportDialog(QDialog):
         inner.addLayout(row)
         box.hide()
         return box
+
+    def _duplicates_box(self) -> QFrame:
+        """重复的行: how many, and the three answers (hidden until a check finds such rows)."""
+        box = QFrame()
+        box.setObjectName("import_duplicates")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.duplicates_label = QLabel()
+        self.duplicates_label.setWordWrap(True)
+        self.duplicate_buttons: dict[str, QRadioButton] = {}
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.duplicates_label)
+        row = QHBoxLayout()
+        for mode, text, meaning in DUPLICATE_CHOICES:
+            button = QRadioButton(text)
+            button.setObjectName(f"import_duplicates_{mode}")
+            button.setToolTip(meaning)
+            button.setChecked(mode == "skip")
+            button.toggled.connect(self._duplicate_choice_changed)
+            self.duplicate_buttons[mode] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        self.duplicate_meaning = QLabel()
+        self.duplicate_meaning.setStyleSheet("color:#555;")
+        self.duplicate_meaning.setWordWrap(True)
+        inner.addWidget(self.duplicate_meaning)
+        self._show_meaning()
+        box.hide()
+        return box
+
+    def on_duplicate(self) -> str:
+        """The clerk's answer for rows that repeat a record: skip, update or add."""
+        return next((m for m, b in self.duplicate_buttons.items() if b.isChecked()), "skip")
+
+    def choose_duplicates(self, mode: str) -> None:
+        """Choose 跳过重复 / 更新已有 / 仍然导入 (as clicking the button does)."""
+        self.duplicate_buttons[mode].setChecked(True)
+
+    def _show_meaning(self) -> None:
+        meaning = {m: text for m, _label, text in DUPLICATE_CHOICES}
+        self.duplicate_meaning.setText(meaning[self.on_duplicate()] + "。")
+
+    def _duplicate_choice_changed(self, checked: bool) -> None:
+        if not checked:
+            return  # the button that was unchecked; its partner's signal does the work
+        self._show_meaning()
+        if not self.duplicates_box.isHidden():
+            self.check()  # what the report says is what the import will do
 
     def _show_sheet(self, preview: Any) -> None:
         """Fill the column table from one sheet's header."""
@@ -299,6 +366,7 @@ class ImportDialog(QDialog):
     def _mapping_changed(self) -> None:
         self.import_button.setEnabled(False)
         self.villages_box.hide()
+        self.duplicates_box.hide()
         chosen = set(self.mapping().values()) - {SKIP}
         missing = [
             f.label for f in self._kind.fields if f.required and f.default is None and f.key not in chosen
@@ -311,6 +379,7 @@ class ImportDialog(QDialog):
 
         mapping = self.mapping()
         sheet = self._sheet
+        on_duplicate = self.on_duplicate()
 
         def work(job: Job) -> Any:
             return import_xlsx(
@@ -322,18 +391,23 @@ class ImportDialog(QDialog):
                 dry_run=dry_run,
                 job=job,
                 create_villages=create_villages,
+                on_duplicate=on_duplicate,
             )
 
         return work
 
     def check(self) -> JobHandle:
         self.report.setPlainText("正在检查……")
+        self.import_button.setEnabled(False)  # until this check has said what the import will do
         self.villages_box.hide()
         self.last_handle = run_job(self, "检查数据", self._work(True), self._show_report)
         return self.last_handle
 
     def _summary(self, report: Any) -> str:
-        return "\n".join(report.summary_lines(create_hint=GUI_CREATE_HINT, sheet_hint=GUI_SHEET_HINT))
+        lines = report.summary_lines(
+            create_hint=GUI_CREATE_HINT, sheet_hint=GUI_SHEET_HINT, duplicate_hint=GUI_DUPLICATE_HINT
+        )
+        return "\n".join(lines)
 
     def _show_report(self, report: Any) -> None:
         # summary_lines already lists each bad row with its column and reason.
@@ -354,6 +428,23 @@ class ImportDialog(QDialog):
             self.create_button.setEnabled(True)
             self.create_button.setFocus()
         self.villages_box.setVisible(offer)
+        self._show_duplicates(report)
+
+    def _show_duplicates(self, report: Any) -> None:
+        """After a check: the rows that repeat a record, counted, with the three answers."""
+        repeated = report.repeated
+        if not repeated:
+            self.duplicates_box.setVisible(False)
+            return
+        within = sum(1 for d in repeated if d.first_row is not None)
+        against = len(repeated) - within
+        parts = [f"{against} 行与已有的{self._kind.label}记录相同"] if against else []
+        parts += [f"{within} 行与本表前面的行相同"] if within else []
+        self.duplicates_label.setText(
+            f"<b>重复的行：</b>{'，'.join(parts)}（按{report.identity_labels}判断，"
+            "每一行都列在上面的检查结果中）。怎样处理这些行？"
+        )
+        self.duplicates_box.setVisible(True)
 
     def _finish(self, report: Any) -> None:
         if not report.ok:
