@@ -33,14 +33,44 @@ def _read_json(path: str) -> dict[str, Any]:
     return data
 
 
+_FORMATS = (".pdf", ".docx")
+
+
+def _out_format(out: str) -> str:
+    """The format the --out file's suffix asks for: .pdf or .docx."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in _FORMATS:
+        raise CliError(f"--out 的文件名应以 .pdf 或 .docx 结尾（收到“{out}”）")
+    return suffix
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from ecodesk.documents.render import render_pdf
     from ecodesk.documents.spec import DocumentSpec
 
-    result = render_pdf(DocumentSpec.from_json(_read_json(args.spec)), Path(args.out))
+    suffix = _out_format(args.out)
+    spec = DocumentSpec.from_json(_read_json(args.spec))
+    if suffix == ".docx":
+        from ecodesk.documents.word import render_docx
+
+        pages = render_docx(spec, Path(args.out))
+        print(f"已生成 {args.out}（Word 文件，按 PDF 排版约 {pages} 页）")
+        return 0
+    result = render_pdf(spec, Path(args.out))
     for line in result.warnings:
         print(line, file=sys.stderr)
     print(f"已生成 {args.out}（{result.pages} 页）")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ecodesk.services import documents
+
+    suffix = _out_format(args.out)
+    with open_db(args, lock=False) as db:
+        export = documents.export_docx if suffix == ".docx" else documents.export_pdf
+        out = export(db, args.id, Path(args.out))
+    print(f"已生成 {out}")
     return 0
 
 
@@ -108,9 +138,9 @@ def add_parser(sub: Subparsers) -> Subparsers:
     )
     doc_sub = p.add_subparsers(dest="doc_command", required=True, metavar="DOC_COMMAND")
 
-    q = add_command(doc_sub, "render", cmd_render, "把公文 JSON 排版成 PDF")
+    q = add_command(doc_sub, "render", cmd_render, "把公文 JSON 排版成 PDF 或 Word（按 --out 的扩展名）")
     q.add_argument("spec", metavar="SPEC.json")
-    q.add_argument("--out", required=True, metavar="FILE.pdf")
+    q.add_argument("--out", required=True, metavar="FILE.pdf|FILE.docx")
     q = add_command(doc_sub, "list", cmd_list, "列出发文登记（编号、文号、文种、状态、成文日期、标题）")
     q.add_argument("--year", type=int)
     q.add_argument("--kind", choices=DOCUMENT_KINDS)
@@ -126,4 +156,7 @@ def add_parser(sub: Subparsers) -> Subparsers:
     q = add_command(doc_sub, "pdf", cmd_pdf, "导出一件公文的 PDF（已印发的为存档 PDF）")
     q.add_argument("id", type=int)
     q.add_argument("--out", required=True, metavar="FILE.pdf")
+    q = add_command(doc_sub, "export", cmd_export, "导出一件公文为 Word（.docx）或 PDF（按 --out 的扩展名）")
+    q.add_argument("id", type=int)
+    q.add_argument("--out", required=True, metavar="FILE.docx|FILE.pdf")
     return doc_sub

@@ -50,3 +50,24 @@ def outline(body: str, width: int = 24) -> list[Heading]:
             short = words if len(words) <= width else words[: width - 1] + "…"
             found.append(Heading(head[0], head[1], short, head[2], index))
     return found
+
+
+_HEADING_MAX = 24  # a heading sentence longer than this runs on into body text
+
+
+def heading_end(text: str, prefix: int, one_line: bool) -> int:
+    """Where the heading words of a numbered paragraph end.
+
+    Up to the first "。" when text follows it; the whole paragraph when it is one line; otherwise
+    (a long paragraph run straight on from its heading) up to the first "）" or "：" near the start,
+    else just the number — better too little in 楷体/黑体 than a whole paragraph.
+    """
+    stop = text.find("。")
+    if 0 <= stop < len(text) - 1 and stop < prefix + _HEADING_MAX:
+        return stop + 1
+    if one_line:
+        return len(text)
+    for k in range(prefix, min(len(text), prefix + _HEADING_MAX)):
+        if text[k] in "）：":
+            return k + 1
+    return prefix

@@ -24,6 +24,7 @@ from ecodesk.dates import format_cn
 from ecodesk.documents import grid as g
 from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
 from ecodesk.documents.glyphs import font_for
+from ecodesk.documents.headings import heading_end
 from ecodesk.documents.linebreak import break_lines, is_wide, justify
 from ecodesk.documents.spec import DocumentSpec, split_paragraphs
 from ecodesk.documents.title import split_title
@@ -145,7 +146,7 @@ class Typesetter:
         fonts = [fs] * len(text)
         whole = False
         if match and heading_font is not None:
-            end = _heading_end(text, match.end(), self.width(text, fs, g.SIZE_3) <= g.BLOCK_W - 2 * g.CELL)
+            end = heading_end(text, match.end(), self.width(text, fs, g.SIZE_3) <= g.BLOCK_W - 2 * g.CELL)
             whole = end == len(text)
             fonts[:end] = [heading_font] * end
         rows = self.flow(text, fonts, g.SIZE_3, first_x=g.LEFT + 2 * g.CELL, rest_x=g.LEFT)
@@ -159,27 +160,6 @@ class Typesetter:
             w = self.width(part, xbs, g.SIZE_2, on_grid=False)
             rows.append(self.line(part, xbs, g.SIZE_2, g.LEFT + (g.BLOCK_W - w) / 2, on_grid=False))
         return rows
-
-
-_HEADING_MAX = 24  # a heading sentence longer than this runs on into body text
-
-
-def _heading_end(text: str, prefix: int, one_line: bool) -> int:
-    """Where the heading words of a numbered paragraph end.
-
-    Up to the first "。" when text follows it; the whole paragraph when it is one line; otherwise
-    (a long paragraph run straight on from its heading) up to the first "）" or "：" near the start,
-    else just the number — better too little in 楷体/黑体 than a whole paragraph.
-    """
-    stop = text.find("。")
-    if 0 <= stop < len(text) - 1 and stop < prefix + _HEADING_MAX:
-        return stop + 1
-    if one_line:
-        return len(text)
-    for k in range(prefix, min(len(text), prefix + _HEADING_MAX)):
-        if text[k] in "）：":
-            return k + 1
-    return prefix
 
 
 def build_blocks(spec: DocumentSpec, ts: Typesetter) -> tuple[list[Block], list[Block]]:
@@ -301,7 +281,7 @@ def _signature(spec: DocumentSpec, ts: Typesetter, blocks: list[Block]) -> None:
     blocks.append(Block(kept + rows, squeeze=True))
 
 
-def _footer_rows(spec: DocumentSpec, ts: Typesetter) -> list[Row]:
+def footer_rows(spec: DocumentSpec, ts: Typesetter) -> list[Row]:
     """版记 text rows (抄送 lines, then 印发机关/日期), 4号, centred in their grid lines."""
     fs = ts.f[FANGSONG]
     centre = (g.PITCH - g.SIZE_4) / 2
@@ -523,7 +503,7 @@ def render_to_file(spec: DocumentSpec, path: Path, report: FontReport) -> int:
     geo = letter_geometry(bool(spec.number)) if letter else head_geometry()
     main, attachments = build_blocks(spec, ts)
     pages = paginate(main + attachments, geo.title_line)
-    footer = _footer_rows(spec, ts)
+    footer = footer_rows(spec, ts)
     if footer and pages[-1].last_line >= pages[-1].lines - len(footer):
         pages.append(Page(footer_only=True))
 

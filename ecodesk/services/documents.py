@@ -338,6 +338,15 @@ def export_pdf(db: Database, doc_id: int, out: Path) -> Path:
     return out
 
 
+def export_docx(db: Database, doc_id: int, out: Path) -> Path:
+    """Write the document as a Word file (.docx) on the GB/T 9704 page, for revising in Word/WPS or
+    sending to the county. An issued document prints its number; the .docx is never the archive."""
+    from ecodesk.documents.word import render_docx  # python-docx is loaded only when asked for
+
+    render_docx(spec_for(get(db, doc_id)), out, fonts_for(db))
+    return Path(out)
+
+
 def stored_pdf(db: Database, doc_id: int) -> Path | None:
     """The issued PDF on disk (None for a draft); a clear error when its file has gone."""
     doc = get(db, doc_id)
