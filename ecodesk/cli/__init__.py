@@ -9,6 +9,7 @@ and what they share (opening the data file with its lock, the password, dates, o
 - :mod:`~ecodesk.cli.records`: ``import``, ``export``, ``print`` of any record kind
 - :mod:`~ecodesk.cli.documents`: ``doc render|list|new|issue|void|pdf``
 - :mod:`~ecodesk.cli.rectification`: ``doc circular|notice rectification``, ``problem reopen``
+- :mod:`~ecodesk.cli.ledgers`: ``ledger start|close|reopen`` (台账 挂牌销号)
 - :mod:`~ecodesk.cli.letters`: ``letters generate|print|coverage|sign``
 - :mod:`~ecodesk.cli.reports`: ``report daily|weekly|monthly|fires|reminders``
 - :mod:`~ecodesk.cli.appraisal`: ``appraisal compute|export|finalise|unlock|circular``
@@ -38,7 +39,7 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from ecodesk import __version__
-from ecodesk.cli import appraisal, data, documents, letters, records, rectification, reports
+from ecodesk.cli import appraisal, data, documents, ledgers, letters, records, rectification, reports
 from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
 from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     doc_sub = documents.add_parser(sub)  # doc render/list/new/issue/void/pdf
     rectification.add_parser(doc_sub)  # doc circular/notice rectification
     rectification.add_problem_parser(sub)  # problem reopen
+    ledgers.add_parser(sub)  # ledger start/close/reopen
     records.add_print_parser(sub)  # print
     letters.add_parser(sub)  # letters generate/print/coverage/sign
     reports.add_parser(sub)  # report daily/weekly/monthly/fires/reminders

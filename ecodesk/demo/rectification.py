@@ -3,15 +3,27 @@
 Proportions as an office sees them over a year: most problems rectified within their deadline and
 closed after a check, a fifth rectified late, a few sent back once, and about one in eight still open
 past its deadline; recent problems are still being worked on. Ledgers: older entries 销号, recent ones
-挂牌 or 整治中. Complaints: most answered in time, a few with a reward, one in five opening a problem.
-Planned in memory from one seeded generator and written with Core inserts in the caller's transaction.
+挂牌 or 整治中; filings and logs (吸污车作业报备, 巡河记录) as filed, with no status. Complaints: most
+answered in time, a few with a reward, one in five opening a problem. Planned in memory from one
+seeded generator and written with Core inserts in the caller's transaction.
+
+A 销号 entry carries the proof ``ledgers.advance`` asks (``ledgers.proof_problems``): a 核查人, a
+核查情况 and one 整改后 photo — a small generated picture, one per kind, stored once (the store is
+content-addressed) however many entries show it — and it meets its kind's condition (覆盖率 100%,
+六个百分之百 …) or, for a few, records why it was closed short of it (``ledgers.closing_note``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
+import struct
+import zlib
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -20,9 +32,9 @@ from sqlalchemy.orm import Session
 from ecodesk import dates
 from ecodesk.demo.org import DemoTown, DemoVillage, ScaleSpec
 from ecodesk.demo.vocab import Names, load_vocabulary
-from ecodesk.models import Enterprise
+from ecodesk.models import Attachment, Enterprise
 from ecodesk.models.complaint import Complaint
-from ecodesk.models.ledger import LedgerEntry
+from ecodesk.models.ledger import NO_STATUS, LedgerEntry
 from ecodesk.models.rectification import (
     AWAITING_CHECK,
     CLOSED,
@@ -32,6 +44,7 @@ from ecodesk.models.rectification import (
     ProblemNote,
     ProblemTransition,
 )
+from ecodesk.paths import attachments_dir
 from ecodesk.services import ledgers
 
 Progress = Callable[[int, str], None]
@@ -215,6 +228,7 @@ def build(
     session.execute(insert(Complaint), complaints)
     for start in range(0, len(entries), 5000):
         session.execute(insert(LedgerEntry), entries[start : start + 5000])
+    _closing_photos(session, stamp)
     for rows, target in ((problems, Problem), (transitions, ProblemTransition), (notes, ProblemNote)):
         for start in range(0, len(rows), 5000):
             session.execute(insert(target), rows[start : start + 5000])
@@ -363,46 +377,180 @@ def _ledgers(plan: _Planner, stamp: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     villages = plan.town.villages
     river_villages = [v for v in villages if v.on_river] or villages
+    drivers = [Names(random.Random(rng.random()), load_vocabulary()).full_name() for _ in range(6)]
     for key, count in counts.items():
         kind = ledgers.LEDGER_KINDS[key]
         label = kind.fixed["kind"]
-        total = (
-            max(2, count // 8)
-            if small
-            else count * (scale if key in ("suction_trucks", "river_patrols") else max(1, scale // 3))
-        )
+        listed_items = ledgers.has_lifecycle(kind)
+        total = max(2, count // 8) if small else count * (max(1, scale // 3) if listed_items else scale)
         for _ in range(total):
             v = rng.choice(river_villages if key in ("black_water", "river_patrols") else villages)
             listed = plan.day()
             name, data = _entry(plan, key, v, listed)
+            if key == "suction_trucks":
+                data["reporter"] = rng.choice(drivers)
             age = (today - listed).days
-            status, started, closed = ledgers.LISTED, None, None
-            if age > 10 and rng.random() < 0.85:
+            status, started, closed = (ledgers.LISTED if listed_items else NO_STATUS), None, None
+            if listed_items and age > 10 and rng.random() < 0.85:
                 started = listed + timedelta(days=rng.randint(1, 10))
                 status = ledgers.IN_HAND
                 if age > 40 and rng.random() < 0.8:
                     closed = min(today, started + timedelta(days=rng.randint(5, 60)))
                     status = ledgers.CLOSED
-            if key in ("suction_trucks", "river_patrols") and age > 2:
-                status, closed = ledgers.CLOSED, listed + timedelta(days=1 if age > 1 else 0)
-            rows.append(
-                {
-                    **stamp,
-                    "kind": label,
-                    "year": listed.year,
-                    "name": name,
-                    "village_id": v.id,
-                    "address": f"{v.name}{rng.choice(_SPOTS)}",
-                    "responsible_unit_id": v.id,
-                    "responsible_person": plan.secretary(v),
-                    "status": status,
-                    "listed_date": listed,
-                    "started_date": started,
-                    "closed_date": closed,
-                    "data": data,
-                }
-            )
+            row = {
+                **stamp,
+                "kind": label,
+                "year": listed.year,
+                "name": name,
+                "village_id": v.id,
+                "address": f"{v.name}{rng.choice(_SPOTS)}",
+                "responsible_unit_id": v.id,
+                "responsible_person": plan.secretary(v),
+                "status": status,
+                "listed_date": listed,
+                "started_date": started,
+                "closed_date": closed,
+                "verifier": "",
+                "check_note": "",
+                "data": data,
+            }
+            if status == ledgers.CLOSED:
+                row.update(_closing_proof(plan, key, label, data))
+            rows.append(row)
     return rows
+
+
+# 核查情况 of a 销号 that met its kind's condition, and why a few were closed short of it.
+_CHECK_NOTES = {
+    "bare_land": "现场核查，裸露地面已全部覆盖防尘网，无扬尘",
+    "black_water": "现场核查，水体无黑臭，截污清淤已完成",
+    "scattered_polluters": "现场核查，已按整治方式整治到位",
+    "livestock_farms": "现场核查，粪污处理设施正常运行，无直排",
+    "construction_dust": "现场核查，六个百分之百全部落实",
+    "coal_shops": "现场核查，已按整治方式整治到位，无散煤销售",
+    "coal_boilers": "现场核查，锅炉已完成改造",
+}
+_SHORT_REASONS = (
+    "剩余部分为在建施工便道，无法覆盖，经镇村核查同意销号，纳入日常巡查",
+    "已列入县里的分期整治计划，剩余部分由包村干部跟踪",
+    "经镇环保办、包村干部现场核查，剩余问题不影响周边环境，同意销号并纳入日常监管",
+)
+
+
+def _put_right(key: str, data: dict[str, Any], rng: random.Random) -> None:
+    """What the site looks like once put right: the kind's 销号 condition met."""
+    if key == "bare_land":
+        data["cover_rate"] = 100.0
+        if data.get("cover_measure") == "未覆盖":
+            data["cover_measure"] = "防尘网覆盖"
+    elif key == "livestock_farms" and data.get("ban_zone"):
+        data["stock"] = 0  # a farm in the 禁养区 is closed down
+    elif key == "construction_dust":
+        data.update({k: True for k, _label in ledgers.SIX_HUNDRED})
+    elif key == "coal_boilers" and data.get("conversion") == "未改造":
+        data["conversion"] = rng.choice(("煤改电", "煤改气", "拆除"))
+
+
+def _closing_proof(plan: _Planner, key: str, label: str, data: dict[str, Any]) -> dict[str, Any]:
+    """核查人 and 核查情况 of a demo 销号; most sites put right first, a few closed short with a reason.
+
+    (The 整改后 photo is added after the rows are written: :func:`_closing_photos`.)"""
+    rng = plan.rng
+    if rng.random() < 0.9:
+        _put_right(key, data, rng)
+    shortfall = ledgers.close_shortfall(SimpleNamespace(kind=label, data=data))
+    reason = rng.choice(_SHORT_REASONS) if shortfall else ""
+    checkers = plan.town.role_people.get("包村干部", [])
+    verifier = plan.town.person_names.get(rng.choice(checkers), "") if checkers else ""
+    note = _CHECK_NOTES.get(key, "现场核查，已整治到位")
+    if shortfall:
+        note = "现场核查，已基本整治到位"
+    return {"verifier": verifier or "镇环保办", "check_note": ledgers.closing_note(note, shortfall, reason)}
+
+
+def _closing_photos(session: Session, stamp: dict[str, Any]) -> None:
+    """One 整改后 photo on every demo 销号 entry: a small picture per kind, written once to the
+    attachment store beside the data file (named by its content hash, as the store names every file)."""
+    closed = session.execute(
+        select(LedgerEntry.id, LedgerEntry.kind).where(LedgerEntry.status == ledgers.CLOSED)
+    ).all()
+    if not closed:
+        return
+    store = attachments_dir(Path(str(session.get_bind().engine.url.database)))
+    stored: dict[str, tuple[str, str, int]] = {}  # kind → (sha256, stored name, size)
+    rows: list[dict[str, Any]] = []
+    for entry_id, kind in closed:
+        if kind not in stored:
+            stored[kind] = _store_picture(store, _site_picture(len(stored)))
+        sha, name, size = stored[kind]
+        rows.append(
+            {
+                **stamp,
+                "sha256": sha,
+                "original_name": f"{kind}整改后照片（演示）.png",
+                "stored_name": name,
+                "size": size,
+                "owner_table": LedgerEntry.__tablename__,
+                "owner_id": entry_id,
+                "role": ledgers.PHOTO_AFTER,
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(Attachment), rows[start : start + 5000])
+
+
+def _store_picture(store: Path, png: bytes) -> tuple[str, str, int]:
+    sha = hashlib.sha256(png).hexdigest()
+    name = f"{sha}.png"
+    target = store / name[:2] / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(name + ".part")
+        partial.write_bytes(png)
+        os.replace(partial, target)
+    return sha, name, len(png)
+
+
+# Ground colours of the generated pictures (green net, grass, water, concrete …), one per kind.
+_GROUNDS = (
+    (46, 125, 50),
+    (104, 159, 56),
+    (2, 119, 189),
+    (141, 110, 99),
+    (120, 144, 156),
+    (85, 139, 47),
+    (161, 136, 127),
+)
+_PICTURE_SIZE = (160, 120)
+
+
+def _site_picture(variant: int) -> bytes:
+    """A 160×120 PNG of a site after the works — sky over netted ground — made without an image
+    library (zlib and struct); under 1 KB, so a demo of any size affords one per kind."""
+    width, height = _PICTURE_SIZE
+    ground = _GROUNDS[variant % len(_GROUNDS)]
+    lines = []
+    for y in range(height):
+        if y < height // 3:  # sky, lighter towards the horizon
+            shade = 160 + y
+            row = bytes((shade - 40, shade, 235)) * width
+        else:  # the ground with a net: darker every 8th pixel either way
+            row = b"".join(
+                bytes(c * 3 // 4 for c in ground) if (x % 8 == 0 or y % 8 == 0) else bytes(ground)
+                for x in range(width)
+            )
+        lines.append(b"\x00" + row)
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _entry(plan: _Planner, key: str, v: DemoVillage, listed: date) -> tuple[str, dict[str, Any]]:
@@ -474,7 +622,6 @@ def _entry(plan: _Planner, key: str, v: DemoVillage, listed: date) -> tuple[str,
         return f"{v.name}化粪池清掏", {
             "plate": plate,
             "company": rng.choice(("县洁美环境服务部", "县顺通吸污服务队")),
-            "work_date": listed.isoformat(),
             "source_place": f"{v.name}{spot}",
             "disposal_place": f"{plan.town.name}污水处理站",
             "volume": float(rng.choice((4, 6, 8, 10))),
@@ -483,7 +630,6 @@ def _entry(plan: _Planner, key: str, v: DemoVillage, listed: date) -> tuple[str,
     return f"{plan.town.river}{v.name}段巡河", {
         "river": plan.town.river,
         "patroller": plan.secretary(v),
-        "patrol_date": listed.isoformat(),
         "distance_km": float(rng.choice((1.5, 2.0, 3.0, 4.5))),
         "findings": findings,
         "handling": "" if findings == "未发现问题" else "已安排保洁员清理",

@@ -1,10 +1,15 @@
-"""台账 with 挂牌销号: one table for every ledger kind (裸露地块, 黑臭水体 …).
+"""台账: one table for every ledger kind (裸露地块, 黑臭水体 … 吸污车作业报备, 巡河记录).
 
 The columns every kind shares (name, village, responsible unit and person, the 挂牌 → 整治中 → 销号
 lifecycle and its dates) are real columns, indexed for the lists; what only one kind has (area,
 livestock count, truck plate, the 六个百分之百 checklist …) lives in the JSON ``data`` column under the
 keys its declaration (``ecodesk.services.ledgers``) names. One table means adding a kind needs no
 migration, and a list of any kind is one indexed query on ``kind``.
+
+Filings and logs (吸污车作业报备, 巡河记录) have no lifecycle: their ``status`` is blank
+(:data:`NO_STATUS`) and ``listed_date`` holds the date they are filed under (作业日期, 巡河日期), so
+years, lists and sorting work as for every kind. (Files written before they were logs may still hold
+a 挂牌 or 销号 status there; nothing reads it for a log kind.)
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from ecodesk.db.base import Base, RecordMixin
 from ecodesk.models.org import Unit
 
 LEDGER_STATUSES = ("挂牌", "整治中", "销号")
+NO_STATUS = ""  # the status of a filing or a log; a 挂牌销号 kind's declaration starts its entries at 挂牌
 
 
 class LedgerEntry(RecordMixin, Base):
-    """One entry of a 挂牌销号 ledger; ``kind`` is the ledger's Chinese name (裸露地块 …)."""
+    """One entry of a ledger; ``kind`` is the ledger's Chinese name (裸露地块 …)."""
 
     __tablename__ = "ledger_entries"
     __label__ = "台账"
@@ -40,7 +46,7 @@ class LedgerEntry(RecordMixin, Base):
     responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True, default=None)
     responsible_unit: Mapped[Unit | None] = relationship(foreign_keys=[responsible_unit_id], lazy="joined")
     responsible_person: Mapped[str] = mapped_column(String(40), default="")
-    status: Mapped[str] = mapped_column(String(10), default="挂牌")
+    status: Mapped[str] = mapped_column(String(10), default=NO_STATUS)
     listed_date: Mapped[date] = mapped_column(Date)
     started_date: Mapped[date | None] = mapped_column(Date, default=None)
     closed_date: Mapped[date | None] = mapped_column(Date, default=None)

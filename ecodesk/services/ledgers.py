@@ -1,12 +1,22 @@
-"""台账 with 挂牌销号: every ledger kind declared once, sharing one lifecycle.
+"""台账: every ledger kind declared once — 挂牌销号 items, and filings and logs.
 
-A ledger kind is one :func:`declare` call: its CLI name, its Chinese name, what its entries are called
-and the fields only it has. The shared fields (名称, 所在村, 位置, 责任单位, 责任人, 状态, 挂牌/整治/销号
-日期, 备注) are added by :func:`declare`; the kind's own fields are kept in the entry's JSON ``data``
-column (``Field.stored_in``), so the form, the table columns, sorting, searching, the Excel import and
-export all follow from the declaration — adding a kind adds no table, no migration and no screen.
+A ledger kind is one :func:`declare` call: its CLI name, its Chinese name, what its entries are called,
+the fields only it has and its lifecycle. The shared fields (名称, 所在村, 位置, 责任单位, 责任人, 备注,
+and for a 挂牌销号 kind 状态 and the 挂牌/整治/销号 日期) are added by :func:`declare`; the kind's own
+fields are kept in the entry's JSON ``data`` column (``Field.stored_in``), so the form, the table
+columns, sorting, searching, the Excel import and export all follow from the declaration — adding a
+kind adds no table, no migration and no screen. Each kind names the fields of its own that the list's
+search box reaches (``search_keys``: 车牌号, 作业单位 …), besides the shared 名称, 位置, 责任人 and 村.
 
-Every kind shares the lifecycle 挂牌 → 整治中 → 销号 (挂牌 → 销号 when a site is put right at once);
+Two lifecycles (``lifecycle=``):
+
+* :data:`LISTED_ITEMS` (裸露地块, 黑臭水体, 散乱污企业 …): a site is 挂牌 and followed until 销号;
+* :data:`LOGS` (吸污车作业报备, 巡河记录): a filing or a log is kept as filed — no 状态, no 挂牌日期 and
+  no buttons to move it. The date it is filed under (作业日期, 巡河日期) is declared among the kind's
+  own fields under the key :data:`FILED_ON` and kept in the ``listed_date`` column, so lists, years and
+  sorting work as for every kind; its entries' ``status`` is blank (``NO_STATUS``).
+
+A 挂牌销号 kind's entries move 挂牌 → 整治中 → 销号 (挂牌 → 销号 when a site is put right at once);
 the status only moves through :func:`advance`, which dates each step. A 销号 must carry its proof —
 核查人, 核查情况 and at least one 整改后 photo — because a plot once closed at 覆盖率 30% the day it was
 listed, with nothing to show for it. Each kind may declare what "put right" means for it
@@ -46,6 +56,13 @@ PHOTO_BEFORE, PHOTO_AFTER = rectification.PHOTO_BEFORE, rectification.PHOTO_AFTE
 OTHER_FILES = "附件"  # any other file kept with an entry (a 整改方案, a 验收单 …)
 FILE_ROLES = (PHOTO_BEFORE, PHOTO_AFTER, OTHER_FILES)
 REOPEN = "reopen"  # the audit log's action for 重新挂牌 (its reason is the entry's detail)
+LOG_FILE_ROLES = (OTHER_FILES,)  # a filing or a log keeps files (a 作业单, a photo), not 整改前/后
+
+# The two lifecycles a kind declares (see the module's docstring).
+LISTED_ITEMS = "挂牌销号"
+LOGS = "报备记录"
+LIFECYCLES = (LISTED_ITEMS, LOGS)
+FILED_ON = "listed_date"  # the key a log kind gives the date its entries are filed under
 
 # What a kind calls "put right": given an entry, "" when it may be 销号 as it is, else why not
 # ("覆盖率为30%，未达到100%"). A 销号 against it needs a reason.
@@ -82,27 +99,8 @@ def _lifecycle_checks(_session: Session, values: dict[str, Any], existing: Any |
     return problems
 
 
-def declare(
-    name: str,
-    label: str,
-    fields: Sequence[Field],
-    *,
-    name_label: str = "名称",
-    name_aliases: tuple[str, ...] = (),
-    problem_category: str = "大气",
-    extra_fields: Sequence[Field] = (),
-    close_check: CloseCheck | None = None,
-    identity: tuple[str, ...] = ("name", "village"),
-) -> RecordKind:
-    """Declare (and list in :data:`LEDGER_KINDS`) the ledger kind ``label``.
-
-    ``fields`` are the kind's own fields (kept in the JSON column); ``extra_fields`` are derived
-    display columns (``FieldType.CUSTOM`` with a codec). ``problem_category`` is the category a
-    problem opened from one of its entries gets. ``close_check`` is the kind's own condition for
-    销号 (see :data:`CloseCheck`); :func:`advance` evaluates it, so every front end agrees.
-    """
-    own = tuple(replace(f, stored_in=DATA) for f in fields)
-    common_keys = {
+_SHARED_KEYS = frozenset(
+    {
         "name",
         "village",
         "address",
@@ -116,9 +114,83 @@ def declare(
         "check_note",
         "remark",
     }
-    clash = [f.key for f in own if f.key in common_keys]
+)
+_SHARED_SEARCH = ("name", "address", "responsible_person", "village")
+
+
+def _lifecycle_fields() -> tuple[Field, ...]:
+    """状态, the 挂牌/整治/销号 dates and the 销号 proof: the fields only a 挂牌销号 kind has."""
+    return (
+        Field(
+            "status",
+            "状态",
+            T.CHOICE,
+            choices=LEDGER_STATUSES,
+            default=LISTED,
+            aliases=("挂牌状态",),
+            width=8,
+            in_form=False,
+        ),
+        Field(
+            "listed_date",
+            "挂牌日期",
+            T.DATE,
+            required=True,
+            aliases=("登记日期", "建档日期", "报备日期"),
+            width=11,
+        ),
+        Field("started_date", "整治日期", T.DATE, aliases=("开始整治日期",), width=11, in_form=False),
+        Field("closed_date", "销号日期", T.DATE, width=11, in_form=False),
+        Field("verifier", "核查人", max_len=40, width=8, in_form=False, in_table=False),
+        Field("check_note", "核查情况", T.LONGTEXT, width=24, in_form=False, in_table=False),
+    )
+
+
+def _own_fields(name: str, fields: Sequence[Field], lifecycle: str) -> tuple[Field, ...]:
+    """The kind's own fields, kept in the JSON column — but a log's :data:`FILED_ON` date, which
+    is the ``listed_date`` column under the kind's own label."""
+    if lifecycle not in LIFECYCLES:
+        raise ValueError(f"ledger kind {name!r}: lifecycle {lifecycle!r} is not one of {LIFECYCLES}")
+    filed_on = [f for f in fields if f.key == FILED_ON]
+    if lifecycle == LOGS and (
+        len(filed_on) != 1 or filed_on[0].type is not T.DATE or not filed_on[0].required
+    ):
+        raise ValueError(f"ledger kind {name!r}: a log declares one required date field {FILED_ON!r}")
+    own = tuple(f if lifecycle == LOGS and f.key == FILED_ON else replace(f, stored_in=DATA) for f in fields)
+    clash = [f.key for f in own if f.key in _SHARED_KEYS and f.stored_in is not None]
     if clash:
         raise ValueError(f"ledger kind {name!r}: fields {clash} clash with the shared fields")
+    return own
+
+
+def declare(
+    name: str,
+    label: str,
+    fields: Sequence[Field],
+    *,
+    name_label: str = "名称",
+    name_aliases: tuple[str, ...] = (),
+    problem_category: str = "大气",
+    extra_fields: Sequence[Field] = (),
+    close_check: CloseCheck | None = None,
+    identity: tuple[str, ...] = ("name", "village"),
+    lifecycle: str = LISTED_ITEMS,
+    search_keys: tuple[str, ...] = (),
+) -> RecordKind:
+    """Declare (and list in :data:`LEDGER_KINDS`) the ledger kind ``label``.
+
+    ``fields`` are the kind's own fields (kept in the JSON column); ``extra_fields`` are derived
+    display columns (``FieldType.CUSTOM`` with a codec). ``problem_category`` is the category a
+    problem opened from one of its entries gets. ``close_check`` is the kind's own condition for
+    销号 (see :data:`CloseCheck`); :func:`advance` evaluates it, so every front end agrees.
+    ``lifecycle`` is :data:`LISTED_ITEMS` or :data:`LOGS` (a log declares its :data:`FILED_ON`
+    date among ``fields`` and has no ``close_check``). ``search_keys``: the kind's own fields the
+    search box reaches, searched before the shared ones.
+    """
+    own = _own_fields(name, fields, lifecycle)
+    listed = lifecycle == LISTED_ITEMS
+    if not listed and close_check is not None:
+        raise ValueError(f"ledger kind {name!r}: a log has no 销号, so no close_check")
     kind = RecordKind(
         name=name,
         label=label,
@@ -133,42 +205,33 @@ def declare(
             *extra_fields,
             Field("responsible_unit", "责任单位", T.REF, ref=UNIT_REF, aliases=("包保单位",), width=14),
             Field("responsible_person", "责任人", max_len=40, aliases=("包保责任人",), width=8),
-            Field(
-                "status",
-                "状态",
-                T.CHOICE,
-                choices=LEDGER_STATUSES,
-                default=LISTED,
-                aliases=("挂牌状态",),
-                width=8,
-                in_form=False,
-            ),
-            Field(
-                "listed_date",
-                "挂牌日期",
-                T.DATE,
-                required=True,
-                aliases=("登记日期", "建档日期", "报备日期"),
-                width=11,
-            ),
-            Field("started_date", "整治日期", T.DATE, aliases=("开始整治日期",), width=11, in_form=False),
-            Field("closed_date", "销号日期", T.DATE, width=11, in_form=False),
-            Field("verifier", "核查人", max_len=40, width=8, in_form=False, in_table=False),
-            Field("check_note", "核查情况", T.LONGTEXT, width=24, in_form=False, in_table=False),
+            *(_lifecycle_fields() if listed else ()),
             Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False),
         ),
-        search_keys=("name", "address", "responsible_person", "village"),
+        search_keys=(*search_keys, *_SHARED_SEARCH),
         identity=identity,
         village_key="village",
-        status_key="status",
+        status_key="status" if listed else None,
         date_key="listed_date",
         default_sort="listed_date",
-        validators=(_lifecycle_checks,),
-        extra={"problem_category": problem_category, "close_check": close_check},
+        validators=(_lifecycle_checks,) if listed else (),
+        extra={"problem_category": problem_category, "close_check": close_check, "lifecycle": lifecycle},
         fixed={"kind": label},
     )
+    for key in search_keys:
+        kind.field(key)  # a misspelt key fails at import, not at the first search
     LEDGER_KINDS[name] = kind
     return kind
+
+
+def has_lifecycle(kind: RecordKind) -> bool:
+    """Whether ``kind``'s entries are 挂牌销号 items (else filings or logs, kept as filed)."""
+    return bool(kind.extra.get("lifecycle", LISTED_ITEMS) == LISTED_ITEMS)
+
+
+def file_roles(kind: RecordKind) -> tuple[str, ...]:
+    """What the files kept with an entry of ``kind`` can be: 整改前/整改后 photos belong to 挂牌销号."""
+    return FILE_ROLES if has_lifecycle(kind) else LOG_FILE_ROLES
 
 
 def forget(name: str) -> None:
@@ -254,15 +317,6 @@ def _boiler_done(entry: Any) -> str:
     return "" if conversion and conversion != "未改造" else "改造方式为“未改造”或未填写"
 
 
-def _truck_done(entry: Any) -> str:
-    return "" if _data(entry).get("disposal_place") else "未填写处置地点"
-
-
-def _river_done(entry: Any) -> str:
-    data = _data(entry)
-    return "发现问题未填写处理情况" if data.get("findings") and not data.get("handling") else ""
-
-
 def _ignore(_session: Session, _obj: Any, _value: Any) -> None:
     return None
 
@@ -308,6 +362,7 @@ BLACK_WATER = declare(
     name_aliases=("水体",),
     problem_category="水",
     close_check=_black_water_done,
+    search_keys=("river_chief",),
 )
 SCATTERED = declare(
     "scattered_polluters",
@@ -335,6 +390,7 @@ SCATTERED = declare(
     name_label="企业名称",
     name_aliases=("企业", "场所名称"),
     close_check=_disposal_done,
+    search_keys=("owner",),
 )
 LIVESTOCK = declare(
     "livestock_farms",
@@ -387,6 +443,7 @@ CONSTRUCTION = declare(
         ),
     ),
     close_check=_six_done,
+    search_keys=("builder",),
 )
 COAL_SHOPS = declare(
     "coal_shops",
@@ -401,6 +458,7 @@ COAL_SHOPS = declare(
     name_label="销售点名称",
     name_aliases=("销售点",),
     close_check=_disposal_done,
+    search_keys=("owner",),
 )
 COAL_BOILERS = declare(
     "coal_boilers",
@@ -414,40 +472,51 @@ COAL_BOILERS = declare(
     name_label="锅炉名称",
     name_aliases=("锅炉",),
     close_check=_boiler_done,
+    search_keys=("owner",),
 )
 SUCTION_TRUCKS = declare(
     "suction_trucks",
     "吸污车作业报备",
     (
         Field("plate", "车牌号", required=True, max_len=12, aliases=("车牌",), width=10),
-        Field("company", "作业单位", max_len=100, width=16),
-        Field("work_date", "作业日期", T.DATE, aliases=("作业时间",), width=11),
+        Field("company", "作业单位", max_len=100, aliases=("吸污单位",), width=16),
+        Field(FILED_ON, "作业日期", T.DATE, required=True, aliases=("作业时间", "报备日期"), width=11),
         Field("source_place", "吸污地点", max_len=120, width=16),
         Field("disposal_place", "处置地点", max_len=120, aliases=("倾倒地点",), width=16),
         Field("volume", "方量（m³）", T.FLOAT, min_value=0, aliases=("方量",), width=8),
+        Field("reporter", "报备人", max_len=40, aliases=("驾驶员", "司机"), width=8),
     ),
     name_label="报备事项",
-    identity=("plate", "work_date", "source_place"),
+    identity=("plate", FILED_ON, "source_place"),
     name_aliases=("事项",),
     problem_category="水",
-    close_check=_truck_done,
+    lifecycle=LOGS,
+    search_keys=("plate", "company", "reporter", "source_place", "disposal_place"),
 )
 RIVER_PATROLS = declare(
     "river_patrols",
     "巡河记录",
     (
-        Field("river", "河道名称", required=True, max_len=60, aliases=("河道", "河流"), width=12),
+        Field(
+            "river",
+            "河流/河段",
+            required=True,
+            max_len=60,
+            aliases=("河道名称", "河道", "河流", "河段"),
+            width=12,
+        ),
+        Field(FILED_ON, "巡河日期", T.DATE, required=True, aliases=("日期",), width=11),
         Field("patroller", "巡河人", max_len=40, aliases=("河长",), width=8),
-        Field("patrol_date", "巡河日期", T.DATE, aliases=("日期",), width=11),
         Field("distance_km", "巡河里程（km）", T.FLOAT, min_value=0, aliases=("里程",), width=9),
         Field("findings", "发现问题", T.LONGTEXT, max_len=1000, width=24),
         Field("handling", "处理情况", T.LONGTEXT, max_len=1000, width=24),
     ),
     name_label="巡河事项",
-    identity=("river", "patrol_date", "patroller"),
+    identity=("river", FILED_ON, "patroller"),
     name_aliases=("事项",),
     problem_category="水",
-    close_check=_river_done,
+    lifecycle=LOGS,
+    search_keys=("river", "patroller", "findings"),
 )
 
 
@@ -461,6 +530,16 @@ def _live(session: Session, entry_id: int) -> LedgerEntry:
     return entry
 
 
+def _listed_item(session: Session, entry_id: int) -> LedgerEntry:
+    """A live entry of a 挂牌销号 kind: a filing or a log has no status to move."""
+    entry = _live(session, entry_id)
+    if not has_lifecycle(kind_of_entry(entry)):
+        raise ValidationError.single(
+            "status", "状态", f"{entry.kind}是报备记录，没有挂牌、整治、销号（“{entry.name}”按报备原样保存）"
+        )
+    return entry
+
+
 def get_entry(db: Database, entry_id: int) -> LedgerEntry:
     """One entry of any kind (deleted ones too: the detail pane shows them)."""
     with db.session() as session:
@@ -470,16 +549,43 @@ def get_entry(db: Database, entry_id: int) -> LedgerEntry:
         return entry
 
 
-def close_shortfall(entry: LedgerEntry) -> str:
-    """Why ``entry`` does not meet its kind's 销号 condition ("" when it does, or the kind has none)."""
+def close_shortfall(entry: Any) -> str:
+    """Why ``entry`` does not meet its kind's 销号 condition ("" when it does, or the kind has none).
+
+    ``entry`` is a :class:`LedgerEntry` or anything with its ``kind`` and ``data`` (the demo checks
+    the rows it plans before writing them)."""
     check: CloseCheck | None = kind_of_entry(entry).extra.get("close_check")
     return check(entry) if check is not None else ""
+
+
+def proof_problems(
+    verifier: str, note: str, photos_after: int, shortfall: str, reason: str
+) -> list[FieldProblem]:
+    """What a 销号 lacks of its proof (nothing when it may be made): 核查人, 核查情况, a 整改后 photo,
+    and a reason when the entry falls short of its kind's condition (``shortfall``)."""
+    problems: list[FieldProblem] = []
+    if not verifier.strip():
+        problems.append(FieldProblem("verifier", "核查人", "销号须填写核查人"))
+    if not note.strip():
+        problems.append(FieldProblem("check_note", "核查情况", "销号须写明现场核查情况"))
+    if not photos_after:
+        problems.append(FieldProblem("photos", "整改后照片", "销号须先添加至少一张整改后照片"))
+    if shortfall and not reason.strip():
+        problems.append(
+            FieldProblem("reason", "未达标原因", f"{shortfall}，不符合销号条件；确需销号的，请写明原因")
+        )
+    return problems
+
+
+def closing_note(note: str, shortfall: str, reason: str) -> str:
+    """The 核查情况 a 销号 keeps: the note, and a 销号 short of the condition says so and why."""
+    return note + (f"\n（未达标销号：{shortfall}。原因：{reason}）" if shortfall else "")
 
 
 def close_warning(db: Database, entry_id: int) -> str:
     """What a 销号 dialog warns of before it is made: the kind's condition not met, if so."""
     with db.session() as session:
-        return close_shortfall(_live(session, entry_id))
+        return close_shortfall(_listed_item(session, entry_id))
 
 
 def advance(
@@ -500,23 +606,8 @@ def advance(
     """
     on_date = on_date or dates.today()
     with db.session() as session:
-        entry = _live(session, entry_id)
-        allowed = ALLOWED.get(entry.status, ())
-        if to_status not in allowed:
-            why = (
-                "已销号的台账不能再改变状态，复查发现反弹请用“重新挂牌”"
-                if not allowed
-                else "只能改为" + "或".join(f"“{s}”" for s in allowed)
-            )
-            raise ValidationError.single(
-                "status",
-                "状态",
-                f"{entry.kind}“{entry.name}”当前为“{entry.status}”，不能改为“{to_status}”（{why}）",
-            )
-        if on_date < entry.listed_date:
-            raise ValidationError.single(
-                "on_date", "日期", f"不能早于挂牌日期（{format_iso(entry.listed_date)}）"
-            )
+        entry = _listed_item(session, entry_id)
+        _check_move(entry, to_status, on_date)
         if to_status == IN_HAND:
             entry.started_date = on_date
         else:
@@ -526,35 +617,72 @@ def advance(
         return records.get_in(session, kind_of_entry(entry), entry_id)  # type: ignore[no-any-return]
 
 
+def check_close(
+    db: Database,
+    entry_id: int,
+    on_date: date | None = None,
+    *,
+    verifier: str = "",
+    check_note: str = "",
+    reason: str = "",
+    photos_to_add: int = 0,
+) -> None:
+    """Raise what :func:`advance` to 销号 would refuse, counting ``photos_to_add`` 整改后 photos about
+    to be added: a front end that adds the photos and then closes (the command line) checks first,
+    so that a refused 销号 leaves no photo behind."""
+    with db.session() as session:
+        entry = _listed_item(session, entry_id)
+        _check_move(entry, CLOSED, on_date or dates.today())
+        photos = _photos_after(session, entry.id) + photos_to_add
+        problems = proof_problems(verifier, check_note, photos, close_shortfall(entry), reason)
+        if problems:
+            raise ValidationError(problems)
+
+
+def _check_move(entry: LedgerEntry, to_status: str, on_date: date) -> None:
+    allowed = ALLOWED.get(entry.status, ())
+    if to_status not in allowed:
+        why = (
+            "已销号的台账不能再改变状态，复查发现反弹请用“重新挂牌”"
+            if not allowed
+            else "只能改为" + "或".join(f"“{s}”" for s in allowed)
+        )
+        raise ValidationError.single(
+            "status",
+            "状态",
+            f"{entry.kind}“{entry.name}”当前为“{entry.status}”，不能改为“{to_status}”（{why}）",
+        )
+    if on_date < entry.listed_date:
+        raise ValidationError.single(
+            "on_date", "日期", f"不能早于挂牌日期（{format_iso(entry.listed_date)}）"
+        )
+
+
+def _photos_after(session: Session, entry_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Attachment)
+            .where(
+                Attachment.owner_table == LedgerEntry.__tablename__,
+                Attachment.owner_id == entry_id,
+                Attachment.role == PHOTO_AFTER,
+                Attachment.deleted_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
 def _close(
     session: Session, entry: LedgerEntry, on_date: date, verifier: str, note: str, reason: str
 ) -> None:
-    problems: list[FieldProblem] = []
-    if not verifier:
-        problems.append(FieldProblem("verifier", "核查人", "销号须填写核查人"))
-    if not note:
-        problems.append(FieldProblem("check_note", "核查情况", "销号须写明现场核查情况"))
-    after = session.scalar(
-        select(func.count())
-        .select_from(Attachment)
-        .where(
-            Attachment.owner_table == LedgerEntry.__tablename__,
-            Attachment.owner_id == entry.id,
-            Attachment.role == PHOTO_AFTER,
-            Attachment.deleted_at.is_(None),
-        )
-    )
-    if not after:
-        problems.append(FieldProblem("photos", "整改后照片", "销号须先添加至少一张整改后照片"))
     shortfall = close_shortfall(entry)
-    if shortfall and not reason:
-        problems.append(
-            FieldProblem("reason", "未达标原因", f"{shortfall}，不符合销号条件；确需销号的，请写明原因")
-        )
+    problems = proof_problems(verifier, note, _photos_after(session, entry.id), shortfall, reason)
     if problems:
         raise ValidationError(problems)
     entry.verifier = verifier
-    entry.check_note = note + (f"\n（未达标销号：{shortfall}。原因：{reason}）" if shortfall else "")
+    entry.check_note = closing_note(note, shortfall, reason)
     entry.closed_date = on_date
 
 
@@ -569,7 +697,7 @@ def reopen(db: Database, entry_id: int, reason: str, on_date: date | None = None
         raise ValidationError.single("reason", "重新挂牌原因", "必须填写")
     on_date = on_date or dates.today()
     with db.session() as session:
-        entry = _live(session, entry_id)
+        entry = _listed_item(session, entry_id)
         if entry.status != CLOSED:
             raise ValidationError.single(
                 "status", "状态", f"{entry.kind}“{entry.name}”当前为“{entry.status}”，未销号，不需重新挂牌"
@@ -592,17 +720,23 @@ def reopen(db: Database, entry_id: int, reason: str, on_date: date | None = None
 
 
 def add_file(db: Database, entry_id: int, path: Path, role: str) -> Attachment:
-    """Keep a 整改前/整改后 photo or another file (附件) with an entry (copied into the store)."""
-    if role not in FILE_ROLES:
-        raise ValidationError.single("role", "类别", f"应为{'、'.join(FILE_ROLES)}之一")
+    """Keep a 整改前/整改后 photo or another file (附件) with an entry (copied into the store);
+    a filing or a log keeps 附件 only (:func:`file_roles`)."""
     with db.session() as session:
-        _live(session, entry_id)
+        roles = file_roles(kind_of_entry(_live(session, entry_id)))
+    if role not in roles:
+        raise ValidationError.single("role", "类别", f"应为{'、'.join(roles)}之一")
     return attachments.add_file(db, path, LedgerEntry.__tablename__, entry_id, role=role)
 
 
 def files(db: Database, entry_id: int) -> dict[str, list[Attachment]]:
     """An entry's photos and files by role: {"整改前": [...], "整改后": [...], "附件": [...]}."""
     return attachments.by_role(db, LedgerEntry.__tablename__, entry_id, FILE_ROLES, unnamed=OTHER_FILES)
+
+
+def _needs_work(entry: LedgerEntry) -> str:
+    status = f"（{entry.status}）" if has_lifecycle(kind_of_entry(entry)) and entry.status else ""
+    return f"{entry.kind}“{entry.name}”需整治{status}"
 
 
 def open_problem(
@@ -629,7 +763,7 @@ def open_problem(
             "village": entry.village_id,
             "place": entry.name,
             "category": kind.extra.get("problem_category", ""),
-            "description": description.strip() or f"{entry.kind}“{entry.name}”需整治（{entry.status}）",
+            "description": description.strip() or _needs_work(entry),
             "responsible_unit": entry.responsible_unit_id,
             "responsible_person": entry.responsible_person,
             "measures": measures,

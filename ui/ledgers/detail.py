@@ -2,7 +2,8 @@
 
 A 销号 needs proof (``ecodesk.services.ledgers.advance``): at least one 整改后 photo, besides the
 核查人 and 核查情况 the 销号 dialog asks. So every entry keeps 整改前 and 整改后 photos and other files
-(附件: a 整改方案, a 验收单), shown here as problems show theirs, with a button to add each.
+(附件: a 整改方案, a 验收单), shown here as problems show theirs, with a button to add each. A filing
+or a log (吸污车作业报备, 巡河记录) has no 销号, so it keeps 附件 only (a 作业单, a photo of the site).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
 from ecodesk.schema import RecordKind
 from ecodesk.services import ledgers
-from ecodesk.services.ledgers import FILE_ROLES, OTHER_FILES
+from ecodesk.services.ledgers import OTHER_FILES
 from ui.common import dialogs, operations
 from ui.common.attachment_list import AttachmentList, add_section
 from ui.records.detail import DetailPane
@@ -39,6 +40,7 @@ class LedgerDetail(DetailPane):
 
     def __init__(self, db: Database, kind: RecordKind, parent: QWidget | None = None) -> None:
         self.tabs: QTabWidget | None = None
+        self.roles = ledgers.file_roles(kind)
         super().__init__(db, kind, parent)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
@@ -54,7 +56,7 @@ class LedgerDetail(DetailPane):
         self.add_buttons: dict[str, QPushButton] = {}
         files_box = QWidget()
         files_layout = QVBoxLayout(files_box)
-        for role in FILE_ROLES:
+        for role in self.roles:
             name = ROLE_NAMES[role]
             self.file_lists[role], self.file_titles[role], self.add_buttons[role] = add_section(
                 files_layout,
@@ -86,11 +88,13 @@ class LedgerDetail(DetailPane):
         if self.tabs is None:
             return  # DetailPane's own constructor shows "nothing" before the tabs exist
         live = False
-        found: dict[str, list[Any]] = {role: [] for role in FILE_ROLES}
+        found: dict[str, list[Any]] = {role: [] for role in self.roles}
         if record_id is not None:
             try:
                 entry = ledgers.get_entry(self.db, record_id)
                 found = ledgers.files(self.db, record_id)
+                if self.roles == (OTHER_FILES,):  # a log: photos kept before it was one show as 附件
+                    found = {OTHER_FILES: [a for kept in found.values() for a in kept]}
                 live = entry.deleted_at is None
             except EcoDeskError:
                 record_id = None
@@ -98,7 +102,7 @@ class LedgerDetail(DetailPane):
         if record_id is None and self.tabs.currentIndex() == 1:
             self.tabs.setCurrentIndex(0)
         total = 0
-        for role in FILE_ROLES:
+        for role in self.roles:
             total += len(found.get(role, []))
             self._fill(role, found.get(role, []))
             self.add_buttons[role].setEnabled(live)

@@ -1,10 +1,12 @@
-"""台账: the 挂牌销号 ledgers, one tab per declared kind (裸露地块, 黑臭水体 …).
+"""台账: the ledgers, one tab per declared kind (裸露地块, 黑臭水体 … 吸污车作业报备, 巡河记录).
 
 Each tab is the generic list page of its kind — the columns, form, import and export follow from the
 declaration in :data:`ecodesk.services.ledgers.LEDGER_KINDS`, so a newly declared kind appears here
-with no screen written for it. Besides the list: counts by status, the lifecycle buttons
-(开始整治, 销号 — only the moves the service allows; 重新挂牌 for a 销号 entry found back as it was),
-and 开为整改问题, which opens a linked problem in one step. The 销号 dialog asks the proof the service
+with no screen written for it. Besides the list, a 挂牌销号 kind has counts by status and the lifecycle
+buttons (开始整治, 销号 — only the moves the service allows; 重新挂牌 for a 销号 entry found back as it
+was); a filing or a log (``ledgers.has_lifecycle``) has neither, nor a status column or filter: it
+is listed newest first by the date it was filed under. Every kind has 开为整改问题, which opens a
+linked problem in one step. The 销号 dialog asks the proof the service
 requires (核查人, 核查情况; the 整改后 photos are added in the detail pane) and, when the entry falls
 short of its kind's condition, warns and asks the reason. Tabs are built the first time they are shown.
 """
@@ -15,7 +17,7 @@ import html
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ecodesk import dates
@@ -40,12 +42,13 @@ class LedgerKindPage(ChipRecordPage):
 
     def __init__(self, db: Database, kind: RecordKind, parent: QWidget | None = None) -> None:
         # The name, village and status first, then a derived summary (六个百分之百 6/6) if the kind
-        # has one, then the kind's own columns as declared.
+        # has one, then the kind's own columns as declared; a log leads with the date it was filed.
         derived = tuple(f.key for f in kind.table_fields if f.type is T.CUSTOM)
-        self.LEADING = ("name", "village", "status", *derived)
+        self.lifecycle = ledgers.has_lifecycle(kind)
+        self.LEADING = ("name", "village", "status", *derived) if self.lifecycle else ("listed_date",)
         self.move_buttons: dict[str, QPushButton] = {}
         super().__init__(db, kind, parent)
-        for to_status, label in MOVE_LABELS.items():
+        for to_status, label in MOVE_LABELS.items() if self.lifecycle else ():
             button = self._button(
                 label,
                 f"把选中的{kind.label}记录改为“{to_status}”",
@@ -65,9 +68,10 @@ class LedgerKindPage(ChipRecordPage):
             self.open_problem,
         )
         self.problem_button.setObjectName("open_problem")
+        self.reopen_button.setVisible(self.lifecycle)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("挂牌销号：")
+        caption = QLabel("挂牌销号：" if self.lifecycle else "报备记录：")
         caption.setStyleSheet("color:#555;")
         row.addWidget(caption)
         for button in (*self.move_buttons.values(), self.reopen_button, self.problem_button):
@@ -76,14 +80,23 @@ class LedgerKindPage(ChipRecordPage):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(3, row)
+        if not self.lifecycle:
+            self.chips.setVisible(False)  # no statuses to count: the count is beside the buttons
+            if machine_settings.header_state(kind.name) is None:  # a log reads from today backwards
+                header = self.table.horizontalHeader()
+                header.setSortIndicator(self._column("listed_date"), Qt.SortOrder.DescendingOrder)
         self._selection_changed()
+
+    def _column(self, key: str) -> int:
+        return [f.key for f in self.kind.table_fields].index(key)
 
     def create_detail(self) -> DetailPane:
         return LedgerDetail(self.db, self.kind)
 
     def _status_at(self, row: int) -> str:
-        column = [f.key for f in self.kind.table_fields].index("status")
-        return str(self.model.data(self.model.index(row, column)) or "")
+        if not self.lifecycle:
+            return ""
+        return str(self.model.data(self.model.index(row, self._column("status"))) or "")
 
     def _single_live(self) -> tuple[int, str] | None:
         rows = self.selected_rows()
