@@ -245,6 +245,52 @@ def _spans(starts: tuple[int, ...]) -> list[tuple[str, str]]:
 _DAY_SPANS = _spans((7 * 60 + 30, 8 * 60, 8 * 60 + 30, 9 * 60, 14 * 60, 14 * 60 + 30, 15 * 60))
 _NIGHT_SPANS = _spans((19 * 60, 19 * 60 + 30, 20 * 60))
 
+# 处理结果 of the demo's fire points: one a patrol found was put out on the spot and its farmer talked
+# to; a satellite or drone notice more often ends in a fine, or nobody is found.
+_PATROL_OUTCOMES = (("教育", 85), ("处罚", 5), ("未查明", 10))
+_NOTICE_OUTCOMES = (("处罚", 35), ("教育", 30), ("移交执法", 10), ("未查明", 25))
+
+
+class _FireDetails:
+    """发现时间, 扑灭时间, 过火面积, 处理结果 and 责任人 of the demo's fire points.
+
+    Drawn from a generator of their own, seeded from the patrols' one without drawing from it, so
+    the patrols (and everything generated after them) stay what they were before fire points had
+    these fields."""
+
+    def __init__(self, session: Session, rng: random.Random) -> None:
+        self.rng = random.Random(hash(rng.getstate()))  # ints and tuples hash the same in every run
+        dialect = session.get_bind().dialect
+        stored = DateTime().dialect_impl(dialect).bind_processor(dialect)
+        assert stored is not None
+        self.stored = stored
+
+    def __call__(
+        self, day: date, v: DemoVillage, found_after: str | None, *, on_patrol: bool
+    ) -> dict[str, Any]:
+        rng = self.rng
+        if found_after:  # during the patrol that started then
+            hour, minute = (int(x) for x in found_after.split(":"))
+            found = datetime.combine(day, datetime.min.time()) + timedelta(
+                hours=hour, minutes=minute + rng.randint(10, 80)
+            )
+        else:  # a satellite pass or a drone flight: daytime or evening
+            found = datetime.combine(day, datetime.min.time()) + timedelta(
+                minutes=rng.randint(10 * 60, 22 * 60)
+            )
+        out = found + timedelta(minutes=rng.randint(10, 50) if on_patrol else rng.randint(30, 180))
+        weights = _PATROL_OUTCOMES if on_patrol else _NOTICE_OUTCOMES
+        outcome = rng.choices([w[0] for w in weights], weights=[w[1] for w in weights])[0]
+        who = rng.choice(v.head_names) if v.head_names and outcome != "未查明" else ""
+        area = rng.uniform(0.1, 2.0) if on_patrol else rng.uniform(0.5, 15.0)
+        return {
+            "found_time": f"{found:%H:%M}",
+            "extinguished_at": self.stored(out) if out <= dates.now() else None,  # today's: not yet
+            "burned_area": round(area, 1),
+            "outcome": outcome,
+            "responsible_person": who,
+        }
+
 
 def build_patrols(
     session: Session,
@@ -260,6 +306,7 @@ def build_patrols(
     staff = _staff(session, town, rng)
     inspectors = _town_inspectors(session, town) or [p for ids in town.role_people.values() for p in ids][:3]
     stamp = _stored_stamp(session, operator)
+    fire_details = _FireDetails(session, rng)
     patrol_rows: list[dict[str, Any]] = []
     people_rows: list[dict[str, Any]] = []
     fire_rows: list[dict[str, Any]] = []
@@ -333,6 +380,7 @@ def build_patrols(
                     "description": findings,
                     "status": "已扑灭",
                     "patrol_id": next_id,
+                    **fire_details(day, v, start, on_patrol=True),
                 }
             )
         counts["patrols"] += 1
@@ -386,6 +434,7 @@ def build_patrols(
                     "description": f"{source}发现疑似秸秆焚烧火点，经村核实属实",
                     "status": "已扑灭",
                     "patrol_id": None,
+                    **fire_details(day, v, None, on_patrol=False),
                 }
             )
             counts["fire_points"] += 1

@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, case, cast, event, exists, func, select
@@ -28,8 +30,10 @@ from ecodesk.dates import format_iso
 from ecodesk.db.audit import OPERATOR_KEY
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
-from ecodesk.models import VILLAGE_KINDS, Attachment, Grid, Person, PersonRole, Unit
+from ecodesk.models import Attachment, Grid, Person, PersonRole, Unit
+from ecodesk.models.lifespan import villages_during, villages_on
 from ecodesk.models.patrol import (
+    FIRE_OUTCOMES,
     FIRE_SOURCES,
     FIRE_STATUSES,
     PATROL_KINDS,
@@ -292,10 +296,94 @@ PATROLS = RecordKind(
 )
 
 
+# -- 火点: 发现时间 and 扑灭时间 ---------------------------------------------------------------------------
+
+NEXT_DAY = "次日"
+_SECONDS = re.compile(r"(\d{1,2}:\d{2}):\d{2}(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class ClockTime:
+    """A 扑灭时间 typed as a time of day (``16:30``, ``次日 01:20``): it falls on the 发现日期 (or
+    ``days_after`` it), which is only known once the whole fire point is read."""
+
+    time: str  # HH:MM
+    days_after: int = 0
+
+    def on(self, day: date) -> datetime:
+        hour, minute = (int(part) for part in self.time.split(":"))
+        return datetime.combine(day + timedelta(days=self.days_after), dt_time(hour, minute))
+
+
+def parse_extinguished(text: Any) -> datetime | ClockTime | None:
+    """``16:30`` (the day it was found), ``次日 01:20``, or a date and a time (``2024-10-08 09:00``)."""
+    if isinstance(text, datetime):
+        return text
+    # An Excel date-time cell arrives as "2024-10-08 09:00:00": the seconds are dropped.
+    text = _SECONDS.sub(r"\1", str(text or "").strip())
+    if not text:
+        return None
+    if text.startswith(NEXT_DAY):
+        return ClockTime(parse_time(text[len(NEXT_DAY) :]), 1)
+    day_text, _, time_text = text.replace("　", " ").rpartition(" ")
+    if not day_text:
+        return ClockTime(parse_time(text))
+    try:
+        day = dates.parse_date(day_text.strip())
+    except dates.DateParseError:
+        day = None
+    if day is None:
+        raise ValueError(f"“{text}”不是时间，请写成 16:30、次日 01:20 或 2024-10-08 09:00")
+    return ClockTime(parse_time(time_text)).on(day)
+
+
+def extinguished_text(fire: Any) -> str:
+    """扑灭时间 as the list shows it: ``16:30`` on the day found, ``次日 01:20``, else date and time."""
+    at: datetime | None = fire.extinguished_at
+    if at is None:
+        return ""
+    found: date | None = fire.date
+    clock = f"{at:%H:%M}"
+    if found is not None and at.date() == found:
+        return clock
+    if found is not None and at.date() == found + timedelta(days=1):
+        return f"{NEXT_DAY} {clock}"
+    return f"{format_iso(at.date())} {clock}"
+
+
+def _apply_extinguished(_session: Session, fire: Any, value: datetime | ClockTime | None) -> None:
+    fire.extinguished_at = value.on(fire.date) if isinstance(value, ClockTime) else value
+
+
+EXTINGUISHED_CODEC = Codec(
+    display=extinguished_text, parse=lambda _s, text: parse_extinguished(text), apply=_apply_extinguished
+)
+
+
 def _fire_checks(_session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
     day = _value(values, existing, "date")
     if isinstance(day, date) and day > dates.today():
         return [FieldProblem("date", "发现日期", f"{format_iso(day)} 还没到，不能晚于今天")]
+    out = _value(values, existing, "extinguished_at")
+    if out is None or not isinstance(day, date):
+        return []
+    found = ClockTime(_value(values, existing, "found_time") or "00:00").on(day)
+    out_at = out.on(day) if isinstance(out, ClockTime) else out
+    shown = extinguished_text(SimpleNamespace(date=day, extinguished_at=out_at))
+    status = _value(values, existing, "status") or FIRE_STATUSES[0]
+    if status != FIRE_STATUSES[0]:
+        why = f"处置状态为“{status}”，不应填写扑灭时间（已扑灭的请把处置状态改为“{FIRE_STATUSES[0]}”）"
+        return [FieldProblem("extinguished_at", "扑灭时间", why)]
+    if out_at < found:
+        return [
+            FieldProblem(
+                "extinguished_at",
+                "扑灭时间",
+                f"{shown} 早于发现时间（{format_iso(day)} {found:%H:%M}）；第二天扑灭的请写“次日 01:20”",
+            )
+        ]
+    if "extinguished_at" in values and out_at > dates.now():
+        return [FieldProblem("extinguished_at", "扑灭时间", f"{shown} 还没到，不能晚于现在")]
     return []
 
 
@@ -305,6 +393,15 @@ FIRE_POINTS = RecordKind(
     model=FirePoint,
     fields=(
         Field("date", "发现日期", T.DATE, required=True, aliases=("日期", "通报日期"), width=11),
+        Field(
+            "found_time",
+            "发现时间",
+            T.CUSTOM,
+            codec=_time_codec("found_time"),
+            aliases=("发现时刻",),
+            width=7,
+            help="如 14:20",
+        ),
         Field(
             "village", "村（社区）", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "所属村"), width=10
         ),
@@ -323,9 +420,29 @@ FIRE_POINTS = RecordKind(
             aliases=("状态",),
             width=8,
         ),
+        # What a 火点 report asks besides 发现时间 (revision 0010).
+        Field(
+            "extinguished_at",
+            "扑灭时间",
+            T.CUSTOM,
+            codec=EXTINGUISHED_CODEC,
+            aliases=("扑灭时刻",),
+            width=11,
+            help="如 16:30；第二天扑灭的写“次日 01:20”，或写日期和时间",
+        ),
+        Field("burned_area", "过火面积（亩）", T.FLOAT, min_value=0, aliases=("过火面积",), width=8),
+        Field(
+            "outcome",
+            "处理结果",
+            T.CHOICE,
+            choices=FIRE_OUTCOMES,
+            aliases=("处理情况", "处理方式", "处置结果"),
+            width=8,
+        ),
+        Field("responsible_person", "责任人", max_len=40, aliases=("当事人", "肇事人"), width=8),
         _remark(),
     ),
-    search_keys=("place", "notice_no", "description", "village"),
+    search_keys=("place", "notice_no", "description", "village", "responsible_person"),
     identity=("date", "village", "notice_no", "place"),
     village_key="village",
     status_key="source",
@@ -357,6 +474,8 @@ def _sync_one(session: Session, patrol: Patrol) -> None:
     wanted = 0 if patrol.deleted_at is not None else max(0, patrol.fire_count or 0)
     for fp in live:
         if fp.date != patrol.date or fp.village_id != patrol.village_id:
+            if fp.extinguished_at is not None and fp.date is not None and patrol.date is not None:
+                fp.extinguished_at += patrol.date - fp.date  # 扑灭时间 moves with the day it was found
             fp.date, fp.village_id = patrol.date, patrol.village_id
     if len(live) > wanted:
         # Drop the newest first, and never one that already opened a problem (the validator refuses that).
@@ -473,9 +592,10 @@ def entry_defaults() -> dict[str, Any]:
 
 
 def village_choices(db: Database) -> list[tuple[int, str]]:
-    """(id, name) of the villages and communities, in the town's order (for the village completer)."""
+    """(id, name) of the villages and communities in being today, in the town's order (for the village
+    completer of new patrols: a 撤销 village is no longer offered)."""
     with db.session() as session:
-        return records.ref_choices(session, VILLAGE_REF)
+        return villages_on(session, dates.today())
 
 
 def grid_choices(db: Database, village_id: int | None = None) -> list[tuple[int, str]]:
@@ -596,18 +716,8 @@ def fire_counts(db: Database, year: int) -> FireCounts:
     )
     with db.session() as session:
         counts = {(int(v), int(m)): int(n) for v, m, n in session.execute(query)}
-        villages = records.ref_choices(session, VILLAGE_REF)
+        villages = villages_during(session, date(year, 1, 1), date(year, 12, 31))
     return FireCounts(year, villages, counts)
-
-
-def village_ids(session: Session) -> list[int]:
-    """Live, active villages and communities in the town's order."""
-    query = (
-        select(Unit.id)
-        .where(Unit.kind.in_(VILLAGE_KINDS), Unit.deleted_at.is_(None), Unit.active.is_(True))
-        .order_by(Unit.sort_order, Unit.id)
-    )
-    return list(session.scalars(query))
 
 
 # -- photos ---------------------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ REQUIRED = {"date", "village", "kind"}
 _last_date: tuple[date, str] | None = None
 
 
+FIRE_DETAILS_HINT = "发现时间、扑灭时间、过火面积、处理结果和责任人请到“火点”页补填"
+
+
 def ask_duplicate(parent: QWidget | None, text: str) -> bool:
     """仍然保存 (True) or 返回修改 (False); the safe answer is the default. Tests replace this."""
     box = QMessageBox(QMessageBox.Icon.Warning, "可能重复", text, QMessageBox.StandardButton.NoButton, parent)
@@ -193,6 +196,9 @@ class PatrolEntryDialog(QDialog):
         e["patrollers"].setPlaceholderText("多人用“、”分隔，输入姓名的几个字可选择")
         e["findings"].setPlaceholderText("未发现问题可不填")
         e["fire_count"].setPlaceholderText("0")
+        # Each fire point's 发现时间, 扑灭时间, 过火面积, 处理结果 and 责任人 are typed on the 火点 page,
+        # one fire at a time: this form stays one line of the paper log.
+        e["fire_count"].setToolTip(FIRE_DETAILS_HINT)
         e["fire_count"].setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\d{0,2}"), e["fire_count"])
         )
@@ -395,6 +401,8 @@ class PatrolEntryDialog(QDialog):
                 line += f"　→ 整改问题（编号 {problem_id}）"
             else:
                 line += "　（未能开为整改问题）"
+        if obj.fire_count:
+            line += f"　火点 {obj.fire_count} 处（{FIRE_DETAILS_HINT}）"
         self.saved_list.insertItem(0, line)
         self.saved_label.setText(f"本次已录入 {len(self.saved_ids)} 条（最新的在最上面）")
         self.start_next(keep_date=True)
