@@ -7,10 +7,16 @@ the coverage rule scales the maximum by the signing rate; a manual item is score
 
 The year's records are those dated in the year up to today; whether one is overdue, late or missing is
 judged as of today (a deliverable due 30 December and handed in on 3 January is late, not missing).
+
+A village counts only for the days it was in being (:mod:`ecodesk.models.lifespan`): a record dated
+before its 设立日期 or from its 撤销日期 on is not held against it, a deliverable due outside those days
+is not owed, and the monthly patrol requirement is scaled to the days of the month it was in being.
+The maximum is not scaled: a village set up in June can still score full marks.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +30,8 @@ from ecodesk.dates import format_iso
 from ecodesk.models.campaign import Campaign, Deliverable, DeliverableTarget, Submission
 from ecodesk.models.complaint import Complaint
 from ecodesk.models.letter import LETTER_KINDS, STATUS_SIGNED, STATUS_VOID, Commitment
+from ecodesk.models.lifespan import existed_on, lifespans
+from ecodesk.models.org import Unit
 from ecodesk.models.patrol import FIRE_SOURCES, PATROL_KINDS, FirePoint, Patrol
 from ecodesk.models.rectification import CLOSED, OPEN_STATUSES, Problem
 
@@ -139,7 +147,9 @@ def _fire_points(
             FirePoint.date >= period.start,
             FirePoint.date <= period.end,
             FirePoint.village_id.in_(villages),
+            existed_on(FirePoint.date),
         )
+        .join(Unit, Unit.id == FirePoint.village_id)
         .order_by(FirePoint.date, FirePoint.id)
     )
     source = str(params.get("source") or ALL)
@@ -186,8 +196,10 @@ def _problem_rows(session: Session, period: Period, villages: Sequence[int], con
             Problem.found_date >= period.start,
             Problem.found_date <= period.end,
             Problem.village_id.in_(villages),
+            existed_on(Problem.found_date),
             condition,
         )
+        .join(Unit, Unit.id == Problem.village_id)
         .order_by(Problem.found_date, Problem.id)
     )
     return list(session.execute(query).all())
@@ -269,6 +281,7 @@ def _deliverables(
         .select_from(DeliverableTarget)
         .join(Deliverable, Deliverable.id == DeliverableTarget.deliverable_id)
         .join(Campaign, Campaign.id == Deliverable.campaign_id)
+        .join(Unit, Unit.id == DeliverableTarget.unit_id)
         .outerjoin(first, and_(first.c.d == Deliverable.id, first.c.u == DeliverableTarget.unit_id))
         .where(
             Campaign.deleted_at.is_(None),
@@ -276,6 +289,7 @@ def _deliverables(
             due <= period.end,
             due < period.today,  # due today: not missing yet
             DeliverableTarget.unit_id.in_(villages),
+            existed_on(due),  # not owed before the village was set up, nor once it was 撤销
             or_(first.c.received.is_(None), first.c.received > due),
         )
         .order_by(due, Deliverable.id)
@@ -366,6 +380,7 @@ def _patrols(
     if kind != ALL:
         query = query.where(Patrol.kind == kind)
     counts = {(int(v), int(m)): int(n) for v, m, n in session.execute(query)}
+    spans = lifespans(session, villages)
     # Only months that are over count: November is not short of patrols on 28 November.
     last_month = 12 if period.today > date(period.year, 12, 31) else period.today.month - 1
     out: dict[int, Outcome] = {}
@@ -373,16 +388,21 @@ def _patrols(
     for v in villages:
         lines, deduction = [], 0.0
         for m in range(1, last_month + 1):
+            first, month_days = date(period.year, m, 1), calendar.monthrange(period.year, m)[1]
+            days = spans[v].days_in(first, first.replace(day=month_days))
+            # A month the village was in being for only part of: the requirement scaled to its days.
+            owed = required if days == month_days else int(required * days / month_days + 0.5)
             n = counts.get((v, m), 0)
-            if n < required:
-                pts = (required - n) * points
+            if n < owed:
+                pts = (owed - n) * points
                 deduction += pts
+                part = "" if days == month_days else f"，按当月在册{days}天折算"
                 lines.append(
                     _line(
                         "patrols",
                         None,
-                        date(period.year, m, 1),
-                        f"{m}月{what}{n}次，少于要求的{required}次（少{required - n}次）",
+                        first,
+                        f"{m}月{what}{n}次，少于要求的{owed}次（少{owed - n}次{part}）",
                         -pts,
                     )
                 )
@@ -416,9 +436,11 @@ def _complaints(
             Complaint.received_date >= period.start,
             Complaint.received_date <= period.end,
             Complaint.village_id.in_(villages),
+            existed_on(Complaint.received_date),
             Complaint.deadline.is_not(None),
             late,
         )
+        .join(Unit, Unit.id == Complaint.village_id)
         .order_by(Complaint.received_date, Complaint.id)
     )
 

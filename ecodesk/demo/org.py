@@ -11,6 +11,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -32,6 +33,11 @@ from ecodesk.models import (
 from ecodesk.services.validation import credit_code_check_digit
 
 Progress = Callable[[int, str], None]  # (rows just written, what we are doing)
+
+# 设立日期 of the demo's units, long before its first records (a decade at most): the villages' 村民委员会
+# from 1984, the communities from the 2001 撤村建居, town offices and stationed units from 1992.
+_ESTABLISHED = {"村": date(1984, 3, 1), "社区": date(2001, 7, 1)}
+_ESTABLISHED_OTHER = date(1992, 1, 1)
 
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _HOUSEHOLD_BATCH = 2000
@@ -352,6 +358,7 @@ def _write_units(town: DemoTown, vocab: Vocabulary, people: list[_PersonPlan], w
                 "kind": kind,
                 "sort_order": order,
                 "active": True,
+                "established_date": _ESTABLISHED.get(kind, _ESTABLISHED_OTHER),
                 "leader": leader.name,
                 "phone": leader.phone,
             }

@@ -32,10 +32,11 @@ from ecodesk.db.audit import OPERATOR_KEY, record_event
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.jobs import Job
-from ecodesk.models import VILLAGE_KINDS, Unit
+from ecodesk.models import Unit
 from ecodesk.models.appraisal import AppraisalItem, AppraisalScheme, AppraisalScore
 from ecodesk.models.campaign import Deliverable
 from ecodesk.models.document import Document
+from ecodesk.models.lifespan import villages_during
 from ecodesk.services import settings as settings_service
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -82,14 +83,10 @@ def _refuse_locked(scheme: AppraisalScheme) -> None:
         )
 
 
-def village_list(session: Session) -> list[tuple[int, str]]:
-    """Live, active villages and communities in the town's order: the rows of the sheet."""
-    query = (
-        select(Unit.id, Unit.name)
-        .where(Unit.kind.in_(VILLAGE_KINDS), Unit.deleted_at.is_(None), Unit.active.is_(True))
-        .order_by(Unit.sort_order, Unit.id)
-    )
-    return [(int(i), str(n)) for i, n in session.execute(query)]
+def village_list(session: Session, period: rules.Period) -> list[tuple[int, str]]:
+    """The rows of the sheet: the live villages and communities in being on some day of the period, in
+    the town's order (one set up in the year is appraised; one 撤销 before the year is not)."""
+    return villages_during(session, period.start, period.end)
 
 
 def base_score(item: AppraisalItem | ItemView, computed: float | None) -> float:
@@ -355,7 +352,7 @@ def compute_in_session(session: Session, year: int, today: date, job: Job | None
     period = rules.Period.of(year, today)
     scheme = _scheme(session, year)
     _refuse_locked(scheme)
-    village_ids = [v for v, _ in village_list(session)]
+    village_ids = [v for v, _ in village_list(session, period)]
     if not village_ids:
         raise ValidationError.single("villages", "村（社区）", "没有可考核的村或社区，请先在基础信息中登记")
     item_ids = [i.id for i in scheme.items]
@@ -363,7 +360,7 @@ def compute_in_session(session: Session, year: int, today: date, job: Job | None
         (s.item_id, s.village_id): s
         for s in session.scalars(select(AppraisalScore).where(AppraisalScore.item_id.in_(item_ids)))
     }
-    # Villages no longer appraised (deleted, inactive) leave the sheet.
+    # Villages no longer appraised (deleted, 撤销 before the year) leave the sheet.
     session.execute(
         delete(AppraisalScore).where(
             AppraisalScore.item_id.in_(item_ids), AppraisalScore.village_id.not_in(village_ids)

@@ -26,7 +26,7 @@ from ecodesk import dates
 from ecodesk.dates import DateParseError, format_cn, format_iso, parse_date
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
-from ecodesk.models import VILLAGE_KINDS, Person, PersonRole, Unit
+from ecodesk.models import Person, PersonRole, Unit
 from ecodesk.models.campaign import (
     ROSTER_POSITIONS,
     Campaign,
@@ -36,6 +36,7 @@ from ecodesk.models.campaign import (
     DeliverableTarget,
     Submission,
 )
+from ecodesk.models.lifespan import existed_on, villages_on
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import attachments, records
 
@@ -121,17 +122,13 @@ class MemberInput:
 class DeliverableInput:
     name: str
     due_date: date
-    unit_ids: tuple[int, ...] | None = None  # None: every active village and community
+    unit_ids: tuple[int, ...] | None = None  # None: every village and community in being on the due date
     phase: str | None = None  # the phase name it closes, if any
 
 
-def _village_ids(session: Session) -> list[int]:
-    query = (
-        select(Unit.id)
-        .where(Unit.kind.in_(VILLAGE_KINDS), Unit.deleted_at.is_(None), Unit.active.is_(True))
-        .order_by(Unit.sort_order, Unit.id)
-    )
-    return list(session.scalars(query))
+def _village_ids(session: Session, due: date) -> list[int]:
+    """The villages and communities in being on the due date: the default 报送单位."""
+    return [vid for vid, _name in villages_on(session, due)]
 
 
 def _live_campaign(session: Session, campaign_id: int) -> Campaign:
@@ -276,7 +273,7 @@ def _add_deliverable(session: Session, campaign: Campaign, item: DeliverableInpu
         if not matches:
             raise ValidationError.single("deliverables", "报送材料", f"{label}：没有名为“{item.phase}”的阶段")
         phase_id = matches[0].id
-    unit_ids = list(item.unit_ids) if item.unit_ids is not None else _village_ids(session)
+    unit_ids = list(item.unit_ids) if item.unit_ids is not None else _village_ids(session, item.due_date)
     if not unit_ids:
         raise ValidationError.single("deliverables", "报送材料", f"{label}：没有报送单位")
     known = set(session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids), Unit.deleted_at.is_(None))))
@@ -557,6 +554,7 @@ def reminders(
         query.selected_columns.received.is_(None),
         due <= today + timedelta(days=within_days),
         due >= today - timedelta(days=lookback_days),
+        existed_on(due),  # a unit 撤销 before the due date owes nothing
     )
     query = query.order_by(due, Deliverable.id, Unit.sort_order, Unit.id)
     with db.session() as session:

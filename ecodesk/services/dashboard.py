@@ -23,9 +23,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ecodesk import dates
 from ecodesk.db.database import Database
-from ecodesk.models import VILLAGE_KINDS, Unit
+from ecodesk.models import Unit
 from ecodesk.models.complaint import Complaint
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID, Commitment
+from ecodesk.models.lifespan import villages_on
 from ecodesk.models.org import Grid, Person, PersonRole, grid_members
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
@@ -329,11 +330,7 @@ def load(db: Database, today: date | None = None) -> Dashboard:
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
     months = _months_back(today, CHART_MONTHS)
     with db.session() as session:
-        villages = session.execute(
-            select(Unit.id, Unit.name)
-            .where(Unit.kind.in_(VILLAGE_KINDS), Unit.deleted_at.is_(None), Unit.active.is_(True))
-            .order_by(Unit.sort_order, Unit.id)
-        ).all()
+        villages = villages_on(session, today)
         today_rows = session.execute(
             select(Patrol.village_id, func.count())
             .where(Patrol.date == today, Patrol.deleted_at.is_(None))

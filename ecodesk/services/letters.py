@@ -39,6 +39,7 @@ from ecodesk.models.letter import (
     Commitment,
     LetterTemplate,
 )
+from ecodesk.models.lifespan import existed_on, villages_during
 from ecodesk.services import attachments
 
 SCAN_ROLE = "扫描件"
@@ -196,6 +197,12 @@ class Signer:
     group_name: str
 
 
+def _signing_day(year: int) -> date:
+    """The day whose units sign a year's letters: today within the year, a past year's last day, a
+    coming year's first day (a unit 撤销 by then signs no more; one set up by then does)."""
+    return min(max(dates.today(), date(year, 1, 1)), date(year, 12, 31))
+
+
 def _signers(session: Session, tpl: LetterTemplate) -> list[Signer]:
     flt = list(tpl.signer_filter or [])
     if tpl.signer_type == SIGNER_HOUSEHOLD:
@@ -206,7 +213,7 @@ def _signers(session: Session, tpl: LetterTemplate) -> list[Signer]:
         )
         return [Signer(r[0], None, None, r[1], r[2] or "") for r in rows]
     if tpl.signer_type == SIGNER_UNIT:
-        uq = select(Unit.id, Unit.kind).where(Unit.deleted_at.is_(None), Unit.active.is_(True))
+        uq = select(Unit.id, Unit.kind).where(Unit.deleted_at.is_(None), existed_on(_signing_day(tpl.year)))
         if flt:
             uq = uq.where(Unit.kind.in_(flt))
         return [
@@ -711,16 +718,23 @@ def coverage(db: Database, year: int, kind: str | None = None) -> list[CoverageR
     q = q.group_by(Commitment.village_id)
     with db.session() as session:
         counts = {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in session.execute(q)}
-        villages = session.execute(
-            select(Unit.id, Unit.name)
-            .where(Unit.kind.in_(("村", "社区")), Unit.deleted_at.is_(None))
-            .order_by(Unit.sort_order, Unit.id)
-        ).all()
+        # The villages in being during the year; one 撤销 before it, or set up after it, is not listed.
+        villages = villages_during(session, date(year, 1, 1), date(year, 12, 31))
+        others = dict(
+            session.execute(
+                select(Unit.id, Unit.name)
+                .where(Unit.id.in_([v for v in counts if v is not None]))
+                .where(Unit.deleted_at.is_(None))
+            )
+            .tuples()
+            .all()
+        )
     rows = [CoverageRow(vid, name, *counts.pop(vid, (0, 0, 0))) for vid, name in villages]
     outside = counts.pop(None, None)
-    # Letters of villages deleted since still count, under their own row.
+    # Letters of villages deleted or 撤销 since still count, under their own row.
     for vid, c in counts.items():
-        rows.append(CoverageRow(vid, f"（已删除的村，编号 {vid}）", *c))
+        name = f"{others[vid]}（已撤销）" if vid in others else f"（已删除的村，编号 {vid}）"
+        rows.append(CoverageRow(vid, name, *c))
     if outside is not None:
         rows.append(CoverageRow(None, TOWN_UNITS, *outside))
     total = CoverageRow(

@@ -7,11 +7,14 @@ transaction, audited like any new unit) instead of failing every row.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ecodesk import dates
+from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, NotFoundError
 from ecodesk.models import (
@@ -28,6 +31,10 @@ from ecodesk.models import (
     PersonRole,
     Unit,
 )
+from ecodesk.models.complaint import Complaint
+from ecodesk.models.lifespan import not_retired_by
+from ecodesk.models.patrol import FirePoint, Patrol
+from ecodesk.models.rectification import Problem
 from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
 from ecodesk.services.records import new_record, ref_lookup, unique_among_live
 from ecodesk.services.validation import credit_code_problem, normalise_credit_code, phone_problem
@@ -51,10 +58,52 @@ def _remark() -> Field:
 # -- 单位 ---------------------------------------------------------------------------------------
 
 
+IN_BEING = "在册"
+
+
 def _unit_name_unique(session: Session, values: dict[str, Any], existing: Any | None) -> list[FieldProblem]:
     name = values.get("name")
     if name and not unique_among_live(session, Unit, "name", name, existing):
         return [FieldProblem("name", "单位名称", f"已有名为“{name}”的单位")]
+    return []
+
+
+def _town_in_use(session: Session) -> bool:
+    """Whether the file holds any day-to-day record yet (a patrol, fire point, problem or complaint)."""
+    return any(
+        session.scalar(select(model.id).limit(1)) is not None
+        for model in (Patrol, FirePoint, Problem, Complaint)
+    )
+
+
+def default_established(session: Session) -> date | None:
+    """设立日期 of a unit entered without one: today. While the file holds no day-to-day record yet, none
+    (早已设立): those are the town's own villages registered on the first days, before the clerk enters
+    the year's earlier records, and today would leave them out of every report before it."""
+    return dates.today() if _town_in_use(session) else None
+
+
+def _unit_lifespan(session: Session, values: dict[str, Any], existing: Unit | None) -> list[FieldProblem]:
+    """设立日期 defaults (:func:`default_established`, unless the unit comes 撤销 already: an old one);
+    撤销日期 not before 设立日期; 启用 follows 撤销日期.
+
+    Retiring a unit is giving it a 撤销日期: 启用 is kept only as its shadow (否 once 撤销), for old
+    files and sheets. A sheet saying 启用=否 without a 撤销日期 retires the unit today.
+    """
+    if existing is None and values.get("established_date") is None and values.get("retired_date") is None:
+        values["established_date"] = default_established(session)  # one entered 撤销 already: 早已设立
+    if values.get("active") is False and values.get("retired_date") is None:
+        values["retired_date"] = (
+            existing.retired_date if existing and existing.retired_date else dates.today()
+        )
+    elif values.get("active") is True and "retired_date" not in values and existing is not None:
+        values["retired_date"] = None  # 启用=是 brings a 撤销 unit back
+    established = values.get("established_date", existing.established_date if existing else None)
+    retired = values.get("retired_date", existing.retired_date if existing else None)
+    if established is not None and retired is not None and retired < established:
+        reason = f"不能早于设立日期 {format_iso(established)}（撤销日期为 {format_iso(retired)}）"
+        return [FieldProblem("retired_date", "撤销日期", reason)]
+    values["active"] = retired is None or retired > dates.today()
     return []
 
 
@@ -78,14 +127,33 @@ UNITS = RecordKind(
         Field(
             "sort_order", "排序", T.INT, min_value=0, max_value=9999, default=0, aliases=("序号",), width=6
         ),
-        Field("active", "启用", T.BOOL, default=True, aliases=("是否启用",), width=6),
+        Field(
+            "established_date",
+            "设立日期",
+            T.DATE,
+            aliases=("成立日期", "设立时间", "成立时间"),
+            width=11,
+            help="新增时不填即为今天；建库之初登记的原有村（社区）可留空，表示早已设立",
+        ),
+        Field(
+            "retired_date",
+            "撤销日期",
+            T.DATE,
+            aliases=("撤销时间", "撤并日期", "撤销"),
+            width=11,
+            help="撤销（撤并）后填写：此后不再统计、不再供新记录选择，原有记录保留",
+        ),
+        # The shadow of 撤销日期 (see _unit_lifespan); read by nothing that counts.
+        Field("active", "启用", T.BOOL, default=True, aliases=("是否启用",), in_table=False, in_form=False),
         _remark(),
     ),
     search_keys=("name", "leader", "phone"),
     identity=("name",),
     status_key="kind",
     default_sort="sort_order",
-    validators=(_unit_name_unique,),
+    validators=(_unit_name_unique, _unit_lifespan),
+    # The 基础信息 list shows the units in being unless 含已撤销 is ticked.
+    filters={IN_BEING: lambda: not_retired_by(dates.today())},
 )
 
 

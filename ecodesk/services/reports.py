@@ -42,10 +42,9 @@ from ecodesk.exports.xlsx_style import (
     styled_cell,
 )
 from ecodesk.files import atomic_file
-from ecodesk.models import Unit
+from ecodesk.models.lifespan import lifespans, villages_during, villages_on
 from ecodesk.models.patrol import PATROL_KINDS, FirePoint, Patrol
 from ecodesk.services import settings as settings_service
-from ecodesk.services.patrols import village_ids
 
 # What clerks type when a patrol found nothing: such a patrol has no finding.
 NOTHING_FOUND = frozenset(
@@ -127,7 +126,7 @@ class VillageDay:
 class DailyReport:
     day: date
     town: str
-    villages: tuple[VillageDay, ...]  # every active village and community, in the town's order
+    villages: tuple[VillageDay, ...]  # every village and community in being that day, in the town's order
 
     @property
     def silent(self) -> list[str]:
@@ -159,10 +158,13 @@ class DailyReport:
 
 
 def daily_report(db: Database, day: date) -> DailyReport:
-    """Each village's patrols, findings and fire points on ``day``, and who reported nothing."""
+    """Each village's patrols, findings and fire points on ``day``, and who reported nothing.
+
+    Only the villages in being that day are listed: one set up later, or 撤销 by then, owed no report.
+    """
     with db.session() as session:
-        order = village_ids(session)
-        names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(order))).tuples().all())
+        names = dict(villages_on(session, day))
+        order = list(names)
         patrols = session.scalars(
             select(Patrol)
             .where(Patrol.date == day, Patrol.deleted_at.is_(None))
@@ -212,6 +214,9 @@ class SummaryRow:
     days_reported: int
     findings: int
     fire_points: int
+    # Days of the period (up to today) the village was in being; None: all of them. A village set up
+    # or 撤销 inside the period owes a report only for its own days.
+    days_due: int | None = None
 
     @property
     def total(self) -> int:
@@ -227,8 +232,12 @@ class PeriodSummary:
     rows: tuple[SummaryRow, ...]
     kinds: tuple[str, ...] = field(default=PATROL_KINDS)
 
+    def days_due(self, row: SummaryRow) -> int:
+        """The days ``row``'s village should have reported on."""
+        return self.days if row.days_due is None else min(self.days, row.days_due)
+
     def days_silent(self, row: SummaryRow) -> int:
-        return max(0, self.days - row.days_reported)
+        return max(0, self.days_due(row) - row.days_reported)
 
     def kind_total(self, kind: str) -> int:
         return sum(r.by_kind.get(kind, 0) for r in self.rows)
@@ -243,9 +252,11 @@ def period_summary(db: Database, date_from: date, date_to: date, title: str = ""
     if date_to < date_from:
         raise EcoDeskError(f"结束日期 {format_iso(date_to)} 早于开始日期 {format_iso(date_from)}")
     live = (Patrol.deleted_at.is_(None), Patrol.date >= date_from, Patrol.date <= date_to)
+    last = min(date_to, dates.today())
     with db.session() as session:
-        order = village_ids(session)
-        names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(order))).tuples().all())
+        names = dict(villages_during(session, date_from, date_to))
+        order = list(names)
+        spans = lifespans(session, order)
         by_kind: dict[int, dict[str, int]] = defaultdict(dict)
         for vid, kind, n in session.execute(
             select(Patrol.village_id, Patrol.kind, func.count())
@@ -278,10 +289,17 @@ def period_summary(db: Database, date_from: date, date_to: date, title: str = ""
             .all()
         )
     rows = tuple(
-        SummaryRow(vid, names[vid], by_kind.get(vid, {}), days.get(vid, 0), found[vid], fires.get(vid, 0))
+        SummaryRow(
+            vid,
+            names[vid],
+            by_kind.get(vid, {}),
+            days.get(vid, 0),
+            found[vid],
+            fires.get(vid, 0),
+            spans[vid].days_in(date_from, last),
+        )
         for vid in order
     )
-    last = min(date_to, dates.today())
     span = max(0, (last - date_from).days + 1)
     title = title or f"巡查情况汇总（{format_iso(date_from)} 至 {format_iso(date_to)}）"
     return PeriodSummary(title, date_from, date_to, span, rows)

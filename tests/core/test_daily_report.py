@@ -26,7 +26,8 @@ DAY = date(2024, 10, 15)
 @pytest.fixture
 def town(db: Database) -> Town:
     t = build_town(db)
-    records.create(db, UNITS, {"name": "旧村", "kind": "村", "sort_order": 9, "active": False})  # merged away
+    # merged away before DAY: 撤销日期 set
+    records.create(db, UNITS, {"name": "旧村", "kind": "村", "sort_order": 9, "retired_date": "2024-01-01"})
     add = records.create
     add(
         db,
@@ -64,7 +65,7 @@ def town(db: Database) -> Town:
 
 def test_lists_exactly_the_villages_without_a_patrol_that_day(db: Database, town: Town) -> None:
     report = reports.daily_report(db, DAY)
-    assert [v.village for v in report.villages] == ["东沟村", "西岭村", "城关社区"]  # inactive 旧村 left out
+    assert [v.village for v in report.villages] == ["东沟村", "西岭村", "城关社区"]  # 撤销 旧村 left out
     assert report.silent == ["西岭村", "城关社区"]
     assert [v.village for v in report.reported] == ["东沟村"]
     east = report.villages[0]

@@ -124,9 +124,13 @@ class RecordDialog(QDialog):
 
         self.setObjectName(f"record_dialog_{kind.name}")
         self.setMinimumWidth(560)
+        obj = records.get(db, kind, record_id) if record_id is not None else None
+        # What the record names already stays choosable (a village 撤销 since is offered to no new record).
+        self._keep: set[int] = set()
+        if obj is not None:
+            self._keep = {records.form_value(f, obj) for f in kind.form_fields if f.ref is not None}
         self._build()
-        if record_id is not None:
-            obj = records.get(db, kind, record_id)
+        if obj is not None:
             for f in kind.form_fields:
                 self.editors[f.key].set_value(records.form_value(f, obj))
             title = getattr(obj, kind.title_key, "") or f"编号 {record_id}"
@@ -149,7 +153,7 @@ class RecordDialog(QDialog):
         form.setVerticalSpacing(4)
         focus_chain: list[QWidget] = []
         for f in self._kind.form_fields:
-            choices = ref_choices(self._db, f.ref) if f.type is FieldType.REF and f.ref else None
+            choices = ref_choices(self._db, f.ref, self._keep) if f.type is FieldType.REF and f.ref else None
             editor = make_editor(f, choices)
             self.editors[f.key] = editor
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
