@@ -45,6 +45,10 @@ class RefSpec:
     where: Callable[[], ColumnElement[bool]] | None = None
     sort_attr: str | None = None  # how the column sorts (units: their sort order)
     target_label: str = ""  # Chinese name of the target, for messages ("村/社区")
+    # A target that belongs to a village (its 组, its 网格): (session, the referring record's village id,
+    # a name or an id) -> the id within that village; ValueError says why not (another village's, none
+    # of that name). Set, a name is looked up once the record's village is known, never town-wide.
+    in_village: Callable[[Session, int, int | str], int] | None = None
 
 
 @dataclass(frozen=True)

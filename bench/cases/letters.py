@@ -19,7 +19,7 @@ from ecodesk.documents.fonts import SONG
 from ecodesk.jobs import Job
 from ecodesk.models import Household
 from ecodesk.services import letter_print, records, settings
-from ecodesk.services.org import UNITS
+from ecodesk.services.org import UNITS, add_group
 
 TARGET = 20.0
 LETTERS = 10_000
@@ -35,10 +35,10 @@ def run(ctx: Context, report: Report) -> None:
         rows = []
         for v in range(VILLAGES):
             unit = records.create(db, UNITS, {"name": f"第{v + 1}村", "kind": "村", "sort_order": v})
+            with db.session() as session:
+                groups = [add_group(session, unit.id, f"{g}组").id for g in range(1, 10)]
             for n in range(LETTERS // VILLAGES):
-                rows.append(
-                    {"head_name": f"户主{v}-{n}", "village_id": unit.id, "group_name": f"{n % 9 + 1}组"}
-                )
+                rows.append({"head_name": f"户主{v}-{n}", "village_id": unit.id, "group_id": groups[n % 9]})
         with db.session() as session:
             session.execute(insert(Household), rows)
         fonts = letter_print.fonts_for(db)  # registered once per process, as in the app

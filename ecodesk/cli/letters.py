@@ -18,6 +18,7 @@ from ecodesk.models.letter import LETTER_KINDS
 
 if TYPE_CHECKING:
     from ecodesk.cli.common import Subparsers
+    from ecodesk.db.database import Database
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -37,6 +38,9 @@ def add_parser(sub: Subparsers) -> None:
     pr.add_argument("--kind", required=True, metavar="KIND", help=kinds)
     pr.add_argument("--year", type=int, required=True)
     pr.add_argument("--village", help="只打印这个村（社区）；不写则全镇")
+    pr.add_argument(
+        "--group", action="append", metavar="组", help="只打印这个组（需同时写 --village），可写多次"
+    )
     pr.add_argument("--pending", action="store_true", help="只打印尚未签订的")
     pr.add_argument("--date", help="落款日期（默认今天）")
     pr.add_argument("--out", required=True, metavar="FILE.pdf")
@@ -69,6 +73,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     with open_db(args) as db:
         village = village_id(db, args.village)
+        groups = group_names(db, village, args.group)
         started = time.perf_counter()
         result = letter_print.print_batch(
             db,
@@ -76,6 +81,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             args.kind,
             Path(args.out),
             village_id=village,
+            groups=groups,
             only_pending=args.pending,
             print_date=option_date(args.date, "日期"),
             job=progress_printer(args.quiet),
@@ -85,6 +91,23 @@ def cmd_print(args: argparse.Namespace) -> int:
     if result.warning:
         print(result.warning, file=sys.stderr)
     return 0
+
+
+def group_names(db: Database, village: int | None, wanted: list[str] | None) -> list[str] | None:
+    """The village's 组 as the letters name them, from how the command line writes them (3组 = 三组)."""
+    from ecodesk.services import org
+
+    if not wanted:
+        return None
+    if village is None:
+        raise CliError("按组打印时请用 --village 指定村（社区）")
+    names = []
+    for text in wanted:
+        found = org.village_group(db, village, text)
+        if found is None:
+            raise CliError(f"这个村（社区）没有“{text}”")
+        names.append(found)
+    return names
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:

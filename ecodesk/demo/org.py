@@ -30,6 +30,7 @@ from ecodesk.models import (
     Unit,
     grid_members,
 )
+from ecodesk.models.org import VillageGroup
 from ecodesk.services.validation import credit_code_check_digit
 
 Progress = Callable[[int, str], None]  # (rows just written, what we are doing)
@@ -78,6 +79,7 @@ class DemoVillage:
     groups: list[str]
     households: int
     grid_count: int = 0
+    grid_ids: list[int] = field(default_factory=list)  # its 网格, first to last
     dominant: list[tuple[str, float]] = field(default_factory=list)  # big local surnames and their share
     roads: list[str] = field(default_factory=list)  # communities: the streets of its addresses
     secretary_id: int = 0
@@ -394,9 +396,16 @@ def _write_grids(town: DemoTown, people: list[_PersonPlan], writer: _Writer, rng
         count = v.grid_count
         first_id = len(grid_rows) + 1
         for i in range(count):
+            # The village's 支部书记 is 网格长 of each of its grids, as reference 003's villages have it.
             grid_rows.append(
-                {"id": first_id + i, "name": f"{v.name}第{chinese_number(i + 1)}网格", "village_id": v.id}
+                {
+                    "id": first_id + i,
+                    "name": f"{v.name}第{chinese_number(i + 1)}网格",
+                    "village_id": v.id,
+                    "leader_id": v.secretary_id or None,
+                }
             )
+            v.grid_ids.append(first_id + i)
         for i, member in enumerate(members):
             grid_id = first_id + i if i < count else first_id + rng.randrange(count)
             member_rows.append({"grid_id": grid_id, "person_id": member.id})
@@ -414,6 +423,15 @@ def _write_households(
 ) -> None:
     batch: list[dict[str, Any]] = []
     total = 0
+    group_rows = [
+        {"name": name, "village_id": v.id, "sort_order": number}
+        for v in town.villages
+        for number, name in enumerate(v.groups, start=1)
+    ]
+    for n, row in enumerate(group_rows, start=1):
+        row["id"] = n
+    writer.records(VillageGroup, group_rows)
+    group_ids = {(row["village_id"], row["name"]): row["id"] for row in group_rows}
     for v in town.villages:
         shares = [rng.uniform(0.6, 1.4) for _ in v.groups]
         scale = v.households / sum(shares)
@@ -436,7 +454,9 @@ def _write_households(
                     {
                         "head_name": head,
                         "village_id": v.id,
-                        "group_name": group,
+                        "group_id": group_ids[v.id, group],
+                        # 组 lie side by side: each grid takes whole groups, in turn.
+                        "grid_id": v.grid_ids[g % len(v.grid_ids)] if v.grid_ids else None,
                         "address": f"{v.name}{road}{number}号" if road else f"{v.name}{group}{number}号",
                         "phone": names.phone() if rng.random() < 0.7 else "",
                         "members": rng.choices(_MEMBER_COUNTS, _MEMBER_WEIGHTS)[0],
@@ -522,6 +542,7 @@ def _write_enterprises(
                 "name": name,
                 "credit_code": code,
                 "village_id": v.id,
+                "grid_id": v.grid_ids[index % len(v.grid_ids)] if v.grid_ids else None,
                 "address": _enterprise_address(town, places, rng, industry, entity, v),
                 "industry": industry,
                 "tags": [],

@@ -97,6 +97,7 @@ class Contact:
     grid_members: tuple[tuple[str, str], ...]  # (name, phone)
     leader: str
     leader_phone: str
+    grid_leaders: tuple[tuple[str, str], ...] = ()  # 网格长 of its grids: (name, phone)
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,19 @@ def _contacts(session: Session, silent: list[tuple[int, str]]) -> tuple[Contact,
             select(Unit.id, Unit.leader, Unit.phone).where(Unit.id.in_(ids))
         )
     }
-    return tuple(Contact(name, v, tuple(members[v]), *leaders.get(v, ("", ""))) for v, name in silent)
+    grid_leaders: dict[int, list[tuple[str, str]]] = {v: [] for v in ids}
+    for village_id, name, phone in session.execute(
+        select(Grid.village_id, Person.name, Person.phone)
+        .join(Person, Person.id == Grid.leader_id)
+        .where(Grid.village_id.in_(ids), Grid.deleted_at.is_(None), Person.deleted_at.is_(None))
+        .order_by(Grid.village_id, Grid.id)
+    ):
+        if (name, phone or "") not in grid_leaders[int(village_id)]:
+            grid_leaders[int(village_id)].append((name, phone or ""))
+    return tuple(
+        Contact(name, v, tuple(members[v]), *leaders.get(v, ("", "")), grid_leaders=tuple(grid_leaders[v]))
+        for v, name in silent
+    )
 
 
 def _months_back(today: date, n: int) -> list[tuple[int, int]]:

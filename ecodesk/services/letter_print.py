@@ -7,7 +7,7 @@ it into files: one PDF page per letter with the placeholders filled, and the cov
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -100,23 +100,26 @@ def print_batch(
     out: Path,
     *,
     village_id: int | None = None,
+    groups: Sequence[str] | None = None,
     only_pending: bool = False,
     print_date: date | None = None,
     fonts: FontReport | None = None,
     job: Job | None = None,
 ) -> PrintResult:
     """One PDF, one letter per page, for everyone of ``kind`` who must sign in ``year`` (or one
-    village), sorted by village and 组. Missing commitments are generated first, so the page count
-    is the number of signers. 作废 letters are not printed; ``only_pending`` leaves out 已签 too."""
+    village, or some 组 of it: ``groups``, their names), sorted by village and 组. Missing commitments
+    are generated first, so the page count is the number of signers. 作废 letters are not printed;
+    ``only_pending`` leaves out 已签 too (仅未签订)."""
     check_kind(kind)
     report = fonts or fonts_for(db)  # registered before any write lock
     generated = generate(db, year, [kind])
     tpl = template_for(db, year, kind)
     statuses = [STATUS_PENDING] if only_pending else [STATUS_PENDING, STATUS_SIGNED]
-    rows = list_rows(db, year, kind, village_id, statuses=statuses)
+    rows = list_rows(db, year, kind, village_id, groups=groups, statuses=statuses)
     if not rows:
-        where = "该村" if village_id is not None else "全镇"
-        raise EcoDeskError(f"{where}{year}年度没有需要打印的{kind}（没有签订对象，或都已签订/作废）。")
+        where = f"该村{'、'.join(groups)}" if groups else ("该村" if village_id is not None else "全镇")
+        unsigned = "都已签订或作废" if only_pending else "都已作废"
+        raise EcoDeskError(f"{where}{year}年度没有需要打印的{kind}（没有签订对象，或{unsigned}）。")
     town = settings_service.load(db).town_name
     day = print_date or _today()
     parts = {"body": tpl.body, "party_a": tpl.party_a, "party_b": tpl.party_b}

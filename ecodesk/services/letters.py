@@ -40,13 +40,13 @@ from ecodesk.models.letter import (
     LetterTemplate,
 )
 from ecodesk.models.lifespan import existed_on, villages_during
+from ecodesk.models.org import VillageGroup, group_number
 from ecodesk.services import attachments
 
 SCAN_ROLE = "扫描件"
 OWNER_TABLE = "commitments"
 TOWN_UNITS = "镇直单位及其他"  # the coverage row of signers outside any village (town units, enterprises)
 MIN_YEAR, MAX_YEAR = 2000, 2100
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _NUMBER = re.compile(r"C?0*(\d{1,9})", re.IGNORECASE)
 
 
@@ -207,9 +207,9 @@ def _signers(session: Session, tpl: LetterTemplate) -> list[Signer]:
     flt = list(tpl.signer_filter or [])
     if tpl.signer_type == SIGNER_HOUSEHOLD:
         rows = session.execute(
-            select(Household.id, Household.village_id, Household.group_name).where(
-                Household.deleted_at.is_(None)
-            )
+            select(Household.id, Household.village_id, VillageGroup.name)
+            .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
+            .where(Household.deleted_at.is_(None))
         )
         return [Signer(r[0], None, None, r[1], r[2] or "") for r in rows]
     if tpl.signer_type == SIGNER_UNIT:
@@ -491,27 +491,8 @@ def number_text(commitment_id: int) -> str:
 
 def group_key(name: str) -> tuple[int, str]:
     """Sort 组 as people count them: 二组 before 十组 before 十一组; unknown names after, by text."""
-    core = name.strip().removesuffix("组").removesuffix("村民小组").removesuffix("居民小组")
-    if core.isdigit():
-        return int(core), name
-    value = _cn_int(core)
+    value = group_number(name)
     return (value, name) if value is not None else (10**6, name)
-
-
-def _cn_int(text: str) -> int | None:
-    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
-        return None
-    total, current = 0, 0
-    for c in text:
-        if c == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif c == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS[c]
-    return total + current
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.db.database import Database
-from ecodesk.errors import FieldProblem, NotFoundError
+from ecodesk.errors import FieldProblem, NotFoundError, ValidationError
 from ecodesk.models import (
     ENTERPRISE_STATUSES,
     ENTERPRISE_TAGS,
@@ -33,6 +33,7 @@ from ecodesk.models import (
 )
 from ecodesk.models.complaint import Complaint
 from ecodesk.models.lifespan import not_retired_by
+from ecodesk.models.org import VillageGroup, group_match_key, group_number
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
 from ecodesk.schema import Codec, Field, FieldType, RecordKind, RefSpec
@@ -49,10 +50,163 @@ VILLAGE_REF = RefSpec(
     target_label="村/社区",
 )
 UNIT_REF = RefSpec(Unit, "unit_id", sort_attr="sort_order", target_label="单位")
+PERSON_REF = RefSpec(Person, "leader_id", target_label="人员")
 
 
 def _remark() -> Field:
     return Field("remark", "备注", T.LONGTEXT, max_len=2000, aliases=("说明",), width=24, in_table=False)
+
+
+# -- 组 and 网格: records of one village ------------------------------------------------------------
+
+
+def _village_name(session: Session, village_id: int) -> str:
+    return session.scalar(select(Unit.name).where(Unit.id == village_id)) or f"编号 {village_id} 的村"
+
+
+def _of_village(session: Session, model: type[Any], label: str, village_id: int, record_id: int) -> int:
+    """``record_id`` if that live 组/网格 is the village's; ValueError naming its own village if not."""
+    found = session.get(model, record_id)
+    if found is None or found.deleted_at is not None:
+        raise ValueError(f"所选{label}（编号 {record_id}）不存在或已删除")
+    if found.village_id != village_id:
+        raise ValueError(
+            f"“{found.name}”是{found.village.name}的{label}，不是{_village_name(session, village_id)}的，"
+            f"请选{_village_name(session, village_id)}的{label}"
+        )
+    return record_id
+
+
+def find_group(session: Session, village_id: int, name: str) -> VillageGroup | None:
+    """The live 组 of the village that ``name`` means: 三组, 3组 and 第三组 are one group."""
+    key = group_match_key(name)
+    groups = session.scalars(
+        select(VillageGroup).where(VillageGroup.village_id == village_id, VillageGroup.deleted_at.is_(None))
+    )
+    return next((g for g in groups if group_match_key(g.name) == key), None)
+
+
+def add_group(session: Session, village_id: int, name: str) -> VillageGroup:
+    """The village's 组 named ``name`` (any spelling of its number), added to the session if new."""
+    name = name.strip()
+    if not name:
+        raise ValueError("组名不能为空")
+    if len(name) > 20:
+        raise ValueError(f"组名不能超过20个字（现有{len(name)}个）")
+    found = find_group(session, village_id, name)
+    if found is not None:
+        return found
+    number = group_number(name)
+    group = VillageGroup(name=name, village_id=village_id, sort_order=number if number is not None else 9999)
+    session.add(group)
+    session.flush()
+    return group
+
+
+def _group_in_village(session: Session, village_id: int, value: int | str) -> int:
+    """A household's 组: an id must be the village's; a name the village lacks is added to it (an import
+    of a roster names its groups, the form chooses them)."""
+    if isinstance(value, int):
+        return _of_village(session, VillageGroup, "组", village_id, value)
+    return int(add_group(session, village_id, value).id)
+
+
+def _grid_in_village(session: Session, village_id: int, value: int | str) -> int:
+    if isinstance(value, int):
+        return _of_village(session, Grid, "网格", village_id, value)
+    ids = list(
+        session.scalars(
+            select(Grid.id).where(
+                Grid.village_id == village_id, Grid.name == value, Grid.deleted_at.is_(None)
+            )
+        )
+    )
+    if len(ids) == 1:
+        return int(ids[0])
+    village = _village_name(session, village_id)
+    if ids:
+        raise ValueError(f"{village}有{len(ids)}个名为“{value}”的网格，请在界面中选择")
+    elsewhere = session.scalars(
+        select(Unit.name)
+        .join(Grid, Grid.village_id == Unit.id)
+        .where(Grid.name == value, Grid.deleted_at.is_(None))
+    ).first()
+    if elsewhere is not None:
+        raise ValueError(f"“{value}”是{elsewhere}的网格，不是{village}的")
+    raise ValueError(f"{village}没有名为“{value}”的网格，请先在“网格”中登记")
+
+
+GROUP_REF = RefSpec(
+    VillageGroup, "group_id", sort_attr="sort_order", target_label="组", in_village=_group_in_village
+)
+GRID_REF = RefSpec(Grid, "grid_id", target_label="网格", in_village=_grid_in_village)
+
+
+def village_records(db: Database, spec: RefSpec, village_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the village's own 组 or 网格 (a form's choices once its village is chosen)."""
+    if village_id is None:
+        return []
+    model = spec.model
+    order = (model.sort_order, model.id) if spec.sort_attr else (model.name, model.id)
+    with db.session() as session:
+        rows = session.execute(
+            select(model.id, model.name)
+            .where(model.village_id == village_id, model.deleted_at.is_(None))
+            .order_by(*order)
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def new_group(db: Database, village_id: int, name: str) -> int:
+    """Add a 组 to the village (the household form's 新增组); the id of the group ``name`` means if the
+    village has it already (三组 when 3组 is asked). ``ValidationError`` for an empty or long name."""
+    with db.session() as session:
+        if session.get(Unit, village_id) is None:
+            raise NotFoundError(f"村/社区（编号 {village_id}）不存在")
+        try:
+            return int(add_group(session, village_id, name).id)
+        except ValueError as exc:
+            raise ValidationError.single("group", "组", str(exc)) from None
+
+
+def village_group(db: Database, village_id: int, name: str) -> str | None:
+    """The name the village's 组 has that ``name`` means (“3组” → “三组”), or None when it has none."""
+    with db.session() as session:
+        found = find_group(session, village_id, name)
+        return found.name if found is not None else None
+
+
+def split_names(text: str) -> list[str]:
+    """The names in a 网格员 cell or box: 张三、李四 (commas too), as the grid import reads them."""
+    return _split_roles(text)
+
+
+def unregistered(db: Database, names: list[str]) -> list[str]:
+    """Those of ``names`` no live person has (in the order given, once each): whom a form offers to add."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if not wanted:
+        return []
+    with db.session() as session:
+        known = set(
+            session.scalars(select(Person.name).where(Person.name.in_(wanted), Person.deleted_at.is_(None)))
+        )
+    return [n for n in wanted if n not in known]
+
+
+def last_group_id(session: Session) -> int:
+    """The highest 组 id so far: an import compares it after its rows to name the groups it added."""
+    return int(session.scalar(select(func.max(VillageGroup.id))) or 0)
+
+
+def groups_added_since(session: Session, last_id: int) -> list[str]:
+    """``东沟村三组`` for every 组 added after ``last_id`` (in the session), in the order added."""
+    rows = session.execute(
+        select(Unit.name, VillageGroup.name)
+        .join(Unit, Unit.id == VillageGroup.village_id)
+        .where(VillageGroup.id > last_id)
+        .order_by(VillageGroup.id)
+    )
+    return [f"{village}{group}" for village, group in rows]
 
 
 # -- 单位 ---------------------------------------------------------------------------------------
@@ -271,10 +425,19 @@ GRIDS = RecordKind(
         Field(
             "village", "所属村", T.REF, required=True, ref=VILLAGE_REF, aliases=("村", "村（社区）"), width=12
         ),
+        Field(
+            "leader",
+            "网格长",
+            T.REF,
+            ref=PERSON_REF,
+            aliases=("网格长姓名",),
+            width=10,
+            help="人员中登记的姓名；未登记的人可在保存时新增",
+        ),
         Field("members", "网格员", T.CUSTOM, codec=MEMBERS_CODEC, aliases=("网格员姓名",), width=24),
         _remark(),
     ),
-    search_keys=("name", "village"),
+    search_keys=("name", "village", "leader"),
     identity=("name", "village"),
     village_key="village",
     default_sort="village",
@@ -306,13 +469,14 @@ HOUSEHOLDS = RecordKind(
             aliases=("村", "村名", "村（社区）"),
             width=12,
         ),
-        Field("group_name", "组", max_len=20, aliases=("村民组", "小组", "组别"), width=8),
+        Field("group", "组", T.REF, ref=GROUP_REF, aliases=("村民组", "小组", "组别", "村民小组"), width=8),
+        Field("grid", "网格", T.REF, ref=GRID_REF, aliases=("所属网格", "网格名称"), width=12),
         Field("address", "门牌/住址", max_len=120, aliases=("住址", "地址", "门牌号", "家庭住址"), width=22),
         Field("phone", "联系电话", max_len=40, aliases=("电话", "手机", "手机号"), width=14),
         Field("members", "人口", T.INT, min_value=0, max_value=99, aliases=("家庭人口", "人口数"), width=6),
         _remark(),
     ),
-    search_keys=("head_name", "address", "phone", "group_name", "village"),
+    search_keys=("head_name", "address", "phone", "group", "village"),
     identity=("head_name", "village", "address"),
     village_key="village",
     default_sort="village",
@@ -377,6 +541,7 @@ ENTERPRISES = RecordKind(
             help="18位，可不填；填写时按国家标准校验第18位",
         ),
         Field("village", "所在村", T.REF, ref=VILLAGE_REF, aliases=("村", "所属村", "村（社区）"), width=12),
+        Field("grid", "网格", T.REF, ref=GRID_REF, aliases=("所属网格", "网格名称"), width=12),
         Field("address", "地址", max_len=120, aliases=("地点", "经营地址"), width=22),
         Field("industry", "行业", T.CHOICE, choices=INDUSTRIES, aliases=("行业类别", "类型"), width=10),
         Field("tags", "标签", T.MULTI, choices=ENTERPRISE_TAGS, aliases=("类别标签",), width=16),

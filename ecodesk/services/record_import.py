@@ -53,7 +53,13 @@ from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.duplicates import IdentityIndex, Key, Known, key_of_values, row_shown
 from ecodesk.services.duplicates import labels as duplicate_labels
-from ecodesk.services.org import VILLAGE_REF, add_village, village_category
+from ecodesk.services.org import (
+    VILLAGE_REF,
+    add_village,
+    groups_added_since,
+    last_group_id,
+    village_category,
+)
 from ecodesk.services.validation import normalise_text
 
 log = logging.getLogger(__name__)
@@ -200,6 +206,7 @@ class ImportReport:
     field_labels: dict[str, str] = field(default_factory=dict)  # field key -> label, for the summary
     hidden_sheets: list[SheetInfo] = field(default_factory=list)  # hidden sheets with this kind's header
     new_villages: list[NewVillage] = field(default_factory=list)  # named in the file, not registered
+    new_groups: list[str] = field(default_factory=list)  # 组 their village lacked, added: 东沟村三组
     create_villages: str | None = None  # None: not asked to register them; else BY_NAME, 村 or 社区
     on_duplicate: str = SKIP_DUPLICATES  # what is done with a row that repeats a record
     identity_labels: str = ""  # what duplicates are judged by (户主姓名、所属村、门牌/住址)
@@ -250,6 +257,7 @@ class ImportReport:
         lines += [str(err) for err in self.errors[:MAX_LISTED_ERRORS]]
         if len(self.errors) > MAX_LISTED_ERRORS:
             lines.append(f"……另有 {len(self.errors) - MAX_LISTED_ERRORS} 处错误未列出。")
+        lines += self.group_lines()
         lines += self.village_lines(create_hint)
         lines += self.duplicate_lines()
         if duplicate_hint and self.rows_skipped and self.on_duplicate == SKIP_DUPLICATES:
@@ -351,6 +359,16 @@ class ImportReport:
         if len(self.warnings) > MAX_LISTED_WARNINGS:
             lines.append(f"……另有 {len(self.warnings) - MAX_LISTED_WARNINGS} 处横向合并未列出。")
         return lines
+
+    def group_lines(self) -> list[str]:
+        """组 the file names that their village did not have: added with the rows."""
+        if not self.new_groups or self.errors or self.needs_villages:
+            return []
+        listed = "、".join(self.new_groups[:MAX_LISTED_NAMES]) + (
+            "等" if len(self.new_groups) > MAX_LISTED_NAMES else ""
+        )
+        done = "已新建" if self.committed else "导入时将新建"
+        return [f"{done} {len(self.new_groups)} 个组：{listed}。"]
 
     def village_lines(self, create_hint: str = CREATE_HINT) -> list[str]:
         """Villages the file names that are not registered: missing, to be created, or created."""
@@ -775,9 +793,11 @@ def import_xlsx(
         saved = SavedResults(book, ws.title, header_row + 1, len(headers))
         try:
             with db.session() as session:
+                groups_before = last_group_id(session)
                 loop = _Rows(session, kind, columns, report, saved, job, total, db.path)
                 loop.layout(layout, header_row)
                 loop.run(book.rows(ws, header_row + 1, len(headers), last), header_row + 1)
+                report.new_groups = groups_added_since(session, groups_before)
                 if report.errors or dry_run or report.needs_villages:
                     raise _RollbackError
         except _RollbackError:

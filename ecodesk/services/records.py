@@ -69,6 +69,8 @@ def parse_field(session: Session, f: Field, raw: Any) -> Any:
         text = normalise_text(raw)
         if not text:
             return None
+        if f.ref.in_village is not None:
+            return text  # one of a village's own records: found by parse_values once the village is known
         ids = ref_lookup(session, f.ref, text)
         if not ids:
             raise ValueError(f"找不到{f.ref.target_label or ''}“{text}”")
@@ -163,10 +165,49 @@ def parse_values(
             problems.append(FieldProblem(f.key, f.label, "必须填写"))
             continue
         values[f.key] = value
+    problems += _resolve_in_village(session, kind, values, existing, problems)
     if not problems:
         for validator in kind.validators:
             problems += validator(session, values, existing)
     return values, problems
+
+
+def _resolve_in_village(
+    session: Session,
+    kind: RecordKind,
+    values: dict[str, Any],
+    existing: Any | None,
+    found_so_far: Sequence[FieldProblem],
+) -> list[FieldProblem]:
+    """References to a village's own records (a household's 组 and 网格) checked against the record's
+    village: a name is looked up there, an id must be that village's. A record moved to another
+    village has its kept 组/网格 checked too."""
+    scoped = [f for f in kind.fields if f.ref is not None and f.ref.in_village is not None]
+    if not scoped or not kind.village_key or any(p.field == kind.village_key for p in found_so_far):
+        return []  # no village to look in: its own problem says why
+    village_ref = kind.field(kind.village_key).ref
+    assert village_ref is not None
+    moved = kind.village_key in values
+    village = values.get(kind.village_key) if moved else getattr(existing, village_ref.id_attr, None)
+    problems: list[FieldProblem] = []
+    for f in scoped:
+        assert f.ref is not None and f.ref.in_village is not None
+        value = values.get(f.key)
+        if f.key not in values and existing is not None and moved:
+            value = getattr(existing, f.ref.id_attr)  # kept, but the record changed village
+        if value is None:
+            continue
+        try:
+            if not isinstance(village, int):
+                raise ValueError(f"要先选定{village_ref.target_label or '所属村'}，才能确定是哪个{f.label}")
+            found = f.ref.in_village(session, village, value)
+        except ValueError as exc:
+            problems.append(FieldProblem(f.key, f.label, str(exc)))
+            values.pop(f.key, None)
+            continue
+        if f.key in values:
+            values[f.key] = found
+    return problems
 
 
 def _apply(session: Session, kind: RecordKind, obj: Any, values: Mapping[str, Any]) -> None:

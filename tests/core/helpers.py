@@ -359,7 +359,15 @@ def household_rows(db: Database) -> list[tuple[Any, ...]]:
     ids = records.list_ids(db, HOUSEHOLDS, sort_key="id")
     objs = records.fetch(db, HOUSEHOLDS, ids)
     return [
-        (o.head_name, o.village.name, o.group_name, o.address, o.phone, o.members, o.remark)
+        (
+            o.head_name,
+            o.village.name,
+            o.group.name if o.group else "",
+            o.address,
+            o.phone,
+            o.members,
+            o.remark,
+        )
         for o in (objs[i] for i in ids)
     ]
 

@@ -15,6 +15,7 @@ from ecodesk.db.audit import AuditEntry
 from ecodesk.errors import EcoDeskError
 from ecodesk.jobs import Job, JobCancelledError
 from ecodesk.models import Enterprise, Grid, Household, Person, PersonRole, Unit
+from ecodesk.models.org import VillageGroup
 from ecodesk.services import records, settings
 from ecodesk.services.kinds import KINDS
 from ecodesk.services.org import UNITS
@@ -33,12 +34,13 @@ def _households(db: Database) -> list[tuple[object, ...]]:
             select(
                 Household.head_name,
                 Unit.name,
-                Household.group_name,
+                VillageGroup.name,
                 Household.address,
                 Household.phone,
                 Household.members,
             )
             .join(Unit, Unit.id == Household.village_id)
+            .outerjoin(VillageGroup, VillageGroup.id == Household.group_id)
             .order_by(Household.id)
         )
         return [tuple(r) for r in rows]

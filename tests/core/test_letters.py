@@ -31,7 +31,7 @@ def town(db: Database) -> Database:
         ("王福生", west.id, "一组"),
         ("赵德明", west.id, "三组"),
     ):
-        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group_name": group})
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group": group})
     records.create(db, ENTERPRISES, {"name": "恒昌洗煤厂", "industry": "洗储煤", "village": east.id})
     records.create(db, ENTERPRISES, {"name": "老王饭店", "industry": "餐饮", "village": west.id})
     records.create(db, ENTERPRISES, {"name": "旧砖厂", "industry": "洗储煤", "status": "关闭淘汰"})
@@ -56,7 +56,7 @@ def test_generate_creates_one_letter_per_signer_and_is_idempotent(town: Database
 def test_a_new_household_is_added_and_a_deleted_one_voided(town: Database) -> None:
     letters.generate(town, YEAR, [BAN])
     east = records.list_ids(town, UNITS, records.ListFilter(text="东沟村"))[0]
-    records.create(town, HOUSEHOLDS, {"head_name": "新户", "village": east, "group_name": "二组"})
+    records.create(town, HOUSEHOLDS, {"head_name": "新户", "village": east, "group": "二组"})
     gone = records.list_ids(town, HOUSEHOLDS, records.ListFilter(text="赵德明"))
     records.soft_delete(town, HOUSEHOLDS, gone)
     result = letters.generate(town, YEAR, [BAN])
@@ -199,6 +199,6 @@ def test_coverage_exports_to_xlsx_with_the_unsigned_list(town: Database, tmp_pat
 def test_names_in_one_group_sort_by_pinyin(db: Database) -> None:
     village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
     for name in ("赵德明", "白秀兰", "曹建国"):
-        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village.id, "group_name": "一组"})
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village.id, "group": "一组"})
     letters.generate(db, YEAR, [BAN])
     assert [r.name for r in letters.list_rows(db, YEAR, BAN)] == ["白秀兰", "曹建国", "赵德明"]

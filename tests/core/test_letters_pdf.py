@@ -44,7 +44,7 @@ def town(db: Database) -> Database:
         ("张建国", east.id, "二组"),
         ("李秀英", east.id, "一组"),
     ):
-        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group_name": group})
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group": group})
     records.create(
         db, ENTERPRISES, {"name": "恒昌洗煤厂", "industry": "洗储煤", "village": east.id, "legal_rep": "李亮"}
     )
@@ -103,7 +103,7 @@ def test_enterprise_letter_fills_unit_and_person(town: Database, tmp_path: Path)
 
 def test_cancel_leaves_no_file(town: Database, tmp_path: Path) -> None:
     for n in range(60):
-        records.create(town, HOUSEHOLDS, {"head_name": f"户{n}", "village": "东沟村", "group_name": "三组"})
+        records.create(town, HOUSEHOLDS, {"head_name": f"户{n}", "village": "东沟村", "group": "三组"})
     out = tmp_path / "out" / "取消.pdf"
     seen: list[int] = []
     job = Job()
@@ -244,7 +244,7 @@ def test_an_unwritable_target_is_a_clear_message_and_keeps_the_old_file(
 
 def test_a_rare_name_character_is_borrowed_from_a_font_that_has_it(db: Database, tmp_path: Path) -> None:
     village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
-    records.create(db, HOUSEHOLDS, {"head_name": "李喆", "village": village.id, "group_name": "一组"})
+    records.create(db, HOUSEHOLDS, {"head_name": "李喆", "village": village.id, "group": "一组"})
     out = tmp_path / "喆.pdf"
     letter_print.print_batch(db, YEAR, BAN, out)
     with pdfplumber.open(out) as pdf:
@@ -259,7 +259,7 @@ def test_a_rare_name_character_is_borrowed_from_a_font_that_has_it(db: Database,
 
 def test_a_character_no_font_has_is_named_after_printing(db: Database, tmp_path: Path) -> None:
     village = records.create(db, UNITS, {"name": "东沟村", "kind": "村"})
-    records.create(db, HOUSEHOLDS, {"head_name": "王\U0002a6d6", "village": village.id, "group_name": "一组"})
+    records.create(db, HOUSEHOLDS, {"head_name": "王\U0002a6d6", "village": village.id, "group": "一组"})
     result = letter_print.print_batch(db, YEAR, BAN, tmp_path / "缺字.pdf")
     assert result.missing == ("\U0002a6d6",)
     assert "U+2A6D6" in result.warning and "打印出来会是空白" in result.warning

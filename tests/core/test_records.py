@@ -31,7 +31,7 @@ def _problems(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, str]:
 
 def test_required_fields_are_named(db: Database, villages: dict[str, int]) -> None:
     with pytest.raises(ValidationError) as exc:
-        records.create(db, HOUSEHOLDS, {"group_name": "一组"})
+        records.create(db, HOUSEHOLDS, {"group": "一组"})
     assert _problems(exc) == {"户主姓名": "必须填写", "所属村": "必须填写"}
 
 
@@ -124,7 +124,7 @@ def test_listing_filters_and_sorts_in_sql(db: Database, villages: dict[str, int]
         ("赵六", "河西社区", ""),
     ]
     ids = {
-        name: records.create(db, HOUSEHOLDS, {"head_name": name, "village": v, "group_name": g}).id
+        name: records.create(db, HOUSEHOLDS, {"head_name": name, "village": v, "group": g}).id
         for name, v, g in rows
     }
     # sorting by village follows the units' sort order, not the name's code points

@@ -41,7 +41,7 @@ HOUSEHOLD_DATA = [
 
 
 def add_households(db: Database, data: list[tuple[object, ...]] = HOUSEHOLD_DATA) -> None:
-    keys = ("head_name", "village", "group_name", "address", "phone", "members", "remark")
+    keys = ("head_name", "village", "group", "address", "phone", "members", "remark")
     for row in data:
         records.create(db, HOUSEHOLDS, {k: v for k, v in zip(keys, row, strict=True) if v not in (None, "")})
 
@@ -67,16 +67,16 @@ def test_export_is_laid_out_for_print(tmp_path: Path, db: Database, villages: di
     title = ws["A1"]
     assert str(title.value).startswith("农户（") and "共3条" in str(title.value)
     assert title.font.b and title.font.sz == 16
-    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:G1"]
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:H1"]
     headers = [c.value for c in ws[2]]
-    assert headers == ["户主姓名", "所属村", "组", "门牌/住址", "联系电话", "人口", "备注"]
+    assert headers == ["户主姓名", "所属村", "组", "网格", "门牌/住址", "联系电话", "人口", "备注"]
     for cell in ws[2]:
         assert cell.font.b and cell.fill.fgColor.rgb.endswith("D9E1F2") and cell.border.bottom.style == "thin"
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:G5"
-    widths = {col: ws.column_dimensions[col].width for col in "ABCDEFG"}
+    assert ws.auto_filter.ref == "A2:H5"
+    widths = {col: ws.column_dimensions[col].width for col in "ABCDEFGH"}
     assert widths["A"] == 12  # 户主姓名: four CJK characters need 8 units plus the filter button
-    assert widths["D"] == 22 and widths["G"] == 24  # declared widths, wider than their headers
+    assert widths["E"] == 22 and widths["H"] == 24  # declared widths, wider than their headers
     assert all(w <= 60 for w in widths.values())
     assert ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -94,8 +94,8 @@ def test_rows_follow_the_list_filter_and_order(
     assert open_sheet(path)["A2"].value == "筛选：所属村=东沟村"  # the filter, under the title
     rows = list(open_sheet(path).iter_rows(min_row=4, values_only=True))
     assert rows == [  # 户主 by pinyin, descending: Zhang before Wang
-        ("张建国", "东沟村", "一组", "东沟村12号", "13800001111", 4, "低保户"),
-        ("王强", "东沟村", None, None, None, 2, "多行\n备注"),
+        ("张建国", "东沟村", "一组", None, "东沟村12号", "13800001111", 4, "低保户"),
+        ("王强", "东沟村", None, None, None, None, 2, "多行\n备注"),
     ]
 
 
@@ -121,7 +121,7 @@ def test_text_never_becomes_a_formula(tmp_path: Path, db: Database, villages: di
 
     ws = open_sheet(path)
     for row, text in enumerate(hostile, start=3):
-        for cell in (ws.cell(row, 1), ws.cell(row, 7)):
+        for cell in (ws.cell(row, 1), ws.cell(row, 8)):
             assert (cell.value, cell.data_type) == (text, "s")
     xml = sheet_xml(path)
     assert not re.search(r"<f[\s>/]", xml), "a formula element was written"

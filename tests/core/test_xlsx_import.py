@@ -91,7 +91,7 @@ def test_header_below_a_merged_title_and_blank_rows(
     assert report.mapping == {
         "户主姓名": "head_name",
         "村（社区）": "village",
-        "组": "group_name",
+        "组": "group",
         "家庭住址": "address",
         "手机号": "phone",
         "人口": "members",

@@ -58,5 +58,5 @@ def village_db(db: Database) -> Database:
         ("赵德明", west.id, "三组"),
         ("陈桂兰", east.id, "三组"),
     ):
-        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group_name": group})
+        records.create(db, HOUSEHOLDS, {"head_name": name, "village": village, "group": group})
     return db

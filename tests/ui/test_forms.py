@@ -36,7 +36,7 @@ def test_add_then_edit_round_trip(qtbot, village_db: Database) -> None:
     dialog = open_form(qtbot, village_db)
     type_into(qtbot, dialog, "head_name", "孙玉芬")
     type_into(qtbot, dialog, "village", "西岭村")
-    type_into(qtbot, dialog, "group_name", "四组")
+    type_into(qtbot, dialog, "group", "四组")
     type_into(qtbot, dialog, "phone", "13812345678")
     type_into(qtbot, dialog, "members", "4")
     with qtbot.waitSignal(dialog.accepted):
@@ -44,7 +44,7 @@ def test_add_then_edit_round_trip(qtbot, village_db: Database) -> None:
     record_id = dialog.saved_id
     assert record_id is not None
     saved = records.get(village_db, HOUSEHOLDS, record_id)
-    assert (saved.head_name, saved.village.name, saved.group_name, saved.phone, saved.members) == (
+    assert (saved.head_name, saved.village.name, saved.group.name, saved.phone, saved.members) == (
         "孙玉芬",
         "西岭村",
         "四组",
@@ -54,10 +54,10 @@ def test_add_then_edit_round_trip(qtbot, village_db: Database) -> None:
 
     edit = open_form(qtbot, village_db, record_id=record_id)
     assert edit.editors["head_name"].value() == "孙玉芬"
-    type_into(qtbot, edit, "group_name", "五组", clear=True)
+    type_into(qtbot, edit, "group", "五组", clear=True)
     with qtbot.waitSignal(edit.accepted):
-        qtbot.keyClick(edit.editors["group_name"].focus_widgets[0], Qt.Key.Key_Enter)
-    assert records.get(village_db, HOUSEHOLDS, record_id).group_name == "五组"
+        qtbot.keyClick(edit.editors["group"].focus_widgets[0], Qt.Key.Key_Enter)
+    assert records.get(village_db, HOUSEHOLDS, record_id).group.name == "五组"
 
     pane = DetailPane(village_db, HOUSEHOLDS)
     qtbot.addWidget(pane)
@@ -145,10 +145,11 @@ def test_history_names_referenced_records(qtbot, village_db: Database) -> None:
     edit = open_form(qtbot, village_db, record_id=record_id)
     combo = edit.editors["village"].widget
     combo.setCurrentIndex(combo.findText("西岭村"))
+    edit.editors["group"].set_value(None)  # its 组 is 东沟村's: a household moving village leaves it
     with qtbot.waitSignal(edit.accepted):
         qtbot.keyClick(edit.editors["head_name"].focus_widgets[0], Qt.Key.Key_Return)
     pane = DetailPane(village_db, HOUSEHOLDS)
     qtbot.addWidget(pane)
     pane.show_record(record_id)
-    assert pane.history.item(0, 3).text() == "所属村"
-    assert pane.history.item(0, 4).text() == "东沟村 → 西岭村"
+    changes = {pane.history.item(row, 3).text(): pane.history.item(row, 4).text() for row in (0, 1)}
+    assert changes["所属村"] == "东沟村 → 西岭村"

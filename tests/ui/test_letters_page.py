@@ -14,7 +14,7 @@ from ecodesk.db import Database
 from ecodesk.models import Household
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID
 from ecodesk.services import letters, records
-from ecodesk.services.org import UNITS
+from ecodesk.services.org import UNITS, add_group
 from ui.common import dialogs
 from ui.letters import page as letters_page
 from ui.letters import signing as letter_signing
@@ -31,12 +31,15 @@ def big_town(db: Database) -> Database:
     """Two villages; 东沟村 with 400 households in 8 组 (bulk-inserted like a roster import)."""
     east = records.create(db, UNITS, {"name": "东沟村", "kind": "村", "sort_order": 1})
     west = records.create(db, UNITS, {"name": "西岭村", "kind": "村", "sort_order": 2})
-    groups = ["一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"]
+    names = ["一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"]
+    with db.session() as session:
+        groups = [add_group(session, east.id, name).id for name in names]
+        west_one = add_group(session, west.id, "一组").id
     rows = [
-        {"head_name": f"户主{n:03d}", "village_id": east.id, "group_name": groups[n % 8], "address": ""}
+        {"head_name": f"户主{n:03d}", "village_id": east.id, "group_id": groups[n % 8], "address": ""}
         for n in range(400)
     ]
-    rows += [{"head_name": "西<岭>&户", "village_id": west.id, "group_name": "一组", "address": ""}]
+    rows += [{"head_name": "西<岭>&户", "village_id": west.id, "group_id": west_one, "address": ""}]
     with db.session() as session:
         session.execute(insert(Household), rows)
     return db

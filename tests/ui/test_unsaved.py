@@ -71,7 +71,7 @@ def test_untouched_form_closes_on_esc_without_asking(qtbot, monkeypatch, village
 def test_typed_then_deleted_back_is_untouched(qtbot, monkeypatch, village_db: Database) -> None:
     asked = Asked(monkeypatch, Answer.KEEP)
     dialog = open_form(qtbot, village_db)
-    widget = dialog.editors["group_name"].focus_widgets[0]
+    widget = dialog.editors["address"].focus_widgets[0]
     type_text(qtbot, widget, "4")
     qtbot.keyClick(widget, Qt.Key.Key_Backspace)
     dialog.cancel_button.click()
@@ -108,7 +108,7 @@ def test_save_answer_saves_or_stays_open_with_problems(qtbot, monkeypatch, villa
     Asked(monkeypatch, Answer.SAVE)
     before = households(village_db)
     dialog = open_form(qtbot, village_db)
-    type_text(qtbot, dialog.editors["group_name"].focus_widgets[0], "四组")  # 户主 and 村 still missing
+    type_text(qtbot, dialog.editors["address"].focus_widgets[0], "四组")  # 户主 and 村 still missing
     press_esc(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.error_labels["head_name"].isVisible()

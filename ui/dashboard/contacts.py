@@ -1,7 +1,7 @@
 """今日未报送的村（社区）: whom to phone. The tile's number is only useful with the names and numbers behind it.
 
-One row per person to call — the village's grid members (from its 网格, else the people with the 网格员
-role), then the village leader — from the service's :class:`ecodesk.services.dashboard.Contact` values.
+One row per person to call — the 网格长 of the village's grids, its grid members (from its 网格, else the
+people with the 网格员 role), then the village leader — from the service's :class:`ecodesk.services.dashboard.Contact` values.
 A village with nobody on record says so, and where to add them (基础信息).
 """
 
@@ -31,7 +31,7 @@ class SilentVillagesDialog(QDialog):
         self.setObjectName("silent_villages_dialog")
         self.setWindowTitle("今日未报送的村（社区）")
         intro = QLabel(
-            f"以下 {len(contacts)} 个村（社区）今天还没有巡查记录，可电话提醒网格员报送。"
+            f"以下 {len(contacts)} 个村（社区）今天还没有巡查记录，可电话提醒网格长、网格员报送。"
             "电话号码来自“基础信息”中的网格和人员。"
         )
         intro.setWordWrap(True)
@@ -44,7 +44,8 @@ class SilentVillagesDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         rows: list[tuple[str, str, str, str]] = []
         for c in contacts:
-            people = [(name, "网格员", phone or "未登记") for name, phone in c.grid_members]
+            people = [(name, "网格长", phone or "未登记") for name, phone in c.grid_leaders]
+            people += [(name, "网格员", phone or "未登记") for name, phone in c.grid_members]
             if c.leader or c.leader_phone:
                 people.append((c.leader or "—", "村（社区）负责人", c.leader_phone or "未登记"))
             if not people:

@@ -68,6 +68,7 @@ class LettersPage(QWidget):
         self.db = db
         self.setObjectName("letters_page")
         self.last_result: Any = None
+        self._group_counts: dict[str, letters.GroupCount] = {}  # the 组 offered on 批量打印
 
         self.year = QSpinBox()
         self.year.setObjectName("letters_year")
@@ -152,7 +153,11 @@ class LettersPage(QWidget):
     def _print_tab(self) -> QWidget:
         self.print_village = QComboBox()
         self.print_village.setObjectName("print_village")
-        self.print_pending = QCheckBox("只打印尚未签订的")
+        self.print_group = QComboBox()
+        self.print_group.setObjectName("print_group")
+        self.print_group.setToolTip("先选一个村（社区），再选其中的一个组；不选则打印全村")
+        self.print_pending = QCheckBox("仅未签订（只打印尚未签订的）")
+        self.print_pending.setObjectName("print_pending")
         self.print_date = QDateEdit(QDate.currentDate())
         self.print_date.setCalendarPopup(True)
         self.print_date.setDisplayFormat("yyyy-MM-dd")
@@ -166,12 +171,14 @@ class LettersPage(QWidget):
         self.print_button = QPushButton("生成 PDF…")
         self.print_button.setObjectName("print_button")
         self.print_button.clicked.connect(self._ask_print)
-        self.print_village.currentIndexChanged.connect(lambda _i: self._update_print_count())
+        self.print_village.currentIndexChanged.connect(lambda _i: self._fill_print_groups())
+        self.print_group.currentIndexChanged.connect(lambda _i: self._update_print_count())
         self.print_pending.toggled.connect(lambda _on: self._update_print_count())
-        for w in (self.print_village, self.print_date, self.print_button):
+        for w in (self.print_village, self.print_group, self.print_date, self.print_button):
             w.setMaximumWidth(320)
         form = QFormLayout()
         form.addRow("范围", self.print_village)
+        form.addRow("组", self.print_group)
         form.addRow("", self.print_pending)
         form.addRow("落款日期", self.print_date)
         form.addRow("", self.print_date_hint)
@@ -271,15 +278,39 @@ class LettersPage(QWidget):
         index = self.print_village.findData(keep)
         self.print_village.setCurrentIndex(max(index, 0))
         self.print_village.blockSignals(False)
+        self._fill_print_groups()
+
+    def _fill_print_groups(self) -> None:
+        """The chosen village's 组 (as its letters name them, 一组 before 十组), each with its counts."""
+        keep = self.print_group.currentData()
+        village_id = self.print_village.currentData()
+        self.print_group.blockSignals(True)
+        self.print_group.clear()
+        self._group_counts = {}
+        if village_id is None:
+            self.print_group.addItem("（先选村，再选组）", None)
+        else:
+            self.print_group.addItem("全村所有组", None)
+            for count in letters.group_counts(self.db, self.current_year(), self.current_kind(), village_id):
+                if count.group and count.pending + count.signed:
+                    self._group_counts[count.group] = count
+                    self.print_group.addItem(f"{count.group}（未签 {count.pending}）", count.group)
+        self.print_group.setEnabled(village_id is not None)
+        self.print_group.setCurrentIndex(max(self.print_group.findData(keep), 0))
+        self.print_group.blockSignals(False)
         self._update_print_count()
 
     def _update_print_count(self) -> None:
         if not hasattr(self, "print_count"):
             return
         village_id = self.print_village.currentData()
+        group = self.print_group.currentData()
         rows = [r for r in self.coverage_model.rows[:-1] if village_id is None or r.village_id == village_id]
         required = sum(r.required for r in rows)
         pending = sum(r.pending for r in rows)
+        if group is not None and group in self._group_counts:
+            chosen = self._group_counts[group]
+            required, pending = chosen.pending + chosen.signed, chosen.pending
         n = pending if self.print_pending.isChecked() else required
         self.print_count.setText(
             f"将打印 {n:,} 份（每份一页）" if n else "没有需要打印的承诺书，请先生成签订名单。"
@@ -325,7 +356,9 @@ class LettersPage(QWidget):
         return run_job(self, "生成签订名单", work, done)
 
     def _ask_print(self) -> None:
-        village = self.print_village.currentText()
+        village = self.print_village.currentText() + (self.print_group.currentData() or "")
+        if self.print_pending.isChecked():
+            village += "，未签订"
         default = f"{self.current_year()}年度{self.current_kind()}（{village}）.pdf"
         path = dialogs.ask_save_file(self, "保存批量打印的 PDF", default, "PDF 文件 (*.pdf)")
         if path is not None:
@@ -335,6 +368,7 @@ class LettersPage(QWidget):
         """Print the chosen scope to ``path`` as a job (progress dialog with 取消)."""
         year, kind = self.current_year(), self.current_kind()
         village_id = self.print_village.currentData()
+        group = self.print_group.currentData()
         only_pending = self.print_pending.isChecked()
         day = self.chosen_print_date()
 
@@ -345,6 +379,7 @@ class LettersPage(QWidget):
                 kind,
                 path,
                 village_id=village_id,
+                groups=[group] if group else None,
                 only_pending=only_pending,
                 print_date=day,
                 job=job,

@@ -12,6 +12,8 @@ from ecodesk.db.database import Database
 from ecodesk.schema import RecordKind
 from ecodesk.services.org import ENTERPRISES, GRIDS, HOUSEHOLDS, PEOPLE, UNITS
 from ui.common import machine_settings
+from ui.org.forms import dialog_for
+from ui.org.units import UnitPage
 from ui.records.page import RecordPage
 
 ORG_KINDS: tuple[RecordKind, ...] = (UNITS, GRIDS, PEOPLE, HOUSEHOLDS, ENTERPRISES)
@@ -49,7 +51,8 @@ class OrgPage(QWidget):
         index = next(i for i, k in enumerate(ORG_KINDS) if k.name == kind_name)
         if kind_name not in self.pages:
             kind = ORG_KINDS[index]
-            page = RecordPage(self.db, kind)
+            page = UnitPage(self.db) if kind is UNITS else RecordPage(self.db, kind)
+            page.dialog_class = dialog_for(kind)
             page.count_changed.connect(lambda count, name=kind_name: self._page_count(name, count))
             holder = self.tabs.widget(index)
             assert holder is not None

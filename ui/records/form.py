@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
-from ecodesk.schema import FieldType, RecordKind
+from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
@@ -107,6 +107,38 @@ def place_problems(
     return first
 
 
+TWO_COLUMNS_FROM = 9  # a form with this many fields lays them out in two columns
+WIDE_TYPES = frozenset({FieldType.LONGTEXT, FieldType.MULTI})
+LABEL_TOP = 4  # px: a label's text level with a line edit's
+SCREEN_MARGIN = 24  # px kept free around a dialog on the screen
+
+
+def fitted_size(dialog: QWidget, fields: QWidget, scroll: QScrollArea, hint: QSize) -> QSize:
+    """A form dialog's size: the fields' full width and height plus the dialog's frame, bounded by the
+    screen's available area (1366×728 on a 1366×768 laptop with its taskbar). What does not fit in
+    height scrolls vertically; the width always fits the fields, so nothing scrolls sideways."""
+    content = fields.sizeHint()
+    chrome = hint - scroll.sizeHint()  # what the dialog adds around the scroll area
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    width = max(hint.width(), content.width() + bar + max(chrome.width(), 0))
+    height = max(hint.height(), content.height() + max(chrome.height(), 0) + 8)
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    if screen is not None:
+        width = min(width, screen.width() - SCREEN_MARGIN)
+        height = min(height, screen.height() - SCREEN_MARGIN)
+    return QSize(width, height)
+
+
+def keep_within_screen(dialog: QWidget) -> None:
+    """Never taller or wider than the screen's available area, and placed inside it."""
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    if screen is None:
+        return
+    dialog.setMaximumSize(screen.width(), screen.height())
+    if dialog.width() > screen.width() or dialog.height() > screen.height():
+        dialog.resize(min(dialog.width(), screen.width()), min(dialog.height(), screen.height()))
+
+
 class RecordDialog(QDialog):
     """Add (``record_id=None``) or edit one record. ``saved_id`` is set once the service accepted it."""
 
@@ -121,6 +153,7 @@ class RecordDialog(QDialog):
         self.editors: dict[str, FieldEditor] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._initial: dict[str, Any] = {}
+        self._sized = False
 
         self.setObjectName(f"record_dialog_{kind.name}")
         self.setMinimumWidth(560)
@@ -146,22 +179,35 @@ class RecordDialog(QDialog):
 
     def _build(self) -> None:
         form_holder = QWidget()
-        form = QFormLayout(form_holder)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form_holder.setObjectName("form_fields")
+        form = QGridLayout(form_holder)
+        form.setHorizontalSpacing(10)
         form.setVerticalSpacing(4)
+        fields = self._kind.form_fields
+        pairs = 2 if len(fields) >= TWO_COLUMNS_FROM else 1  # label + field pairs side by side
+        row = column = 0
         focus_chain: list[QWidget] = []
-        for f in self._kind.form_fields:
+        for f in fields:
             choices = ref_choices(self._db, f.ref, self._keep) if f.type is FieldType.REF and f.ref else None
-            editor = make_editor(f, choices)
+            editor = self.create_editor(f, choices)
             self.editors[f.key] = editor
             label = QLabel(f"{f.label}{REQUIRED_MARK if f.required else ''}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setBuddy(editor.focus_widgets[0])
+            label.setContentsMargins(0, LABEL_TOP, 0, 0)  # level with the text of the field beside it
             cell, self.error_labels[f.key] = problem_cell(editor.widget, f.key)
-            form.addRow(label, cell)
+            wide = pairs > 1 and f.type in WIDE_TYPES  # a long text or a row of boxes takes the width
+            if wide and column:
+                row, column = row + 1, 0
+            form.addWidget(label, row, 2 * column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            form.addWidget(cell, row, 2 * column + 1, 1, 3 if wide else 1)
+            column = 0 if wide else column + 1
+            if column == 0 or column == pairs:
+                row, column = row + 1, 0
             focus_chain += editor.focus_widgets
+        for pair in range(pairs):
+            form.setColumnStretch(2 * pair + 1, 1)
+        form.setRowStretch(row + 1, 1)  # short forms keep their fields at the top
 
         self.general_error = QLabel()
         self.general_error.setObjectName("general_error")
@@ -182,10 +228,15 @@ class RecordDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        # Scrolls down, never sideways: the dialog is made as wide as the fields need (sizeHint).
         scroll = QScrollArea()
+        scroll.setObjectName("form_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_holder)
+        self._fields_holder = form_holder
+        self._scroll = scroll
 
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -202,6 +253,10 @@ class RecordDialog(QDialog):
             if isinstance(editor.widget, QPlainTextEdit):
                 editor.widget.installEventFilter(self)
 
+    def create_editor(self, f: Field, choices: list[tuple[int, str]] | None) -> FieldEditor:
+        """The editor of one field; a kind's own form (ui/org/forms.py) replaces some."""
+        return make_editor(f, choices)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Enter in a multi-line box saves (plain Enter there makes a new line)."""
         if is_ctrl_enter(event):
@@ -210,11 +265,15 @@ class RecordDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is not None:
-            hint.setHeight(min(hint.height() + 40, int(screen.height() * 0.9)))
-        return hint
+        """Wide enough for every field (no sideways scrolling), as tall as they are, within the screen."""
+        return fitted_size(self, self._fields_holder, self._scroll, super().sizeHint())
+
+    def showEvent(self, event: Any) -> None:
+        if not self._sized:  # Qt opens a window at most 2/3 of the screen tall; the form may use it all
+            self._sized = True
+            self.resize(self.sizeHint())
+        keep_within_screen(self)
+        super().showEvent(event)
 
     # -- saving --------------------------------------------------------------------------------
 

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
-from ecodesk.schema import RecordKind
+from ecodesk.schema import FieldType, RecordKind
 from ecodesk.services import kinds as kind_registry
 from ecodesk.services import records
 from ui.common import dialogs, excel_io, machine_settings, operations, printing
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle
+from ui.common.table_columns import ColumnFitter
 from ui.records.detail import DetailPane
 from ui.records.filter_bar import FilterBar
 from ui.records.form import RecordDialog
@@ -42,10 +43,21 @@ PRINT_WARN_ROWS = 2000
 ROW_HEIGHT_FACTOR = 1.7
 
 
+LONG_TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.LONGTEXT})
+
+
+def long_text_column(kind: RecordKind) -> int | None:
+    """The table column that takes the spare width: the widest-declared text (问题描述, 企业名称)."""
+    texts = [(f.width, -i) for i, f in enumerate(kind.table_fields) if f.type in LONG_TEXT_TYPES]
+    return -max(texts)[1] if texts else None
+
+
 class RecordPage(QWidget):
     """Signals: ``count_changed(int)`` — the number of rows the list shows (for the status bar)."""
 
     count_changed = Signal(int)
+    # The form 新增/编辑 opens: the generated one, or a kind's own (ui/org/forms.py).
+    dialog_class: type[RecordDialog] = RecordDialog
 
     def __init__(self, db: Database, kind: RecordKind, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,27 +172,21 @@ class RecordPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)  # no grey band right of the last column
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_requested)
-        self._size_columns(table)
+        # Columns as wide as the rows on screen need, the long text column taking the rest.
+        self.columns = ColumnFitter(table, long_text_column(self.kind))
         saved = machine_settings.header_state(self.kind.name)
         if saved is not None:
             header.restoreState(saved)
             if header.count() != len(self.kind.table_fields):
-                self._size_columns(table)
+                self.columns.fit()
+            else:
+                self.columns.manual = True  # the widths the clerk left last time
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return table
-
-    def _size_columns(self, table: QTableView) -> None:
-        metrics = table.fontMetrics()
-        char = metrics.horizontalAdvance("0")
-        for column, f in enumerate(self.kind.table_fields):
-            by_declaration = f.width * char + 16
-            by_header = metrics.horizontalAdvance(f.label) + 36  # room for the sort arrow
-            table.setColumnWidth(column, max(by_declaration, by_header))
 
     def _referenced_kinds(self) -> list[RecordKind]:
         """Other kinds whose names this list shows (a household shows its village's name)."""
@@ -273,7 +279,7 @@ class RecordPage(QWidget):
     # -- actions -------------------------------------------------------------------------------
 
     def add_record(self) -> None:
-        record_id = RecordDialog.ask(self, self.db, self.kind)
+        record_id = self.dialog_class.ask(self, self.db, self.kind)
         if record_id is not None:
             self.select_ids([record_id])
 
@@ -282,7 +288,7 @@ class RecordPage(QWidget):
         if len(rows) != 1 or self.model.is_deleted(rows[0]):
             return
         record_id = self.model.id_at(rows[0])
-        if RecordDialog.ask(self, self.db, self.kind, record_id) is not None:
+        if self.dialog_class.ask(self, self.db, self.kind, record_id) is not None:
             self.select_ids([record_id])
             self.detail.show_record(record_id)
 
