@@ -395,6 +395,8 @@ _LINK_COLUMNS: dict[str, tuple[str, str, str]] = {
     "complaint_id": ("关联信访举报", "complaints", "case_number"),
     "patrol_id": ("关联巡查记录", "patrols", "place"),
 }
+# Columns a revision replaced, as their old history entries still name them (0011: 组 became a record).
+_RETIRED_COLUMNS = {"group_name": "组"}
 # Bookkeeping a clerk never set: left out of a creation's list.
 _NOT_SHOWN = frozenset(
     {"id", "deleted_at", "year", "kind", "created_at", "updated_at", "created_by", "updated_by"}
@@ -461,7 +463,9 @@ def history_lines(db: Database, kind: RecordKind, record_id: int) -> list[Histor
         f = by_column.get(column)
         if f is not None:
             return f.label
-        return _LINK_COLUMNS[column][0] if column in _LINK_COLUMNS else column
+        if column in _LINK_COLUMNS:
+            return _LINK_COLUMNS[column][0]
+        return _RETIRED_COLUMNS.get(column, column)
 
     def shown(column: str, value: Any) -> str:
         f = by_column.get(column)

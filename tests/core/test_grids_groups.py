@@ -92,6 +92,16 @@ def test_revision_0011_makes_groups_of_the_typed_names_and_links_households(tmp_
         assert db.schema_revision() == migrate.head_revision()
         # 三组, 3组 and 第三组 are one 组, named as most households wrote it; each village has its own.
         assert _groups(db) == [("东沟村", "三组", 4), ("东沟村", "十一组", 1), ("西岭村", "三组", 1)]
+        # An edit logged before the revision still reads as the clerk wrote it.
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, operator, action, table_name, record_id, field, old_value,"
+                    " new_value) VALUES ('2024-02-01', '甲', 'update', 'households', 2, 'group_name', '三组', '3组')"
+                )
+            )
+        line = records.history_lines(db, HOUSEHOLDS, 2)[0]
+        assert (line.label, line.old, line.new) == ("组", "三组", "3组")
         blank = records.get(db, HOUSEHOLDS, 6)
         assert blank.head_name == "李二" and blank.group is None
         assert records.get(db, HOUSEHOLDS, 2).group.name == "三组"  # was “3组”
