@@ -52,7 +52,7 @@ def describe_filter(db: Database, kind: RecordKind, flt: ListFilter) -> str:
             parts.append(f"{label} 至 {flt.date_to.isoformat()}")
     for key, value in flt.equals:
         f = kind.field(key)
-        shown = dict(lookups.ref_choices(db, f.ref)).get(value, value) if f.ref else value
+        shown = dict(lookups.ref_choices(db, f.ref, keep={value})).get(value, value) if f.ref else value
         parts.append(f"{f.label}={shown}")
     parts += list(flt.named)
     if flt.text.strip():

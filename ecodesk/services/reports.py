@@ -524,7 +524,12 @@ def summary_table(summary: PeriodSummary) -> SummaryTable:
         sum(r.fire_points for r in summary.rows),
     ]
     note = f"统计期间：{format_cn(summary.date_from)}至{format_cn(summary.date_to)}，应报送{summary.days}天。"
-    silent = tuple(row.total == 0 and bool(summary.days) for row in summary.rows)
+    partial = [
+        f"{r.village}{summary.days_due(r)}天" for r in summary.rows if summary.days_due(r) < summary.days
+    ]
+    if partial:
+        note += f"期间内设立或撤销的村（社区）按在册天数计：{'、'.join(partial)}。"
+    silent = tuple(row.total == 0 and bool(summary.days_due(row)) for row in summary.rows)
     return SummaryTable(headers, widths, tuple(rows), silent, tuple(totals), note)
 
 

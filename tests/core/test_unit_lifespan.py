@@ -125,6 +125,7 @@ def test_the_monthly_summary_counts_silent_days_only_while_a_village_existed(
     total = next(r for r in rows if r and r[0] == "合计")
     assert total[header.index("未报送天数")] == 104
     assert total[1] == "4个村（社区）"
+    assert any("按在册天数计：北岗村15天" in str(r[0]) for r in rows if r and r[0])
     # December up to today (12-05): 新村 owes one day, the others five.
     december = reports.monthly_summary(db, 2026, 12)
     assert {r.village: december.days_silent(r) for r in december.rows}["新村"] == 1
