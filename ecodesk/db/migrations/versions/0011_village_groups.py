@@ -12,10 +12,10 @@ agree. The downgrade writes each household's group name back.
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from datetime import datetime
-
 from alembic import op
 import sqlalchemy as sa
+
+from ecodesk import dates
 
 
 revision = '0011'
@@ -101,7 +101,7 @@ def _groups_from_names() -> None:
     for village_id, name, count, first in rows:
         spellings[(village_id, _key(name))][name] += count
         first_seen[name, village_id] = min(first, first_seen.get((name, village_id), first))
-    now = datetime.now()
+    now = dates.now()  # the program's one clock, as RecordMixin stamps rows
     for (village_id, _same), names in sorted(spellings.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         # The spelling most households use; on a tie the one entered first.
         chosen = min(names, key=lambda n: (-names[n], first_seen[n, village_id]))
