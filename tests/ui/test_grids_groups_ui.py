@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from ecodesk.db import Database
 from ecodesk.services import letters, org, records, settings
@@ -241,3 +241,25 @@ def test_batch_print_of_one_group_unsigned_only(
     reader = PdfReader(out)
     assert len(reader.pages) == 1
     assert "周三" in "".join((reader.pages[0].extract_text() or "").split())
+
+
+def test_add_person_button_registers_a_member_and_lists_them(qtbot, grid_db: Database, monkeypatch) -> None:
+    monkeypatch.setattr(unsaved, "ask", lambda _parent: unsaved.Answer.DISCARD)  # closing at the end
+    dialog = open_dialog(qtbot, GridDialog(grid_db, GRIDS))
+    choose(dialog.editors["village"].combo, "西岭村")
+    dialog.editors["members"].set_value("王福生、")
+
+    def register(modal: QWidget) -> bool:
+        if not isinstance(modal, NewPersonDialog):
+            return False
+        assert modal.editors["roles"].value() == "网格员"
+        modal.editors["name"].set_value("新网格员")
+        modal.save()
+        return True
+
+    done = answer_modals(qtbot, register, 1)
+    dialog.findChild(QPushButton, "add_person").click()
+    assert done == [1]
+    assert dialog.editors["members"].value() == "王福生、新网格员"
+    person = records.get(grid_db, PEOPLE, records.list_ids(grid_db, PEOPLE)[0])
+    assert (person.name, person.unit.name) == ("新网格员", "西岭村")

@@ -46,13 +46,17 @@ class VillageChoiceEditor(FieldEditor):
         # choosing the village back brings it back.
         self._wanted: int | None = None
         self.combo.activated.connect(lambda _i: setattr(self, "_wanted", self.value()))
-        self.set_choices([])
+        self.set_choices([], village_chosen=False)
 
-    def set_choices(self, choices: list[tuple[int, str]]) -> None:
+    def set_choices(self, choices: list[tuple[int, str]], *, village_chosen: bool = True) -> None:
         """Offer the village's ``choices``; the pick stays when it is among them."""
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItem(NO_CHOICE if choices else f"（所选村没有{self.field.label}）", None)
+        if not village_chosen:
+            first = "（请先选所属村）"
+        else:
+            first = NO_CHOICE if choices else f"（该村还没有{self.field.label}）"
+        self.combo.addItem(first, None)
         for record_id, name in choices:
             self.combo.addItem(name, record_id)
         self.combo.blockSignals(False)
@@ -104,7 +108,8 @@ class VillageRecordDialog(RecordDialog):
         village = self.village_id()
         for editor in self._scoped.values():
             assert editor.field.ref is not None
-            editor.set_choices(org.village_records(self._db, editor.field.ref, village))
+            choices = org.village_records(self._db, editor.field.ref, village)
+            editor.set_choices(choices, village_chosen=village is not None)
             if editor.add_button is not None:
                 editor.add_button.setEnabled(village is not None)
 
@@ -140,11 +145,13 @@ class NewPersonDialog(RecordDialog):
         self.editors["phone"].focus()
 
     @classmethod
-    def add(cls, parent: QWidget | None, db: Database, values: dict[str, Any]) -> int | None:
-        """Show it modally; the new person's id, or None when cancelled."""
+    def add(cls, parent: QWidget | None, db: Database, values: dict[str, Any]) -> str | None:
+        """Show it modally; the name the new person was registered under, or None when cancelled."""
         dialog = cls(db, values, parent)
         try:
-            return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved_id is None:
+                return None
+            return str(dialog.editors["name"].value()).strip()
         finally:
             dialog.deleteLater()
 
@@ -164,7 +171,7 @@ class GridDialog(RecordDialog):
             button.setObjectName("add_person")
             button.setAutoDefault(False)
             button.setToolTip("登记一位还不在“人员”中的网格员或网格长")
-            button.clicked.connect(lambda: self.add_person(""))
+            button.clicked.connect(self.add_member)
             row.addWidget(button)
             editor.widget = holder
         return editor
@@ -180,11 +187,20 @@ class GridDialog(RecordDialog):
             named += [(name, "网格员") for name in org.split_names(members)]
         return named
 
-    def add_person(self, name: str, role: str = "网格员") -> int | None:
+    def add_person(self, name: str, role: str = "网格员") -> str | None:
+        """新增人员 with ``name``, the grid's village and ``role`` filled in; the name registered, or None."""
         village = self.editors["village"].value()
         values = {"name": name, "unit": village if isinstance(village, int) else None, "roles": role}
         # The typed names stay as they are: saved, they now find the person just registered.
         return NewPersonDialog.add(self, self._db, values)
+
+    def add_member(self) -> None:
+        """The 新增人员… button: register someone and put them among the 网格员."""
+        name = self.add_person("")
+        members = self.editors["members"]
+        typed = str(members.value() or "")
+        if name and name not in org.split_names(typed):
+            members.set_value(f"{typed.rstrip('、，, ')}、{name}" if typed.strip() else name)
 
     def save(self) -> None:
         """Before saving: offer to register each person named here who is not in 人员 yet."""
