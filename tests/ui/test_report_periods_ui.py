@@ -91,7 +91,7 @@ def test_a_chosen_period_as_pdf(qtbot, page: PatrolRecordPage, tmp_path, monkeyp
     assert dialog.chosen is None and dialog.error.text() == "截止日期：2024-10-05 早于起始日期 2024-10-06"
     dialog.date_to.setText("2024-10-16")
     dialog.pdf.setChecked(True)
-    keep_shot(dialog, "summary_period_dialog")
+    keep_shot(dialog, "summary_period_dialog.png")
     dialog._accept()
     assert dialog.chosen is not None and dialog.chosen.suffix == PDF
     dialog.use_preset("上月")

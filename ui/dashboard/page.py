@@ -6,8 +6,9 @@ The numbers come from :func:`ecodesk.services.dashboard.load` (SQL counts, well 
 ten-year file); each tile opens the list behind its number (:mod:`ui.shell.navigation`), except 今日未报送,
 which opens whom to phone (:class:`SilentVillagesDialog`). Each 待办 row opens its own record. The page
 re-reads the numbers when records change while it is hidden, and when it is shown again. A file
-with no 村（社区） shows "—" and 尚无数据 instead of zeros (a new file, or the demo town while it
-loads: it is written in one transaction and announced with ``everything_changed``, which refreshes).
+with no 村（社区） shows "—" and 尚无数据 instead of zeros (a new file). While the demo town loads (in
+one transaction, so the file looks empty until it is done) the page says 正在载入演示数据… with the
+job's progress (:func:`ui.shell.wizard.demo_loading`) and counts again when the load ends.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -36,6 +38,7 @@ from ui.dashboard.charts import BarChart
 from ui.dashboard.contacts import SilentVillagesDialog
 from ui.dashboard.todo import TodoList
 from ui.shell.navigation import open_target
+from ui.shell.wizard import demo_loading
 
 WEEKDAYS = "一二三四五六日"
 TONE = {"": "#24292f", "red": "#b71c1c", "amber": "#8a5a00", "green": "#1b5e20"}
@@ -104,6 +107,8 @@ CLICK_HINT = "点击方块或双击待办查看记录"
 NO_DATA = "尚无数据"
 NO_DATA_HINT = "录入村（社区）或载入演示数据后显示"  # short: the window must still fit an 800×600 screen
 NO_DATA_TIP = "还没有村（社区），暂无可统计的数据：到“基础信息”页录入；正在载入演示数据时，载入完成后自动显示"
+LOADING = "正在载入演示数据…"
+LOADING_TIP = "演示数据载入完成后，这里的数字自动显示"
 
 
 class DashboardPage(QWidget):
@@ -135,6 +140,12 @@ class DashboardPage(QWidget):
         self.hint.setObjectName("dashboard_hint")
         self.hint.setStyleSheet("color:#8c959f;")
         top.addWidget(self.hint)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("dashboard_demo_progress")
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()  # only while the demo town loads
+        top.addWidget(self.progress)
         top.addWidget(self.refresh_button)
 
         self.tiles: dict[str, Tile] = {}
@@ -201,7 +212,14 @@ class DashboardPage(QWidget):
         # Bound methods, not lambdas: Qt drops the connection when the page is deleted.
         changes().records_changed.connect(self._records_changed)
         changes().everything_changed.connect(self.refresh)
+        loading = demo_loading()
+        loading.started.connect(self._demo_started)
+        loading.progress.connect(self._demo_progress)
+        loading.finished.connect(self._demo_finished)
         self.refresh()
+        if loading.running:  # the window was built after the load began
+            self._demo_started()
+            self._demo_progress(*loading.last)
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -222,6 +240,43 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         self._stale = False
         self.show_data(dashboard.load(self.db))
+
+    # -- the demo town loading -------------------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        """The demo town is loading and the file still looks empty (numbers would all be zero)."""
+        return not self.progress.isHidden()
+
+    def _demo_started(self) -> None:
+        self.progress.setRange(0, 0)  # busy until the first report says how much there is
+        self.progress.show()
+        self._show_loading()
+
+    def _demo_progress(self, done: int, total: int, message: str) -> None:
+        if self.progress.isHidden():
+            return
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        step = message.strip().rstrip("…。")
+        self.hint.setText(
+            f"{LOADING}（{step}）" if step and not step.startswith("正在载入演示数据") else LOADING
+        )
+
+    def _demo_finished(self, _ok: bool) -> None:
+        self.progress.hide()
+        self.refresh()  # loaded (already counted at everything_changed), cancelled or failed
+
+    def _show_loading(self) -> None:
+        if self.data is not None and self.data.villages:
+            return  # a file with data: the demo is not loaded into it, nothing to hide
+        for tile in self.tiles.values():
+            tile.show_value("—", LOADING, tip=LOADING_TIP)
+        self.todo.heading.setText(f"待办　{LOADING}")
+        self.hint.setText(LOADING)
+        self.hint.setToolTip(LOADING_TIP)
+        self.hint.setStyleSheet("color:#2f6f9f; font-weight:bold;")
 
     def show_data(self, d: Dashboard) -> None:
         self.data = d
@@ -284,6 +339,8 @@ class DashboardPage(QWidget):
         self.hint.setText(NO_DATA_HINT if empty else CLICK_HINT)
         self.hint.setToolTip(NO_DATA_TIP if empty else "")
         self.hint.setStyleSheet("color:#9a6700;" if empty else "color:#8c959f;")
+        if empty and self.loading:
+            self._show_loading()
         self.todo.set_items(d.todo, d.todo_total)
         labels = [m.label for m in d.fires_by_month]
         self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])

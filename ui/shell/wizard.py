@@ -1,7 +1,9 @@
 """The first start: where the data lives, which town, who is working, and demo data if wanted.
 
 Two short pages, every answer with a sensible default, nothing technical asked. The data file
-is created only when the clerk presses 完成.
+is created only when the clerk presses 完成. The demo town loads as a job; :func:`demo_loading`
+tells whoever shows numbers (the 工作台) that it started, how far it is and that it ended, so no
+page shows zeros as if they were the town's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -198,8 +201,57 @@ def setup_data(result: WizardResult) -> Database:
     return db
 
 
+class DemoLoading(QObject):
+    """The demo town being loaded, for the pages that show numbers. Signals (GUI thread):
+
+    - ``started()``: a load began (the file still looks empty until it is done: one transaction);
+    - ``progress(done, total, message)``: as the job reports it;
+    - ``finished(ok)``: it ended — loaded, cancelled or failed.
+    """
+
+    started = Signal()
+    progress = Signal(int, int, str)
+    finished = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handle: JobHandle | None = None
+        self.last: tuple[int, int, str] = (0, 0, "")
+
+    @property
+    def running(self) -> bool:
+        return self.handle is not None
+
+    def follow(self, handle: JobHandle) -> None:
+        self.handle = handle
+        self.last = (0, 0, "")
+        handle.signals.progress.connect(self._progress)
+        handle.finished.connect(self._finished)
+        self.started.emit()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.last = (done, total, message)
+        self.progress.emit(done, total, message)
+
+    def _finished(self, ok: bool) -> None:
+        self.handle = None
+        self.finished.emit(ok)
+
+
+_demo_loading: DemoLoading | None = None
+
+
+def demo_loading() -> DemoLoading:
+    """The one notifier of demo loads (created on first use, after the QApplication exists)."""
+    global _demo_loading
+    if _demo_loading is None:
+        _demo_loading = DemoLoading()
+    return _demo_loading
+
+
 def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobHandle:
-    """Fill an empty data file with the demo town, as a job with progress and 取消."""
+    """Fill an empty data file with the demo town, as a job with progress and 取消; the 工作台
+    follows it through :func:`demo_loading`."""
 
     def work(job: Job) -> object:
         try:
@@ -214,4 +266,6 @@ def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobH
         notify(everything=True)
         dialogs.show_info(parent, str(summary), "演示数据已载入")
 
-    return run_job(parent, "正在载入演示数据", work, done)
+    handle = run_job(parent, "正在载入演示数据", work, done)
+    demo_loading().follow(handle)
+    return handle
