@@ -139,11 +139,12 @@ class Dashboard:
     due_this_week: tuple[DueItem, ...]
     deliverables_overdue: int  # village × deliverable pairs past due and not handed in
     todo: tuple[TodoItem, ...]  # overdue and due within DUE_SOON_DAYS days, oldest deadline first
-    todo_total: int  # all of them; ``todo`` stops at TODO_LIMIT
+    todo_total: int  # all of them; ``todo`` stops at TODO_LIMIT (:func:`all_todo` lists every one)
     silent_contacts: tuple[Contact, ...]  # one per village in ``silent_today``, in the same order
     fires_by_month: tuple[MonthCount, ...]  # the last twelve months, oldest first
     problems_opened: tuple[MonthCount, ...]
     problems_closed: tuple[MonthCount, ...]
+    todo_overdue_total: int = 0  # overdue among ``todo_total``, listed or not
 
     @property
     def coverage_rate(self) -> float | None:
@@ -181,8 +182,9 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _todo_records(session: Session, today: date) -> tuple[list[TodoItem], int]:
-    """Problems and complaints overdue or due within DUE_SOON_DAYS days, oldest deadline first."""
+def _todo_records(session: Session, today: date, limit: int | None) -> tuple[list[TodoItem], int, int]:
+    """Problems and complaints overdue or due within DUE_SOON_DAYS days, oldest deadline first (at
+    most ``limit`` of each; None: all), how many there are, and how many of those are overdue."""
     horizon = today + timedelta(days=DUE_SOON_DAYS)
     problem_where = (
         Problem.deleted_at.is_(None),
@@ -194,13 +196,29 @@ def _todo_records(session: Session, today: date) -> tuple[list[TodoItem], int]:
     )
     total = int(session.scalar(select(func.count()).select_from(Problem).where(*problem_where)) or 0)
     total += int(session.scalar(select(func.count()).select_from(Complaint).where(*complaint_where)) or 0)
+    late = int(
+        session.scalar(
+            select(func.count())
+            .select_from(Problem)
+            .where(Problem.deleted_at.is_(None), overdue_clause(today))
+        )
+        or 0
+    )
+    late += int(
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(Complaint.deleted_at.is_(None), complaint_service.overdue_clause(today))
+        )
+        or 0
+    )
     items: list[TodoItem] = []
     problems = session.execute(
         select(Problem.id, Problem.deadline, Problem.place, Problem.description, Unit.name)
         .outerjoin(Unit, Unit.id == Problem.village_id)
         .where(*problem_where, Problem.deadline <= horizon)
         .order_by(Problem.deadline, Problem.id)
-        .limit(TODO_LIMIT)
+        .limit(limit)
     )
     for pid, deadline, place, description, village in problems:
         what = "，".join(t for t in (_short(place, 16), _short(description, 24)) if t) or "问题"
@@ -219,7 +237,7 @@ def _todo_records(session: Session, today: date) -> tuple[list[TodoItem], int]:
         .outerjoin(Unit, Unit.id == Complaint.village_id)
         .where(*complaint_where, Complaint.deadline <= horizon)
         .order_by(Complaint.deadline, Complaint.id)
-        .limit(TODO_LIMIT)
+        .limit(limit)
     )
     for cid, deadline, channel, content, village in complaints:
         # The content only, never the complainant: the 工作台 may be on screen with a visitor present.
@@ -234,7 +252,42 @@ def _todo_records(session: Session, today: date) -> tuple[list[TodoItem], int]:
                 Target("complaints", "complaints", record_id=int(cid)),
             )
         )
-    return items, total
+    return items, total, late
+
+
+def _deliverable_todo(owed: list[campaigns.Reminder]) -> list[TodoItem]:
+    """The campaign deliverables of ``owed`` overdue or due within DUE_SOON_DAYS days, per village."""
+    items: list[TodoItem] = []
+    for r in owed:
+        if r.days_left > DUE_SOON_DAYS:
+            continue
+        s = r.status
+        items.append(
+            TodoItem(
+                TODO_DELIVERABLE,
+                f"{s.campaign}：{s.deliverable}",
+                s.unit,
+                s.due_date,
+                r.days_left,
+                Target("campaigns", "campaigns", record_id=s.campaign_id, cell=(s.unit_id, s.deliverable_id)),
+            )
+        )
+    return items
+
+
+def _todo_order(item: TodoItem) -> tuple[date, str, str]:
+    return item.deadline, item.category, item.village
+
+
+def all_todo(db: Database, today: date | None = None) -> tuple[TodoItem, ...]:
+    """Every row of the 待办, not only the first TODO_LIMIT the 工作台 lists (还有 N 条，点此查看全部)."""
+    today = today or dates.today()
+    with db.session() as session:
+        items, _total, _late = _todo_records(session, today, limit=None)
+    owed = campaigns.reminders(db, today, within_days=DUE_SOON_DAYS, lookback_days=DELIVERABLE_LOOKBACK_DAYS)
+    items += _deliverable_todo(owed)
+    items.sort(key=_todo_order)
+    return tuple(items)
 
 
 def _contacts(session: Session, silent: list[tuple[int, str]]) -> tuple[Contact, ...]:
@@ -385,28 +438,17 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         # A closed date is only ever set on 销号 (the service enforces it): no status condition, which
         # would send SQLite through the status index and back to the table for every closed problem.
         closed = _per_month(session, Problem.closed_date, [Problem.deleted_at.is_(None)], months)
-        todo, todo_total = _todo_records(session, today)
+        todo, todo_total, todo_late = _todo_records(session, today, TODO_LIMIT)
         silent = [(int(v), str(name)) for v, name in villages if v not in reported]
         contacts = _contacts(session, silent)
     owed = campaigns.reminders(db, today, within_days=WEEK_DAYS - 1, lookback_days=DELIVERABLE_LOOKBACK_DAYS)
     due = [r.status for r in owed if not r.overdue]
     late = [r for r in owed if r.overdue]
-    for r in owed:
-        if r.days_left > DUE_SOON_DAYS:
-            continue
-        s = r.status
-        todo.append(
-            TodoItem(
-                TODO_DELIVERABLE,
-                f"{s.campaign}：{s.deliverable}",
-                s.unit,
-                s.due_date,
-                r.days_left,
-                Target("campaigns", "campaigns", record_id=s.campaign_id, cell=(s.unit_id, s.deliverable_id)),
-            )
-        )
-        todo_total += 1
-    todo.sort(key=lambda i: (i.deadline, i.category, i.village))
+    owed_now = _deliverable_todo(owed)
+    todo += owed_now
+    todo_total += len(owed_now)
+    todo_late += sum(1 for item in owed_now if item.overdue)
+    todo.sort(key=_todo_order)
     return Dashboard(
         today=today,
         villages=len(villages),
@@ -427,6 +469,7 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         deliverables_overdue=len(late),
         todo=tuple(todo[:TODO_LIMIT]),
         todo_total=todo_total,
+        todo_overdue_total=todo_late,
         silent_contacts=contacts,
         fires_by_month=fire_chart,
         problems_opened=opened,

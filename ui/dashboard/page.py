@@ -36,7 +36,7 @@ from ecodesk.services.dashboard import Dashboard, Target
 from ui.common.changes import changes
 from ui.dashboard.charts import BarChart
 from ui.dashboard.contacts import SilentVillagesDialog
-from ui.dashboard.todo import TodoList
+from ui.dashboard.todo import AllTodoDialog, TodoList
 from ui.shell.navigation import open_target
 from ui.shell.wizard import demo_loading
 
@@ -181,6 +181,7 @@ class DashboardPage(QWidget):
 
         self.todo = TodoList()
         self.todo.open_requested.connect(lambda target: open_target(self, target))
+        self.todo.show_all_requested.connect(self.show_all_todo)
         self.fire_chart = BarChart("近12个月火点（处）")
         self.fire_chart.setObjectName("chart_fires")
         self.problem_chart = BarChart("近12个月问题新增与销号（个）")
@@ -341,7 +342,7 @@ class DashboardPage(QWidget):
         self.hint.setStyleSheet("color:#9a6700;" if empty else "color:#8c959f;")
         if empty and self.loading:
             self._show_loading()
-        self.todo.set_items(d.todo, d.todo_total)
+        self.todo.set_items(d.todo, d.todo_total, d.todo_overdue_total)
         labels = [m.label for m in d.fires_by_month]
         self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
         self.problem_chart.set_data(
@@ -352,6 +353,14 @@ class DashboardPage(QWidget):
             ],
         )
         self.loaded.emit()
+
+    def show_all_todo(self) -> AllTodoDialog:
+        """还有 N 条，点此查看全部: every overdue and soon-due item, each opening its record."""
+        dialog = AllTodoDialog(dashboard.all_todo(self.db, self.data.today if self.data else None), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open_requested.connect(lambda target: open_target(self, target))
+        dialog.open()
+        return dialog
 
     def show_silent(self) -> SilentVillagesDialog | None:
         """今日未报送: the villages without a patrol today, with their grid members' phone numbers."""

@@ -4,6 +4,10 @@ Rows are the service's :class:`ecodesk.services.dashboard.TodoItem` values (plai
 已逾期 N 天 / N 天后到期, the category (问题整改, 报送材料, 信访举报), the village and what it is, oldest
 deadline first. Overdue rows are red. Double-click or Enter asks to open the record behind a row
 (``open_requested(Target)``); the page hands that to :mod:`ui.shell.navigation`.
+
+The 工作台 lists the first :data:`~ecodesk.services.dashboard.TODO_LIMIT` rows; the heading counts all
+of them, and a link under the list ("还有 N 条，点此查看全部", ``show_all_requested``) opens
+:class:`AllTodoDialog` with every one, so nothing is dropped without a word.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -32,9 +38,11 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class TodoList(QWidget):
-    """Signals: ``open_requested(object)`` — the :class:`Target` of the row double-clicked or entered."""
+    """Signals: ``open_requested(object)`` — the :class:`Target` of the row double-clicked or entered;
+    ``show_all_requested()`` — the clerk clicked 点此查看全部 under a list cut short."""
 
     open_requested = Signal(object)
+    show_all_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,20 +75,35 @@ class TodoList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(line * 1.6))
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.installEventFilter(self)
+        self.more = QLabel()
+        self.more.setObjectName("todo_more")
+        self.more.setStyleSheet("border:none;")
+        self.more.setTextFormat(Qt.TextFormat.RichText)
+        self.more.linkActivated.connect(lambda _link: self.show_all_requested.emit())
+        self.more.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.more)
 
-    def set_items(self, items: Sequence[TodoItem], total: int) -> None:
-        overdue = sum(1 for i in items if i.overdue)
-        more = f"（列出前 {len(items)} 项）" if total > len(items) else ""
+    def set_items(self, items: Sequence[TodoItem], total: int, overdue_total: int | None = None) -> None:
+        """Show ``items``, the first rows of ``total`` (``overdue_total`` of them overdue)."""
+        total = max(total, len(items))
+        overdue = sum(1 for i in items if i.overdue) if overdue_total is None else overdue_total
         self.heading.setText(
-            f"待办　已逾期 {overdue} 项，3天内到期 {len(items) - overdue} 项{more}"
-            if items
+            f"待办　已逾期 {overdue} 项，3天内到期 {total - overdue} 项"
+            if total
             else "待办　没有逾期或3天内到期的事项"
         )
+        hidden = total - len(items)
+        self.more.setText(
+            f'列出最早到期的 {len(items)} 条，还有 {hidden} 条，<a href="all">点此查看全部</a>'
+            if hidden
+            else ""
+        )
+        self.more.setVisible(hidden > 0)
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             values = (format_iso(item.deadline), item.when, item.category, item.village, item.what)
@@ -118,3 +141,29 @@ class TodoList(QWidget):
             self._open(self.table.currentRow())
             return True
         return super().eventFilter(watched, event)
+
+
+class AllTodoDialog(QDialog):
+    """Every row of the 待办, as the 工作台's list (same columns, colours and keys); opening a row
+    closes the dialog. Signals: ``open_requested(object)`` as :class:`TodoList`."""
+
+    open_requested = Signal(object)
+
+    def __init__(self, items: Sequence[TodoItem], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todo_all_dialog")
+        self.setWindowTitle(f"全部待办（{len(items)} 条）")
+        self.resize(900, 600)
+        self.todo = TodoList()
+        self.todo.set_items(items, len(items))
+        self.todo.open_requested.connect(self._open)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.todo, 1)
+        layout.addWidget(buttons)
+
+    def _open(self, target: Target) -> None:
+        self.accept()
+        self.open_requested.emit(target)
