@@ -5,15 +5,17 @@ needs besides: counts by status as chips, overdue rows red and rows due within 3
 :class:`ProblemDetail` pane (moves, journal, photos, links), and batch work on the selected rows —
 交办 to a responsible unit, 延期 with a reason, 销号 of several — each one service call, all or nothing.
 
-The list opens newest first (as 巡查记录) until the clerk sorts it himself. A problem the clerk is
-working on stays in the list, selected, when an action moves it out of the current filter (完成整改
-while the list shows 整改中): it is kept as a pinned row until the filter or the selection changes, and
-the status bar says why it is still there. 新增 starts with 发现日期 today.
+The list opens newest first (as 巡查记录) until the clerk sorts it himself. The problems the clerk is
+working on — one, or the whole selection of a batch 交办/延期/销号 — stay in the list, selected, when
+an action moves them out of the current filter (完成整改 while the list shows 整改中): they are kept as
+pinned rows until the filter or the selection changes, and the status bar says why they are still
+there. 新增 starts with 发现日期 today.
 """
 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -70,22 +72,20 @@ class ProblemDialog(RecordDialog):
 
 
 class PinningModel(DeadlineTableModel):
-    """The problem list, which may keep one record (:attr:`pinned`) although the filter leaves it out.
-
-    :attr:`outside` says whether the pinned record is shown only because it is pinned.
+    """The problem list, which may keep some records (:attr:`pinned`) although the filter leaves them
+    out: they follow the filtered rows. :attr:`outside` lists those shown only because they are pinned.
     """
 
     def __init__(self, *args: Any) -> None:
-        self.pinned: int | None = None
-        self.outside = False
+        self.pinned: tuple[int, ...] = ()
+        self.outside: tuple[int, ...] = ()
         super().__init__(*args)
 
     def _query_ids(self) -> list[int]:
         ids = super()._query_ids()
-        self.outside = self.pinned is not None and self.pinned not in ids
-        if self.outside and self.pinned is not None:
-            ids = [*ids, self.pinned]
-        return ids
+        listed = set(ids)
+        self.outside = tuple(pid for pid in self.pinned if pid not in listed)
+        return [*ids, *self.outside]
 
 
 class ProblemsPage(ChipRecordPage):
@@ -160,26 +160,43 @@ class ProblemsPage(ChipRecordPage):
             self.select_ids([record_id])
 
     def apply_filter(self) -> None:
-        self.pinning.pinned = None  # a filter the clerk chooses shows exactly what it says
+        self.pinning.pinned = ()  # a filter the clerk chooses shows exactly what it says
         super().apply_filter()
 
     def refresh(self, changed_ids: list[int] | None = None) -> None:
-        """Re-read after a write; the one selected problem stays in view even if it left the filter."""
-        selected = self.selected_ids()
+        """Re-read after a write; the selected problems (a batch's whole selection) stay selected and in
+        view even when the action moved them out of the filter."""
         model = self.pinning
-        model.pinned = selected[0] if len(selected) == 1 else None
+        model.pinned = tuple(self.selected_ids())
         super().refresh(changed_ids)
-        if model.pinned is None or not model.outside:
+        if not model.outside:
             return
-        row = model.row_of_id(model.pinned)
-        if row < 0 or model.is_deleted(row):  # deleted: let it go as the filter says
-            model.pinned = None
+        gone = {pid for pid in model.outside if self._deleted(pid)}
+        if gone:  # deleted: let them go as the filter says
+            model.pinned = tuple(pid for pid in model.pinned if pid not in gone)
             super().refresh(changed_ids)
-            return
-        self.select_ids([model.pinned])
+            if not model.outside:
+                return
+        self.select_ids(list(model.pinned))
+        self.say(self._outside_text(model.outside, len(model.pinned)))
+
+    def _deleted(self, record_id: int) -> bool:
+        row = self.pinning.row_of_id(record_id)
+        return row < 0 or self.pinning.is_deleted(row)
+
+    def _outside_text(self, outside: tuple[int, ...], selected: int) -> str:
+        """The status-bar line for selected problems kept in view although the filter leaves them out."""
         column = [f.key for f in self.kind.table_fields].index("status")
-        status = model.data(model.index(row, column))
-        self.say(f"该问题已移出当前筛选（状态：{status}），仍显示在列表末尾，更换筛选后不再显示")
+        statuses = [
+            str(self.model.data(self.model.index(self.model.row_of_id(pid), column))) for pid in outside
+        ]
+        if selected == 1:
+            return f"该问题已移出当前筛选（状态：{statuses[0]}），仍显示在列表末尾，更换筛选后不再显示"
+        counted = "、".join(f"{s}{n}个" for s, n in Counter(statuses).items())
+        return (
+            f"选中的 {selected} 个问题仍全部选中；其中 {len(outside)} 个已移出当前筛选（{counted}），"
+            "显示在列表末尾，更换筛选后不再显示"
+        )
 
     def say(self, text: str) -> None:
         """A line in the main window's status bar (kept in :attr:`notice` for a page on its own)."""
@@ -204,8 +221,9 @@ class ProblemsPage(ChipRecordPage):
         if not hasattr(self, "close_button"):
             return
         model = self.pinning
-        if model.pinned is not None and self.selected_ids() not in ([], [model.pinned]):
-            model.pinned = None  # the clerk moved on; the row goes at the next refresh
+        selected = self.selected_ids()
+        if model.pinned and selected and set(selected) != set(model.pinned):
+            model.pinned = ()  # the clerk moved on; the rows go at the next refresh
         live = [row for row in self.selected_rows() if not self.model.is_deleted(row)]
         for button in (self.assign_button, self.extend_button, self.close_button):
             button.setEnabled(bool(live))
