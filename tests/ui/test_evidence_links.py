@@ -95,7 +95,7 @@ def test_a_deliverable_line_opens_its_cell_in_the_campaign(qtbot, window: MainWi
 
 def test_a_letters_line_opens_the_village_letters_still_to_sign(qtbot, window: MainWindow) -> None:
     letters_page = window.show_page("letters")
-    letters_page.signing.show_village(-1)  # elsewhere first: the 环保办's own letters
+    letters_page.signing.select_village("南坡村")  # elsewhere first
     page = appraisal_cell(window, "东沟村", "承诺书")
     line = page.evidence.lines[0]
     assert line.table == "commitments" and "未签1份" in line.text

@@ -49,14 +49,19 @@ class Asked:
 
 
 def drive_modal(act: Callable[[QWidget], None]) -> None:
-    """Run ``act`` on the modal dialog as soon as its ``exec`` shows it."""
+    """Run ``act`` on the modal dialog as soon as its ``exec`` shows it; the dialog is closed after it
+    in any case (``act`` leaves it open only when a step failed)."""
 
     def attempt() -> None:
         modal = QApplication.activeModalWidget()
         if modal is None:
             QTimer.singleShot(10, attempt)
             return
-        act(modal)
+        try:
+            act(modal)
+        finally:
+            if modal.isVisible() and isinstance(modal, QDialog):
+                modal.done(QDialog.DialogCode.Rejected.value)  # a failed step must not hang the run
 
     QTimer.singleShot(0, attempt)
 
