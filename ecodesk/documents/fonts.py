@@ -40,11 +40,25 @@ STYLES: tuple[str, ...] = (FANGSONG, HEI, KAI, SONG, XBS)
 
 STYLE_LABELS: dict[str, str] = {FANGSONG: "仿宋", HEI: "黑体", KAI: "楷体", SONG: "宋体", XBS: "小标宋"}
 
-# (file name, subfont index) tried in each Windows font folder.
+# (file name, subfont index) tried in each Windows font folder. Government PCs carry the GB2312 仿宋 and
+# 楷体 that official documents have always been set in; they come first (a rare character they lack is
+# drawn from a fallback font, see ``glyphs``), then the 仿宋/楷体 every Windows has.
 _WINDOWS_FILES: dict[str, tuple[tuple[str, int], ...]] = {
-    FANGSONG: (("simfang.ttf", 0), ("SIMFANG.TTF", 0)),
+    FANGSONG: (
+        ("FANGSONG_GB2312.TTF", 0),
+        ("fangsong_gb2312.ttf", 0),
+        ("FangSong_GB2312.ttf", 0),
+        ("simfang.ttf", 0),
+        ("SIMFANG.TTF", 0),
+    ),
     HEI: (("simhei.ttf", 0), ("SIMHEI.TTF", 0)),
-    KAI: (("simkai.ttf", 0), ("SIMKAI.TTF", 0)),
+    KAI: (
+        ("KAITI_GB2312.TTF", 0),
+        ("kaiti_gb2312.ttf", 0),
+        ("KaiTi_GB2312.ttf", 0),
+        ("simkai.ttf", 0),
+        ("SIMKAI.TTF", 0),
+    ),
     SONG: (("simsun.ttc", 0), ("SIMSUN.TTC", 0)),
     XBS: (("FZXBSJW.TTF", 0), ("fzxbsjw.ttf", 0), ("方正小标宋简体.ttf", 0), ("方正小标宋简体.TTF", 0)),
 }
@@ -62,6 +76,26 @@ _FALLBACKS: dict[str, tuple[str, ...]] = {
     HEI: (SONG,),
     KAI: (SONG, FANGSONG),
     SONG: (FANGSONG, KAI, HEI),
+}
+
+# The face name Word and WPS know a file by, so a .docx names what the PDF printed with
+# (``ecodesk.documents.word``). A file not listed (bundled, or one the clerk chose) goes by its style's name.
+_FACES: dict[str, str] = {
+    "fangsong_gb2312.ttf": "仿宋_GB2312",
+    "simfang.ttf": "仿宋",
+    "simhei.ttf": "黑体",
+    "kaiti_gb2312.ttf": "楷体_GB2312",
+    "simkai.ttf": "楷体",
+    "simsun.ttc": "宋体",
+    "fzxbsjw.ttf": "方正小标宋简体",
+    "方正小标宋简体.ttf": "方正小标宋简体",
+}
+STYLE_FACES: dict[str, str] = {
+    FANGSONG: "仿宋",
+    HEI: "黑体",
+    KAI: "楷体",
+    SONG: "宋体",
+    XBS: "方正小标宋简体",
 }
 
 _REGISTERED: dict[tuple[str, int], str] = {}
@@ -82,6 +116,16 @@ class FontChoice:
     @property
     def is_substitute(self) -> bool:
         return self.borrowed_from is not None
+
+    @property
+    def face(self) -> str:
+        """The face name a word processor knows this file by (宋体 for simsun.ttc …)."""
+        own = self.borrowed_from or self.style
+        return (
+            _FACES.get(self.path.name.lower(), STYLE_FACES[own])
+            if self.source == "系统"
+            else STYLE_FACES[own]
+        )
 
     def describe(self) -> str:
         label = STYLE_LABELS[self.style]

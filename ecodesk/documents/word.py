@@ -42,14 +42,6 @@ from ecodesk.documents.spec import DocumentSpec, split_paragraphs
 from ecodesk.documents.title import split_title
 from ecodesk.files import atomic_file
 
-# The face names a Chinese Windows office knows each style by.
-FACE_NAMES: dict[str, str] = {
-    FANGSONG: "仿宋",
-    HEI: "黑体",
-    KAI: "楷体",
-    SONG: "宋体",
-    XBS: "方正小标宋简体",
-}
 _RED = RGBColor(0xE6, 0x00, 0x12)
 # The grid: 22 lines of 28.95 pt. The 28 characters a line come from the character spacing rather
 # than a character grid (``linesAndChars``): LibreOffice puts a 16 pt character that is wider than its
@@ -101,8 +93,8 @@ def _spacing(rpr, twips: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def face_names(report: FontReport) -> dict[str, str]:
-    """style → the face to name: the style's own, or the one the PDF borrows on this machine."""
-    return {style: FACE_NAMES[report.choices[style].borrowed_from or style] for style in FACE_NAMES}
+    """style → the face the PDF prints it with on this machine (仿宋_GB2312, or 宋体 where it borrows)."""
+    return {style: choice.face for style, choice in report.choices.items()}
 
 
 def render_docx(spec: DocumentSpec, out_path: str | os.PathLike[str], fonts: FontReport | None = None) -> int:

@@ -36,6 +36,7 @@ def test_the_page_grid_fonts_and_footers_are_the_standards(tmp_path: Path) -> No
     render_docx(reference("003"), out)
     doc = docx.Document(str(out))
     section = doc.sections[0]
+
     def mm(length: int) -> float:
         return length / Mm(1)
 
@@ -191,3 +192,38 @@ def test_cli_renders_and_exports_word(tmp_path: Path, capsys: pytest.CaptureFixt
     pdf = tmp_path / "通知.pdf"
     assert main(["--db", db, "doc", "export", "1", "--out", str(pdf)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_government_pc_gb2312_fonts_come_first_and_the_docx_names_them(tmp_path: Path) -> None:
+    """FANGSONG_GB2312.TTF / KAITI_GB2312.TTF ahead of simfang/simkai; the .docx names the faces the
+    PDF printed with."""
+    from ecodesk.documents import fonts as fnt
+
+    bundled = resources_dir() / "fonts"
+    win = tmp_path / "Fonts"
+    win.mkdir()
+    for name, source in (
+        ("FANGSONG_GB2312.TTF", "gbsn00lp.ttf"),
+        ("simfang.ttf", "gbsn00lp.ttf"),
+        ("KAITI_GB2312.TTF", "gkai00mp.ttf"),
+        ("simkai.ttf", "gkai00mp.ttf"),
+        ("simhei.ttf", "wqy-microhei.ttc"),
+    ):
+        (win / name).write_bytes((bundled / source).read_bytes())
+    report = fnt.resolve_fonts(system_dirs=[win])
+    assert report.choices[fnt.FANGSONG].path.name == "FANGSONG_GB2312.TTF"
+    assert report.choices[fnt.KAI].path.name == "KAITI_GB2312.TTF"
+    faces = {style: choice.face for style, choice in report.choices.items()}
+    # 小标宋 is not installed: it borrows 黑体 in the PDF, and the .docx says 黑体 too.
+    assert faces == {
+        fnt.FANGSONG: "仿宋_GB2312",
+        fnt.HEI: "黑体",
+        fnt.KAI: "楷体_GB2312",
+        fnt.SONG: "宋体",
+        fnt.XBS: "黑体",
+    }
+
+    out = tmp_path / "n.docx"
+    render_docx(reference("004"), out, report)
+    named = {f.get(qn("w:eastAsia")) for f in docx.Document(str(out)).element.body.iter(qn("w:rFonts"))}
+    assert {"仿宋_GB2312", "黑体"} <= named and "仿宋" not in named
