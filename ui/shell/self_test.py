@@ -129,6 +129,7 @@ def _run_steps(report: Report, folder: Path) -> None:
         report.step("数据库迁移脚本", _migrations)
         report.step("演示数据（small）", lambda: _demo(folder / "ecodesk.db", state))
         report.step("通知 PDF（GB/T 9704）", lambda: _notice(folder / "通知.pdf", state))
+        report.step("Word 公文（.docx）", lambda: _word(folder / "通知.docx", state))
         report.step("xlsx 导出", lambda: _xlsx(folder / "农户.xlsx", state))
         report.step("Qt 界面与 PDF 预览", lambda: _window(folder, state))
     finally:
@@ -193,7 +194,26 @@ def _notice(path: Path, state: dict[str, object]) -> str:
     fonts = documents.fonts_for(db)
     used = "、".join(sorted({f"{c.path.name}（{c.source}）" for c in fonts.choices.values()}))
     state["pdf"] = path
+    state["notice_id"] = doc.id
     return f"{len(data) // 1024} KB，嵌入字体 {embedded} 个（{used}）"
+
+
+def _word(path: Path, state: dict[str, object]) -> str:
+    """The notice again as .docx: python-docx's own template and lxml must be in the bundle."""
+    import docx
+
+    from ecodesk.db.database import Database
+    from ecodesk.services import documents
+
+    db = state["db"]
+    assert isinstance(db, Database)
+    doc_id = state["notice_id"]
+    assert isinstance(doc_id, int)
+    documents.export_docx(db, doc_id, path)
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    if "开展秋冬季秸秆禁烧专项巡查" not in "".join(paragraphs):
+        raise RuntimeError(f"{path.name} 读回的内容不对")
+    return f"{path.stat().st_size // 1024} KB，{len(paragraphs)} 段"
 
 
 def _xlsx(path: Path, state: dict[str, object]) -> str:
