@@ -227,3 +227,21 @@ def test_a_government_pc_gb2312_fonts_come_first_and_the_docx_names_them(tmp_pat
     render_docx(reference("004"), out, report)
     named = {f.get(qn("w:eastAsia")) for f in docx.Document(str(out)).element.body.iter(qn("w:rFonts"))}
     assert {"仿宋_GB2312", "黑体"} <= named and "仿宋" not in named
+
+
+def test_a_imprint_alone_on_its_page_has_no_page_number(tmp_path: Path) -> None:
+    """Where the 版记 does not fit under the 署名 it takes a page of its own, unnumbered (GB/T 9704)."""
+    import dataclasses
+
+    body = "\n\n".join(["各村要加强巡查，发现问题及时处置，确保不发生新的污染问题。"] * 2)
+    spec = dataclasses.replace(
+        reference("004"), body=body, attachments=(), attachment_names=(), cc="区生态环境局，区纪委监委"
+    )
+    docx_path = tmp_path / "alone.docx"
+    assert render_docx(spec, docx_path) == 2
+    assert len(docx.Document(str(docx_path)).sections) == 2
+    with pdfplumber.open(convert_with_libreoffice(docx_path, tmp_path)) as pdf:
+        first, last = (p.extract_text() or "" for p in (pdf.pages[0], pdf.pages[-1]))
+    assert len(pdf.pages) == 2
+    assert "— 1 —" in first and "抄送" not in first
+    assert "抄送：区生态环境局，区纪委监委。" in last and "—" not in last
