@@ -50,8 +50,9 @@ _RED = RGBColor(0xE6, 0x00, 0x12)
 LINE_PITCH_TWIPS = int(g.PITCH * 20)  # 579, rounded down: 22 lines must fit the 225 mm
 CONDENSE_TWIPS = -5
 # The 版记 is a table floating at the bottom of the last page's text block. LibreOffice (7.4) floats a
-# table only when it is narrower than the text block, so its rules are 1 mm short of 156 mm.
-IMPRINT_WIDTH_MM = 155
+# table only when it is some 4 mm narrower than the text block (152 mm and wider it sets it inline,
+# right under the 署名), so the 版记 rules are 151 mm, centred: 2.5 mm short of the block each side.
+IMPRINT_WIDTH_MM = 151
 _CELL_TWIPS = g.CELL * 20
 
 
@@ -119,6 +120,8 @@ class _Writer:
         self.faces = face_names(report)
         self.doc: DocxDocument = docx.Document()
         self.squeeze = False
+        self.tight = False  # paragraphs now written go at tight_twips (the squeezed page)
+        self.tight_twips = LINE_PITCH_TWIPS
 
     # -- the whole document -----------------------------------------------------------------
 
@@ -130,9 +133,14 @@ class _Writer:
         pages = paginate(main + attachments, geo.title_line)
         footer = pdf_footer_rows(spec, ts)
         footer_alone = bool(footer) and pages[-1].last_line >= pages[-1].lines - len(footer)
-        # Where the PDF tightens the 署名 page's pitch to keep body text on it (GB/T 9704 7.3.5.1),
-        # the .docx halves the blank lines around the 附件说明 and 署名 instead.
-        self.squeeze = any(page.lines > g.LINES for page in pages)
+        # Where the PDF tightens the 署名 page's pitch to keep body text on it (GB/T 9704 7.3.5.1), the
+        # .docx sets that page's lines at the same pitch — every line of a one-page notice, else the
+        # last paragraph and the 署名 block — and halves the blank lines around the 附件说明 and 署名.
+        squeezed = [k for k, page in enumerate(pages) if page.lines > g.LINES]
+        self.squeeze = bool(squeezed)
+        if squeezed:
+            self.tight_twips = int(g.BLOCK_H / pages[squeezed[0]].lines * 20)
+        tight_page_one = squeezed[:1] == [0]
 
         self._page_setup()
         self._properties()
@@ -140,6 +148,7 @@ class _Writer:
             self._letter_head()
         else:
             self._head()
+        self.tight = tight_page_one
         self._title(spec.title, blank_before=0)
         self._blank()
         if spec.recipients:
@@ -147,6 +156,7 @@ class _Writer:
         self._body(spec.body, keep_last=True)
         self._attachment_note()
         self._signature()
+        self.tight = False
         for n, att in enumerate(spec.attachments, 1):
             label = f"附件{n}" if len(spec.attachments) > 1 else "附件"
             head = self._para_plain()
@@ -223,6 +233,9 @@ class _Writer:
             for para in footer.paragraphs:
                 for run in list(para.runs):
                     run._r.getparent().remove(run._r)
+        # The new page must hold a paragraph of its own before the floating 版记, or LibreOffice
+        # anchors the table on the 署名 page and pulls the 署名 after it.
+        self._blank().paragraph_format.line_spacing = Pt(1)
 
     def _properties(self) -> None:
         props = self.doc.core_properties
@@ -305,8 +318,11 @@ class _Writer:
         fonts = {1: HEI, 2: KAI}
         paragraphs = split_paragraphs(text)
         for n, para_text in enumerate(paragraphs):
+            last = keep_last and n == len(paragraphs) - 1
+            if last and self.squeeze:
+                self.tight = True
             para = self._para_plain()
-            para.paragraph_format.keep_with_next = keep_last and n == len(paragraphs) - 1
+            para.paragraph_format.keep_with_next = last
             self._indent(para, first_cells=2)
             head = heading_of(para_text)
             level = head[0] if head else 0
@@ -457,6 +473,7 @@ class _Writer:
 
     def _para_plain(self, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:
         para = self.doc.add_paragraph()
+        self._pitch(para)
         if align is not None:
             para.alignment = align
         else:
@@ -472,20 +489,29 @@ class _Writer:
     def _blank(self, *, keep: bool = False) -> Paragraph:
         para = self.doc.add_paragraph()
         para.paragraph_format.keep_with_next = keep
+        self._pitch(para)
         return para
+
+    def _pitch(self, para: Paragraph, twips: int | None = None) -> None:
+        """Set a paragraph off the grid at ``twips`` (default: the squeezed page's pitch, if now on it).
+
+        Off the grid, or LibreOffice still gives each line a whole grid line."""
+        if twips is None:
+            if not self.tight:
+                return
+            twips = self.tight_twips
+        para.paragraph_format.line_spacing = Twips(twips)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        p_pr = para._p.get_or_add_pPr()
+        p_pr.insert_element_before(snap, *_PPR_AFTER_BORDER[_PPR_AFTER_BORDER.index("w:snapToGrid") + 1 :])
 
     def _gap(self) -> None:
         """A blank line of the signature block, kept with what follows; half a line when squeezed."""
-        para = self._blank(keep=True)
+        para = self.doc.add_paragraph()
+        para.paragraph_format.keep_with_next = True
         if self.squeeze:
-            para.paragraph_format.line_spacing = Twips(LINE_PITCH_TWIPS // 2)
-            # off the line grid, or LibreOffice still gives it a whole grid line
-            snap = OxmlElement("w:snapToGrid")
-            snap.set(qn("w:val"), "0")
-            p_pr = para._p.get_or_add_pPr()
-            p_pr.insert_element_before(
-                snap, *_PPR_AFTER_BORDER[_PPR_AFTER_BORDER.index("w:snapToGrid") + 1 :]
-            )
+            self._pitch(para, self.tight_twips // 2)
 
     def _indent(self, para: Paragraph, *, left_cells: float = 0, first_cells: float = 0) -> None:
         fmt = para.paragraph_format

@@ -245,3 +245,16 @@ def test_a_imprint_alone_on_its_page_has_no_page_number(tmp_path: Path) -> None:
     assert len(pdf.pages) == 2
     assert "— 1 —" in first and "抄送" not in first
     assert "抄送：区生态环境局，区纪委监委。" in last and "—" not in last
+
+
+def test_the_imprint_sits_on_the_bottom_edge_of_the_last_page(tmp_path: Path) -> None:
+    docx_path = tmp_path / "004.docx"
+    render_docx(reference("004"), docx_path)
+    with pdfplumber.open(convert_with_libreoffice(docx_path, tmp_path)) as pdf:
+        last = pdf.pages[-1]
+        printed = [c for c in last.chars if c["text"] == "印" and c["size"] < 15]
+        rules = sorted(last.lines, key=lambda line: line["top"])
+    block_bottom = (37 + 225) * PT_PER_MM
+    assert printed and block_bottom - 40 < printed[-1]["top"] < block_bottom
+    assert rules and abs(rules[-1]["top"] - block_bottom) < 6  # the last rule on the block's bottom edge
+    assert all(abs((r["x0"] + r["x1"]) / 2 - (28 + 78) * PT_PER_MM) < 2 for r in rules)  # centred
