@@ -1,7 +1,7 @@
 """``ecodesk doc …``: render a JSON description, and keep the register (发文登记) from the command line.
 
-``new``, ``issue`` and ``void`` write to the register and take the file lock; ``list`` and ``pdf``
-only read and stay usable while the GUI has the file open; ``render`` does not open the data file.
+``new``, ``issue``, ``void`` and ``import`` write to the register and take the file lock; ``list``,
+``show`` and ``pdf`` only read and stay usable while the GUI has the file open; ``render`` does not open the data file.
 The rectification circular and notice (``doc circular|notice rectification``) live in
 :mod:`ecodesk.cli.rectification`, registered on the subparsers :func:`add_parser` returns.
 """
@@ -79,6 +79,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     from ecodesk.services import documents
 
     with open_db(args, lock=False) as db:
+        if args.json:
+            rows = documents.register_json(db, year=args.year, kind=args.kind, status=args.status)
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+            return 0
         found = documents.list_documents(db, year=args.year, kind=args.kind, status=args.status)
     for doc in found:
         number = doc.number or "（未编号）"
@@ -86,6 +90,41 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{doc.id}\t{number}\t{doc.kind}\t{doc.status}\t{dates.format_iso(doc.doc_date)}\t{doc.title or '（无标题）'}"
         )
     print(f"共 {len(found)} 件", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ecodesk.services import documents
+
+    with open_db(args, lock=False) as db:
+        if args.json:
+            print(json.dumps(documents.spec_json(db, args.id), ensure_ascii=False, indent=1))
+            return 0
+        doc = documents.get(db, args.id)
+        lines = documents.summary_lines(doc)
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ecodesk.services import documents
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"找不到文件 {args.file}")
+    with open_db(args) as db:
+        imported = documents.import_docx(db, path)
+    notice, doc = imported.notice, imported.document
+    for label, value in notice.recognised():
+        print(f"{label}：{value}")
+    for text in notice.unplaced:
+        print(f"未能识别、已放入正文：{text}")
+    if imported.issued:
+        print(
+            f"已登记为已印发公文（编号 {doc.id}）：{doc.number} {doc.title}；本字号以后从 {(doc.sequence or 0) + 1} 号续编"
+        )
+    else:
+        print(f"没有发文字号，已登记为草稿（编号 {doc.id}）：{doc.title}")
     return 0
 
 
@@ -145,6 +184,16 @@ def add_parser(sub: Subparsers) -> Subparsers:
     q.add_argument("--year", type=int)
     q.add_argument("--kind", choices=DOCUMENT_KINDS)
     q.add_argument("--status", choices=DOCUMENT_STATUSES)
+    q.add_argument(
+        "--json", action="store_true", help="以 JSON 数组输出（id、number、title、kind、status、date……）"
+    )
+    q = add_command(doc_sub, "show", cmd_show, "显示一件公文；--json 输出与 doc render 相同格式的公文 JSON")
+    q.add_argument("id", type=int)
+    q.add_argument("--json", action="store_true")
+    q = add_command(
+        doc_sub, "import", cmd_import, "导入 Word 公文（.docx）：有发文字号的登记为已印发，否则为草稿"
+    )
+    q.add_argument("file", metavar="FILE.docx")
     q = add_command(doc_sub, "new", cmd_new, "起草一件公文（按设置填好默认值）")
     q.add_argument("--kind", choices=DOCUMENT_KINDS, default="通知")
     q.add_argument("file", nargs="?", metavar="FIELDS.json", help="字段：title、body、recipients、doc_date……")

@@ -16,8 +16,9 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import distinct, event, func, select
 from sqlalchemy.exc import OperationalError
@@ -49,6 +50,9 @@ from ecodesk.schema import Codec, Field, FieldType, RecordKind
 from ecodesk.services import attachments, records
 from ecodesk.services import settings as settings_service
 from ecodesk.services.records import ListFilter
+
+if TYPE_CHECKING:
+    from ecodesk.documents.word_import import WordNotice
 
 log = logging.getLogger(__name__)
 
@@ -427,6 +431,13 @@ def issue_in_session(session: Session, db: Database, doc: Document, report: Font
     doc.status = ISSUED
     doc.issued_at = dates.now()
     doc.issued_by = db.operator
+    _freeze(session, db, doc, report)
+    log.info("issued %s (id %s)", doc.number, doc.id)
+    return doc
+
+
+def _freeze(session: Session, db: Database, doc: Document, report: FontReport) -> None:
+    """Keep what an issued document prints: its spec and its PDF in the attachment store."""
     spec = spec_for(doc)
     doc.spec = spec.to_json()
     attachment, created = _store_pdf(session, db, spec, doc, report)
@@ -435,8 +446,6 @@ def issue_in_session(session: Session, db: Database, doc: Document, report: Font
     doc.pdf_id = attachment.id
     doc.pdf_sha256 = attachment.sha256
     session.flush()
-    log.info("issued %s (id %s)", doc.number, doc.id)
-    return doc
 
 
 def _remove_on_rollback(session: Session, path: Path) -> None:
@@ -569,3 +578,138 @@ def summary_lines(doc: Document) -> list[str]:
     if doc.status == VOID:
         lines.append(f"作废：{doc.void_reason}（{doc.voided_by}）")
     return lines
+
+
+# -- import from Word ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    """A notice read from a .docx and registered: the record and what was recognised in the file."""
+
+    document: Document
+    notice: WordNotice
+
+    @property
+    def issued(self) -> bool:
+        return self.document.status == ISSUED
+
+
+def read_word(path: Path) -> WordNotice:
+    """What :func:`import_docx` would register from ``path`` (the dialog shows it first); nothing stored."""
+    from ecodesk.documents.word_import import read_docx  # python-docx is loaded only when asked for
+
+    return read_docx(path)
+
+
+def import_docx(db: Database, path: Path, fonts: FontReport | None = None) -> ImportedDocument:
+    """Register a notice typed in Word/WPS: issued under its own 发文字号 (the numbering of that
+    prefix and year goes on after it, its PDF rendered and kept as for any issued document), a draft
+    when it has none. One transaction: a refused or failed import registers nothing."""
+    notice = read_word(path)
+    values = _imported_values(db, notice)
+    parsed, problems = _parse(values)
+    if problems:
+        raise ValidationError(problems)
+    report = (fonts or fonts_for(db)) if notice.number else None  # registered before the write lock
+    with db.session(immediate=True) as session:
+        doc = Document(status=DRAFT, **parsed)
+        doc.year = notice.year or (doc.doc_date or dates.today()).year
+        if notice.number:
+            assert report is not None
+            _take_number(session, doc, notice)
+        session.add(doc)
+        session.flush()
+        if notice.number:
+            assert report is not None
+            doc.issued_at = dates.now()
+            doc.issued_by = db.operator
+            _freeze(session, db, doc, report)
+        log.info("imported %s from %s (id %s)", doc.number or "a draft", Path(path).name, doc.id)
+        return ImportedDocument(doc, notice)
+
+
+def _imported_values(db: Database, notice: WordNotice) -> dict[str, Any]:
+    """The register's fields for ``notice``; a missing 署名 or 发文机关标志 is taken from the other one,
+    else from the settings for its kind."""
+    organ = defaults(db).organ(notice.kind)
+    mark = notice.organ_mark
+    signature = notice.signature or (mark.removesuffix("文件") if mark.endswith("文件") else "")
+    signature = signature or organ.name
+    return {
+        "kind": notice.kind,
+        "title": notice.title,
+        "organ": signature,
+        "organ_mark": mark or (organ.mark if signature == organ.name else f"{signature}文件"),
+        "number_prefix": notice.number_prefix or organ.prefix,
+        "recipients": notice.recipients,
+        "body": notice.body,
+        "cc": notice.cc,
+        "signature": signature,
+        "note": notice.note,
+        "printing_organ": notice.printing_organ,
+        "doc_date": notice.date,
+        "printing_date": notice.printing_date,
+        "seal": notice.seal,
+        "attachments": [{"title": a.title, "body": a.body} for a in notice.attachments],
+    }
+
+
+def _take_number(session: Session, doc: Document, notice: WordNotice) -> None:
+    """Give ``doc`` the number printed on the notice, refusing one the register already has."""
+    taken = session.scalar(
+        select(Document).where(
+            Document.number_prefix == notice.number_prefix,
+            Document.year == notice.year,
+            Document.sequence == notice.sequence,
+        )
+    )
+    if taken is not None:
+        where = "（已删除）" if taken.deleted_at is not None else f"（登记编号 {taken.id}：{taken.title}）"
+        raise ValidationError.single(
+            "number", "发文字号", f"{notice.number}已在发文登记中{where}，不能重复导入"
+        )
+    if notice.date is None:
+        raise ValidationError.single(
+            "doc_date", "成文日期", f"有发文字号{notice.number}，但没有找到成文日期（署名下的年月日），未导入"
+        )
+    doc.sequence = notice.sequence
+    doc.status = ISSUED
+    problems = issue_problems(doc)
+    if problems:
+        raise ValidationError(problems)
+
+
+# -- JSON for other programs ---------------------------------------------------------------------
+
+
+def register_json(
+    db: Database, year: int | None = None, kind: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The register as plain objects (``doc list --json``): id, number ("" for drafts), title, kind,
+    status, date (ISO), and the rest of what the list shows."""
+    return [
+        {
+            "id": doc.id,
+            "number": doc.number,
+            "title": doc.title,
+            "kind": doc.kind,
+            "status": doc.status,
+            "date": format_iso(doc.doc_date),
+            "organ": doc.organ,
+            "recipients": doc.recipients,
+            "year": doc.year,
+            "issued_at": doc.issued_at.isoformat(timespec="seconds") if doc.issued_at else "",
+            "void_reason": doc.void_reason,
+        }
+        for doc in list_documents(db, year, kind, status)
+    ]
+
+
+def spec_json(db: Database, doc_id: int) -> dict[str, Any]:
+    """The document as the JSON ``doc render`` reads: what was printed for an issued one, else its
+    current fields."""
+    doc = get(db, doc_id)
+    if doc.spec is not None:
+        return dict(doc.spec)
+    return spec_for(doc).to_json()
