@@ -46,6 +46,7 @@ from ui.common.text_input import ask_text
 from ui.documents.editor import DocumentEditor
 from ui.documents.preview import DocumentPreview
 from ui.documents.printer import DocumentPrinter
+from ui.documents.word_import_dialog import WordImportDialog, import_word
 from ui.records.model import RecordTableModel
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,9 @@ class DocumentsPage(QWidget):
         issuing = menu.addAction("印发方案的通知（方案作附件）")
         issuing.triggered.connect(lambda _checked=False: self.new_document("通知", issuing=True))
         self.new_button.setMenu(menu)
+        self.word_button = self._button(
+            "导入Word公文…", "把在 Word/WPS 里写好的通知（.docx）登记进发文登记", self.import_word
+        )
         self.save_button = self._button("保存", "保存草稿（Ctrl+S）", self.save_current)
         self.delete_button = self._button(
             "删除草稿", "删除选中的草稿（已印发的只能作废）", self.delete_current
@@ -153,6 +157,7 @@ class DocumentsPage(QWidget):
         filters.addWidget(self.state_label)
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
+        actions.addWidget(self.word_button)
         for button in (self.save_button, self.delete_button):
             actions.addWidget(button)
         actions.addSpacing(12)
@@ -360,6 +365,17 @@ class DocumentsPage(QWidget):
         self.editor.tabs.setCurrentIndex(0)
         self.editor.title.setFocus()
         return int(doc.id)
+
+    def import_word(self, path: Path | None = None) -> WordImportDialog | None:
+        """导入Word公文…: the dialog shows what was recognised; the document opens once registered."""
+        if self._dirty and not self._save(quiet=True):
+            return None
+        return import_word(self, self.db, self._open_new, path)
+
+    def _open_new(self, doc_id: int) -> None:
+        self._clear_filters_for(doc_id)
+        self.show_document(doc_id)
+        self.select_id(doc_id)
 
     def _clear_filters_for(self, doc_id: int) -> None:
         """Make sure a new draft is in the list the clerk sees."""
