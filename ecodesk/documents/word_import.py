@@ -278,16 +278,109 @@ def _walk(document) -> Iterator[_Block]:  # type: ignore[no-untyped-def]
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    numbering = _Numbering(document)
     for el in document.element.body.iterchildren():
         if el.tag == qn("w:p"):
             para = Paragraph(el, document)
             yield from _textbox_blocks(el)
-            yield _paragraph_block(para)
+            yield _paragraph_block(para, numbering.label(para))
         elif el.tag == qn("w:tbl"):
             yield _table_block(Table(el, document))
         elif el.tag == qn("w:sdt"):  # a content control: its paragraphs in order
             for p in el.iter(qn("w:p")):
-                yield _paragraph_block(Paragraph(p, document))
+                para = Paragraph(p, document)
+                yield _paragraph_block(para, numbering.label(para))
+
+
+_CN_NUMERALS = "零一二三四五六七八九"
+
+
+def _cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (a heading's number)."""
+    if n < 10:
+        return _CN_NUMERALS[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + (_CN_NUMERALS[units] if units else "")
+    return str(n)
+
+
+def _formatted(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "ideographDigital"):
+        return _cn_numeral(n)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(ch) + 0xFEE0) for ch in str(n))
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic numbering ("一、" typed as a numbered list): the text each paragraph's number
+    shows, counted in document order, so an auto-numbered heading keeps its 一、/（一）/1. in the body."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId → ilvl → (start, fmt, text)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for node in root.iter(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.iter(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    int(self._val(lvl, "w:start") or 1),
+                    self._val(lvl, "w:numFmt") or "decimal",
+                    self._val(lvl, "w:lvlText") or "",
+                )
+            abstract[node.get(qn("w:abstractNumId"), "")] = levels
+        for num in root.iter(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"), "")] = abstract.get(ref.get(qn("w:val"), ""), {})
+
+    def _val(self, node, tag: str) -> str | None:  # type: ignore[no-untyped-def]
+        child = node.find(self.qn(tag))
+        return None if child is None else child.get(self.qn("w:val"))
+
+    def label(self, para) -> str:  # type: ignore[no-untyped-def]
+        num_id, ilvl = self._num_pr(para)
+        levels = self.levels.get(num_id or "")
+        if not levels or ilvl not in levels:
+            return ""
+        counts = self.counts.setdefault(num_id or "", {})
+        counts[ilvl] = counts.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        _start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def number(match: re.Match[str]) -> str:
+            level = int(match[1]) - 1
+            start, level_fmt, _ = levels.get(level, (1, "decimal", ""))
+            return _formatted(counts.get(level, start), level_fmt)
+
+        return re.sub(r"%(\d)", number, text)
+
+    def _num_pr(self, para) -> tuple[str | None, int]:  # type: ignore[no-untyped-def]
+        qn = self.qn
+        holders = [para._p.pPr] + [style.element.pPr for style in _style_chain(para.style)]
+        for p_pr in holders:
+            num_pr = None if p_pr is None else p_pr.find(qn("w:numPr"))
+            if num_pr is not None:
+                num_id = self._val(num_pr, "w:numId")
+                ilvl = self._val(num_pr, "w:ilvl")
+                return (None if num_id in (None, "0") else num_id), int(ilvl or 0)
+        return None, 0
 
 
 def _textbox_blocks(p_el) -> Iterator[_Block]:  # type: ignore[no-untyped-def]
@@ -311,7 +404,7 @@ def _style_chain(style: Any) -> Iterator[Any]:
         style = style.base_style
 
 
-def _paragraph_block(para) -> _Block:  # type: ignore[no-untyped-def]
+def _paragraph_block(para, label: str = "") -> _Block:  # type: ignore[no-untyped-def]
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
 
@@ -343,7 +436,7 @@ def _paragraph_block(para) -> _Block:  # type: ignore[no-untyped-def]
     drawn = any(True for _ in para._p.iter(qn("w:drawing"), qn("w:pict"), qn("w:object")))
     breaks = any(br.get(qn("w:type")) == "page" for br in para._p.iter(qn("w:br")))
     return _Block(
-        text=para.text,
+        text=label + para.text,
         align=aligns.get(align, "left"),
         size=max(run_sizes) if run_sizes else (size.pt if size is not None else None),
         bold=all(b or (b is None and bold) for b in run_bold) if run_bold else bool(bold),

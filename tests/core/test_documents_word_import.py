@@ -279,6 +279,46 @@ def test_a_notice_without_number_border_rule_and_plain_title(tmp_path: Path) -> 
     assert notice.signature == "八义镇人民政府" and notice.attachments == ()
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+HEADINGS_NUMBERING = (
+    f'<w:abstractNum {W} w:abstractNumId="90">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    "</w:abstractNum>"
+)
+
+
+def test_word_automatic_numbering_keeps_the_heading_numbers(tmp_path: Path) -> None:
+    """Headings numbered by Word (a numbered list, not typed) keep their 一、/（一）/1. in the body."""
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(HEADINGS_NUMBERING))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, "关于秸秆禁烧的通知", size=22, bold=True)
+    _run(doc.add_paragraph(), "各村：")
+    for level, text in [(0, "工作目标"), (1, "不发生焚烧"), (2, "每日巡查"), (2, "夜间值守"), (1, "及时处置"),
+                        (0, "工作要求"), (1, "压实责任")]:  # fmt: skip
+        para = doc.add_paragraph()
+        _run(para, text)
+        para._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    path = tmp_path / "编号.docx"
+    doc.save(str(path))
+    assert split_paragraphs(read_docx(path).body) == [
+        "一、工作目标",
+        "（一）不发生焚烧",
+        "1.每日巡查",
+        "2.夜间值守",
+        "（二）及时处置",
+        "二、工作要求",
+        "（一）压实责任",
+    ]
+
+
 # -- registering ------------------------------------------------------------------------------------
 
 
