@@ -606,7 +606,11 @@ class _Reader:
         if block is None or block.table is not None:
             return ""
         text = block.text.strip()
-        addressed = text.endswith(("：", ":")) and len(block.flat) <= 200 and "\n" not in text
+        # "…现通知如下：" ends in a colon too, but a 主送 is a list of names, not a sentence
+        sentence = "。" in text or block.flat.endswith(("如下：", "如下:"))
+        addressed = (
+            text.endswith(("：", ":")) and len(block.flat) <= 200 and "\n" not in text and not sentence
+        )
         if addressed and not _ATTACHMENT_NOTE.fullmatch(block.flat) and not _CC.match(block.flat):
             self.pos += 1
             return text.rstrip("：:").strip()
@@ -631,7 +635,9 @@ class _Reader:
             day = parse_cn_date(block.flat)
             if day is not None and (block.at_right or pending):
                 self.pos += 1
-                signature = "".join(b.flat for b in pending)
+                if not pending and body and _signature_like(body[-1]):
+                    pending.append(_Block(text=body.pop()))  # typed flush left above the date
+                signature = " ".join(b.flat for b in pending)
                 seal = block.right_pt >= 3.5 * _CELL_PT or any(b.drawing for b in [*pending, block])
                 return body, names, signature, day, seal
             if pending:  # the right-hand lines were not followed by a date: body after all
@@ -693,6 +699,29 @@ class _Reader:
             else:
                 self.unplaced.extend(line for line in lines if line.strip())
         return parts, imprint
+
+
+_ORGAN_ENDINGS = (
+    "政府",
+    "委员会",
+    "办公室",
+    "党委",
+    "局",
+    "办",
+    "中心",
+    "所",
+    "站",
+    "队",
+    "村",
+    "社区",
+    "组",
+)
+
+
+def _signature_like(text: str) -> bool:
+    """A short line naming an organ (no sentence punctuation): the 署名 when it is not at the right."""
+    flat = re.sub(r"[\s\u3000]+", "", text)
+    return len(flat) <= 30 and not re.search(r"[。，；：,;:]", flat) and flat.endswith(_ORGAN_ENDINGS)
 
 
 def _one_line(text: str) -> str:

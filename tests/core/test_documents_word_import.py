@@ -279,6 +279,27 @@ def test_a_notice_without_number_border_rule_and_plain_title(tmp_path: Path) -> 
     assert notice.signature == "八义镇人民政府" and notice.attachments == ()
 
 
+def test_a_sentence_ending_in_a_colon_is_body_and_a_flush_left_signature_is_found(tmp_path: Path) -> None:
+    doc = docx.Document()
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, "关于做好秸秆禁烧工作的通知", size=22, bold=True)
+    _run(doc.add_paragraph(), "　　为做好秸秆禁烧工作，现通知如下：")
+    _run(doc.add_paragraph(), "　　一、加强巡查。")
+    _run(doc.add_paragraph(), "八义镇环境保护办公室")
+    day = doc.add_paragraph()
+    day.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(day, "2024年10月8日")
+    _run(doc.add_paragraph(), "（联系人：李四，电话：1234567）")
+    path = tmp_path / "n.docx"
+    doc.save(str(path))
+    notice = read_docx(path)
+    assert notice.recipients == ""
+    assert split_paragraphs(notice.body) == ["为做好秸秆禁烧工作，现通知如下：", "一、加强巡查。"]
+    assert notice.signature == "八义镇环境保护办公室" and notice.date == dt.date(2024, 10, 8)
+    assert notice.note == "（联系人：李四，电话：1234567）"
+
+
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 HEADINGS_NUMBERING = (
     f'<w:abstractNum {W} w:abstractNumId="90">'
