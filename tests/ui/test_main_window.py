@@ -18,6 +18,7 @@ from tests.ui.helpers import keep_shot, type_text
 from ui.common import dialogs, machine_settings, operations
 from ui.org.page import OrgPage
 from ui.settings.page import SettingsPage
+from ui.settings.rename_dialog import RenameTownDialog
 from ui.shell import backup_dialog
 from ui.shell.main_window import NAV_ITEMS, PAGE_FACTORIES, MainWindow
 
@@ -120,7 +121,9 @@ def test_add_from_list_uses_the_dialog(monkeypatch, window: MainWindow) -> None:
     assert "新农户" in page.detail.fields_view.toPlainText()
 
 
-def test_settings_page_saves_and_rejects(qtbot, window: MainWindow) -> None:
+def test_settings_page_saves_and_rejects(qtbot, monkeypatch, window: MainWindow) -> None:
+    offered: list[str] = []  # renaming offers to update the texts naming 清河镇 (test_rename_town_ui.py)
+    monkeypatch.setattr(RenameTownDialog, "ask", lambda parent, places, old, new: offered.append(old))
     page = window.show_page("settings")
     assert isinstance(page, SettingsPage)
     assert page.town.text() == "清河镇"
@@ -131,6 +134,7 @@ def test_settings_page_saves_and_rejects(qtbot, window: MainWindow) -> None:
     saved = page.save()
     assert saved is not None and saved.town_name == "清河新镇"
     assert "清河新镇" in window.windowTitle()
+    assert offered == ["清河镇"]
 
 
 def test_window_remembers_geometry_and_page(qtbot, village_db: Database) -> None:

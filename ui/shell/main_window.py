@@ -42,9 +42,10 @@ from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings, unsaved
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle
-from ui.common.operations import notify
+from ui.common.operations import notify, write
 from ui.shell import password, recovery
-from ui.shell.backup_dialog import RestoreDialog, take_away_backup
+from ui.shell.backup_dialog import RestoreDialog, restore_in_background, take_away_backup
+from ui.shell.operator_dialog import OperatorDialog
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "打开其他数据文件(&D)…", lambda: self.switch_file(False))
         self._action(file_menu, "打开数据文件夹(&O)", self.open_data_folder)
         file_menu.addSeparator()
+        self.switch_operator_action = self._action(file_menu, "切换操作员(&S)…", self.switch_operator)
+        file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.guide_action = self._action(help_menu, "使用说明(&U)", self.show_guide, "F1")
@@ -315,15 +318,13 @@ class MainWindow(QMainWindow):
 
     def restore_file(self, backup_file: Path) -> bool:
         """Close the data file, put the backup in its place, and open it again."""
-        from ecodesk.db import backups
-
         path, operator = self.db.path, self.db.operator
         self.save_state()
         self.db.close()
         saved: Path | None = None
         error: Exception | None = None
         try:
-            saved = backups.restore_backup(path, backup_file)
+            saved = restore_in_background(self, path, backup_file)  # off the GUI thread, with progress
         except EcoDeskError as exc:
             error = exc
         try:
@@ -472,6 +473,25 @@ class MainWindow(QMainWindow):
                 if not recovery.offer_backup(self, path, problem):
                     return None
         return None
+
+    def switch_operator(self) -> str | None:
+        """文件 → 切换操作员: work on as another operator without restarting; every edit from now on
+        carries the new name (the data file's operator is read by each new session). A name not yet
+        known joins the list in 设置. The new name, or None when nothing changed."""
+        known = data_settings.load(self.db).operators
+        name = OperatorDialog.ask_switch(self, known, self.db.operator)
+        if not name or name == self.db.operator:
+            return None
+        if (
+            name not in known
+            and write(self, lambda: data_settings.add_operator(self.db, name), settings=True) is None
+        ):
+            return None
+        self.db.operator = name
+        machine_settings.set_last_operator(name)
+        self._update_titles()
+        self.statusBar().showMessage(f"已切换操作员：{name}。此后的新增和修改都记在这个名字下。", 10_000)
+        return name
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.db.path.parent)))
