@@ -133,7 +133,8 @@ class VillageRecordDialog(RecordDialog):
 
 
 class NewPersonDialog(RecordDialog):
-    """新增人员 from the 网格 form: the person form with the name, phone and village already filled."""
+    """新增人员 from the 网格 form: the person form with the name, the grid's village and the role filled in,
+    the phone left to type."""
 
     def __init__(self, db: Database, values: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(db, PEOPLE, None, parent)
