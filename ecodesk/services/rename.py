@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ecodesk.db.audit import AuditEntry
 from ecodesk.db.database import Database
 from ecodesk.documents.kinds import letter_prefix
 from ecodesk.models import Setting
@@ -100,6 +101,19 @@ def places_naming(db: Database, old: str, new: str | None = None) -> list[Place]
     town's name now in 设置). Empty when there is nothing to change."""
     with db.session() as session:
         return [place for place, _ in _find(session, old, new)[0]]
+
+
+def previous_town_name(db: Database) -> str:
+    """The name the town had before its latest rename (from the audit log), or "" if never renamed:
+    the texts still naming it can be updated later, not only right after the rename."""
+    with db.session() as session:
+        old = session.scalar(
+            select(AuditEntry.old_value)
+            .where(AuditEntry.table_name == Setting.__tablename__, AuditEntry.field == "town_name")
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+    return str(old or "")
 
 
 def apply_naming(

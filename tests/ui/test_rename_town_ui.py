@@ -11,6 +11,7 @@ from ecodesk.db import Database
 from ecodesk.services import rename
 from ecodesk.services import settings as data_settings
 from tests.ui.helpers import keep_shot
+from ui.common import dialogs
 from ui.settings import rename_dialog
 from ui.settings.page import SettingsPage
 from ui.settings.rename_dialog import RenameTownDialog
@@ -56,17 +57,36 @@ def test_renaming_offers_the_places_and_updates_the_ticked_ones(
     assert page.problems.text() == f"已保存，并把 {len(places) - 1} 处旧名称改为“柳园镇”。"
 
 
-def test_declining_keeps_the_texts_and_saving_again_asks_nothing(
+def test_declining_keeps_the_texts_and_the_page_offers_them_again(
     qtbot, monkeypatch, town_db: Database
 ) -> None:
-    asked: list[int] = []
-    monkeypatch.setattr(RenameTownDialog, "ask", lambda *a: asked.append(1))  # 暂不更新 → None
+    asked: list[str] = []
+    monkeypatch.setattr(
+        RenameTownDialog, "ask", lambda parent, places, old, new: asked.append(old)
+    )  # 暂不更新
     page = _page(qtbot, town_db)
+    assert not page.old_name_row.isVisibleTo(page)  # never renamed: nothing to say
     page.town.setText("柳园镇")
     page.save()
     assert data_settings.load(town_db).organ_list()[0].name == "清河镇人民政府"
-    page.save()  # the name did not change this time
-    assert asked == [1]
+    count = len(rename.places_naming(town_db, "清河镇"))
+    assert page.old_name_row.isVisibleTo(page)
+    assert page.old_name_note.text() == f"还有 {count} 处写着原来的名称“清河镇”（发文机关、模板等）。"
+    keep_shot(page, "settings_old_name_note.png")
+    page.save()  # the name did not change this time: not asked again
+    assert asked == ["清河镇"]
+    monkeypatch.setattr(RenameTownDialog, "ask", lambda parent, places, old, new: [p.key for p in places])
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": told.append(text))
+    page.recipients.setText("各村（社区）")  # typed, not saved: updating would reload it away
+    page.old_name_button.click()
+    assert "尚未保存的修改" in told[0] and page.recipients.text() == "各村（社区）"
+    page.load()  # 撤销修改
+    page.old_name_button.click()
+    assert data_settings.load(town_db).organ_list()[0].name == "柳园镇人民政府"
+    assert page.organs.item(0, 0).text() == "柳园镇人民政府"
+    assert not page.old_name_row.isVisibleTo(page)
+    assert page.problems.text() == f"已把 {count} 处旧名称改为“柳园镇”。"
 
 
 def test_the_checklist_ticks_all_but_signed_wordings_and_counts(

@@ -114,6 +114,19 @@ class SettingsPage(QWidget):
         town_box = QGroupBox("乡镇与公文")
         town_form = QFormLayout(town_box)
         town_form.addRow("乡镇名称：", self.town)
+        self.old_name_note = QLabel()
+        self.old_name_note.setObjectName("settings_old_name_note")
+        self.old_name_note.setWordWrap(True)
+        self.old_name_note.setStyleSheet("color:#8a5a00;")
+        self.old_name_button = QPushButton("查看并更新…")
+        self.old_name_button.setObjectName("settings_old_name_update")
+        self.old_name_button.clicked.connect(self.update_old_names)
+        self.old_name_row = QWidget()
+        old_name_layout = QHBoxLayout(self.old_name_row)
+        old_name_layout.setContentsMargins(0, 0, 0, 0)
+        old_name_layout.addWidget(self.old_name_note, 1)
+        old_name_layout.addWidget(self.old_name_button)
+        town_form.addRow("", self.old_name_row)
         organ_buttons = QHBoxLayout()
         organ_buttons.addWidget(add_organ)
         organ_buttons.addWidget(remove_organ)
@@ -222,6 +235,29 @@ class SettingsPage(QWidget):
         self.backup_dir.setText(current.backup_dir)
         self.backup_keep.setValue(current.backup_keep)
         self.problems.hide()
+        self._show_old_name(current.town_name)
+
+    def _show_old_name(self, town: str) -> None:
+        """Texts still naming the town's former name (the clerk chose 暂不更新, or edited them back):
+        say so under the name, with the way to update them."""
+        old = rename.previous_town_name(self.db)
+        count = len(rename.places_naming(self.db, old, town)) if old and town and old != town else 0
+        self.old_name_note.setText(f"还有 {count} 处写着原来的名称“{old}”（发文机关、模板等）。")
+        self.old_name_row.setVisible(bool(count))
+
+    def update_old_names(self) -> int:
+        """查看并更新…: the rename checklist for the former name, again. Updating reloads the page, so
+        typing not yet saved is saved or undone first."""
+        if self._unsaved():
+            dialogs.show_info(self, "本页有尚未保存的修改，请先点“保存”或“撤销修改”，再更新旧名称。")
+            return 0
+        current = data_settings.load(self.db).town_name
+        updated = self._offer_renaming(rename.previous_town_name(self.db), current)
+        if updated:
+            self.problems.setStyleSheet("color:#2e7d32;")
+            self.problems.setText(f"已把 {updated} 处旧名称改为“{current}”。")
+            self.problems.show()
+        return updated
 
     def collected(self) -> tuple[dict[str, Any], list[str]]:
         """The values to save, and the problems found before asking the service."""
@@ -299,6 +335,12 @@ class SettingsPage(QWidget):
             settings=True,
         )
         return len(applied or [])
+
+    def _unsaved(self) -> bool:
+        values, _problems = self.collected()
+        stored = data_settings.load(self.db)
+        values["town_name"] = str(values["town_name"]).strip()
+        return any(value != getattr(stored, key) for key, value in values.items())
 
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.setStyleSheet("color:#c62828;")

@@ -67,6 +67,8 @@ class RenameTownDialog(QDialog):
         tick_all.clicked.connect(lambda: self._tick_all(True))
         tick_none = QPushButton("全不选")
         tick_none.clicked.connect(lambda: self._tick_all(False))
+        for button in (tick_all, tick_none):
+            button.setAutoDefault(False)
         buttons = QDialogButtonBox()
         self.update_button = buttons.addButton("更新", QDialogButtonBox.ButtonRole.AcceptRole)
         self.update_button.setObjectName("rename_update")
@@ -87,6 +89,7 @@ class RenameTownDialog(QDialog):
         layout.addLayout(button_row)
         self.resize(980, min(200 + 30 * len(places), 620))
         self._count_changed()
+        self.update_button.setFocus()
 
     def _fill(self, row: int, place: Place) -> None:
         before, after = place.excerpt()
