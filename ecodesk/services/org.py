@@ -597,7 +597,8 @@ def add_village(session: Session, name: str, category: str) -> int:
     """Register the 村 or 社区 ``name`` in ``session`` (not committed) after the last village in the
     list order, and return its id; audited like any new unit, undone with the session's transaction.
 
-    ``ValidationError`` when the name is refused (too long, or already a unit's name).
+    ``ValidationError`` when the name is refused (too long, or already a unit's name). Its 设立日期 stays
+    empty (早已设立): the records being imported name it, so it existed on their days.
     """
     if category not in VILLAGE_KINDS:
         raise ValueError(f"村（社区）的类别只能是{'或'.join(VILLAGE_KINDS)}，不是“{category}”")
@@ -606,5 +607,6 @@ def add_village(session: Session, name: str, category: str) -> int:
     )
     order = min((last or 0) + 1, 9999)
     unit = new_record(session, UNITS, {"name": name, "kind": category, "sort_order": order})
+    unit.established_date = None
     session.flush()
     return int(unit.id)

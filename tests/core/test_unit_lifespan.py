@@ -227,3 +227,13 @@ def test_the_appraisal_scores_a_village_only_for_its_own_days(db: Database, town
     appraisal.create_scheme(db, 2027, (PATROL_ITEM,), weight=10)
     appraisal.compute(db, 2027, as_of=date(2027, 3, 1))
     assert old.id not in [r.village_id for r in appraisal.sheet(db, 2027).rows]
+
+
+def test_a_village_registered_by_an_import_existed_on_its_records_days(
+    db: Database, town: Town, tmp_path: Path
+) -> None:
+    rows = [["巡查日期", "村（社区）", "巡查类型"], ["2026-10-08", "河湾村", "禁烧巡查"]]
+    report = import_xlsx(db, PATROLS, write_sheet(tmp_path / "patrols.xlsx", rows), create_villages="村")
+    assert report.committed, report.errors
+    assert records.get(db, UNITS, _unit(db, "河湾村")).established_date is None  # 早已设立
+    assert [v.village for v in reports.daily_report(db, date(2026, 10, 8)).reported] == ["河湾村"]
