@@ -7,7 +7,9 @@ the folder is remembered in QSettings here rather than in the data file's settin
 
 从备份恢复 lists every backup with its date, size, reason and how many records it holds, and asks
 again when the chosen one holds far fewer records than the data now: the 自动 backup taken before the
-demo town was loaded would otherwise wipe a year of work at one click.
+demo town was loaded would otherwise wipe a year of work at one click. The restore itself (a take-away
+zip with a year of photos takes a while) runs on a worker thread with progress, as the backup does:
+:func:`restore_in_background`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +94,51 @@ def done_text(path: Path) -> str:
         f"已备份（数据和附件）到：\n{path}\n\n{held}文件大小 {size_text(path.stat().st_size)}。\n"
         "若在 U 盘上，请先“安全删除硬件”再拔下。恢复时：文件 → 从备份恢复…，选这个文件。"
     )
+
+
+# -- restoring ---------------------------------------------------------------------------------
+
+
+def restore_in_background(parent: QWidget | None, db_path: Path, backup_file: Path) -> Path | None:
+    """Put ``backup_file`` in place of the (closed) data file on a worker thread, with progress and
+    取消, and wait for it while the screen stays alive; where the replaced data was saved.
+
+    The caller closed the data file first and reopens it afterwards, so the window's pages must not
+    read it meanwhile: the window stops repainting (a lazy list would fetch rows to paint) until the
+    job ends; the progress dialog, a window of its own, still does. Raises the job's error (an
+    :class:`~ecodesk.errors.EcoDeskError` carries the clerk's message; 取消 is one, changing nothing).
+    """
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def finished(key: str, value: object) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    def work(job: Job) -> Path | None:
+        return backups.restore_backup(db_path, backup_file, job)
+
+    window = parent.window() if parent is not None else None
+    if window is not None:
+        window.setUpdatesEnabled(False)
+    try:
+        run_job(
+            parent,
+            "正在从备份恢复",
+            work,
+            lambda saved: finished("saved", saved),
+            lambda exc: finished("error", exc),
+        )
+        if not outcome:  # the signals come through this loop, never before it runs
+            loop.exec()
+    finally:
+        if window is not None:
+            window.setUpdatesEnabled(True)
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    saved = outcome.get("saved")
+    return saved if isinstance(saved, Path) else None
 
 
 # -- choosing a backup to restore ---------------------------------------------------------------
