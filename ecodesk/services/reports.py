@@ -707,7 +707,7 @@ def render_info_pdf(spec: DocumentSpec, path: Path, font_files: Any = None) -> i
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, resolve_fonts
     from ecodesk.documents.glyphs import markup
@@ -731,8 +731,10 @@ def render_info_pdf(spec: DocumentSpec, path: Path, font_files: Any = None) -> i
     ]
     if spec.recipients:
         story.append(p(f"{spec.recipients}：", flush))
-    story += [p(text, heading if _HEADING.match(text) else body) for text in spec.paragraphs]
-    story += [Spacer(1, 10 * mm), p(f"{spec.signature}　　", right), p(f"{format_cn(spec.date)}　　", right)]
+    paragraphs = [p(text, heading if _HEADING.match(text) else body) for text in spec.paragraphs]
+    signed = [Spacer(1, 10 * mm), p(f"{spec.signature}　　", right), p(f"{format_cn(spec.date)}　　", right)]
+    # The 落款 never stands alone on a page: it goes over with the last paragraph.
+    story += [*paragraphs[:-1], KeepTogether([*paragraphs[-1:], *signed])]
     for attachment in spec.attachments:
         story += [Spacer(1, 8 * mm), p(f"附：{attachment.title}", heading)]
         story += [p(line, body) for line in split_paragraphs(attachment.body)]
