@@ -31,6 +31,17 @@ def gate() -> Iterator[threading.Event]:
     event.set()
 
 
+@pytest.fixture(autouse=True)
+def _no_unanswered_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error box nobody answers would hang the test: fail instead."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"unexpected error shown: {args[1:2]}")
+
+    monkeypatch.setattr(dialogs, "show_error", refuse)
+    monkeypatch.setattr(dialogs, "show_unexpected", refuse)
+
+
 def fake_generator(monkeypatch: pytest.MonkeyPatch, gate: threading.Event, *, fill: bool) -> None:
     """A demo generator that reports a step, waits for the test, then writes a small town."""
 
