@@ -11,7 +11,7 @@ and what they share (opening the data file with its lock, the password, dates, o
 - :mod:`~ecodesk.cli.rectification`: ``doc circular|notice rectification``, ``problem reopen``
 - :mod:`~ecodesk.cli.ledgers`: ``ledger start|close|reopen`` (台账 挂牌销号)
 - :mod:`~ecodesk.cli.letters`: ``letters generate|print|coverage|sign``
-- :mod:`~ecodesk.cli.reports`: ``report daily|weekly|monthly|fires|reminders``
+- :mod:`~ecodesk.cli.reports`: ``report daily|weekly|monthly|range|fires|reminders``
 - :mod:`~ecodesk.cli.appraisal`: ``appraisal compute|export|finalise|unlock|circular``
 
 Nothing outside this package imports it; the console script ``ecodesk`` and the frozen
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     ledgers.add_parser(sub)  # ledger start/close/reopen
     records.add_print_parser(sub)  # print
     letters.add_parser(sub)  # letters generate/print/coverage/sign
-    reports.add_parser(sub)  # report daily/weekly/monthly/fires/reminders
+    reports.add_parser(sub)  # report daily/weekly/monthly/range/fires/reminders
     appraisal.add_parser(sub)  # appraisal compute/export/finalise/unlock/circular
     return parser
 

@@ -111,8 +111,8 @@ def add_parser(sub: Subparsers) -> None:
     """Register ``report`` and its subcommands on the main parser."""
     p = sub.add_parser(
         "report",
-        help="巡查日报、周/月汇总、火点统计、报送提醒",
-        description="巡查日报、周/月汇总、火点统计、报送提醒",
+        help="巡查日报、周/月/任意时段汇总（Excel 或 PDF）、火点统计、报送提醒",
+        description="巡查日报、周/月/任意时段汇总（Excel 或 PDF）、火点统计、报送提醒",
     )
     rsub = p.add_subparsers(dest="report_command", required=True, metavar="REPORT")
     p = add_command(rsub, "daily", cmd_daily, "某一天的巡查日报（通报 PDF 或 Excel）")
