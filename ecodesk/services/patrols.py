@@ -410,7 +410,6 @@ FIRE_POINTS = RecordKind(
         ),
         Field("place", "位置", max_len=200, aliases=("地点", "火点位置"), width=22),
         Field("notice_no", "通报编号", max_len=60, aliases=("编号", "火点编号"), width=14),
-        Field("description", "情况描述", T.LONGTEXT, max_len=2000, aliases=("描述", "情况"), width=26),
         Field(
             "status",
             "处置状态",
@@ -440,6 +439,8 @@ FIRE_POINTS = RecordKind(
             width=8,
         ),
         Field("responsible_person", "责任人", max_len=40, aliases=("当事人", "肇事人"), width=8),
+        # The long text last: the report's short fields stay in view on a 1366 screen.
+        Field("description", "情况描述", T.LONGTEXT, max_len=2000, aliases=("描述", "情况"), width=26),
         _remark(),
     ),
     search_keys=("place", "notice_no", "description", "village", "responsible_person"),
