@@ -320,8 +320,25 @@ class Database:
 
             made = backups.create_backup(self, reason=f"升级前-{revision}")
             log.info("backup before upgrade: %s", made)
-        with self.engine.begin() as conn:
-            migrate.upgrade(conn)
+        with self.engine.connect() as conn:
+            # A batch migration rebuilds a table (copy, drop, rename); with foreign keys on, dropping
+            # a table others point at (grids, units) fails. SQLite ignores this pragma inside a
+            # transaction, so it is set before BEGIN, and the keys are checked before the commit.
+            driver = conn.connection.driver_connection  # outside SQLAlchemy's transaction (autobegin)
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    migrate.upgrade(conn)
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        tables = "、".join(sorted({str(row[0]) for row in broken}))
+                        raise CorruptDatabaseError(
+                            f"{self.path.name} 升级后有 {len(broken)} 行引用了不存在的记录（{tables}），"
+                            "已撤销升级，文件保持原样。"
+                        )
+            finally:
+                driver.execute("PRAGMA foreign_keys = ON")
         log.info("upgraded %s from %s to %s", self.path, revision, migrate.head_revision())
 
     def _create_fresh(self) -> None:
