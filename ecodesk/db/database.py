@@ -332,9 +332,9 @@ class Database:
                     migrate.upgrade(conn)
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        tables = "、".join(sorted({str(row[0]) for row in broken}))
+                        where = "、".join(sorted({str(row[0]) for row in broken}))
                         raise CorruptDatabaseError(
-                            f"{self.path.name} 升级后有 {len(broken)} 行引用了不存在的记录（{tables}），"
+                            f"{self.path.name} 升级后有 {len(broken)} 行引用了不存在的记录（{where}），"
                             "已撤销升级，文件保持原样。"
                         )
             finally:
