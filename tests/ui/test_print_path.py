@@ -23,6 +23,8 @@ from ui.common.printing import ListPrintPreview
 from ui.documents.printer import DocumentPrinter
 from ui.records.page import RecordPage
 
+pytestmark = pytest.mark.gui
+
 SCATTERED = get_kind("scattered_polluters")
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QHBoxLayout,
+    QGridLayout,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -218,18 +218,21 @@ class ChoiceEditor(FieldEditor):
         self.combo.setCurrentIndex(index if (text or not self.field.required) else -1)
 
 
+BOXES_PER_ROW = 4
+
+
 class MultiEditor(FieldEditor):
     def __init__(self, field: Field) -> None:
         holder = QWidget()
-        layout = QHBoxLayout(holder)
+        layout = QGridLayout(holder)  # rows of a few boxes: a long list never widens the form
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[QCheckBox] = []
-        for choice in field.choices:
+        for number, choice in enumerate(field.choices):
             box = QCheckBox(choice)
             box.setObjectName(f"field_{field.key}_{choice}")
-            layout.addWidget(box)
+            layout.addWidget(box, number // BOXES_PER_ROW, number % BOXES_PER_ROW)
             self.boxes.append(box)
-        layout.addStretch(1)
+        layout.setColumnStretch(BOXES_PER_ROW, 1)
         super().__init__(field, holder, self.boxes[0] if self.boxes else holder)
         self.focus_widgets = list(self.boxes) or [holder]
 

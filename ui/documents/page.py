@@ -42,6 +42,7 @@ from ecodesk.services.dashboard import Target
 from ui.common import dialogs, operations
 from ui.common.changes import changes
 from ui.common.jobs import JobHandle
+from ui.common.table_columns import ColumnFitter
 from ui.common.text_input import ask_text
 from ui.documents.editor import DocumentEditor
 from ui.documents.preview import DocumentPreview
@@ -87,6 +88,10 @@ def ask_void_reason(parent: QWidget | None, number: str) -> str | None:
         f"作废 {number}。\n作废后文号保留、不再使用，PDF 存档不变。\n\n作废原因：",
         required=True,
     )
+
+
+REGISTER_ORDER = ("number", "kind", "status", "title", "doc_date")  # the register's first columns
+TITLE_EM = 20  # 标题's width at most (characters) before the spare room is added
 
 
 class DocumentsPage(QWidget):
@@ -181,11 +186,13 @@ class DocumentsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.7))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        widths = {"number": 11, "kind": 6, "title": 20, "organ": 9, "recipients": 7, "doc_date": 7}
-        em = self.fontMetrics().horizontalAdvance("国")
-        for column, f in enumerate(documents.DOCUMENTS.table_fields):
-            self.table.setColumnWidth(column, widths.get(f.key, 6) * em)
+        # 状态 next to the number and 标题 after it, so both are in view at 1366 × 768; the columns
+        # as wide as what they hold, 标题 taking the rest.
+        keys = [f.key for f in documents.DOCUMENTS.table_fields]
+        for visual, key in enumerate(REGISTER_ORDER):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
+        self.columns = ColumnFitter(self.table, keys.index("title"))
+        self.columns.cap({keys.index("title"): TITLE_EM * self.fontMetrics().horizontalAdvance("国")})
 
         self.editor = DocumentEditor()
         self.preview = DocumentPreview(db)
@@ -199,7 +206,7 @@ class DocumentsPage(QWidget):
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([420, 400, 440])
+        self.splitter.setSizes([480, 380, 400])
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)

@@ -118,13 +118,15 @@ class ChipRecordPage(RecordPage):
         for visual, key in enumerate(k for k in self.LEADING if k in keys):
             header.moveSection(header.visualIndex(keys.index(key)), visual)
         metrics = self.table.fontMetrics()
+        caps: dict[int, int] = {}
         for key, chars in self.NARROW.items():
             if key in keys:
                 label = self.kind.field(key).label
                 width = max(
                     chars * metrics.horizontalAdvance("0") + 16, metrics.horizontalAdvance(label) + 24
                 )
-                self.table.setColumnWidth(keys.index(key), width)
+                caps[keys.index(key)] = width
+        self.columns.cap(caps)  # no wider than this, narrower when the rows hold less
 
     # -- counts --------------------------------------------------------------------------------
 

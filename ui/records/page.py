@@ -176,6 +176,7 @@ class RecordPage(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_requested)
+        self._status_beside_title(header)
         # Columns as wide as the rows on screen need, the long text column taking the rest.
         self.columns = ColumnFitter(table, long_text_column(self.kind))
         saved = machine_settings.header_state(self.kind.name)
@@ -187,6 +188,16 @@ class RecordPage(QWidget):
                 self.columns.manual = True  # the widths the clerk left last time
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return table
+
+    def _status_beside_title(self, header: QHeaderView) -> None:
+        """The status column right after the name (the view only: exports keep the declared order),
+        so a wide list still shows what state each record is in on a 1366 screen."""
+        keys = [f.key for f in self.kind.table_fields]
+        title, status = self.kind.title_key, self.kind.status_key
+        if title in keys and status and status in keys:
+            header.moveSection(
+                header.visualIndex(keys.index(status)), header.visualIndex(keys.index(title)) + 1
+            )
 
     def _referenced_kinds(self) -> list[RecordKind]:
         """Other kinds whose names this list shows (a household shows its village's name)."""
