@@ -119,19 +119,3 @@ class FilterBar(QWidget):
             text=self.text.text().strip(),
             include_deleted=self.show_deleted.isChecked(),
         )
-
-    def describe(self) -> str:
-        """The filter in words, for the printed list's heading."""
-        parts: list[str] = []
-        if self.village is not None and self.village.currentData() is not None:
-            parts.append(self.village.currentText())
-        if self.status is not None and self.status.currentData():
-            parts.append(self.status.currentText())
-        flt = self.list_filter()
-        if flt.date_from or flt.date_to:
-            parts.append(f"{flt.date_from or '…'} 至 {flt.date_to or '…'}")
-        if flt.text:
-            parts.append(f"含“{flt.text}”")
-        if flt.include_deleted:
-            parts.append("含已删除")
-        return "，".join(parts)
