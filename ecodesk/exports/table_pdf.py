@@ -15,7 +15,7 @@ leaves half a PDF.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +55,13 @@ def write_table_pdf(
     *,
     subtitle: str = "",
     filter_line: str = "",
+    on_page: Callable[[int], None] | None = None,
 ) -> int:
     """Write one titled table; ``widths`` are in digit-characters (scaled to the page).
 
     ``filter_line`` (the active filter in words) goes right under the title, ``subtitle`` (date and
-    count) under that. Returns the page count.
+    count) under that. ``on_page(n)`` is called as page n is laid out (progress; it may raise to
+    cancel, leaving no file). Returns the page count.
     """
     body_font, head_font = fonts.alias(SONG), fonts.alias(HEI)
     size, col_widths = fit_widths(content_widths(headers, widths, rows), PAGE[0] - 2 * MARGIN)
@@ -107,8 +109,29 @@ def write_table_pdf(
             title=title,
             initialFontName=body_font,
         )
-        doc.build(story, canvasmaker=canvas_class)
+
+        stopped: list[BaseException] = []
+
+        def page_started(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
+            if on_page is None:
+                return
+            try:
+                on_page(int(canvas.getPageNumber()))
+            except Exception as exc:
+                # reportlab re-creates an exception with its own message, which a cancel cannot take:
+                # carry the original out instead.
+                stopped.append(exc)
+                raise _StoppedError from exc
+
+        try:
+            doc.build(story, onFirstPage=page_started, onLaterPages=page_started, canvasmaker=canvas_class)
+        except _StoppedError:
+            raise stopped[0] from None
     return int(getattr(canvas_class, "pages", 0))
+
+
+class _StoppedError(Exception):
+    """``on_page`` raised (the job was cancelled): the build stops, the original error goes on."""
 
 
 def _numbered_canvas(font: str) -> type[Canvas]:

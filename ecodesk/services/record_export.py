@@ -168,5 +168,6 @@ def export_kind_pdf(
         fonts,
         subtitle=subtitle,
         filter_line=describe_filter(db, kind, flt),
+        on_page=None if job is None else lambda page: job.report(page, 0, f"正在排版第 {page} 页"),
     )
     return len(rows), pages

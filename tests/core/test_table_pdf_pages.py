@@ -15,6 +15,7 @@ from ecodesk import dates
 from ecodesk.db import Database
 from ecodesk.documents.fonts import resolve_fonts
 from ecodesk.exports.table_pdf import CONTINUED, CONTINUES, write_table_pdf
+from ecodesk.jobs import Job, JobCancelledError
 from ecodesk.services import records
 from ecodesk.services.kinds import get_kind
 from ecodesk.services.record_export import describe_filter, export_kind_pdf, export_xlsx, list_title
@@ -133,3 +134,20 @@ def test_the_excel_export_names_the_filter_under_the_title(
     export_xlsx(db, SCATTERED, plain)
     sheet = openpyxl.load_workbook(plain).active
     assert sheet["A2"].value == "企业名称"  # no filter, no line: the header right under the title
+
+
+def test_cancelling_while_pages_are_laid_out_leaves_no_file(
+    polluters: tuple[Database, int], tmp_path: Path
+) -> None:
+    db, east = polluters
+    job = Job()
+
+    def progress(_done: int, _total: int, message: str) -> None:
+        if message == "正在排版第 2 页":
+            job.cancel()
+
+    job.progress = progress
+    out = tmp_path / "取消.pdf"
+    with pytest.raises(JobCancelledError):
+        export_kind_pdf(db, SCATTERED, out, resolve_fonts(), _filter(east), job=job)
+    assert not [p.name for p in tmp_path.iterdir() if "取消" in p.name]  # nor a half-written temporary
