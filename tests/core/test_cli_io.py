@@ -126,7 +126,8 @@ def test_export_and_import_back_through_the_cli(
     assert code == 0 and "已导出 2 条农户记录" in out
     sheet = openpyxl.load_workbook(only).active
     assert sheet is not None
-    assert [r[:2] for r in sheet.iter_rows(min_row=3, values_only=True)] == [
+    assert sheet["A2"].value == "筛选：所属村=东沟村"  # the filter, under the title
+    assert [r[:2] for r in sheet.iter_rows(min_row=4, values_only=True)] == [
         ("张三", "东沟村"),
         ("=王五", "东沟村"),
     ]
