@@ -195,9 +195,8 @@ class RecordPage(QWidget):
         keys = [f.key for f in self.kind.table_fields]
         title, status = self.kind.title_key, self.kind.status_key
         if title in keys and status and status in keys:
-            header.moveSection(
-                header.visualIndex(keys.index(status)), header.visualIndex(keys.index(title)) + 1
-            )
+            moving, after = header.visualIndex(keys.index(status)), header.visualIndex(keys.index(title))
+            header.moveSection(moving, after if moving < after else after + 1)
 
     def _referenced_kinds(self) -> list[RecordKind]:
         """Other kinds whose names this list shows (a household shows its village's name)."""
