@@ -108,19 +108,22 @@ def place_problems(
 
 
 TWO_COLUMNS_FROM = 9  # a form with this many fields lays them out in two columns
+TWO_COLUMN_WIDTH = 860  # px a two-column form takes when the screen has room (hints stay readable)
 WIDE_TYPES = frozenset({FieldType.LONGTEXT, FieldType.MULTI})
 LABEL_TOP = 4  # px: a label's text level with a line edit's
 SCREEN_MARGIN = 24  # px kept free around a dialog on the screen
 
 
-def fitted_size(dialog: QWidget, fields: QWidget, scroll: QScrollArea, hint: QSize) -> QSize:
+def fitted_size(
+    dialog: QWidget, fields: QWidget, scroll: QScrollArea, hint: QSize, preferred_width: int = 0
+) -> QSize:
     """A form dialog's size: the fields' full width and height plus the dialog's frame, bounded by the
     screen's available area (1366×728 on a 1366×768 laptop with its taskbar). What does not fit in
     height scrolls vertically; the width always fits the fields, so nothing scrolls sideways."""
     content = fields.sizeHint()
     chrome = hint - scroll.sizeHint()  # what the dialog adds around the scroll area
     bar = scroll.verticalScrollBar().sizeHint().width()
-    width = max(hint.width(), content.width() + bar + max(chrome.width(), 0))
+    width = max(hint.width(), content.width() + bar + max(chrome.width(), 0), preferred_width)
     height = max(hint.height(), content.height() + max(chrome.height(), 0) + 8)
     screen = dialog.screen().availableGeometry() if dialog.screen() else None
     if screen is not None:
@@ -185,6 +188,7 @@ class RecordDialog(QDialog):
         form.setVerticalSpacing(4)
         fields = self._kind.form_fields
         pairs = 2 if len(fields) >= TWO_COLUMNS_FROM else 1  # label + field pairs side by side
+        self._preferred_width = TWO_COLUMN_WIDTH if pairs > 1 else 0
         row = column = 0
         focus_chain: list[QWidget] = []
         for f in fields:
@@ -266,7 +270,7 @@ class RecordDialog(QDialog):
 
     def sizeHint(self) -> QSize:
         """Wide enough for every field (no sideways scrolling), as tall as they are, within the screen."""
-        return fitted_size(self, self._fields_holder, self._scroll, super().sizeHint())
+        return fitted_size(self, self._fields_holder, self._scroll, super().sizeHint(), self._preferred_width)
 
     def showEvent(self, event: Any) -> None:
         if not self._sized:  # Qt opens a window at most 2/3 of the screen tall; the form may use it all
