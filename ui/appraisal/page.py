@@ -51,9 +51,9 @@ from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
 from ui.common import dialogs, operations, unsaved
 from ui.common.changes import Area, changes
+from ui.common.field_problems import problem_cell
 from ui.common.jobs import JobHandle, run_job
 from ui.common.text_input import ask_text
-from ui.records.form import problem_cell
 from ui.shell.navigation import open_target
 
 APPRAISAL = (Area.APPRAISAL,)  # what this page's writes change, and what it listens for

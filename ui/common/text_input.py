@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common import unsaved
-from ui.records.form import is_ctrl_enter, problem_cell  # the record forms' field problem and keys
+from ui.common.field_problems import is_ctrl_enter, problem_cell
 
 REQUIRED = "必须填写"
 

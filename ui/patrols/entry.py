@@ -45,9 +45,8 @@ from ecodesk.services.patrols import PATROLS
 from ecodesk.services.rectification import PROBLEMS
 from ui.common import operations, unsaved
 from ui.common.field_editors import DateLineEdit
-from ui.records.form import clear_on_edit, place_problems
+from ui.common.field_problems import ERROR_STYLE, clear_on_edit, place_problems
 
-ERROR_STYLE = "color:#c62828;"
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 PEOPLE_LIMIT = 1000  # every active person of a town fits; the completer filters as the clerk types

@@ -33,10 +33,8 @@ from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
-from ui.records.form import is_ctrl_enter, place_problems, problem_cell
+from ui.common.field_problems import ERROR_STYLE, REQUIRED_MARK, is_ctrl_enter, place_problems, problem_cell
 
-REQUIRED_MARK = '<span style="color:#c62828">*</span>'
-ERROR_STYLE = "color:#c62828;"
 _DONE = object()
 
 
