@@ -212,20 +212,33 @@ class DemoLoading(QObject):
     started = Signal()
     progress = Signal(int, int, str)
     finished = Signal(bool)
+    _relayed = Signal(int, int, str)  # emitted on the worker thread, delivered on the GUI thread
 
     def __init__(self) -> None:
         super().__init__()
         self.handle: JobHandle | None = None
         self.last: tuple[int, int, str] = (0, 0, "")
+        self._relayed.connect(self._progress)
 
     @property
     def running(self) -> bool:
         return self.handle is not None
 
+    def relay(self, job: Job) -> None:
+        """Have ``job`` report here too. Called on the worker thread before the first report, so no
+        report is missed however soon it comes (a connection made after the job started could be)."""
+        inner = job.progress
+
+        def report(done: int, total: int, message: str) -> None:
+            if inner is not None:
+                inner(done, total, message)
+            self._relayed.emit(done, total, message)
+
+        job.progress = report
+
     def follow(self, handle: JobHandle) -> None:
         self.handle = handle
         self.last = (0, 0, "")
-        handle.signals.progress.connect(self._progress)
         handle.finished.connect(self._finished)
         self.started.emit()
 
@@ -253,7 +266,10 @@ def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobH
     """Fill an empty data file with the demo town, as a job with progress and 取消; the 工作台
     follows it through :func:`demo_loading`."""
 
+    loading = demo_loading()
+
     def work(job: Job) -> object:
+        loading.relay(job)
         try:
             from ecodesk.demo import generate  # type: ignore[attr-defined,unused-ignore]
         except ImportError:
@@ -267,5 +283,5 @@ def load_demo(parent: QWidget | None, db: Database, scale: str = "town") -> JobH
         dialogs.show_info(parent, str(summary), "演示数据已载入")
 
     handle = run_job(parent, "正在载入演示数据", work, done)
-    demo_loading().follow(handle)
+    loading.follow(handle)
     return handle
