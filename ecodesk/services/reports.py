@@ -545,24 +545,6 @@ def write_summary_xlsx(summary: PeriodSummary, path: Path, town: str = "") -> Pa
     return save_workbook(wb, path)
 
 
-def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
-    """火点 per village (rows) and month (columns) of a year, with totals."""
-    from ecodesk.services.patrols import fire_counts
-
-    counts = fire_counts(db, year)
-    town = settings_service.load(db).town_name
-    headers = ("序号", "村（社区）", *(f"{m}月" for m in range(1, 13)), "合计")
-    wb = Workbook(write_only=True)
-    sheet = TableSheet(
-        wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6)
-    )
-    for n, (vid, name) in enumerate(counts.villages, 1):
-        sheet.add([n, name, *(counts.of(vid, m) or None for m in range(1, 13)), counts.village_total(vid)])
-    sheet.add(["合计", "", *(counts.month_total(m) for m in range(1, 13)), counts.total], font=TOTAL_FONT)
-    return save_workbook(wb, path)
-
-
-# -- the 通报 PDF -------------------------------------------------------------------------------------------
 def render_summary_pdf(db: Database, summary: PeriodSummary, path: Path) -> int:
     """The same table as :func:`write_summary_xlsx`, printed by the one list-PDF engine
     (:func:`ecodesk.exports.table_pdf.write_table_pdf`). Returns the page count."""
@@ -595,6 +577,24 @@ def write_summary(db: Database, summary: PeriodSummary, path: Path) -> Path:
     raise EcoDeskError(f"巡查汇总只能保存为 .xlsx 或 .pdf（收到“{path.name}”）")
 
 
+def write_fire_counts_xlsx(db: Database, year: int, path: Path) -> Path:
+    """火点 per village (rows) and month (columns) of a year, with totals."""
+    from ecodesk.services.patrols import fire_counts
+
+    counts = fire_counts(db, year)
+    town = settings_service.load(db).town_name
+    headers = ("序号", "村（社区）", *(f"{m}月" for m in range(1, 13)), "合计")
+    wb = Workbook(write_only=True)
+    sheet = TableSheet(
+        wb, "火点统计", f"{town}{year}年火点统计", headers, (5, 11, *(5 for _ in range(12)), 6)
+    )
+    for n, (vid, name) in enumerate(counts.villages, 1):
+        sheet.add([n, name, *(counts.of(vid, m) or None for m in range(1, 13)), counts.village_total(vid)])
+    sheet.add(["合计", "", *(counts.month_total(m) for m in range(1, 13)), counts.total], font=TOTAL_FONT)
+    return save_workbook(wb, path)
+
+
+# -- the 通报 PDF -------------------------------------------------------------------------------------------
 
 
 def _organ(db: Database) -> tuple[str, str]:
