@@ -9,6 +9,7 @@ it can be printed, saved as PDF, or voided with a reason (its number is never us
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,17 @@ log = logging.getLogger(__name__)
 DOCUMENTS = documents.DOCUMENTS  # the register's record kind: what its writes announce
 
 
+# What 另存为 writes, by the file's suffix: its name for the clerk and the file-dialog filter.
+_FORMATS = {".pdf": ("PDF", "PDF 文件 (*.pdf)"), ".docx": ("Word 文件", "Word 文件 (*.docx)")}
+
+
 def saved_box(parent: QWidget | None, path: Path) -> QMessageBox:
-    """Says where a PDF was saved, with 打开文件夹 and 关闭 (关闭 the default)."""
+    """Says where a PDF or Word file was saved, with 打开文件夹 and 关闭 (关闭 the default)."""
+    what = _FORMATS.get(path.suffix.lower(), ("文件", ""))[0]
     box = QMessageBox(
         QMessageBox.Icon.Information,
         "已保存",
-        f"已另存为 PDF：\n{path}",
+        f"已另存为 {what}：\n{path}",
         QMessageBox.StandardButton.NoButton,
         parent,
     )
@@ -156,6 +162,11 @@ class DocumentsPage(QWidget):
         self.void_button = self._button("作废…", "作废已印发的公文（文号保留、不再使用）", self.void_current)
         self.print_button = self._button("打印…", "打印预览中的公文", self.print_current)
         self.pdf_button = self._button("另存为PDF…", "把公文另存为 PDF 文件", self.save_pdf)
+        self.docx_button = self._button(
+            "导出Word…",
+            "把公文导出为 Word 文件（.docx，GB/T 9704 版式），供领导在 Word/WPS 中修改或报送电子版",
+            self.save_word,
+        )
         self.state_label = QLabel()
         self.state_label.setObjectName("document_state")
         filters.addSpacing(12)
@@ -169,7 +180,7 @@ class DocumentsPage(QWidget):
         for button in (self.issue_button, self.void_button):
             actions.addWidget(button)
         actions.addSpacing(12)
-        for button in (self.print_button, self.pdf_button):
+        for button in (self.print_button, self.pdf_button, self.docx_button):
             actions.addWidget(button)
         actions.addStretch(1)
 
@@ -346,6 +357,7 @@ class DocumentsPage(QWidget):
         self.void_button.setEnabled(status == ISSUED)
         self.print_button.setEnabled(bool(status))
         self.pdf_button.setEnabled(bool(status))
+        self.docx_button.setEnabled(bool(status))
         if doc is None:
             self.state_label.setText(status)
         else:
@@ -501,19 +513,29 @@ class DocumentsPage(QWidget):
             return 0
 
     def save_pdf(self) -> Path | None:
+        return self._save_as(".pdf", documents.export_pdf)
+
+    def save_word(self) -> Path | None:
+        """导出Word…: the document as a .docx on the GB/T 9704 page (an issued one with its number)."""
+        return self._save_as(".docx", documents.export_docx)
+
+    def _save_as(self, suffix: str, export: Callable[[Database, int, Path], Path]) -> Path | None:
         if self.current_id is None:
             return None
         if self._current_status == DRAFT and not self._save(quiet=True):
             return None
         doc = documents.get(self.db, self.current_id)
-        name = f"{doc.number or '草稿'} {doc.title or doc.kind}.pdf".replace("/", "_")
-        target = dialogs.ask_save_file(self, "另存为 PDF", name, "PDF 文件 (*.pdf)")
+        what, file_filter = _FORMATS[suffix]
+        name = f"{doc.number or '草稿'} {doc.title or doc.kind}{suffix}".replace("/", "_")
+        target = dialogs.ask_save_file(self, f"另存为 {what}", name, file_filter)
         if target is None:
             return None
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
         try:
-            documents.export_pdf(self.db, doc.id, target)
+            export(self.db, doc.id, target)
         except (EcoDeskError, OSError) as exc:
-            dialogs.show_error(self, f"无法保存 PDF：{exc}")
+            dialogs.show_error(self, f"无法保存{what}：{exc}")
             return None
         if tell_saved(self, target):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent)))
