@@ -17,9 +17,11 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, class_mapper, mapped
 from sqlalchemy.orm.attributes import instance_state
 
 from ecodesk import dates
-from ecodesk.db.base import Audited, Base
+from ecodesk.db.base import Audited, AuditedChild, Base
 
 OPERATOR_KEY = "operator"
+# A child row (AuditedChild) added to or removed from its record's list, logged under that record.
+ITEM_ADDED, ITEM_REMOVED = "item_added", "item_removed"
 SKIP_AUDIT_KEY = "skip_audit"
 
 
@@ -116,8 +118,49 @@ def _write_audit(session: Session, flush_context: UOWTransaction) -> None:
     for obj in session.deleted:
         if isinstance(obj, Audited):
             add(obj, "purge", None, None, None)
+    rows.extend(_child_rows(session, now, operator))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def _child_rows(session: Session, now: datetime, operator: str) -> list[dict[str, Any]]:
+    """The lines an AuditedChild's changes add to its owner's history (see AuditedChild)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(owner: tuple[str, int], action: str, field: str, old: str | None, new: str | None) -> None:
+        table, record_id = owner
+        rows.append(
+            {
+                "at": now,
+                "operator": operator,
+                "action": action,
+                "table_name": table,
+                "record_id": record_id,
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+            }
+        )
+
+    for obj in session.new:
+        if isinstance(obj, AuditedChild) and (owner := obj.audit_owner(session)) is not None:
+            add(owner, ITEM_ADDED, obj.__label__, None, obj.audit_summary())
+    for obj in session.dirty:
+        if not isinstance(obj, AuditedChild) or (owner := obj.audit_owner(session)) is None:
+            continue
+        state = instance_state(obj)
+        for key, label in obj.__audit_fields__.items():
+            hist = state.attrs[key].history
+            if not hist.has_changes():
+                continue
+            old = obj.audit_value(key, hist.deleted[0] if hist.deleted else None)
+            new = obj.audit_value(key, hist.added[0] if hist.added else None)
+            if old != new:
+                add(owner, "update", f"{obj.__label__}“{obj.audit_name()}”{label}", old or None, new or None)
+    for obj in session.deleted:
+        if isinstance(obj, AuditedChild) and (owner := obj.audit_owner(session)) is not None:
+            add(owner, ITEM_REMOVED, obj.__label__, None, obj.audit_summary())
+    return rows
 
 
 def install(session_factory: Any) -> None:

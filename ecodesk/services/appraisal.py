@@ -192,6 +192,7 @@ def _write_items(session: Session, scheme: AppraisalScheme, items: Sequence[Item
     for item_id, row in existing.items():
         if item_id not in kept:
             scheme.items.remove(row)  # its scores go with it (cascade)
+            session.delete(row)  # explicitly, so the audit logs the removal (an orphan never shows)
 
 
 def create_scheme(

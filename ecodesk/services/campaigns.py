@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ecodesk import dates
 from ecodesk.dates import DateParseError, format_cn, format_iso, parse_date
@@ -106,6 +106,7 @@ class PhaseInput:
     end_date: date
     start_date: date | None = None  # None: from the campaign's start (动员部署阶段（10月20日前）)
     tasks: str = ""
+    id: int | None = None  # the phase edited; None: a new phase
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class MemberInput:
     title: str = ""
     person_id: int | None = None
     name: str = ""
+    id: int | None = None  # the roster line edited; None: a new line (or the same person's line)
 
 
 @dataclass(frozen=True)
@@ -199,23 +201,73 @@ def create_campaign(
 
 
 def _set_phases(campaign: Campaign, phases: Sequence[PhaseInput]) -> None:
-    campaign.phases = [
-        CampaignPhase(name=p.name.strip(), start_date=p.start_date, end_date=p.end_date, tasks=p.tasks)
-        for p in phases
-    ]
+    """Edit the phases in place: a row with an id updates that phase (its deliverables stay linked),
+    a row without one is a new phase, and a phase left out is deleted — its deliverables then belong
+    to no phase (never a delete-all-and-reinsert, which unlinked every deliverable)."""
+    existing = {p.id: p for p in campaign.phases if p.id is not None}
+    unknown = [p for p in phases if p.id is not None and p.id not in existing]
+    if unknown:
+        raise ValidationError.single("phases", "工作阶段", f"“{unknown[0].name}”已被删除，请关闭后重新打开")
+    kept = {p.id for p in phases if p.id is not None}
+    for phase_id, row in existing.items():
+        if phase_id not in kept:
+            for deliverable in campaign.deliverables:
+                if deliverable.phase_id == phase_id:
+                    deliverable.phase_id = None
+            _drop(campaign.phases, row)
+    for p in phases:
+        row = existing[p.id] if p.id is not None else CampaignPhase()
+        row.name, row.start_date, row.end_date, row.tasks = p.name.strip(), p.start_date, p.end_date, p.tasks
+        if p.id is None:
+            campaign.phases.append(row)
+
+
+def _drop(rows: list[Any], row: Any) -> None:
+    """Take a child row out of its list and delete it, so the audit sees the deletion (an orphan
+    removed only by the cascade never shows in ``session.deleted``)."""
+    rows.remove(row)
+    session = object_session(row)
+    if session is not None:
+        session.delete(row)
+
+
+def phases_losing_deliverables(campaign: Campaign, kept_ids: Iterable[int]) -> list[tuple[str, int]]:
+    """The phases not in ``kept_ids`` that have deliverables, with how many: what a save would unlink."""
+    kept = set(kept_ids)
+    out = []
+    for phase in campaign.phases:
+        count = sum(1 for d in campaign.deliverables if d.phase_id == phase.id)
+        if phase.id not in kept and count:
+            out.append((phase.name, count))
+    return out
+
+
+def unlink_warning(losing: Sequence[tuple[str, int]]) -> str:
+    """删除阶段“…”后，它的 N 项需报送材料将不属于任何阶段 — one sentence per phase."""
+    return "；".join(f"删除阶段“{name}”后，它的 {n} 项需报送材料将不属于任何阶段" for name, n in losing)
 
 
 def _set_roster(campaign: Campaign, members: Sequence[MemberInput]) -> None:
-    campaign.roster = [
-        CampaignMember(
-            position=m.position,
-            person_id=m.person_id,
-            name=m.name.strip(),
-            title=m.title.strip(),
-            sort_order=i,
-        )
-        for i, m in enumerate(members)
-    ]
+    """Edit the roster in place: a line is matched by its id, else by the same person; unmatched
+    old lines are removed, new ones added."""
+    existing = {m.id: m for m in campaign.roster if m.id is not None}
+    unused = dict(existing)
+    matched: list[CampaignMember | None] = []
+    for m in members:
+        row = unused.pop(m.id, None) if m.id is not None else None
+        if row is None and m.person_id is not None:
+            row = next((r for r in unused.values() if r.person_id == m.person_id), None)
+            if row is not None:
+                unused.pop(row.id)
+        matched.append(row)
+    for row in unused.values():
+        _drop(campaign.roster, row)
+    for i, (m, row) in enumerate(zip(members, matched, strict=True)):
+        line = row if row is not None else CampaignMember()
+        line.position, line.person_id, line.name = m.position, m.person_id, m.name.strip()
+        line.title, line.sort_order = m.title.strip(), i
+        if row is None:
+            campaign.roster.append(line)
 
 
 def set_phases(db: Database, campaign_id: int, phases: Sequence[PhaseInput]) -> None:

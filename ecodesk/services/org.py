@@ -342,8 +342,21 @@ def parse_roles(_session: Session, text: str) -> list[tuple[str, str]]:
     return roles
 
 
-def _apply_roles(_session: Session, person: Person, roles: list[tuple[str, str]]) -> None:
-    person.roles = [PersonRole(role=role, title=title) for role, title in roles]
+def _apply_roles(session: Session, person: Person, roles: list[tuple[str, str]]) -> None:
+    """Edit the roles in place, matched by role: a kept role keeps its row (its 职务 updated), a new
+    one is added, a dropped one deleted — never all deleted and inserted again."""
+    existing = {r.role: r for r in person.roles}
+    wanted = dict(roles)
+    for role, row in existing.items():
+        if role not in wanted:
+            person.roles.remove(row)
+            if row.id is not None:
+                session.delete(row)
+    for role, title in wanted.items():
+        if role in existing:
+            existing[role].title = title
+        else:
+            person.roles.append(PersonRole(role=role, title=title))
 
 
 ROLES_CODEC = Codec(display=lambda p: p.role_text, parse=parse_roles, apply=_apply_roles)

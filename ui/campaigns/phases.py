@@ -2,10 +2,15 @@
 
 The dates are typed as on paper (2024-10-20, 2024年10月20日, 10月20日前 leaves the start empty); the
 service checks the order and the campaign's period and names the row that is wrong.
+
+Each row remembers which phase it is (its id), so saving edits those phases in place and every
+需报送材料 stays with its phase; a removed row's materials are named in a warning line before saving.
+Esc, 取消 and × ask 放弃未保存的内容？ once anything was changed (``ui.common.unsaved``).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,9 +30,12 @@ from ecodesk.db.database import Database
 from ecodesk.errors import ValidationError
 from ecodesk.services import campaigns
 from ecodesk.services.campaigns import CAMPAIGNS, PhaseInput
-from ui.common import operations
+from ui.common import operations, unsaved
+from ui.common.field_problems import ERROR_STYLE
 
 HEADERS = ("阶段名称", "开始日期（可空）", "结束日期", "主要任务")
+ID_ROLE = Qt.ItemDataRole.UserRole  # on a row's first cell: the phase it edits (None: a new phase)
+WARNING_STYLE = "color:#b45309;"
 
 
 class PhasesDialog(QDialog):
@@ -39,6 +47,7 @@ class PhasesDialog(QDialog):
         self._campaign_id = campaign_id
         self.saved = False
         campaign = campaigns.get_campaign(db, campaign_id)
+        self._campaign = campaign
         self.setObjectName("phases_dialog")
         self.setWindowTitle(f"编辑工作阶段 — {campaign.name}")
         self.resize(820, 360)
@@ -52,7 +61,9 @@ class PhasesDialog(QDialog):
         )
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for phase in campaign.phases:
-            self.add_row(phase.name, format_iso(phase.start_date), format_iso(phase.end_date), phase.tasks)
+            self.add_row(
+                phase.name, format_iso(phase.start_date), format_iso(phase.end_date), phase.tasks, phase.id
+            )
         char = self.fontMetrics().horizontalAdvance("中")
         for column, width in enumerate((10, 9, 7)):
             self.table.setColumnWidth(column, char * width)
@@ -73,9 +84,14 @@ class PhasesDialog(QDialog):
         )
         hint.setStyleSheet("color:#666;")
         hint.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setObjectName("phases_warning")
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setWordWrap(True)
+        self.warning.hide()
         self.error = QLabel()
         self.error.setObjectName("phases_error")
-        self.error.setStyleSheet("color:#c62828;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox()
@@ -88,14 +104,21 @@ class PhasesDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
+        layout.addWidget(self.warning)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._initial = self._rows()
 
-    def add_row(self, name: str = "", start: str = "", end: str = "", tasks: str = "") -> int:
+    def add_row(
+        self, name: str = "", start: str = "", end: str = "", tasks: str = "", phase_id: int | None = None
+    ) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         for column, text in enumerate((name, start, end, tasks)):
-            self.table.setItem(row, column, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if column == 0:
+                item.setData(ID_ROLE, phase_id)
+            self.table.setItem(row, column, item)
         self.table.setCurrentCell(row, 0)
         return row
 
@@ -103,6 +126,26 @@ class PhasesDialog(QDialog):
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
         for row in rows or ([self.table.currentRow()] if self.table.currentRow() >= 0 else []):
             self.table.removeRow(row)
+        self._show_warning()
+
+    def _phase_id(self, row: int) -> int | None:
+        item = self.table.item(row, 0)
+        value = item.data(ID_ROLE) if item is not None else None
+        return int(value) if value is not None else None
+
+    def _rows(self) -> list[tuple[int | None, str, str, str, str]]:
+        text = self._text
+        return [
+            (self._phase_id(row), text(row, 0), text(row, 1), text(row, 2), text(row, 3))
+            for row in range(self.table.rowCount())
+        ]
+
+    def _show_warning(self) -> None:
+        """Before saving: which removed phases take 需报送材料 with them (they then belong to none)."""
+        kept = [pid for row in range(self.table.rowCount()) if (pid := self._phase_id(row)) is not None]
+        text = campaigns.unlink_warning(campaigns.phases_losing_deliverables(self._campaign, kept))
+        self.warning.setText(text.replace("；", "\n"))
+        self.warning.setVisible(bool(text))
 
     def _text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
@@ -128,7 +171,7 @@ class PhasesDialog(QDialog):
             if end is None:
                 problems.append(f"第{row + 1}行：结束日期必须填写")
             if name and end is not None:
-                phases.append(PhaseInput(name, end, start, tasks))
+                phases.append(PhaseInput(name, end, start, tasks, self._phase_id(row)))
         if problems:
             raise ValidationError.single("phases", "工作阶段", "；".join(problems))
         return phases
@@ -154,6 +197,22 @@ class PhasesDialog(QDialog):
     def _set(self, phases: list[PhaseInput]) -> bool:
         campaigns.set_phases(self._db, self._campaign_id, phases)
         return True
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def is_dirty(self) -> bool:
+        """A row added, removed or edited since the dialog opened (typed and deleted back is not)."""
+        return self._rows() != self._initial
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing the edits away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     @classmethod
     def ask(cls, parent: QWidget | None, db: Database, campaign_id: int) -> bool:

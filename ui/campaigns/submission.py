@@ -1,5 +1,6 @@
 """报送: record what a unit handed in for a campaign deliverable (received date, title, the file), and
-add a deliverable to a campaign. The service checks everything; the dialogs show its reasons."""
+add a deliverable to a campaign. The service checks everything; the dialogs show its reasons under
+the field, and Esc, 取消 and × ask 放弃未保存的内容？ once anything was typed (``ui.common.unsaved``)."""
 
 from __future__ import annotations
 
@@ -25,17 +26,19 @@ from ecodesk.db.database import Database
 from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.services import campaigns
 from ecodesk.services.campaigns import CAMPAIGNS, DeliverableInput, DeliverableStatus
-from ui.common import dialogs, operations
+from ui.common import dialogs, operations, unsaved
 from ui.common.field_editors import DateLineEdit
+from ui.common.field_problems import ERROR_STYLE, problem_cell
 
-ERROR_STYLE = "color:#c62828;"
 FILE_FILTER = (
     "报送材料 (*.pdf *.doc *.docx *.xls *.xlsx *.wps *.et *.jpg *.jpeg *.png *.zip *.rar);;所有文件 (*)"
 )
 
 
 class _ProblemForm(QDialog):
-    """A small form whose problems show in red under the named field (as the record form does)."""
+    """A small form whose problems show in red under the named field (as the record form does), and
+    that asks before throwing typing away. Subclasses list their values in :meth:`values` and call
+    :meth:`mark_clean` once filled."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -46,21 +49,35 @@ class _ProblemForm(QDialog):
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
+        self._initial: tuple[object, ...] = ()
 
     def add_row(self, key: str, label: str, widget: QWidget) -> None:
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        cell, error = problem_cell(widget, key)
         self.error_labels[key] = error
-        cell = QWidget()
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        column.addWidget(error)
         self.form.addRow(f"{label}：", cell)
+
+    def values(self) -> tuple[object, ...]:
+        """What the clerk can change, compared with what the form showed when it opened."""
+        raise NotImplementedError
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def mark_clean(self) -> None:
+        self._initial = self.values()
+
+    def is_dirty(self) -> bool:
+        return self.values() != self._initial
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's ×: ask before throwing typing away."""
+        closing = unsaved.settle(self, self.is_dirty(), self.save)
+        if closing and self.result() != QDialog.DialogCode.Accepted.value:
+            super().reject()
+
+    def close_asking(self) -> bool:
+        self.reject()
+        return not self.isVisible()
 
     def clear_problems(self) -> None:
         for label in (*self.error_labels.values(), self.general_error):
@@ -133,6 +150,10 @@ class SubmissionDialog(_ProblemForm):
         layout.addWidget(buttons)
         self.received.setFocus()
         self.received.selectAll()
+        self.mark_clean()
+
+    def values(self) -> tuple[object, ...]:
+        return (self.received.text(), self.title_edit.text(), self.file_edit.text(), self.remark.text())
 
     def _browse(self) -> None:
         path = dialogs.ask_open_file(self, "选择报送文件", FILE_FILTER)
@@ -212,6 +233,10 @@ class DeliverableDialog(_ProblemForm):
         layout.addWidget(note)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
+        self.mark_clean()
+
+    def values(self) -> tuple[object, ...]:
+        return (self.name_edit.text(), self.due.text(), self.phase.currentIndex())
 
     def save(self) -> None:
         self.clear_problems()
