@@ -300,7 +300,7 @@ def test_problems_import_and_export_through_the_declaration(
     import openpyxl
 
     from ecodesk.services.record_export import export_xlsx
-    from ecodesk.services.record_import import import_xlsx
+    from ecodesk.services.record_import import ADD_DUPLICATES, import_xlsx
 
     _problem(db, "砖厂北侧")
     out = tmp_path / "问题.xlsx"
@@ -309,8 +309,12 @@ def test_problems_import_and_export_through_the_declaration(
     assert ws is not None
     header = [c.value for c in ws[2]]
     assert header[:4] == ["发现日期", "问题来源", "所在村", "地点"] and "时限情况" in header
-    # The exported file imports again (the derived 时限情况 column is ignored).
+    # The exported file imports again (the derived 时限情况 column is ignored): as the same problem,
+    # skipped by default; as a second one when the clerk says 仍然导入.
     report = import_xlsx(db, PROBLEMS, out)
+    assert report.ok, report.summary_lines()
+    assert records.count(db, PROBLEMS) == 1
+    report = import_xlsx(db, PROBLEMS, out, on_duplicate=ADD_DUPLICATES)
     assert report.ok, report.summary_lines()
     assert records.count(db, PROBLEMS) == 2
 
