@@ -7,9 +7,9 @@ import unicodedata
 from datetime import date
 
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from ecodesk.db.base import Base, RecordMixin
+from ecodesk.db.base import AuditedChild, Base, RecordMixin
 
 UNIT_KINDS = ("村", "社区", "镇属单位", "驻镇单位", "企业主管部门")
 # Villages and communities are the units that are appraised and own households.
@@ -120,10 +120,13 @@ class Person(RecordMixin, Base):
         return "、".join(r.role + (f"（{r.title}）" if r.title else "") for r in self.roles)
 
 
-class PersonRole(Base):
-    """One role of a person; ``title`` is the 职务 (e.g. 党委副书记、镇长 for a 领导小组成员)."""
+class PersonRole(AuditedChild, Base):
+    """One role of a person; ``title`` is the 职务 (e.g. 党委副书记、镇长 for a 领导小组成员).
+    Logged under the person, so their 修改记录 shows a role added, dropped or its 职务 changed."""
 
     __tablename__ = "person_roles"
+    __label__ = "身份"
+    __audit_fields__ = {"title": "职务"}
     __table_args__ = (Index("ix_person_roles_role", "role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,6 +134,18 @@ class PersonRole(Base):
     role: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(60), default="")
     person: Mapped[Person] = relationship(back_populates="roles")
+
+    def audit_owner(self, session: Session) -> tuple[str, int] | None:
+        person = session.get(Person, self.person_id) if self.person_id is not None else None
+        if person is None or person in session.deleted:
+            return None
+        return (Person.__tablename__, person.id)
+
+    def audit_name(self) -> str:
+        return self.role
+
+    def audit_summary(self) -> str:
+        return self.role + (f"（{self.title}）" if self.title else "")
 
 
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

@@ -14,7 +14,6 @@ from ecodesk.models import Person
 from ecodesk.models.campaign import CampaignMember
 from ecodesk.services import campaigns, records
 from ecodesk.services.campaigns import CAMPAIGNS, DeliverableInput, MemberInput, PhaseInput
-from ecodesk.services.org import ROLES_CODEC
 from tests.core.helpers import Town, build_town
 
 PLAN_DUE, LIST_DUE, SUMMARY_DUE = date(2024, 10, 20), date(2024, 11, 30), date(2024, 12, 30)
@@ -215,17 +214,22 @@ def test_a_letter_template_is_saved_in_place(db: Database) -> None:
     assert "title" in fields
 
 
-def test_person_roles_are_edited_in_place(db: Database, town: Town) -> None:
+def test_person_roles_are_edited_in_place_and_logged(db: Database, town: Town) -> None:
+    from ecodesk.models.org import PersonRole
+    from ecodesk.services.org import PEOPLE
+
+    person_id = records.create(db, PEOPLE, {"name": "郝翔", "roles": "领导小组成员（镇长）、河长"}).id
     with db.session() as session:
-        person = session.get(Person, town.leader)
-        assert person is not None
-        ROLES_CODEC.apply(session, person, [("领导小组成员", "党委副书记、镇长")])
-        session.flush()
-        role_id = person.roles[0].id
+        kept_id = session.scalars(
+            select(PersonRole.id).where(PersonRole.person_id == person_id, PersonRole.role == "领导小组成员")
+        ).one()
+    records.update(db, PEOPLE, person_id, {"roles": "领导小组成员（党委书记）、网格员"})
     with db.session() as session:
-        person = session.get(Person, town.leader)
+        person = session.get(Person, person_id)
         assert person is not None
-        ROLES_CODEC.apply(session, person, [("领导小组成员", "镇长"), ("网格员", "")])
-        session.flush()
-        assert [(r.id == role_id, r.role, r.title) for r in person.roles][0] == (True, "领导小组成员", "镇长")
-        assert len(person.roles) == 2
+        assert [(r.role, r.title) for r in person.roles] == [("领导小组成员", "党委书记"), ("网格员", "")]
+        assert person.roles[0].id == kept_id
+    texts = [f"{x.label} {x.action} {x.old} → {x.new}" for x in records.history_lines(db, PEOPLE, person_id)]
+    assert "身份“领导小组成员”职务 update 镇长 → 党委书记" in texts
+    assert "身份 item_removed  → 河长" in texts
+    assert "身份 item_added  → 网格员" in texts

@@ -168,3 +168,28 @@ def test_deliverable_dialog_asks_when_typed(qtbot, monkeypatch, db: Database, ca
     dialog.reject()  # 保存 without a due date: refused, the problem under 截止日期, still open
     assert dialog.isVisible()
     assert dialog.error_labels["due_date"].text() == "必须填写"
+
+
+def test_the_campaigns_history_pane_shows_phase_changes(qtbot, db: Database, campaign_id: int) -> None:
+    from ui.records.detail import DetailPane
+
+    phases = campaigns.get_campaign(db, campaign_id).phases
+    campaigns.set_phases(
+        db,
+        campaign_id,
+        [
+            *(PhaseInput(p.name, p.end_date, p.start_date, p.tasks, p.id) for p in phases[:2]),
+            PhaseInput("整改提升阶段", date(2024, 12, 20), date(2024, 12, 1), "", phases[2].id),
+            PhaseInput("总结验收阶段", date(2024, 12, 31), date(2024, 12, 21)),
+        ],
+    )
+    pane = DetailPane(db, CAMPAIGNS)
+    qtbot.addWidget(pane)
+    pane.resize(1000, 500)
+    pane.show_record(campaign_id)
+    rows = [
+        tuple(pane.history.item(r, c).text() for c in range(2, 5)) for r in range(pane.history.rowCount())
+    ]
+    assert ("新增", "工作阶段", "总结验收阶段（2024-12-21 至 2024-12-31）") in rows
+    assert ("修改", "工作阶段“整改提升阶段”结束日期", "2024-12-30 → 2024-12-20") in rows
+    pane.grab().save(str(SHOTS / "campaign_history.png"))

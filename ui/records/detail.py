@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "reveal": "查看",
     "purge": "彻底删除",
     "reopen": "重新挂牌",
+    "item_added": "新增",  # a line of a child list (工作阶段, 领导小组 …), logged under its record
+    "item_removed": "删除",
 }
 HISTORY_HEADERS = ("时间", "操作员", "操作", "项目", "原值 → 新值")
 EMPTY = "（空）"
