@@ -17,7 +17,7 @@ from ecodesk.services.campaigns import CAMPAIGNS, DeliverableInput, PhaseInput
 from tests.core.helpers import build_town
 from ui.campaigns.detail import PhasesView
 from ui.campaigns.phases import PhasesDialog
-from ui.campaigns.submission import DeliverableDialog
+from ui.campaigns.submission import DeliverableDialog, SubmissionDialog
 from ui.common import unsaved
 
 pytestmark = pytest.mark.gui
@@ -168,6 +168,26 @@ def test_deliverable_dialog_asks_when_typed(qtbot, monkeypatch, db: Database, ca
     dialog.reject()  # 保存 without a due date: refused, the problem under 截止日期, still open
     assert dialog.isVisible()
     assert dialog.error_labels["due_date"].text() == "必须填写"
+    dialog.grab().save(str(SHOTS / "deliverable_dialog.png"))
+
+
+def test_submission_dialog_asks_only_when_typed(qtbot, monkeypatch, db: Database, campaign_id: int) -> None:
+    status = campaigns.deliverable_statuses(db, campaign_id, today=date(2024, 10, 25))[0]
+    untouched = SubmissionDialog(db, status)
+    qtbot.addWidget(untouched)
+    untouched.show()
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)  # today's date and the material's name as shown: no question
+    assert not untouched.isVisible()
+
+    typed = SubmissionDialog(db, status)
+    qtbot.addWidget(typed)
+    typed.show()
+    typed.remark.setText("电话催报后送来")
+    asked: list[object] = []
+    monkeypatch.setattr(unsaved, "ask", lambda parent: asked.append(parent) or unsaved.Answer.DISCARD)
+    qtbot.keyClick(typed, Qt.Key.Key_Escape)
+    assert asked == [typed] and not typed.isVisible()
+    assert campaigns.deliverable_statuses(db, campaign_id, today=date(2024, 10, 25))[0].received_date is None
 
 
 def test_the_campaigns_history_pane_shows_phase_changes(qtbot, db: Database, campaign_id: int) -> None:
