@@ -142,10 +142,14 @@ def _live_campaign(session: Session, campaign_id: int) -> Campaign:
 
 def _check_phases(campaign: Campaign, phases: Sequence[PhaseInput]) -> list[FieldProblem]:
     problems = []
+    seen: set[str] = set()
     for n, phase in enumerate(phases, 1):
         label = f"第{n}阶段（{phase.name or '未命名'}）"
         if not phase.name.strip():
             problems.append(FieldProblem("phases", "工作阶段", f"{label}：名称必须填写"))
+        elif phase.name.strip() in seen:  # 添加报送材料 chooses its phase by name
+            problems.append(FieldProblem("phases", "工作阶段", f"{label}：与前面的阶段同名"))
+        seen.add(phase.name.strip())
         start = phase.start_date or campaign.start_date
         if phase.end_date < start:
             problems.append(FieldProblem("phases", "工作阶段", f"{label}：结束日期早于开始日期"))

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from ecodesk.db import Database
+from ecodesk.errors import ValidationError
 from ecodesk.models import Person
 from ecodesk.models.campaign import CampaignMember
 from ecodesk.services import campaigns, records
@@ -118,12 +119,20 @@ def test_a_deleted_phase_leaves_its_deliverables_without_a_phase_and_says_so(
     assert "报送材料“问题整改清单”所属阶段 排查梳理阶段 → " in texts
 
 
+def test_two_phases_of_one_name_are_refused(db: Database, town: Town) -> None:
+    campaign_id = make_campaign(db, town)
+    plan, sort, fix = as_inputs(db, campaign_id)
+    with pytest.raises(ValidationError, match="第4阶段（整改提升阶段）：与前面的阶段同名"):
+        campaigns.set_phases(db, campaign_id, [plan, sort, fix, PhaseInput(fix.name, date(2024, 12, 31))])
+    assert len(campaigns.get_campaign(db, campaign_id).phases) == 3
+
+
 def test_a_phase_id_of_another_campaign_is_refused(db: Database, town: Town) -> None:
     first = make_campaign(db, town)
     other = campaigns.create_campaign(
         db, {"name": "秸秆禁烧", "start_date": "2024-10-01", "end_date": "2024-12-31"}, phases=[]
     )
-    with pytest.raises(Exception, match="已被删除"):
+    with pytest.raises(ValidationError, match="已被删除"):
         campaigns.set_phases(db, other, as_inputs(db, first)[:1])
     assert len(campaigns.get_campaign(db, first).phases) == 3
 
