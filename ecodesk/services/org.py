@@ -77,13 +77,25 @@ def _of_village(session: Session, model: type[Any], label: str, village_id: int,
     return record_id
 
 
+_GROUPS_SEEN = "ecodesk.village_groups"  # session.info key: village id → {match key: group}
+
+
 def find_group(session: Session, village_id: int, name: str) -> VillageGroup | None:
-    """The live 组 of the village that ``name`` means: 三组, 3组 and 第三组 are one group."""
-    key = group_match_key(name)
-    groups = session.scalars(
-        select(VillageGroup).where(VillageGroup.village_id == village_id, VillageGroup.deleted_at.is_(None))
-    )
-    return next((g for g in groups if group_match_key(g.name) == key), None)
+    """The live 组 of the village that ``name`` means: 三组, 3组 and 第三组 are one group.
+
+    A village's groups are read once per session (an import asks for every row's 组; a query each
+    time would also flush every pending household first) and kept in ``session.info``."""
+    known: dict[int, dict[str, VillageGroup]] = session.info.setdefault(_GROUPS_SEEN, {})
+    groups = known.get(village_id)
+    if groups is None:
+        with session.no_autoflush:
+            rows = session.scalars(
+                select(VillageGroup).where(
+                    VillageGroup.village_id == village_id, VillageGroup.deleted_at.is_(None)
+                )
+            )
+            groups = known[village_id] = {group_match_key(g.name): g for g in rows}
+    return groups.get(group_match_key(name))
 
 
 def add_group(session: Session, village_id: int, name: str) -> VillageGroup:
@@ -100,6 +112,7 @@ def add_group(session: Session, village_id: int, name: str) -> VillageGroup:
     group = VillageGroup(name=name, village_id=village_id, sort_order=number if number is not None else 9999)
     session.add(group)
     session.flush()
+    session.info[_GROUPS_SEEN][village_id][group_match_key(name)] = group
     return group
 
 
