@@ -43,6 +43,33 @@ def test_job_result_arrives_on_the_gui_thread(qtbot) -> None:
     assert seen["done_thread"] is threading.main_thread()
 
 
+def test_a_result_arriving_after_its_window_closed_is_dropped(qtbot, monkeypatch) -> None:
+    """The 公文 preview still rendering when its page is closed: the job is cancelled, and neither the
+    result nor a message is handed to the deleted widget (it raised in whatever test ran next)."""
+    from PySide6.QtWidgets import QWidget
+
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": told.append(text))
+    monkeypatch.setattr(dialogs, "show_unexpected", lambda parent, exc: told.append(str(exc)))
+    release = threading.Event()
+    cancelled: list[bool] = []
+
+    def work(job: Job) -> str:
+        release.wait(5)
+        cancelled.append(job.cancelled)
+        return "预览"
+
+    page = QWidget()
+    arrived: list[str] = []
+    handle = run_job(page, "生成预览", work, arrived.append, show_progress=False)
+    page.deleteLater()
+    qtbot.waitUntil(lambda: handle.orphaned, timeout=5000)
+    with qtbot.waitSignal(handle.finished, timeout=5000) as blocker:
+        release.set()
+    assert blocker.args == [False]
+    assert cancelled == [True] and arrived == [] and told == []
+
+
 def test_cancel_stops_the_job_and_says_so(qtbot, monkeypatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title="": shown.append(title))

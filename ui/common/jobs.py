@@ -76,6 +76,11 @@ class JobHandle(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.dialog: QProgressDialog | None = None
+        # A page closed while its job runs (a preview still rendering when the 公文 page goes): the
+        # job is cancelled and its result dropped, never handed to a deleted widget.
+        self.orphaned = False
+        if parent is not None:
+            parent.destroyed.connect(self._parent_gone)
         if show_progress:
             self.dialog = QProgressDialog(f"{title}……", "取消", 0, 0, parent)
             self.dialog.setWindowTitle(title)
@@ -85,6 +90,11 @@ class JobHandle(QObject):
             self.dialog.setAutoReset(False)
             self.dialog.setMinimumWidth(380)
             self.dialog.canceled.connect(self.cancel)
+
+    def _parent_gone(self, *_args: object) -> None:
+        self.orphaned = True
+        self.dialog = None  # a child of the parent: deleted with it
+        self.job.cancel()
 
     def _report(self, done: int, total: int, message: str) -> None:
         # Called on the worker thread: only emit, the slot runs on the GUI thread.
@@ -115,8 +125,12 @@ class JobHandle(QObject):
             self.dialog = None
 
     def _on_succeeded(self, result: Any) -> None:
-        self._close_dialog()
         self.result = result
+        if self.orphaned:
+            log.info("job finished after its window closed; result dropped")
+            self._finish(False)
+            return
+        self._close_dialog()
         ok = True
         try:
             if self._on_done is not None:
@@ -127,8 +141,12 @@ class JobHandle(QObject):
         self._finish(ok)
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._close_dialog()
         self.error = exc
+        if self.orphaned:
+            log.info("job ended after its window closed: %s", exc)
+            self._finish(False)
+            return
+        self._close_dialog()
         if self._on_error is not None:
             self._on_error(exc)
         elif isinstance(exc, JobCancelledError):
