@@ -7,8 +7,7 @@ to a temporary folder, so the clerk's own settings are never read or written.
 
     QT_QPA_PLATFORM=offscreen python packaging/guide/make_screenshots.py [--out resources/guide/images]
 
-Each PNG is reduced to a palette of 256 colours (ImageMagick ``convert``, when installed) so the
-guide stays small. Look at every image after running this.
+Each PNG is reduced to a palette of 256 colours (Pillow) so the guide stays small. Look at every image after running this.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
-WINDOW = (1280, 800)
+WINDOW = (1366, 768)
 TOWN = "清河镇"
 OPERATOR = "王晓燕"
 WIN_DATA = r"C:\Users\wxy\AppData\Local\EcoDesk"
@@ -86,10 +85,10 @@ class Shooter:
         print(f"{path.name}: {widget.width()}×{widget.height()}")
 
     def answer_modal(
-        self, title: str, name: str, button: str, prepare: Callable[[QWidget], None] | None = None
+        self, title: str, name: str | None, button: str, prepare: Callable[[QWidget], None] | None = None
     ) -> None:
         """Grab the next modal box whose title starts with ``title`` (shown by a real ``exec()``),
-        after ``prepare`` filled it in, and press ``button`` in it."""
+        after ``prepare`` filled it in, and press ``button`` in it (no grab when ``name`` is None)."""
 
         def answer() -> None:
             box = QApplication.activeModalWidget()
@@ -101,7 +100,8 @@ class Shooter:
             if prepare is not None:
                 prepare(box)
                 settle(100)
-            self.save(box, name)
+            if name is not None:
+                self.save(box, name)
             for candidate in box.findChildren(QAbstractButton):
                 if candidate.text() == button:
                     candidate.click()
@@ -111,24 +111,13 @@ class Shooter:
         QTimer.singleShot(100, answer)
 
     def optimise(self) -> None:
-        convert = shutil.which("convert")
-        if convert is None:
-            print("ImageMagick not found: images left unoptimised")
-            return
+        """Reduce each PNG to a palette of 256 colours (Pillow, which reportlab brings along)."""
+        from PIL import Image
+
         for path in self.made:
-            subprocess.run(
-                [
-                    convert,
-                    str(path),
-                    "-strip",
-                    "-colors",
-                    "256",
-                    "-define",
-                    "png:compression-level=9",
-                    f"PNG8:{path}",
-                ],
-                check=True,
-            )
+            with Image.open(path) as image:
+                reduced = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
+            reduced.save(path, optimize=True)
 
 
 _stray: list[QWidget] = []
@@ -187,14 +176,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "guide" / "images")
     parser.add_argument("--keep", action="store_true", help="keep the temporary demo folder")
+    parser.add_argument(
+        "--demo", type=Path, help="copy this demo folder (made by --keep) instead of a new one"
+    )
+    parser.add_argument("--only", nargs="*", help="take only these steps (e.g. ledgers rename), to try one")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="ecodesk-guide-"))
     db_path = work / "ecodesk.db"
     print(f"demo town in {work}")
-    cli("--db", str(db_path), "init", "--town", TOWN)
-    cli("--db", str(db_path), "--operator", OPERATOR, "demo", "--scale", "town")
+    if args.demo:
+        shutil.copytree(args.demo, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns("qsettings"))
+    else:
+        cli("--db", str(db_path), "init", "--town", TOWN)
+        cli("--db", str(db_path), "--operator", OPERATOR, "demo", "--scale", "town")
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -214,7 +210,7 @@ def main() -> int:
     watchdog.timeout.connect(close_stray_modal)
     watchdog.start(3000)
     try:
-        take_all(shooter, db_path, work)
+        take_all(shooter, db_path, work, args.only)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -224,10 +220,11 @@ def main() -> int:
     return 0
 
 
-def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
+def take_all(shooter: Shooter, db_path: Path, work: Path, only: list[str] | None = None) -> None:
     from ecodesk.db.database import Database
 
-    shoot_wizard(shooter, work)
+    if not only or "wizard" in only:
+        shoot_wizard(shooter, work)
     db = Database.open(db_path, OPERATOR, lock=True)  # made by `ecodesk init` above
     try:
         from ui.shell.main_window import MainWindow
@@ -240,14 +237,19 @@ def take_all(shooter: Shooter, db_path: Path, work: Path) -> None:
         settle(500)
         for step in (
             shoot_dashboard,
+            shoot_org,
             shoot_patrols,
             shoot_problems,
             shoot_ledgers,
+            shoot_campaigns,
             shoot_letters,
             shoot_documents,
             shoot_appraisal,
             shoot_backup,
+            shoot_rename,
         ):
+            if only and step.__name__.removeprefix("shoot_") not in only:
+                continue
             step(shooter, window)
             wait_jobs()
         window.close()
@@ -322,7 +324,7 @@ def shoot_patrols(shooter: Shooter, window: Any) -> None:
         shooter.answer_modal("可能重复", "patrol-duplicate", "返回修改")
         if dialog.save() is not None:
             raise RuntimeError("the repeated patrol was saved without the duplicate warning")
-        type_line((("kind", "扬尘检查"), ("start_time", "10:00"), ("end_time", "11:30")))
+        type_line((("kind", "企业检查"), ("start_time", "10:00"), ("end_time", "11:30")))
         if dialog.save() is None:
             raise RuntimeError("the first patrol line did not save")
         settle(100)
@@ -341,6 +343,8 @@ def shoot_patrols(shooter: Shooter, window: Any) -> None:
         )
         dialog.edits["measures"].setFocus()
 
+    # closing the half-typed line asks 放弃未保存的内容？: grabbed for the guide, then 放弃
+    shooter.answer_modal("未保存的内容", "unsaved", "放弃")
     show_dialog(dialog, shooter, "patrol-entry", fill)
 
 
@@ -360,16 +364,99 @@ def shoot_problems(shooter: Shooter, window: Any) -> None:
 
 
 def shoot_ledgers(shooter: Shooter, window: Any) -> None:
-    from ui.records.page import RecordPage
-
     page = window.show_page("ledgers")
     wait_jobs()
-    ledger = next(w for w in page.findChildren(RecordPage) if w.isVisible())  # the tab shown: 裸露地块
+    ledger = page.show_kind("bare_land")  # 裸露地块: a 挂牌销号 ledger
     ledger.choose_chip("挂牌")  # a 挂牌 entry selected: 开始整治 and 开为整改问题 are enabled
     wait_jobs()
     select_row(ledger.table, 0)
     shooter.save(window, "ledgers")
+
+    # 打印: the preview of the filtered list, as it comes out of the printer
+    ledger.choose_chip("整治中")
+    wait_jobs()
+    handle = ledger.print_list()
+    wait_jobs()
+    preview = handle.result
+    preview.resize(1000, 700)
+    settle(1500)
+    wait_jobs()
+    shooter.save(preview, "print-preview")
+    preview.close()
+    settle(100)
     ledger.choose_chip("")
+
+    logs = page.show_kind("suction_trucks")  # 吸污车作业报备: a log, no 挂牌/销号
+    wait_jobs()
+    logs.filter_bar.text.setText("顺通")  # found by the company's name (or a plate's few letters)
+    logs.filter_bar.text.returnPressed.emit()
+    wait_jobs()
+    select_row(logs.table, 0)
+    shooter.save(window, "ledger-logs")
+    logs.filter_bar.text.setText("")
+    logs.filter_bar.text.returnPressed.emit()
+    wait_jobs()
+    page.show_kind("bare_land")
+
+
+def shoot_org(shooter: Shooter, window: Any) -> None:
+    from ecodesk.models import Household
+    from ecodesk.services.org import GRIDS, HOUSEHOLDS
+    from ecodesk.services.record_export import export_xlsx
+    from ecodesk.services.records import ListFilter
+    from ui.common.excel_io import ImportDialog
+    from ui.org.forms import GridDialog
+
+    page = window.show_page("org")
+    wait_jobs()
+    grids = page.show_kind("grids")
+    wait_jobs()
+    select_row(grids.table, 0)
+    shooter.save(window, "org")
+    dialog = GridDialog(window.db, GRIDS, grids.model.id_at(0), window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    show_dialog(dialog, shooter, "grid-form")
+
+    # The same roster imported twice: the check lists the rows already in the file.
+    households = page.show_kind("households")
+    wait_jobs()
+    with window.db.session() as session:  # the village of the first household in the list
+        household = session.get(Household, households.model.id_at(0))
+        village_id, village = household.village_id, household.village.name
+    roster = Path(tempfile.mkdtemp(prefix="ecodesk-guide-roster-")) / f"{village}农户花名册.xlsx"
+    export_xlsx(window.db, HOUSEHOLDS, roster, ListFilter(village_id=village_id))
+    importer = ImportDialog(window.db, HOUSEHOLDS, roster, window)
+    importer.setWindowModality(Qt.WindowModality.NonModal)
+    importer.show()
+    settle(200)
+    importer.check()
+    wait_jobs()
+    shooter.save(importer, "import-duplicates")
+    importer.close()
+    importer.deleteLater()
+    shutil.rmtree(roster.parent, ignore_errors=True)
+    page.show_kind("units")
+
+
+def shoot_campaigns(shooter: Shooter, window: Any) -> None:
+    page = window.show_page("campaigns")
+    wait_jobs()
+    settle(500)
+    shooter.save(window, "campaigns")
+    page.detail.tabs.setCurrentWidget(page.detail.phases)
+    settle(300)
+    shooter.save(page.detail, "campaign-phases")
+    page.detail.tabs.setCurrentWidget(page.detail.grid)
+
+
+def shoot_rename(shooter: Shooter, window: Any) -> None:
+    from ecodesk.services import rename
+    from ui.settings.rename_dialog import RenameTownDialog
+
+    places = rename.places_naming(window.db, TOWN, "柳园镇")
+    dialog = RenameTownDialog(places, TOWN, "柳园镇", window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    show_dialog(dialog, shooter, "rename")
 
 
 def shoot_letters(shooter: Shooter, window: Any) -> None:
@@ -393,6 +480,31 @@ def shoot_documents(shooter: Shooter, window: Any) -> None:
     settle(1500)
     wait_jobs()
     shooter.save(window, "documents")
+    shoot_word_import(shooter, window)
+
+
+def shoot_word_import(shooter: Shooter, window: Any) -> None:
+    """导入Word公文: last year's 通报 as the clerk typed it in Word (an issued demo document exported
+    as .docx, its number moved to 2025 so that it is not registered yet)."""
+    import re
+
+    import docx
+
+    from ecodesk.services import documents
+    from ui.documents.word_import_dialog import WordImportDialog
+
+    folder = Path(tempfile.mkdtemp(prefix="ecodesk-guide-word-"))
+    path = folder / "整改情况通报.docx"
+    documents.export_docx(window.db, 2, path)  # the demo's 关于近期生态环境问题整改情况的通报
+    word = docx.Document(str(path))
+    for paragraph in word.paragraphs:
+        for run in paragraph.runs:
+            run.text = re.sub(r"〔(\d{4})〕\d+号", "〔2025〕17号", run.text)
+    word.save(str(path))
+    dialog = WordImportDialog(window.db, path, documents.read_word(path), window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    show_dialog(dialog, shooter, "word-import")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def shoot_appraisal(shooter: Shooter, window: Any) -> None:
@@ -412,6 +524,7 @@ def shoot_appraisal(shooter: Shooter, window: Any) -> None:
         text.setPlainText("经复核，6月2日火点为上级误报")
 
     shooter.answer_modal("调整得分", "appraisal-adjust", "取消", reason)  # shown, not applied
+    shooter.answer_modal("未保存的内容", None, "放弃")  # 取消 after typing asks first
     page.adjust_selected()
     settle(200)
     if shooter.out / "appraisal-adjust.png" not in shooter.made:
