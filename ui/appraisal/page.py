@@ -101,7 +101,7 @@ def evidence_hint(line: EvidenceLine) -> str:
     return ""
 
 
-class AdjustDialog(QDialog):
+class AdjustDialog(unsaved.AskingDialog):
     """调整得分: the final score wanted and the reason (required, asked for under its box).
 
     Esc, 取消 or × after changing the score or the reason asks 放弃未保存的内容？ (``ui.common.unsaved``).
@@ -159,16 +159,6 @@ class AdjustDialog(QDialog):
 
     def is_dirty(self) -> bool:
         return self._shown() != self._initial
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing the new score and reason away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
 
     @classmethod
     def ask(

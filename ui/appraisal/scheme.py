@@ -46,7 +46,7 @@ HEADERS = ("考核类别", "考核项目", "分值", "加分项", "计分规则"
 DATA = Qt.ItemDataRole.UserRole  # on the category cell: {"id", "params", "standard"}
 
 
-class SchemeDialog(QDialog):
+class SchemeDialog(unsaved.AskingDialog):
     def __init__(self, db: Database, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.year = db, year
@@ -348,13 +348,3 @@ class SchemeDialog(QDialog):
 
     def is_dirty(self) -> bool:
         return self._snapshot() != self._initial
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing the edited scheme away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()

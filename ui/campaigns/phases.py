@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +37,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole  # on a row's first cell: the phase it edits 
 WARNING_STYLE = "color:#b45309;"
 
 
-class PhasesDialog(QDialog):
+class PhasesDialog(unsaved.AskingDialog):
     """``saved`` is True once the service accepted the phases."""
 
     def __init__(self, db: Database, campaign_id: int, parent: QWidget | None = None) -> None:
@@ -203,16 +202,6 @@ class PhasesDialog(QDialog):
     def is_dirty(self) -> bool:
         """A row added, removed or edited since the dialog opened (typed and deleted back is not)."""
         return self._rows() != self._initial
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing the edits away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
 
     @classmethod
     def ask(cls, parent: QWidget | None, db: Database, campaign_id: int) -> bool:

@@ -35,7 +35,7 @@ FILE_FILTER = (
 )
 
 
-class _ProblemForm(QDialog):
+class _ProblemForm(unsaved.AskingDialog):
     """A small form whose problems show in red under the named field (as the record form does), and
     that asks before throwing typing away. Subclasses list their values in :meth:`values` and call
     :meth:`mark_clean` once filled."""
@@ -68,16 +68,6 @@ class _ProblemForm(QDialog):
 
     def is_dirty(self) -> bool:
         return self.values() != self._initial
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing typing away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
 
     def clear_problems(self) -> None:
         for label in (*self.error_labels.values(), self.general_error):

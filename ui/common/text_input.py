@@ -26,7 +26,7 @@ from ui.common.field_problems import is_ctrl_enter, problem_cell
 REQUIRED = "必须填写"
 
 
-class TextInputDialog(QDialog):
+class TextInputDialog(unsaved.AskingDialog):
     """``text()`` is what was typed; accepted only with a non-blank text when ``required``."""
 
     def __init__(
@@ -105,16 +105,6 @@ class TextInputDialog(QDialog):
 
     def is_dirty(self) -> bool:
         return self.text() != self._initial
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing typing away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
 
 
 def ask_text(

@@ -69,6 +69,32 @@ def settle(dialog: QDialog, dirty: bool, save: Callable[[], object]) -> bool:
     return False
 
 
+class AskingDialog(QDialog):
+    """A dialog the clerk types into: Esc, 取消 and the window's × ask 放弃未保存的内容？ when
+    :meth:`is_dirty`; 保存 runs :meth:`save_asked` and closes only if it succeeded.
+
+    Subclasses give ``is_dirty`` and ``save`` (or override ``save_asked``); ``saved_by_answer`` says
+    whether the answer 保存 has already closed the dialog."""
+
+    def is_dirty(self) -> bool:
+        raise NotImplementedError
+
+    def save_asked(self) -> object:
+        return self.save()  # type: ignore[attr-defined]  # every subclass has its 保存
+
+    def saved_by_answer(self) -> bool:
+        return self.result() == QDialog.DialogCode.Accepted.value
+
+    def reject(self) -> None:
+        if settle(self, self.is_dirty(), self.save_asked) and not self.saved_by_answer():
+            super().reject()
+
+    def close_asking(self) -> bool:
+        """The main window closing: ask if dirty, then close; False to stay open."""
+        self.reject()
+        return not self.isVisible()
+
+
 @runtime_checkable
 class Guarded(Protocol):
     """A dialog that can be asked to close, asking about unsaved typing first."""

@@ -76,7 +76,7 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class DateDialog(QDialog):
+class DateDialog(unsaved.AskingDialog):
     """Which day's report: today unless another date is typed."""
 
     def __init__(self, default: date, parent: QWidget | None = None) -> None:
@@ -124,15 +124,10 @@ class DateDialog(QDialog):
         """Another date was typed than the one offered."""
         return self.date_edit.text() != self._initial_text
 
-    def reject(self) -> None:
+    def save_asked(self) -> object:
         """Esc, 取消 and ×: a typed date is not thrown away without asking (保存 makes the report)."""
-        closing = unsaved.settle(self, self.is_dirty(), self._accept)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
+        self._accept()
+        return None
 
     @classmethod
     def ask(cls, parent: QWidget | None, default: date) -> date | None:

@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -134,7 +133,7 @@ class NameListCompleter(QCompleter):
         return found
 
 
-class PatrolEntryDialog(QDialog):
+class PatrolEntryDialog(unsaved.AskingDialog):
     """Type patrols one after another. ``saved_ids`` holds every patrol saved while it was open."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -454,14 +453,13 @@ class PatrolEntryDialog(QDialog):
         """The current line differs from the emptied form (typed and deleted back is untouched)."""
         return self._snapshot() != self._initial
 
-    def reject(self) -> None:
-        """Esc, 结束录入 and the window's ×: ask before throwing the half-typed line away."""
-        if unsaved.settle(self, self.is_dirty(), lambda: self.save() is not None):
-            super().reject()
+    def save_asked(self) -> object:
+        """Esc, 结束录入 and the window's × ask before throwing the half-typed line away; 保存 saves
+        the line and the dialog still closes (结束录入)."""
+        return self.save() is not None
 
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
+    def saved_by_answer(self) -> bool:
+        return False
 
     # -- for callers ---------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ class Period:
     suffix: str  # EXCEL or PDF
 
 
-class PeriodDialog(QDialog):
+class PeriodDialog(unsaved.AskingDialog):
     """Which days to sum up and in which format; ``chosen`` once accepted."""
 
     def __init__(self, start: tuple[date, date], parent: QWidget | None = None) -> None:
@@ -143,15 +143,10 @@ class PeriodDialog(QDialog):
     def is_dirty(self) -> bool:
         return self._state() != self._initial
 
-    def reject(self) -> None:
+    def save_asked(self) -> object:
         """Esc, 取消 and ×: dates typed here are not thrown away without asking."""
-        closing = unsaved.settle(self, self.is_dirty(), self._accept)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
+        self._accept()
+        return None
 
     @classmethod
     def ask(cls, parent: QWidget | None) -> Period | None:

@@ -38,7 +38,7 @@ from ui.common.field_problems import ERROR_STYLE, REQUIRED_MARK, is_ctrl_enter, 
 _DONE = object()
 
 
-class ActionDialog(QDialog):
+class ActionDialog(unsaved.AskingDialog):
     """``result_value`` is what the operation returned once it succeeded."""
 
     def __init__(
@@ -185,16 +185,6 @@ class ActionDialog(QDialog):
     def is_dirty(self) -> bool:
         """Anything differs from what the dialog showed when it opened."""
         return any(editor.value() != self._initial.get(key) for key, editor in self.editors.items())
-
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing typing away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and self.result() != QDialog.DialogCode.Accepted.value:
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
 
     @classmethod
     def ask(

@@ -66,7 +66,7 @@ def keep_within_screen(dialog: QWidget) -> None:
         dialog.resize(min(dialog.width(), screen.width()), min(dialog.height(), screen.height()))
 
 
-class RecordDialog(QDialog):
+class RecordDialog(unsaved.AskingDialog):
     """Add (``record_id=None``) or edit one record. ``saved_id`` is set once the service accepted it."""
 
     def __init__(
@@ -253,15 +253,8 @@ class RecordDialog(QDialog):
         """Anything differs from what the form showed when it opened (typed and deleted back is not)."""
         return any(editor.value() != self._initial.get(key) for key, editor in self.editors.items())
 
-    def reject(self) -> None:
-        """Esc, 取消 and the window's ×: ask before throwing typing away."""
-        closing = unsaved.settle(self, self.is_dirty(), self.save)
-        if closing and (self.result() != QDialog.DialogCode.Accepted.value or self.saved_id is None):
-            super().reject()
-
-    def close_asking(self) -> bool:
-        self.reject()
-        return not self.isVisible()
+    def saved_by_answer(self) -> bool:
+        return super().saved_by_answer() and self.saved_id is not None
 
     # -- for callers ---------------------------------------------------------------------------
 
