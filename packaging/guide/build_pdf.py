@@ -81,6 +81,9 @@ def add_print_images(doc: QTextDocument, html: str) -> None:
         image = QImage(str(GUIDE_DIR / src))
         if image.isNull():
             raise SystemExit(f"guide.html shows {src}, which is missing or not an image")
+        # Opaque RGB: a palette screenshot of greys only was written with a mask, which the
+        # recompression turned into a striped JPEG 2000.
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
         target = round(int(width) * PRINT_PPI / DPI)
         if image.width() > target:
             image = image.scaledToWidth(target, Qt.TransformationMode.SmoothTransformation)

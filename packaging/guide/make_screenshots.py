@@ -468,7 +468,7 @@ def shoot_letters(shooter: Shooter, window: Any) -> None:
     shooter.save(window, "letters-coverage")
     page.tabs.setCurrentIndex(2)  # 批量打印
     wait_jobs()
-    shooter.save(window, "letters-print", height=280)
+    shooter.save(window, "letters-print", height=330)
     page.tabs.setCurrentIndex(0)
 
 
