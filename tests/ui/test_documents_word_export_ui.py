@@ -10,12 +10,16 @@ import pytest
 
 from ecodesk.db import Database
 from ecodesk.services import documents
-from tests.ui.test_documents_page import new_draft, page  # noqa: F401  (the fixture)
+from tests.ui import test_documents_page
 from ui.common import dialogs
 from ui.documents import page as page_module
 from ui.documents.page import DocumentsPage
 
 pytestmark = pytest.mark.gui
+
+# The 公文 page on a town with the documents settings, as its own tests build it.
+page = test_documents_page.page
+new_draft = test_documents_page.new_draft
 
 
 def test_export_word_writes_the_issued_document_with_its_number(
@@ -23,7 +27,7 @@ def test_export_word_writes_the_issued_document_with_its_number(
     page: DocumentsPage,
     db: Database,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert not page.docx_button.isEnabled()  # nothing selected yet
     doc_id = new_draft(qtbot, page)
@@ -58,7 +62,7 @@ def test_a_failed_export_says_why_in_chinese(
     qtbot: Any,
     page: DocumentsPage,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     new_draft(qtbot, page)
     errors: list[str] = []
