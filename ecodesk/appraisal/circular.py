@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ecodesk.appraisal.sheet import EvidenceLine, Sheet, VillageRow
+from ecodesk.cn_numbers import cn_numeral
 from ecodesk.documents import kinds
-
-CN_ORDINAL = "一二三四五六七八九十"
 
 
 def _names(rows: Sequence[VillageRow]) -> str:
@@ -63,7 +62,7 @@ def results_circular(defaults: kinds.Defaults, data: Sheet, evidence: Sequence[E
     if losses:
         for k, (item, lost, villages) in enumerate(losses):
             paragraphs.append(
-                f"（{CN_ORDINAL[k]}）{item}失分较多。全镇共有{villages}个村（社区）在该项失分，合计失分{lost:g}分。"
+                f"（{cn_numeral(k + 1)}）{item}失分较多。全镇共有{villages}个村（社区）在该项失分，合计失分{lost:g}分。"
             )
     else:
         paragraphs.append("各村（社区）各项工作均达到考核要求。")

@@ -18,7 +18,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from ecodesk import dates
-from ecodesk.demo.vocab import Names, Vocabulary, chinese_number
+from ecodesk.cn_numbers import cn_numeral
+from ecodesk.demo.vocab import Names, Vocabulary
 from ecodesk.errors import EcoDeskError
 from ecodesk.models import (
     ENTERPRISE_TAGS,
@@ -219,7 +220,7 @@ def _plan_villages(spec: ScaleSpec, vocab: Vocabulary, rng: random.Random) -> li
             name=name,
             kind=kind,
             on_river=on_river,
-            groups=[chinese_number(g) + "组" for g in range(1, group_count + 1)],
+            groups=[cn_numeral(g) + "组" for g in range(1, group_count + 1)],
             households=households,
         )
         if surname:  # 李家庄 is mostly 李
@@ -400,7 +401,7 @@ def _write_grids(town: DemoTown, people: list[_PersonPlan], writer: _Writer, rng
             grid_rows.append(
                 {
                     "id": first_id + i,
-                    "name": f"{v.name}第{chinese_number(i + 1)}网格",
+                    "name": f"{v.name}第{cn_numeral(i + 1)}网格",
                     "village_id": v.id,
                     "leader_id": v.secretary_id or None,
                 }

@@ -98,15 +98,6 @@ def load_vocabulary() -> Vocabulary:
     )
 
 
-def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十: how 组 and 网格 are numbered on village rosters."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-
-
 class Names:
     """Names and phone numbers drawn from one seeded generator, so the same seed gives the same town."""
 

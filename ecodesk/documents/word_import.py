@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecodesk.cn_numbers import cn_numeral, parse_cn_int
 from ecodesk.dates import format_cn
 from ecodesk.documents.linebreak import is_wide
 from ecodesk.documents.spec import Attachment
@@ -103,8 +104,6 @@ _NUMBER = re.compile(
     rf"(?P<prefix>[^\s\u3000〔\[【（(［]+?){_SPACE}[〔\[【（(［]{_SPACE}(?P<year>\d{{4}}){_SPACE}"
     rf"[〕\]】）)］]{_SPACE}第?{_SPACE}(?P<seq>\d+){_SPACE}号"
 )
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4}
-_CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 _CN = "〇零○Ｏ一二三四五六七八九十"
 _DATE = re.compile(
     rf"(?P<y>\d{{4}}|[{_CN}]{{4}}){_SPACE}年{_SPACE}(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}){_SPACE}月"
@@ -118,19 +117,6 @@ _PRINTED = re.compile(rf"(?P<organ>.*?){_SPACE}(?P<date>{_DATE.pattern}){_SPACE}
 _CC = re.compile(r"抄\s*送\s*[：:]\s*(?P<rest>.*)")
 
 
-def _cn_number(text: str) -> int:
-    """2023, 12, "二〇二三", "十二", "二十", "三十一" → int."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        value = 0
-        for ch in text:
-            value = value * 10 + _CN_DIGITS[ch]
-        return value
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
 def parse_cn_date(text: str) -> dt.date | None:
     """The date a line is made of ("2023年12月20日", "二〇二三年十二月二十日"), else None."""
     squeezed = re.sub(r"[\s\u3000]", "", text)
@@ -139,9 +125,12 @@ def parse_cn_date(text: str) -> dt.date | None:
 
 
 def _date_of(match: re.Match[str]) -> dt.date | None:
+    year, month, day = (parse_cn_int(match[k]) for k in ("y", "m", "d"))
+    if year is None or month is None or day is None:
+        return None
     try:
-        return dt.date(_cn_number(match["y"]), _cn_number(match["m"]), _cn_number(match["d"]))
-    except (KeyError, ValueError):
+        return dt.date(year, month, day)
+    except ValueError:
         return None
 
 
@@ -292,22 +281,9 @@ def _walk(document) -> Iterator[_Block]:  # type: ignore[no-untyped-def]
                 yield _paragraph_block(para, numbering.label(para))
 
 
-_CN_NUMERALS = "零一二三四五六七八九"
-
-
-def _cn_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (a heading's number)."""
-    if n < 10:
-        return _CN_NUMERALS[n]
-    if n < 100:
-        tens, units = divmod(n, 10)
-        return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + (_CN_NUMERALS[units] if units else "")
-    return str(n)
-
-
 def _formatted(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "ideographDigital"):
-        return _cn_numeral(n)
+        return cn_numeral(n)
     if fmt == "decimalFullWidth":
         return "".join(chr(ord(ch) + 0xFEE0) for ch in str(n))
     if fmt in ("lowerLetter", "upperLetter"):

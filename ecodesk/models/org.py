@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ecodesk.cn_numbers import parse_cn_int
 from ecodesk.db.base import AuditedChild, Base, RecordMixin
 
 UNIT_KINDS = ("村", "社区", "镇属单位", "驻镇单位", "企业主管部门")
@@ -148,25 +149,7 @@ class PersonRole(AuditedChild, Base):
         return self.role + (f"（{self.title}）" if self.title else "")
 
 
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _GROUP_AFFIX = re.compile(r"^第?(.*?)(?:村民小组|居民小组|小组|组)?$")
-
-
-def _cn_number(text: str) -> int | None:
-    """一 → 1, 十一 → 11, 二十 → 20, 一百零二 → 102; None for anything else."""
-    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
-        return None
-    total, current = 0, 0
-    for c in text:
-        if c == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif c == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS[c]
-    return total + current
 
 
 def group_number(name: str) -> int | None:
@@ -175,7 +158,7 @@ def group_number(name: str) -> int | None:
     text = core.group(1) if core else ""
     if text.isdigit():
         return int(text)
-    return _cn_number(text)
+    return parse_cn_int(text)
 
 
 def group_match_key(name: str) -> str:
