@@ -1,7 +1,7 @@
 """Which body paragraphs are headings, and of which level — what the editor shows as hints.
 
 The levels are those of the 党政机关公文 body: 一、 (黑体), （一） (楷体), 1. and （1） (仿宋). The layout
-engine prints levels 1 and 2 in their fonts with the same patterns (``layout._H1``/``_H2``).
+engine prints levels 1 and 2 in their fonts with the same patterns (``H1``/``H2``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from ecodesk.documents.spec import split_paragraphs
 
 _CN_NUM = "一二三四五六七八九十百零〇"
+H1 = re.compile(rf"^[{_CN_NUM}]+、")  # 一、 printed in 黑体 (the layout and the Word export use these)
+H2 = re.compile(rf"^（[{_CN_NUM}]+）")  # （一） printed in 楷体
 _LEVELS: tuple[tuple[int, re.Pattern[str], str], ...] = (
-    (1, re.compile(rf"^[{_CN_NUM}]+、"), "黑体"),
-    (2, re.compile(rf"^（[{_CN_NUM}]+）"), "楷体"),
+    (1, H1, "黑体"),
+    (2, H2, "楷体"),
     (3, re.compile(r"^\d+[.．](?!\d)"), "仿宋"),
     (4, re.compile(r"^（\d+）"), "仿宋"),
 )

@@ -11,7 +11,6 @@ which keeps the 署名/日期 with the last lines of the body and a heading with
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +23,10 @@ from ecodesk.dates import format_cn
 from ecodesk.documents import grid as g
 from ecodesk.documents.fonts import FANGSONG, HEI, KAI, SONG, XBS, FontReport
 from ecodesk.documents.glyphs import font_for
-from ecodesk.documents.headings import heading_end
+from ecodesk.documents.headings import H1, H2, heading_end
 from ecodesk.documents.linebreak import break_lines, is_wide, justify
 from ecodesk.documents.spec import DocumentSpec, split_paragraphs
 from ecodesk.documents.title import split_title
-
-_CN_NUM = "一二三四五六七八九十百零〇"
-_H1 = re.compile(rf"^[{_CN_NUM}]+、")
-_H2 = re.compile(rf"^（[{_CN_NUM}]+）")
 
 
 @dataclass(frozen=True)
@@ -140,9 +135,9 @@ class Typesetter:
         """
         fs = self.f[FANGSONG]
         heading_font = None
-        match = _H1.match(text) or _H2.match(text)
+        match = H1.match(text) or H2.match(text)
         if match:
-            heading_font = self.f[HEI] if _H1.match(text) else self.f[KAI]
+            heading_font = self.f[HEI] if H1.match(text) else self.f[KAI]
         fonts = [fs] * len(text)
         whole = False
         if match and heading_font is not None:
@@ -192,7 +187,7 @@ def build_blocks(spec: DocumentSpec, ts: Typesetter) -> tuple[list[Block], list[
 
 
 def _level(para: str) -> int:
-    return 1 if _H1.match(para) else 2 if _H2.match(para) else 0
+    return 1 if H1.match(para) else 2 if H2.match(para) else 0
 
 
 def _body(text: str, ts: Typesetter, blocks: list[Block]) -> None:
