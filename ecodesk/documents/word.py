@@ -119,6 +119,7 @@ class _Writer:
         self.report = report
         self.faces = face_names(report)
         self.doc: DocxDocument = docx.Document()
+        self.ts = Typesetter(report)  # measures as the PDF does (title breaks, pagination)
         self.squeeze = False
         self.tight = False  # paragraphs now written go at tight_twips (the squeezed page)
         self.tight_twips = LINE_PITCH_TWIPS
@@ -127,7 +128,7 @@ class _Writer:
 
     def build(self) -> int:
         spec = self.spec
-        ts = Typesetter(self.report)
+        ts = self.ts
         geo = letter_geometry(bool(spec.number)) if spec.is_letter else head_geometry()
         main, attachments = build_blocks(spec, ts)
         pages = paginate(main + attachments, geo.title_line)
@@ -308,8 +309,7 @@ class _Writer:
             self._run(para, part, XBS, g.SIZE_2)
 
     def _measure_xbs(self) -> Callable[[str], float]:
-        ts = Typesetter(self.report)
-        font = ts.f[XBS]
+        ts, font = self.ts, self.ts.f[XBS]
         return lambda s: ts.width(s, font, g.SIZE_2, on_grid=False)
 
     def _body(self, text: str, *, keep_last: bool = False) -> None:

@@ -287,11 +287,7 @@ def create(db: Database, kind: RecordKind, raw: Mapping[str, Any]) -> Any:
 
 def update(db: Database, kind: RecordKind, record_id: int, raw: Mapping[str, Any]) -> Any:
     with db.session() as session:
-        obj = _get_live(session, kind, record_id)
-        values, problems = parse_values(session, kind, raw, existing=obj)
-        if problems:
-            raise ValidationError(problems)
-        _apply(session, kind, obj, values)
+        update_record(session, kind, _get_live(session, kind, record_id), raw)
         session.flush()
         return _load(session, kind, record_id)
 
