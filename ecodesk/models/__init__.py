@@ -3,8 +3,17 @@
 from ecodesk.db.audit import AuditEntry
 
 # Modules whose tables only need registering (their names are imported from the module itself):
-# problems, ledgers and complaints; 承诺书; patrols and campaigns; 考核.
-from ecodesk.models import appraisal, campaign, complaint, ledger, letter, patrol, rectification  # noqa: F401
+# problems, ledgers and complaints; 承诺书; patrols and campaigns; 考核; 目标指标.
+from ecodesk.models import (  # noqa: F401
+    appraisal,
+    campaign,
+    complaint,
+    ledger,
+    letter,
+    patrol,
+    rectification,
+    targets,
+)
 from ecodesk.models.attachment import Attachment
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document
 from ecodesk.models.org import (
