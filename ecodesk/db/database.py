@@ -47,6 +47,7 @@ from ecodesk.errors import (
     SchemaTooNewError,
     UpgradeNeedsLockError,
 )
+from ecodesk.files import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +251,10 @@ class Database:
         if file_lock is not None:
             try:
                 file_lock.acquire()
-            except PermissionError:
-                raise DatabaseError(f"数据文件夹不可写：{path.parent}") from None
+            except OSError as exc:  # no lock file here (a lock held elsewhere is DatabaseLockedError)
+                raise DatabaseError(
+                    f"无法在数据文件夹中建立锁文件 {file_lock.path.name}（{os_reason(exc)}）：{path.parent}"
+                ) from None
         engine = create_engine(f"sqlite:///{path}", future=True)
         db = cls(path, engine, operator, file_lock)
         _configure_engine(engine, db._damaged)
