@@ -32,7 +32,7 @@ from ecodesk.errors import (
 )
 from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
-from ui.common import dialogs, machine_settings
+from ui.common import dialogs, machine_settings, screen_fit
 from ui.common.icons import icon
 from ui.patrols import report_folders
 from ui.shell import password
@@ -221,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_folders.sweep_leftovers()  # 日报 files an earlier run could not remove (a crash, a PDF left open)
     install_translations(app)
     apply_ui_font(app)
+    screen_fit.install(app)  # every window and dialog fits the screen (1366×768, 150 %)
     sys.excepthook = _excepthook
 
     started = start(args)
