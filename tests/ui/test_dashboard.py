@@ -37,7 +37,7 @@ def test_tiles_show_the_numbers(qtbot, town_db: Database) -> None:
     )
     assert tiles["due"].value.text() == "2 项" and "东沟村：禁烧工作方案" in tiles["due"].detail.text()
     assert tiles["due"].detail.text().startswith("0 项逾期，2 项本周到期")
-    assert page.fire_chart.series[0][2][-1] == 2 and len(page.problem_chart.series) == 2
+    assert page.fire_chart.values()["火点"][-1] == 2 and len(page.problem_chart.values()) == 2
     page.resize(1200, 700)
     page.show()
     qtbot.waitExposed(page)

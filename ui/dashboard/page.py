@@ -34,7 +34,7 @@ from ecodesk.db.database import Database
 from ecodesk.services import dashboard
 from ecodesk.services.dashboard import Dashboard, Target
 from ui.common.changes import changes
-from ui.dashboard.charts import BarChart
+from ui.common.charts import MonthChart, Series
 from ui.dashboard.contacts import SilentVillagesDialog
 from ui.dashboard.todo import AllTodoDialog, TodoList
 from ui.shell.navigation import open_target
@@ -182,9 +182,9 @@ class DashboardPage(QWidget):
         self.todo = TodoList()
         self.todo.open_requested.connect(lambda target: open_target(self, target))
         self.todo.show_all_requested.connect(self.show_all_todo)
-        self.fire_chart = BarChart("近12个月火点（处）")
+        self.fire_chart = MonthChart("近12个月火点（处）", "处")
         self.fire_chart.setObjectName("chart_fires")
-        self.problem_chart = BarChart("近12个月问题新增与销号（个）")
+        self.problem_chart = MonthChart("近12个月问题新增与销号（个）", "个")
         self.problem_chart.setObjectName("chart_problems")
         # The 待办 on the left, the two charts stacked on the right: all of it fits a 1366×768 screen.
         chart_column = QVBoxLayout()
@@ -344,12 +344,12 @@ class DashboardPage(QWidget):
             self._show_loading()
         self.todo.set_items(d.todo, d.todo_total, d.todo_overdue_total)
         labels = [m.label for m in d.fires_by_month]
-        self.fire_chart.set_data(labels, [("火点", "#d9480f", [m.value for m in d.fires_by_month])])
+        self.fire_chart.set_data(labels, [Series("火点", "#d9480f", [m.value for m in d.fires_by_month])])
         self.problem_chart.set_data(
             labels,
             [
-                ("新增", "#2f6f9f", [m.value for m in d.problems_opened]),
-                ("销号", "#2b8a3e", [m.value for m in d.problems_closed]),
+                Series("新增", "#2f6f9f", [m.value for m in d.problems_opened]),
+                Series("销号", "#2b8a3e", [m.value for m in d.problems_closed]),
             ],
         )
         self.loaded.emit()
