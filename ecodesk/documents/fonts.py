@@ -2,7 +2,10 @@
 
 The standard names styles (仿宋, 黑体, 楷体, 宋体, 小标宋), not products. For each style we look, in
 order, at a file the user configured, the Windows system fonts, then the open fonts bundled in
-``resources/fonts``. A style with no file of its own borrows another style's file (仿宋→宋: there is no
+``resources/fonts``. 小标宋 is not part of Windows and comes under many file names (``FZXBSJW.TTF``,
+``FZXBSK.TTF``, ``方正小标宋_GBK.TTF``, or renamed), so after its usual names the font folders are searched
+for files named like it and then for any font whose own family name (read from the file,
+:mod:`ecodesk.documents.font_names`) is 方正小标宋 / FZXiaoBiaoSong. A style with no file of its own borrows another style's file (仿宋→宋: there is no
 open simplified 仿宋; 小标宋→黑 or 宋) and the :class:`FontReport` says so, because the settings screen
 must tell the clerk the printout is not in the intended typeface.
 
@@ -16,6 +19,7 @@ PDF; registration reads the whole file (5 MB) so it is cached for the life of th
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import re
@@ -27,6 +31,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ecodesk.documents.font_names import FONT_SUFFIXES, font_names
 from ecodesk.errors import EcoDeskError
 from ecodesk.paths import resources_dir
 
@@ -62,6 +67,11 @@ _WINDOWS_FILES: dict[str, tuple[tuple[str, int], ...]] = {
     SONG: (("simsun.ttc", 0), ("SIMSUN.TTC", 0)),
     XBS: (("FZXBSJW.TTF", 0), ("fzxbsjw.ttf", 0), ("方正小标宋简体.ttf", 0), ("方正小标宋简体.TTF", 0)),
 }
+
+# 小标宋 under any other file name: names like these first (compared without case, as Windows does), then
+# any font whose own family, full or PostScript name contains one of the marks.
+_XBS_FILE_PATTERNS = ("fzxbs*", "方正小标宋*", "*小标宋*", "*xiaobiaosong*")
+_XBS_NAME_MARKS = ("小标宋", "xiaobiaosong", "fzxbs")
 
 _BUNDLED_FILES: dict[str, tuple[tuple[str, int], ...]] = {
     SONG: (("gbsn00lp.ttf", 0),),
@@ -112,6 +122,7 @@ class FontChoice:
     subfont_index: int
     source: str  # 设置 / 系统 / 内置
     borrowed_from: str | None = None
+    family: str | None = None  # the family name read from a file found by its name table
 
     @property
     def is_substitute(self) -> bool:
@@ -120,7 +131,10 @@ class FontChoice:
     @property
     def face(self) -> str:
         """The face name a word processor knows this file by (宋体 for simsun.ttc …)."""
+        if self.family is not None and self.borrowed_from is None:
+            return self.family
         own = self.borrowed_from or self.style
+
         return (
             _FACES.get(self.path.name.lower(), STYLE_FACES[own])
             if self.source == "系统"
@@ -174,6 +188,49 @@ def _windows_font_dirs() -> list[Path]:
     return seen
 
 
+_SCANS: dict[tuple[str, int], list[tuple[Path, int, frozenset[str]]]] = {}
+
+
+def _font_folder(folder: Path) -> list[tuple[Path, int, frozenset[str]]]:
+    """(file, subfont index, its names) for every font in ``folder``; read once per process until the
+    folder changes (installing a font changes its time), since fonts are resolved for every printout."""
+    try:
+        key = (str(folder), folder.stat().st_mtime_ns)
+        cached = _SCANS.get(key)
+        if cached is not None:
+            return cached
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES and p.is_file())
+    except OSError:
+        return []
+    found = [(path, index, names) for path in files for index, names in font_names(path)]
+    with _LOCK:
+        _SCANS[key] = found
+    return found
+
+
+def _is_xbs_name(name: str) -> bool:
+    folded = name.casefold().replace(" ", "")
+    return any(mark in folded for mark in _XBS_NAME_MARKS)
+
+
+def xbs_files(dirs: Sequence[Path]) -> list[tuple[Path, int, str | None]]:
+    """Fonts in ``dirs`` that are 小标宋 by their file name, then those that are by their own name:
+    (file, subfont index, the family name to show Word — None when the file's names do not say)."""
+    by_file: list[tuple[Path, int, str | None]] = []
+    by_family: list[tuple[Path, int, str | None]] = []
+    for folder in dirs:
+        for path, index, names in _font_folder(folder):
+            own = sorted(n for n in names if _is_xbs_name(n))
+            # A Chinese name first: the one a Chinese Word lists.
+            family = next((n for n in own if "小标宋" in n), own[0] if own else None)
+            lowered = path.name.lower()
+            if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _XBS_FILE_PATTERNS):
+                by_file.append((path, index, family))
+            elif family is not None:
+                by_family.append((path, index, family))
+    return by_file + by_family
+
+
 def _alias_for(path: Path, index: int) -> str:
     stem = re.sub(r"[^A-Za-z0-9]", "", path.stem)[:16] or "Font"
     digest = hashlib.sha1(f"{path}|{index}".encode()).hexdigest()[:6]
@@ -223,15 +280,18 @@ def resolve_fonts(
 
     for style in STYLES:
         label = STYLE_LABELS[style]
-        candidates: list[tuple[Path, int, str]] = []
+        candidates: list[tuple[Path, int, str, str | None]] = []
         if style in configured and str(configured[style]).strip():
-            candidates.append((Path(configured[style]).expanduser(), 0, "设置"))
+            candidates.append((Path(configured[style]).expanduser(), 0, "设置", None))
         for d in sys_dirs:
             for name, idx in _WINDOWS_FILES.get(style, ()):
-                candidates.append((d / name, idx, "系统"))
+                candidates.append((d / name, idx, "系统", None))
+        if style == XBS:
+            fixed = {path for path, *_ in candidates}
+            candidates += [(p, i, "系统", fam) for p, i, fam in xbs_files(sys_dirs) if p not in fixed]
         for name, idx in _BUNDLED_FILES.get(style, ()):
-            candidates.append((bundled / name, idx, "内置"))
-        for path, idx, source in candidates:
+            candidates.append((bundled / name, idx, "内置", None))
+        for path, idx, source, family in candidates:
             looked[style].append(str(path))
             if not path.is_file():
                 if source == "设置":
@@ -242,7 +302,7 @@ def resolve_fonts(
             except ValueError as exc:
                 warnings.append(f"警告：{label}字体文件无法使用：{path}（{exc}），已改用其他字体。")
                 continue
-            own[style] = FontChoice(style, alias, path, idx, source)
+            own[style] = FontChoice(style, alias, path, idx, source, family=family)
             break
 
     choices: dict[str, FontChoice] = {}
