@@ -1,5 +1,6 @@
 """``ecodesk report …``: the patrol daily report (日报), weekly, monthly and any-period summaries
-(``range --from --to`` or ``--period 上月``; each as .xlsx or .pdf), fire-point counts, and the
+(``range --from --to`` or ``--period 上月``; each as .xlsx or .pdf), fire-point counts, the county's
+own form filled from the records (``fill TEMPLATE.xlsx --from --to --out``, ``fill --list``), and the
 campaign reminder list. Patrols and fire points import and export through the generic
 ``ecodesk import|export patrols|fire_points``.
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecodesk import dates
@@ -95,6 +97,33 @@ def cmd_fires(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fill(args: argparse.Namespace) -> int:
+    """Fill the county's form (a template marked with placeholders), or list the placeholders."""
+    from ecodesk.services import county_forms, reports
+
+    if args.list:
+        print(county_forms.catalogue_text())
+        return 0
+    if not args.template:
+        raise CliError("请给出要填写的表格文件（.xlsx），或用 --list 查看可用的占位符")
+    if args.period:
+        if args.date_from or args.date_to:
+            raise CliError("--period 与 --from/--to 只能选一种")
+        date_from, date_to = reports.preset_range(args.period, dates.today())
+    elif args.date_from and args.date_to:
+        date_from, date_to = required_date(args.date_from, "--from"), required_date(args.date_to, "--to")
+    else:
+        raise CliError(f"请给出 --from 和 --to，或 --period（{'、'.join(reports.PRESETS)}）")
+    if not args.out:
+        raise CliError("请用 --out 指定填好的表格存到哪里（.xlsx，不能是原表格）")
+    out = out_path(args.out, (".xlsx",))
+    with open_db(args, lock=False) as db:
+        filled, counts = county_forms.fill_county_form(db, Path(args.template), out, date_from, date_to)
+    period = f"{dates.format_cn(date_from)}至{dates.format_cn(date_to)}"
+    print(f"已按{period}填写 {out}（{len(counts.rows)}个村（社区），填写 {filled.cells} 处）")
+    return 0
+
+
 def cmd_reminders(args: argparse.Namespace) -> int:
     from ecodesk.services import campaigns
 
@@ -133,6 +162,13 @@ def add_parser(sub: Subparsers) -> None:
     p = add_command(rsub, "fires", cmd_fires, "全年各村逐月火点统计 Excel")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p = add_command(rsub, "fill", cmd_fill, "按上级发来的 Excel 表格（写好占位符）填写各村统计数")
+    p.add_argument("template", nargs="?", metavar="TEMPLATE.xlsx", help="写好占位符的上级表格")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="统计起始日期，如 2026-11-02")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="统计截止日期（含当天）")
+    p.add_argument("--period", choices=("本周", "上周", "本月", "上月"), help="常用期间，代替 --from/--to")
+    p.add_argument("--out", metavar="FILE.xlsx", help="填好的表格存到哪里（不能是原表格）")
+    p.add_argument("--list", action="store_true", help="列出可用的占位符和各自统计的内容")
     p = add_command(rsub, "reminders", cmd_reminders, "专项行动逾期和即将到期的报送材料")
     p.add_argument("--date", help="以哪一天为准（默认今天）")
     p.add_argument("--days", type=int, default=7, help="提前几天提醒（默认7）")
