@@ -30,13 +30,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ecodesk.db import audit, migrate
+from ecodesk.db import audit, cipher, migrate
 from ecodesk.db.base import Base
 from ecodesk.db.lock import FileLock
 from ecodesk.errors import (
@@ -110,12 +110,12 @@ def _configure_engine(engine: Engine, on_damage: Callable[[BaseException], Damag
 def _total_changes(conn: Connection) -> int:
     """Rows changed on this connection since it was opened (SQLite counts every INSERT/UPDATE/DELETE)."""
     driver = conn.connection.driver_connection
-    return driver.total_changes if isinstance(driver, sqlite3.Connection) else 0
+    return int(getattr(driver, "total_changes", 0))  # sqlite3's or SQLCipher's connection
 
 
 def is_damage(exc: BaseException) -> bool:
     """Whether SQLite said the file is damaged (or is no database at all)."""
-    if not isinstance(exc, SADatabaseError | sqlite3.DatabaseError):
+    if not isinstance(exc, (SADatabaseError, *cipher.driver_errors())):
         return False
     message = str(getattr(exc, "orig", None) or exc).lower()
     return any(word in message for word in _DAMAGE_WORDS)
@@ -189,9 +189,13 @@ def _missing(path: Path) -> MissingDatabaseError | None:
 class Database:
     """An open EcoDesk data file."""
 
-    def __init__(self, path: Path, engine: Engine, operator: str, lock: FileLock | None) -> None:
+    def __init__(
+        self, path: Path, engine: Engine, operator: str, lock: FileLock | None, key: cipher.Key | None = None
+    ) -> None:
         self.path = path
         self.engine = engine
+        # The SQLCipher key of an encrypted file (None: a plain file); backups are written with it.
+        self.key = key
         self.operator = operator
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -214,6 +218,7 @@ class Database:
         backup_before_upgrade: bool = True,
         create: bool = False,
         verify: bool = False,
+        key: cipher.Key | None = None,
     ) -> Database:
         """Open the data file at ``path``, upgrading it when needed (only with ``lock``).
 
@@ -222,7 +227,8 @@ class Database:
         file, folder, journal or lock file. ``lock``: take the file lock (a window, a writing
         command); it is also what allows an upgrade and sweeping a killed EcoDesk's leftovers.
         ``verify``: run SQLite's ``quick_check`` first, so a damaged file is refused before anything
-        is written to it.
+        is written to it. ``key``: the SQLCipher key of an encrypted file (else one remembered in this
+        process; without either :class:`cipher.PasswordNeededError`). A plain file ignores it.
 
         Raises :class:`DatabaseError` subclasses with a message fit for the clerk: the file is
         missing, damaged, from a newer EcoDesk, locked by another window, needs an upgrade that only
@@ -244,8 +250,12 @@ class Database:
                 "若数据在光盘或写保护的 U 盘上，请先复制到电脑上再打开。"
             )
         existed = path.exists() and path.stat().st_size > 0
-        if existed:
-            _check_header(path)
+        if existed and cipher.looks_encrypted(path):
+            key = cipher.needs_key(path, key)
+        else:
+            key = None
+            if existed:
+                _check_header(path)
         file_lock = FileLock(path) if lock else None
         locked_at = time.time()
         if file_lock is not None:
@@ -255,9 +265,10 @@ class Database:
                 raise DatabaseError(
                     f"无法在数据文件夹中建立锁文件 {file_lock.path.name}（{os_reason(exc)}）：{path.parent}"
                 ) from None
-        engine = create_engine(f"sqlite:///{path}", future=True)
-        db = cls(path, engine, operator, file_lock)
-        _configure_engine(engine, db._damaged)
+        if file_lock is not None:
+            cipher.recover(path)  # the copy a killed password change left
+        db = cls(path, _engine(path, key), operator, file_lock, key)
+        _configure_engine(db.engine, db._damaged)
         try:
             db._prepare_schema(create, backup_before_upgrade)
             if verify and existed:
@@ -270,6 +281,25 @@ class Database:
         if file_lock is not None:
             db._sweep_leftovers(locked_at)
         return db
+
+    def change_key(self, key: cipher.Key | None) -> None:
+        """Encrypt, re-encrypt or decrypt the file in place (:func:`cipher.convert`): set, change or
+        remove the opening password. Under the file lock (taken here if this open has none, refused
+        while another window has the file); the engine is reopened on the new file."""
+        held = self._lock
+        if held is None:  # a lock-free open (a test, a script): take the lock for the conversion
+            held = FileLock(self.path)
+            held.acquire()
+        self.engine.dispose()
+        try:
+            cipher.convert(self.path, self.key, key)
+        finally:
+            if held is not self._lock:
+                held.release()
+        self.key = key
+        self.engine = _engine(self.path, key)
+        _configure_engine(self.engine, self._damaged)
+        self._sessions.configure(bind=self.engine)
 
     def _sweep_leftovers(self, locked_at: float) -> None:
         """Remove what a killed EcoDesk left beside this file (a half backup, temporaries).
@@ -452,11 +482,19 @@ class Database:
         self.close()
 
 
+def _engine(path: Path, key: cipher.Key | None) -> Engine:
+    """Python's own sqlite3 for a plain file (as ever), keyed SQLCipher connections for an encrypted one."""
+    if key is not None:
+        return cipher.engine_for(path, key)
+    # A URL object, not "sqlite:///{path}": a "?" or "#" in a folder name would cut that string.
+    return create_engine(URL.create("sqlite", database=str(path)), future=True)
+
+
 def write_failure(path: Path, exc: BaseException) -> DatabaseError | None:
     """A write the file system refused, in the clerk's words; None for anything else."""
     if isinstance(exc, DamagedDatabaseError):
         return exc
-    if not isinstance(exc, SADatabaseError | sqlite3.DatabaseError):
+    if not isinstance(exc, (SADatabaseError, *cipher.driver_errors())):
         return None
     if is_damage(exc):
         return damage_error(path, _sqlite_reason(exc))

@@ -1,43 +1,41 @@
-"""The optional password on opening the data (SPEC §8, privacy).
+"""The optional opening password (SPEC §8, privacy): the data file and its backups encrypted at rest.
 
-The office PC is often shared; the clerk may want the complaint records kept from whoever sits down at
-it next. A password set here is asked for before the program shows anything.
+Setting a password converts the data file in place into an SQLCipher file (``ecodesk.db.cipher``):
+without the password neither the file nor a backup of it can be read — by EcoDesk, ``sqlite3`` or
+any other program. Changing it re-encrypts under a new key; removing it makes the file plain again.
+The password itself is never stored: the file's own encryption is the check.
 
-Only a derived key is kept: scrypt (RFC 7914, in Python's standard library) of the password with a
-random salt, stored in the data file's settings — never the password itself. Comparing uses a
-constant-time check. This is an access gate for the program, not file encryption: the file itself
-stays a plain SQLite file (which keeps backups, repair and moving to a new PC simple); the README says
-so, and the clerk keeps the PC and USB sticks safe as before.
+Older EcoDesk versions kept only a *gate*: an scrypt verifier in the settings of a plain file. Such a
+file still asks for its password (:func:`check`) until the clerk sets a password again, which
+encrypts the file and drops the old verifier.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from ecodesk import dates
+from ecodesk.db import cipher
 from ecodesk.db.audit import OPERATOR_KEY, AuditEntry
 from ecodesk.db.database import Database
-from ecodesk.errors import ValidationError
+from ecodesk.errors import DatabaseError, ValidationError
 from ecodesk.models import Setting
 
-SETTING_KEY = "open_password"
-MIN_LENGTH = 4
-MAX_LENGTH = 64
-# scrypt cost: about 50 ms on the office's 2-core PC — unnoticeable once, slow for guessing.
-_N, _R, _P = 2**14, 8, 1
-_SALT_BYTES = 16
-_KEY_BYTES = 32
+SETTING_KEY = "open_password"  # the old gate's verifier (plain files of older versions)
+MIN_LENGTH = cipher.MIN_LENGTH
+MAX_LENGTH = cipher.MAX_LENGTH
+RECOVERY_FILE_SUFFIX = ".txt"
 
 
 @dataclass(frozen=True)
-class PasswordRecord:
-    """What is stored: the KDF, its parameters, the salt and the derived key (hex)."""
+class _Gate:
+    """The old gate's stored scrypt verifier (read only: new passwords encrypt the file)."""
 
     kdf: str
     n: int
@@ -46,76 +44,86 @@ class PasswordRecord:
     salt: str
     key: str
 
-    @classmethod
-    def derive(cls, password: str, salt: bytes | None = None) -> PasswordRecord:
-        salt = salt if salt is not None else os.urandom(_SALT_BYTES)
-        key = _scrypt(password, salt, _N, _R, _P)
-        return cls("scrypt", _N, _R, _P, salt.hex(), key.hex())
-
     def matches(self, password: str) -> bool:
         if self.kdf != "scrypt":
             return False
-        key = _scrypt(password, bytes.fromhex(self.salt), self.n, self.r, self.p)
+        key = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(self.salt),
+            n=self.n,
+            r=self.r,
+            p=self.p,
+            maxmem=64 * 1024 * 1024,
+            dklen=len(bytes.fromhex(self.key)),
+        )
         return hmac.compare_digest(key, bytes.fromhex(self.key))
 
 
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=_KEY_BYTES
-    )
-
-
-def _stored(db: Database) -> PasswordRecord | None:
+def _gate(db: Database) -> _Gate | None:
     with db.session() as session:
         value: Any = session.scalar(select(Setting.value).where(Setting.key == SETTING_KEY))
-    if not value:
-        return None
-    return PasswordRecord(**value)
+    return _Gate(**value) if value else None
+
+
+def is_encrypted(db: Database) -> bool:
+    """Whether the data file is encrypted (has an opening password in the new sense)."""
+    return db.key is not None
+
+
+def has_old_gate(db: Database) -> bool:
+    """A plain file of an older version whose password only gates the program."""
+    return db.key is None and _gate(db) is not None
 
 
 def is_protected(db: Database) -> bool:
     """Whether opening this data file asks for a password."""
-    return _stored(db) is not None
+    return is_encrypted(db) or has_old_gate(db)
 
 
 def check(db: Database, password: str) -> bool:
-    """True when ``password`` opens this file (always true for a file without a password)."""
-    record = _stored(db)
-    return record is None or record.matches(password)
+    """True when ``password`` (or the recovery key) opens this file; always for a file without one."""
+    if db.key is not None:
+        return cipher.same_key(cipher.key_for(db.path, password), db.key)
+    gate = _gate(db)
+    return gate is None or gate.matches(password)
 
 
 def _validate_new(password: str) -> None:
-    if len(password) < MIN_LENGTH:
-        raise ValidationError.single("password", "密码", f"至少{MIN_LENGTH}个字符")
-    if len(password) > MAX_LENGTH:
-        raise ValidationError.single("password", "密码", f"不能超过{MAX_LENGTH}个字符")
-    if password != password.strip():
-        raise ValidationError.single("password", "密码", "开头和结尾不能是空格")
+    problem = cipher.problem_with(password)
+    if problem:
+        raise ValidationError.single("password", "密码", problem)
+
+
+def _check_current(db: Database, current: str) -> None:
+    if is_protected(db) and not check(db, current):
+        raise ValidationError.single("current_password", "原密码", "不正确")
 
 
 def set_password(db: Database, new: str, current: str = "") -> None:
-    """Set or change the password; changing needs the current one."""
-    record = _stored(db)
-    if record is not None and not record.matches(current):
-        raise ValidationError.single("current_password", "原密码", "不正确")
+    """Set or change the password: the file is encrypted (again) under ``new``; changing needs the
+    current password (or the recovery key). Raises :class:`ValidationError` before touching the file,
+    :class:`DatabaseError` (file unchanged) when the conversion fails."""
+    _check_current(db, current)
     _validate_new(new)
-    _save(db, PasswordRecord.derive(new), "设置了打开密码" if record is None else "修改了打开密码")
+    changing = is_protected(db)
+    db.change_key(cipher.new_key(new))
+    _record(db, "修改了打开密码" if changing else "设置了打开密码（数据文件已加密）")
 
 
 def remove_password(db: Database, current: str) -> None:
-    """Stop asking for a password (needs the current one)."""
-    record = _stored(db)
-    if record is None:
+    """Stop asking for a password: the file becomes a plain SQLite file again (needs the current one)."""
+    if not is_protected(db):
         return
-    if not record.matches(current):
-        raise ValidationError.single("current_password", "原密码", "不正确")
-    _save(db, None, "取消了打开密码")
+    _check_current(db, current)
+    if db.key is not None:
+        db.change_key(None)
+    _record(db, "取消了打开密码（数据文件不再加密）")
 
 
-def _save(db: Database, record: PasswordRecord | None, what: str) -> None:
+def _record(db: Database, what: str) -> None:
+    """Drop an old gate's verifier (the encryption is the check now) and audit the change (never a key)."""
     with db.session() as session:
-        session.merge(Setting(key=SETTING_KEY, value=asdict(record) if record else None))
-        # The change itself is audited; the key never is.
+        session.execute(delete(Setting).where(Setting.key == SETTING_KEY))
         session.execute(
             insert(AuditEntry),
             [
@@ -131,3 +139,34 @@ def _save(db: Database, record: PasswordRecord | None, what: str) -> None:
                 }
             ],
         )
+
+
+# -- the recovery key ----------------------------------------------------------------------------
+
+
+def recovery_text(db: Database) -> str:
+    """The text of a recovery-key file for this (encrypted) file: what it is, how to use it, the key."""
+    if db.key is None:
+        raise DatabaseError("这个数据文件没有设置打开密码，不需要恢复密钥。")
+    return (
+        "EcoDesk 数据文件恢复密钥\n"
+        f"数据文件：{db.path}\n"
+        f"写出时间：{dates.now():%Y-%m-%d %H:%M}\n\n"
+        "忘记打开密码时，在“输入打开密码”处粘贴下面这一行（连同 EK），就能打开这个数据文件\n"
+        "和它的备份（命令行：把它放进环境变量 ECODESK_PASSWORD）。打开后请到 设置 → 打开密码 设一个新密码。\n"
+        "修改密码后这一行不再有效，请重新写出恢复密钥。\n"
+        "这一行和密码一样能打开全部记录：请把本文件存在 U 盘或打印出来，和电脑分开、妥善保管。\n\n"
+        f"{db.key.recovery_code()}\n"
+    )
+
+
+def write_recovery_key(db: Database, target: Path) -> Path:
+    """Write :func:`recovery_text` to ``target`` (``.txt`` added when missing)."""
+    target = Path(target).expanduser()
+    if target.suffix.lower() != RECOVERY_FILE_SUFFIX:
+        target = target.with_name(target.name + RECOVERY_FILE_SUFFIX)
+    try:
+        target.write_text(recovery_text(db), encoding="utf-8")
+    except OSError as exc:
+        raise DatabaseError(f"无法写入恢复密钥文件 {target}：{exc.strerror or exc}") from None
+    return target

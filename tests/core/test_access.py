@@ -1,4 +1,4 @@
-"""The optional password on opening the data: only a scrypt key is stored, changes are audited."""
+"""The optional password on opening the data: the file is encrypted, no password is stored, changes are audited."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ecodesk.db import Database
 from ecodesk.errors import ValidationError
@@ -39,18 +40,20 @@ def test_the_password_is_never_stored(db: Database, db_path: Path) -> None:
     access.set_password(db, "SecretPass1")
     raw = db_path.read_bytes() + Path(f"{db_path}-wal").read_bytes()
     assert b"SecretPass1" not in raw
-    with sqlite3.connect(db_path) as conn:
-        (value,) = conn.execute("SELECT value FROM settings WHERE key = 'open_password'").fetchone()
-        audit = conn.execute(
-            "SELECT action, new_value FROM audit_log WHERE table_name = 'settings'"
+    with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
+        sqlite3.connect(db_path).execute("SELECT count(*) FROM settings").fetchone()
+    with db.session() as session:
+        audit = session.execute(
+            text("SELECT action, new_value FROM audit_log WHERE table_name = 'settings'")
         ).fetchall()
-    assert '"kdf": "scrypt"' in value and "SecretPass1" not in value
-    assert audit == [("password", "设置了打开密码")]
+        gate = session.execute(text("SELECT value FROM settings WHERE key = 'open_password'")).fetchone()
+    assert [tuple(row) for row in audit] == [("password", "设置了打开密码（数据文件已加密）")]
+    assert gate is None  # the file's encryption is the check: no verifier is kept
 
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("abc", "至少4个字符"), (" abcd", "开头和结尾不能是空格"), ("x" * 65, "不能超过64个字符")],
+    [("abc12", "至少6个字符"), (" abcdef", "开头和结尾不能是空格"), ("x" * 65, "不能超过64个字符")],
 )
 def test_weak_or_odd_passwords_are_refused_with_the_reason(db: Database, password: str, reason: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -67,6 +70,7 @@ def test_the_cli_asks_for_the_password(
     access.set_password(db, "环保2026")
     db.close()
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    monkeypatch.setenv("ECODESK_TEST_DELAY_SCALE", "0")
     assert main(["--db", str(db_path), "check"]) == 1
     assert "已设置打开密码" in capsys.readouterr().err
     assert main(["--db", str(db_path), "--password", "错的", "check"]) == 1
