@@ -46,9 +46,11 @@ from ecodesk.models.targets import (
     AGGREGATE_LABELS,
     AGGREGATES,
     AIR_GOOD_RATE,
+    AIR_PM10,
     AIR_PM25,
     AIR_SOURCES,
     COUNTED_SOURCES,
+    DIRECTION_LABELS,
     DIRECTIONS,
     ENTERED,
     EQ,
@@ -61,6 +63,7 @@ from ecodesk.models.targets import (
     PATROLS,
     PROBLEMS_CLOSED,
     SOURCE_LABELS,
+    SOURCES,
     SUM,
     AirQualityMonth,
     Indicator,
@@ -905,31 +908,6 @@ def years_with_data(db: Database) -> list[int]:
     return sorted(int(y) for y in found)
 
 
-__all__ = [
-    "AGGREGATE_LABELS",
-    "AT_RISK",
-    "DIRECTIONS",
-    "EQ",
-    "GE",
-    "LE",
-    "MET",
-    "MISSED",
-    "NO_DATA",
-    "NO_TARGET",
-    "ON_TRACK",
-    "SOURCE_LABELS",
-    "STATUSES",
-    "STATUS_RULE",
-    "AirMonth",
-    "IndicatorInput",
-    "IndicatorView",
-    "IndicatorYear",
-    "MonthCell",
-    "StatusRow",
-    "YearTable",
-]
-
-
 # -- importing the station's monthly sheet ------------------------------------------------------------
 
 MONTH, PM25, PM10, GOOD, VALID = "month", "pm25", "pm10", "good_days", "valid_days"
@@ -1225,3 +1203,48 @@ def export_xlsx(db: Database, year: int, out: Path, *, today: date | None = None
         status_rule=STATUS_RULE,
     )
     return write_workbook(sheet, Path(out))
+
+
+__all__ = [
+    "AGGREGATES",
+    "AGGREGATE_LABELS",
+    "AIR_GOOD_RATE",
+    "AIR_PM10",
+    "AIR_PM25",
+    "AT_RISK",
+    "AirMonth",
+    "COUNTED_SOURCES",
+    "DIRECTIONS",
+    "DIRECTION_LABELS",
+    "ENTERED",
+    "EQ",
+    "FILTER_CHOICES",
+    "FIRE_POINTS",
+    "GE",
+    "ImportResult",
+    "IndicatorInput",
+    "IndicatorView",
+    "IndicatorYear",
+    "LATEST",
+    "LE",
+    "LETTERS_SIGNED",
+    "MEAN",
+    "MET",
+    "MISSED",
+    "MonthCell",
+    "NO_DATA",
+    "NO_TARGET",
+    "ON_TRACK",
+    "ORIGIN_COMPUTED",
+    "ORIGIN_ENTERED",
+    "ORIGIN_STATION",
+    "PATROLS",
+    "PROBLEMS_CLOSED",
+    "SOURCES",
+    "SOURCE_LABELS",
+    "STATUSES",
+    "STATUS_RULE",
+    "SUM",
+    "StatusRow",
+    "YearTable",
+]
