@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,14 +59,35 @@ def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; it is an ordinary document
         try:
             os.replace(tmp, path)
-        except PermissionError:
-            raise EcoDeskError(
-                f"无法写入 {path}：文件可能正在 Excel、WPS 或 PDF 阅读器中打开，请关闭后重试。"
-            ) from None
+        except PermissionError as exc:
+            raise _refused(path, exc) from None
         except OSError as exc:
             raise _explained(path, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _refused(path: Path, exc: PermissionError) -> EcoDeskError:
+    """Windows refuses to replace a file that is read-only *or* open in another program: say which."""
+    if is_read_only(path):
+        return EcoDeskError(
+            f"无法写入 {path}：这个文件是只读的（文件属性中勾选了“只读”）。请取消只读，或换一个文件名保存。"
+        )
+    if getattr(exc, "winerror", None) in _IN_USE or exc.errno == errno.EBUSY or sys.platform == "win32":
+        return EcoDeskError(f"无法写入 {path}：文件可能正在 Excel、WPS 或 PDF 阅读器中打开，请关闭后重试。")
+    return EcoDeskError(f"无法写入 {path}：{os_reason(exc)}")
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether an existing file is marked read-only (Windows' 只读 attribute, or no write permission)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if getattr(info, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_READONLY", 1):  # Windows
+        return True
+    # No write bit (Windows' 只读 shows so too, and it holds even for an administrator), or no access.
+    return path.is_file() and (not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK))
 
 
 def _explained(path: Path, exc: OSError) -> EcoDeskError:
@@ -76,22 +100,70 @@ def _explained(path: Path, exc: OSError) -> EcoDeskError:
 
 _REASONS = {
     errno.ENOSPC: "磁盘已满",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
+    errno.EACCES: "没有权限（文件或文件夹不允许访问）",
+    errno.EPERM: "没有权限（文件或文件夹不允许访问）",
     errno.EROFS: "磁盘是只读的（写保护的 U 盘或光盘？）",
-    errno.ENOENT: "文件夹不存在",
+    errno.ENOENT: "找不到文件或文件夹",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
     errno.EISDIR: "这是一个文件夹",
     errno.EEXIST: "已有同名的文件",
     errno.ENAMETOOLONG: "文件名或路径太长",
     errno.EIO: "磁盘读写出错（U 盘是否已拔出？）",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.EXDEV: "不能跨磁盘移动",
+}
+# Windows' own codes (``OSError.winerror``), which say more than the errno Python maps them to.
+_IN_USE = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: Excel, WPS, an antivirus scan
+_WINDOWS_REASONS = {
+    2: "找不到文件",
+    3: "找不到文件夹（U 盘或网络盘是否已连接？）",
+    5: "没有权限（文件或文件夹不允许访问，或文件是只读的）",
+    15: "找不到这个磁盘（U 盘是否已插好？）",
+    19: "磁盘有写保护",
+    21: "磁盘没有准备好（U 盘是否已插好？）",
+    32: "文件正被其他程序使用（如 Excel、WPS 或杀毒软件），请关闭后重试",
+    33: "文件的一部分被其他程序锁定，请关闭其他程序后重试",
+    39: "磁盘已满",
+    53: "找不到网络路径（网络盘是否已连接？）",
+    112: "磁盘已满",
+    206: "文件名或路径太长",
+    1224: "文件正被其他程序使用",
 }
 
 
 def os_reason(exc: OSError) -> str:
-    """The operating system's reason in Chinese (its own words when we have none)."""
-    reason = _REASONS.get(exc.errno or 0)
+    """The operating system's reason in Chinese, from Windows' own code first, then the errno (its
+    own words only for a code we have no Chinese for)."""
+    reason = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0) or _REASONS.get(exc.errno or 0)
     return reason or str(exc.strerror or exc)
+
+
+_FORBIDDEN_IN_NAMES = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]')
+WINDOWS_RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
+
+
+def safe_file_name(name: str, fallback: str = "未命名", max_stem: int = 150) -> str:
+    """``name`` made a file name Windows accepts, for every name the program suggests or stores.
+
+    The characters Windows forbids (``\\ / : * ? " < > |`` and control characters) become ``_``;
+    leading and trailing dots and spaces go (Windows drops trailing ones silently); a reserved device
+    name (``CON``, ``NUL``, ``COM1``, ``LPT1`` …, with any extension) gets a ``_`` in front; the part
+    before the extension is cut to ``max_stem`` characters and the extension to ten. A ``/`` is
+    replaced, not read as a folder: ``第1/2期`` is one title.
+    """
+    name = _FORBIDDEN_IN_NAMES.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = stem.rstrip(" .")
+    if stem.split(".")[0].strip().upper() in WINDOWS_RESERVED_NAMES:
+        stem = f"_{stem}"
+    stem = stem[:max_stem].rstrip(" .") or fallback
+    return f"{stem}.{ext[:10]}" if ext else stem
 
 
 TEMP_PATTERN = f"{TEMP_PREFIX}*.tmp"

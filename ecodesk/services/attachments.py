@@ -11,7 +11,6 @@ import hashlib
 import os
 import re
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,18 +19,11 @@ from sqlalchemy import select
 from ecodesk import dates
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError, NotFoundError
+from ecodesk.files import os_reason, safe_file_name
 from ecodesk.models import Attachment
 from ecodesk.paths import attachments_dir
 
 MAX_SIZE = 200 * 1024 * 1024  # a scan or a report; a 200 MB "attachment" is a mistake
-_RESERVED = {
-    "CON",
-    "PRN",
-    "AUX",
-    "NUL",
-    *(f"COM{i}" for i in range(1, 10)),
-    *(f"LPT{i}" for i in range(1, 10)),
-}
 _SAFE_EXT = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
@@ -40,17 +32,8 @@ class AttachmentMissingError(EcoDeskError):
 
 
 def sanitise_name(name: str) -> str:
-    """A file name safe on Windows: no path, no control or reserved characters, not too long."""
-    name = unicodedata.normalize("NFC", name)
-    name = re.split(r"[\\/]", name)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", name).strip(" .")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    if stem.upper() in _RESERVED:
-        stem = f"_{stem}"
-    stem = stem[:150] or "附件"
-    return f"{stem}.{ext[:10]}" if ext else stem
+    """An attached file's own name kept for the record: its last path part, made safe on Windows."""
+    return safe_file_name(re.split(r"[\\/]", name)[-1], fallback="附件")
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
@@ -88,7 +71,7 @@ def add_file(
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise EcoDeskError(f"无法保存附件 {source.name}：{exc.strerror or exc}") from None
+            raise EcoDeskError(f"无法保存附件 {source.name}：{os_reason(exc)}") from None
     with db.session() as session:
         attachment = Attachment(
             sha256=sha,

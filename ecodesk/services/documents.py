@@ -33,7 +33,7 @@ from ecodesk.documents.render import RenderResult, render_pdf
 from ecodesk.documents.spec import Attachment as SpecAttachment
 from ecodesk.documents.spec import DocumentSpec
 from ecodesk.errors import EcoDeskError, FieldProblem, NotFoundError, ValidationError
-from ecodesk.files import atomic_file
+from ecodesk.files import atomic_file, safe_file_name
 from ecodesk.models import Attachment, Document
 from ecodesk.models.document import (
     DOCUMENT_KINDS,
@@ -490,7 +490,7 @@ def _store_pdf(
             created = target
     finally:
         tmp.unlink(missing_ok=True)
-    name = attachments.sanitise_name(f"{doc.number} {doc.title}"[:120] + ".pdf")
+    name = safe_file_name(f"{doc.number} {doc.title}"[:120] + ".pdf")  # "第1/2期" is one title
     attachment = Attachment(
         sha256=sha,
         original_name=name,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ecodesk.files import safe_file_name
 from ui.common import machine_settings
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,12 @@ def show_unexpected(parent: QWidget | None, exc: BaseException) -> None:
 
 
 def ask_save_file(parent: QWidget | None, title: str, default_name: str, name_filter: str) -> Path | None:
-    """A save-as dialog starting in the last folder used; remembers the folder chosen."""
-    start = machine_settings.last_folder() / default_name
+    """A save-as dialog starting in the last folder used; remembers the folder chosen.
+
+    ``default_name`` often holds the clerk's own words (a 公文 title, a 专项行动 name, a village):
+    it is made a name Windows accepts here, once for every page (``ecodesk.files.safe_file_name``).
+    """
+    start = machine_settings.last_folder() / safe_file_name(default_name)
     chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start), name_filter)
     if not chosen:
         return None

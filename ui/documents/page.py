@@ -526,7 +526,7 @@ class DocumentsPage(QWidget):
             return None
         doc = documents.get(self.db, self.current_id)
         what, file_filter = _FORMATS[suffix]
-        name = f"{doc.number or '草稿'} {doc.title or doc.kind}{suffix}".replace("/", "_")
+        name = f"{doc.number or '草稿'} {doc.title or doc.kind}{suffix}"  # made safe by ask_save_file
         target = dialogs.ask_save_file(self, f"另存为 {what}", name, file_filter)
         if target is None:
             return None
