@@ -126,10 +126,9 @@ def create_backup(db: Database, dest_dir: Path | None = None, reason: str = "") 
 def _write_backup(db: Database, folder: Path, reason: str) -> Path:
     stamp = dates.now().strftime(_STAMP)
     suffix = f"-{_safe_reason(reason)}" if _safe_reason(reason) else ""
-    target = folder / f"{db.path.stem}-{stamp}{suffix}.db"
-    same_second = [b for b in list_backups(db.path, folder) if b.created.strftime(_STAMP) == stamp]
-    if same_second:  # number after the newest, so order survives rotation deleting the oldest
-        target = folder / f"{db.path.stem}-{stamp}-{_counter(same_second[0].path) + 1}{suffix}.db"
+    # Numbered one past the highest number in the folder: rotation follows the number, not the
+    # time stamp, which comes from a clock that drifts or resets on an offline PC.
+    target = folder / f"{db.path.stem}-{stamp}-{next_sequence(folder, db.path.stem)}{suffix}.db"
     partial = target.with_name(target.name + PART)
     try:
         raw = db.engine.raw_connection()
@@ -184,6 +183,17 @@ def _write_backup(db: Database, folder: Path, reason: str) -> Path:
     return target
 
 
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """An SQLite URI opening ``path`` read-only. Built with :meth:`Path.as_uri` from the absolute
+    path, so a ``#`` or ``?`` in a folder name (``备份#1``) is escaped: pasted raw into ``file:…`` it
+    would end the path there and drop ``mode=ro``, and SQLite would open or create the cut path."""
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    uri = Path(path).expanduser().resolve().as_uri()
+    if not uri.startswith("file:///"):  # a share (\\server\share\…): SQLite takes no URI authority
+        uri = "file:////" + uri.removeprefix("file://")
+    return f"{uri}?{query}"
+
+
 def _short(detail: object) -> str:
     """A driver's words in a message: one line, not a page."""
     text = str(detail).strip().splitlines()
@@ -196,8 +206,18 @@ def _fsync(path: Path) -> None:
 
 
 def _counter(path: Path) -> int:
+    """A backup's number (``ecodesk-20261206-143015-42-自动.db`` → 42; 0 for an unnumbered one)."""
     match = _NAME.match(path.name)
     return int(match.group("n") or 0) if match else 0
+
+
+def next_sequence(folder: Path, stem: str) -> int:
+    """The number for the next backup of ``stem`` in ``folder``: one past the highest there.
+
+    Older EcoDesk versions numbered only a second backup within one second (``-1``), so a number is
+    also above every such counter, and those versions still read the name the same way.
+    """
+    return 1 + max((_counter(info.path) for info in list_backups(folder / f"{stem}.db", folder)), default=0)
 
 
 def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo]:
@@ -233,12 +253,20 @@ def list_backups(db_path: Path, dest_dir: Path | None = None) -> list[BackupInfo
 
 
 def rotate(folder: Path, stem: str, keep: int) -> list[Path]:
-    """Delete the oldest backups beyond ``keep``; backups made before an upgrade or restore stay."""
-    removable = [
-        b
-        for b in list_backups(folder / f"{stem}.db", folder)
-        if not b.reason.startswith(("升级前", "恢复前")) and not b.is_takeaway  # the clerk's own copies
-    ]
+    """Delete the oldest backups beyond ``keep``; backups made before an upgrade or restore stay.
+
+    "Oldest" by the backup's number (:func:`next_sequence`), never by its time stamp or by age from
+    today: with the PC's clock set back a year, the backup just made is still the newest and stays.
+    """
+    removable = sorted(
+        (
+            b
+            for b in list_backups(folder / f"{stem}.db", folder)
+            if not b.reason.startswith(("升级前", "恢复前")) and not b.is_takeaway  # the clerk's own copies
+        ),
+        key=lambda b: (_counter(b.path), b.created),
+        reverse=True,
+    )
     removed = []
     for info in removable[keep:]:
         info.path.unlink(missing_ok=True)
@@ -246,13 +274,166 @@ def rotate(folder: Path, stem: str, keep: int) -> list[Path]:
     return removed
 
 
-def maybe_auto_backup(db: Database, every: timedelta = timedelta(hours=12)) -> Path | None:
-    """Back up when the newest backup is older than ``every`` (called on open and on close)."""
-    folder = backup_folder(db, None)
-    newest = next(iter(list_backups(db.path, folder)), None)
-    if newest is not None and dates.now() - newest.created < every:
+# -- automatic backups: on open and on close, with a fallback folder and a status for the 工作台 --
+
+AUTO_EVERY = timedelta(hours=12)  # an automatic backup when the newest is older than this
+
+
+@dataclass(frozen=True)
+class AutoAttempt:
+    """The last automatic backup tried for a data file in this session."""
+
+    at: datetime
+    failure: str  # why the backup folder could not be used, in Chinese; "" when it worked
+    made: Path | None  # the backup written: in the backup folder, or in the default one instead
+
+
+_attempts: dict[Path, AutoAttempt] = {}
+
+
+def maybe_auto_backup(db: Database, every: timedelta = AUTO_EVERY) -> Path | None:
+    """Back up when the newest backup is older than ``every`` (called on open and on close).
+
+    A backup folder set in 设置 that cannot be used (the USB stick is out, the disk is full) is
+    replaced by the default folder beside the data file, and what happened is kept for the 工作台
+    (:func:`auto_backup_status`). A clock earlier than the newest backup does not stop the backup.
+    Raises :class:`DatabaseError` when no backup could be written anywhere.
+    """
+    newest = newest_backup(db)
+    now = dates.now()
+    if newest is not None and timedelta(0) <= now - newest.created < every:
         return None
-    return create_backup(db, folder, reason=AUTO_REASON)
+    folder, default = backup_folder(db, None), backups_dir(db.path)
+    try:
+        if not _same_folder(folder, default) and (unusable := _unusable(folder, db.path)):
+            raise DatabaseError(unusable)
+        made = create_backup(db, folder, reason=AUTO_REASON)
+    except CorruptDatabaseError:
+        raise  # the data file itself is damaged: no other folder helps
+    except DatabaseError as exc:
+        failure = _failure_reason(exc)
+        if _same_folder(folder, default):
+            _attempts[db.path] = AutoAttempt(now, failure, None)
+            raise
+        try:
+            made = create_backup(db, default, reason=AUTO_REASON)
+        except DatabaseError as again:
+            _attempts[db.path] = AutoAttempt(
+                now, f"{failure}；默认文件夹也无法备份：{_failure_reason(again)}", None
+            )
+            raise
+        _attempts[db.path] = AutoAttempt(now, failure, made)
+        return made
+    _attempts[db.path] = AutoAttempt(now, "", made)
+    return made
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+
+
+def _unusable(folder: Path, db_path: Path) -> str:
+    """Why the backup folder set in 设置 cannot take a backup now ("" when it can). Unlike the default
+    folder it is never created: missing, it is a USB stick not plugged in, not a folder to make."""
+    try:
+        if not folder.exists():
+            return f"找不到备份文件夹 {folder}（U 盘没有插好，或文件夹已改名、删除？）"
+        if not folder.is_dir():
+            return f"{folder} 不是文件夹"
+        if not os.access(folder, os.W_OK):
+            return f"备份文件夹 {folder} 不可写（只读或没有权限）"
+        needed = sum(p.stat().st_size for p in (db_path, Path(f"{db_path}-wal")) if p.exists())
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return f"无法使用备份文件夹 {folder}：{os_reason(exc)}"
+    if free < needed:
+        return f"磁盘已满（{folder} 所在磁盘只剩 {free / 2**20:.1f} MB，备份约需 {needed / 2**20:.1f} MB）"
+    return ""
+
+
+def _failure_reason(exc: DatabaseError) -> str:
+    """The reason for the 工作台 line: the system's own error in Chinese when there was one (the
+    message raised keeps it as its context), else the message itself."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, OSError):
+        return os_reason(cause)
+    if isinstance(cause, sqlite3.Error) and "full" in str(cause).lower():
+        return "磁盘已满"
+    return str(exc)
+
+
+def newest_backup(db: Database) -> BackupInfo | None:
+    """The newest backup of the data file, in the backup folder or the default one (where an
+    automatic backup goes when the backup folder cannot be used)."""
+    folders = dict.fromkeys((backup_folder(db, None), backups_dir(db.path)))
+    found = [info for folder in folders for info in list_backups(db.path, folder)]
+    return max(found, key=lambda info: (info.created, _counter(info.path)), default=None)
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    """The automatic backup as the 工作台 shows it: one line of text and its tone."""
+
+    text: str
+    tone: str  # "" all well, "amber" worth a look, "red" a backup is not where the clerk expects it
+    newest: BackupInfo | None
+    clock_behind: bool  # the PC's clock is earlier than the newest backup
+
+
+def auto_backup_status(db: Database, every: timedelta = AUTO_EVERY) -> BackupStatus:
+    """How the automatic backup stands: the newest backup's age and folder; a failure in this
+    session (and where the backup went instead); no backup for longer than ``every``; a clock
+    earlier than the newest backup (the date on the PC is wrong, so ages and names are too)."""
+    now = dates.now()
+    newest = newest_backup(db)
+    behind = newest is not None and now < newest.created
+    attempt = _attempts.get(db.path)
+    failed = attempt is not None and attempt.failure and (newest is None or newest.created <= attempt.at)
+    folder, default = backup_folder(db, None), backups_dir(db.path)
+    tone = ""
+    if failed and attempt is not None:
+        tone = "red"
+        if attempt.made is not None:
+            text = f"自动备份失败：{attempt.failure}，已改存到默认文件夹 {attempt.made.parent}"
+        else:
+            text = f"自动备份失败：{attempt.failure}。" + (
+                f"最近一次备份 {_when(newest.created, now)}（{newest.path.parent}）"
+                if newest is not None
+                else "还没有任何备份"
+            )
+    elif newest is None:
+        tone = "amber"
+        text = "自动备份：还没有备份（打开和关闭程序时自动备份）"
+    else:
+        text = f"自动备份：最近一次 {_when(newest.created, now)}（{newest.path.parent}）"
+        if not _same_folder(folder, default) and not _same_folder(newest.path.parent, folder):
+            tone = "amber"
+            text += f"，不在设置的备份文件夹 {folder} 中（U 盘没有插好？）"
+        if not behind and now - newest.created > every:
+            tone = "amber"
+            text += f"，已超过 {every.total_seconds() / 3600:g} 小时没有备份"
+    if behind and newest is not None:
+        tone = "red"
+        text += f"。电脑时间早于最近一次备份的时间（{_stamp_cn(newest.created)}），请检查日期"
+    return BackupStatus(text, tone, newest, behind)
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    """``刚刚``, ``25 分钟前``, ``5 小时前``, ``3 天前``; the date itself when it lies ahead of the clock."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 0:
+        return _stamp_cn(moment)
+    if seconds < 60:
+        return "刚刚"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} 分钟前"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} 小时前"
+    return f"{int(seconds // 86400)} 天前"
+
+
+def _stamp_cn(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def verify_backup_file(path: Path) -> str:
@@ -278,7 +459,7 @@ def _verify_database(path: Path, shown: str) -> str:
     journal = [Path(f"{path}{extra}") for extra in ("-wal", "-shm")]
     had_journal = [file.exists() for file in journal]
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -385,7 +566,7 @@ def _save_current(db_path: Path) -> Path | None:
     try:
         try:
             # Fold a pending WAL into the copy when the file is readable; copy raw bytes otherwise.
-            source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            source = sqlite3.connect(read_only_uri(db_path), uri=True)
             try:
                 dest = sqlite3.connect(partial)
                 try:
@@ -413,7 +594,7 @@ def _save_current(db_path: Path) -> Path | None:
 def configured_folder(db_path: Path) -> Path | None:
     """The backup folder set in 设置, read straight from the file (it may be too damaged for a session)."""
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'backup_dir'").fetchone()
         finally:
@@ -562,7 +743,7 @@ def record_counts(path: Path) -> RecordCounts | None:
         except (OSError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
             return None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
         try:
             return count_records(conn)
         finally:
@@ -670,9 +851,7 @@ def create_takeaway(db: Database, folder: Path, job: Job | None = None) -> Path:
             copy = Path(tmp) / db.path.name
             job.report(0, 0, "正在复制数据库……")
             _copy_database(db, copy)
-            with contextlib.closing(
-                sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True)
-            ) as conn:
+            with contextlib.closing(sqlite3.connect(read_only_uri(copy, immutable=True), uri=True)) as conn:
                 counts = count_records(conn)
                 revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
             manifest = {
@@ -768,7 +947,7 @@ def _verify_zip(
                 with zf.open(str(manifest["database"])) as src, open(scratch, "wb") as out:
                     shutil.copyfileobj(src, out, _CHUNK)
                 with contextlib.closing(
-                    sqlite3.connect(f"{scratch.as_uri()}?mode=ro&immutable=1", uri=True)
+                    sqlite3.connect(read_only_uri(scratch, immutable=True), uri=True)
                 ) as conn:
                     check = conn.execute("PRAGMA quick_check").fetchone()
                 if check is None or check[0] != "ok":
