@@ -321,6 +321,20 @@ def period_counts(db: Database, date_from: date, date_to: date) -> PeriodCounts:
     return PeriodCounts(date_from, date_to, town_name, rows, town)
 
 
+# The periods the 统计 page offers by name (自定义 is any two dates).
+PERIODS = (*reports.PRESETS, "本季度", "本年")
+
+
+def period_range(name: str, today: date) -> tuple[date, date]:
+    """First and last day of one of :data:`PERIODS` as seen on ``today``."""
+    if name == "本季度":
+        first = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        return first, reports.month_end(first.replace(month=first.month + 2))
+    if name == "本年":
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    return reports.preset_range(name, today)
+
+
 # -- filling a form ---------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
 from ecodesk.services import county_forms
 from tests.core.helpers import build_town
+from tests.core.test_cli_lock import window_open
 from tests.core.test_documents_word import convert_with_libreoffice
 
 START, END = date(2026, 11, 2), date(2026, 11, 8)
@@ -369,9 +370,13 @@ def test_report_fill_writes_the_form(
         "--to",
         "2026-11-08",
     ]
-    assert main([*argv, "--out", str(out)]) == 0
+    with window_open(db_path):  # only reads: works while the window holds the file
+        assert main([*argv, "--out", str(out)]) == 0
     assert "3个村（社区）" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).active["C4"].value == 3
+    assert main([*argv, "--out", str(tmp_path / "x.pdf")]) == 1
+    assert main(["--db", str(db_path), "report", "fill", str(template), "--out", str(out)]) == 1
+    assert "--from" in capsys.readouterr().err
 
 
 # -- as printed ------------------------------------------------------------------------------------------
