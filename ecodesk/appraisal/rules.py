@@ -34,6 +34,8 @@ from ecodesk.models.lifespan import existed_on, lifespans
 from ecodesk.models.org import Unit
 from ecodesk.models.patrol import FIRE_SOURCES, PATROL_KINDS, FirePoint, Patrol
 from ecodesk.models.rectification import CLOSED, OPEN_STATUSES, Problem
+from ecodesk.models.target_sources import count, meets, rate_or_count, target_for
+from ecodesk.models.targets import FIRE_POINTS, LE, LETTERS_SIGNED, PROBLEMS_CLOSED, SHIPPED, Indicator
 
 ALL = "全部"
 MANUAL = "manual"
@@ -459,6 +461,68 @@ def _complaints(
     return _per_record(session.execute(query).all(), villages, max_score, points, line)
 
 
+# -- 目标指标 ----------------------------------------------------------------------------------------------
+
+# The indicators a village can be judged on by itself: a rate, or a count whose target is a ceiling
+# (零火点). The town's own figures (PM2.5, 巡查次数 ≥ N) say nothing about one village.
+INDICATORS = tuple(s.name for s in SHIPPED if s.source in (FIRE_POINTS, PROBLEMS_CLOSED, LETTERS_SIGNED))
+_EVIDENCE_TABLE = {FIRE_POINTS: "fire_points", PROBLEMS_CLOSED: "problems", LETTERS_SIGNED: "commitments"}
+
+
+def _indicator_rule(
+    session: Session, period: Period, villages: Sequence[int], max_score: float, params: Mapping[str, Any]
+) -> dict[int, Outcome]:
+    """Each village's own value of a 目标指标 (counted as the 目标 page counts it) against the year's
+    target: a ceiling count costs ``points`` per unit over it, a rate on the wrong side costs ``points``."""
+    name, points = str(params.get("indicator") or ""), _num(params, "points")
+    indicator = session.scalar(
+        select(Indicator).where(Indicator.name == name, Indicator.deleted_at.is_(None))
+    )
+    target = target_for(session, indicator, period.year) if indicator is not None else None
+    if indicator is None or not indicator.tracked_in(period.year) or indicator.source not in _EVIDENCE_TABLE:
+        why = f"{period.year}年度没有跟踪“{name}”指标，按满分计"
+        return {
+            v: Outcome(max_score, 0, [_line("target_indicators", None, None, why, 0.0)]) for v in villages
+        }
+    if target is None:
+        why = f"“{name}”{period.year}年度未设目标，按满分计"
+        return {
+            v: Outcome(max_score, 0, [_line("target_indicators", None, None, why, 0.0)]) for v in villages
+        }
+    counts = count(session, indicator.source, period.year, period.end, indicator.source_filter)
+    months = range(1, period.end.month + 1)
+    per_unit = not counts.is_rate and indicator.direction == LE
+    table, unit, d = _EVIDENCE_TABLE[indicator.source], indicator.unit, indicator.decimals
+    goal = f"年度目标{indicator.direction}{target:g}{unit}"
+    out: dict[int, Outcome] = {}
+    for v in villages:
+        num, den = counts.value(months, v)
+        value = rate_or_count(counts, num, den)
+        if value is None or meets(indicator.direction, value, target, d):
+            out[v] = Outcome(max_score)
+            continue
+        shown = f"{value:.{d}f}{unit}"
+        if counts.is_rate:
+            shown += f"（{num}/{den}）"
+        if per_unit:
+            over = round(value - target, d)
+            deduction = points * over
+            text = f"{name}：本村{shown}，{goal}，超出{over:g}{unit}"
+        else:
+            deduction = points
+            text = f"{name}：本村{shown}，未达到{goal}"
+        out[v] = Outcome(_floor(max_score, deduction), 1, [_line(table, None, period.end, text, -deduction)])
+    return out
+
+
+def _describe_indicator(p: Mapping[str, Any], m: float) -> str:
+    name = str(p.get("indicator") or "")
+    shipped = next((s for s in SHIPPED if s.name == name), None)
+    if shipped is not None and shipped.source == FIRE_POINTS:
+        return f"本村{name}超过年度目标的，每超1个扣{_g(_num(p, 'points'))}分，扣完为止"
+    return f"本村{name}未达到年度目标的，扣{_g(_num(p, 'points'))}分"
+
+
 # -- the registry --------------------------------------------------------------------------------------
 
 
@@ -527,6 +591,16 @@ RULES: dict[str, RuleKind] = {
                 f"每月{'巡查' if p.get('kind', ALL) == ALL else p['kind']}不少于{int(_num(p, 'per_month'))}次，"
                 f"每少1次扣{_g(_num(p, 'points'))}分，扣完为止"
             ),
+        ),
+        RuleKind(
+            "target_indicator",
+            "指标未达标扣分",
+            (
+                Param("indicator", "目标指标", INDICATORS[0], "choice", INDICATORS),
+                _points("扣分（火点类为每超1个）", 2.0),
+            ),
+            _indicator_rule,
+            _describe_indicator,
         ),
         RuleKind(
             "complaints",

@@ -19,6 +19,7 @@ from ecodesk.demo import documents as documents_demo
 from ecodesk.demo import letters as letters_demo
 from ecodesk.demo import patrols as patrol_demo
 from ecodesk.demo import rectification as rectification_demo
+from ecodesk.demo import targets as targets_demo
 from ecodesk.demo.org import SCALES, DemoTown, ScaleSpec, build_org
 from ecodesk.demo.vocab import load_vocabulary
 from ecodesk.errors import EcoDeskError
@@ -82,6 +83,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
     total += letters_demo.expected_rows(spec)
     total += documents_demo.expected_rows(spec)
     total += appraisal_demo.expected_rows(spec)
+    total += targets_demo.expected_rows(spec)
     done = 0
 
     def progress(rows: int, message: str) -> None:
@@ -111,6 +113,7 @@ def generate(db: Database, scale: str = "small", seed: int = 2024, job: Job | No
         more += appraisal_demo.build(
             session, town, spec, random.Random(seed + 7), db.operator or "演示数据", progress
         )
+        more += targets_demo.build(session, spec, random.Random(seed + 8), progress)
     changes: dict[str, object] = {} if current.town_name else dict(settings.defaults_for_town(town_name))
     operator = str(vocab.units["operator"]["name"])
     if operator not in current.operators:
