@@ -13,6 +13,7 @@ and what they share (opening the data file with its lock, the password, dates, o
 - :mod:`~ecodesk.cli.letters`: ``letters generate|print|coverage|sign``
 - :mod:`~ecodesk.cli.reports`: ``report daily|weekly|monthly|range|fires|reminders``
 - :mod:`~ecodesk.cli.appraisal`: ``appraisal compute|export|finalise|unlock|circular``
+- :mod:`~ecodesk.cli.targets`: ``targets import|status|list|set|value|export`` (目标指标)
 
 Nothing outside this package imports it; the console script ``ecodesk`` and the frozen
 ``ecodesk-cli.exe`` call :func:`main`.
@@ -39,7 +40,7 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from ecodesk import __version__
-from ecodesk.cli import appraisal, data, documents, ledgers, letters, records, rectification, reports
+from ecodesk.cli import appraisal, data, documents, ledgers, letters, records, rectification, reports, targets
 from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
 from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_parser(sub)  # letters generate/print/coverage/sign
     reports.add_parser(sub)  # report daily/weekly/monthly/range/fires/reminders
     appraisal.add_parser(sub)  # appraisal compute/export/finalise/unlock/circular
+    targets.add_parser(sub)  # targets import/status/list/set/value/export
     return parser
 
 
