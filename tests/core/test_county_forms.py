@@ -408,3 +408,50 @@ def test_the_filled_form_prints_as_the_county_form(
     assert "全镇共巡查4次" in text
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 0
+
+
+def test_merges_breaks_filter_dates_and_full_width_braces(tmp_path: Path) -> None:
+    from openpyxl.worksheet.pagebreak import Break
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["F1"] = "村", "数", "｛｛ 乡镇 ｝｝"
+    ws["A2"], ws["B2"], ws["G2"] = "{{村}}", "{{n}}", "{{开始日期}}"
+    ws["C2"] = "{{开始日期}}"
+    ws["C2"].number_format = "yyyy-mm-dd"
+    ws.merge_cells("G2:H2")  # inside the village row: repeated on each copy
+    ws.merge_cells("F2:F3")  # over the village row and the next: grows
+    ws["A3"] = "合计"
+    ws["A4"] = "备注"
+    ws.merge_cells("A4:H4")
+    ws.auto_filter.ref = "A1:B2"
+    ws.row_breaks.append(Break(id=3))
+    wb.save(tmp_path / "f.xlsx")
+    rows = [{"村": v, "n": 1} for v in ("甲", "乙", "丙")]
+    data = FormData({"乡镇": "青山镇", "开始日期": START}, rows, frozenset({"村", "n"}))
+    fill_form(tmp_path / "f.xlsx", tmp_path / "out.xlsx", data)
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    assert {str(m) for m in ws.merged_cells.ranges} == {"G2:H2", "G3:H3", "G4:H4", "F2:F5", "A6:H6"}
+    assert ws["F1"].value == "青山镇"
+    assert ws["C3"].value == datetime(2026, 11, 2)  # a date cell stays a date
+    assert ws["G3"].value == "2026年11月2日"  # the same placeholder in a text cell reads as text
+    assert ws.auto_filter.ref == "A1:B4"
+    assert [b.id for b in ws.row_breaks.brk] == [5]
+    assert ws["A6"].value == "备注"
+
+
+def test_forms_that_cannot_be_filled(tmp_path: Path) -> None:
+    data = FormData({"乡镇": "青山镇"}, [], frozenset({"村"}))
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "没有占位符"
+    wb.save(tmp_path / "plain.xlsx")
+    with pytest.raises(FormError, match="没有占位符"):
+        fill_form(tmp_path / "plain.xlsx", tmp_path / "out.xlsx", data)
+    wb.active["A2"] = "{{村}}"
+    wb.save(tmp_path / "empty.xlsx")
+    with pytest.raises(FormError, match="没有在册的村"):
+        fill_form(tmp_path / "empty.xlsx", tmp_path / "out.xlsx", data)
+    (tmp_path / "renamed.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(FormError, match="其实是旧的 .xls 格式"):
+        fill_form(tmp_path / "renamed.xlsx", tmp_path / "out.xlsx", data)
+    assert not (tmp_path / "out.xlsx").exists()
