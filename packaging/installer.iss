@@ -72,6 +72,13 @@ Source: "portable.txt"; DestDir: "{app}"; Tasks: portable; Flags: ignoreversion
 [Dirs]
 ; The portable data folder: created here, never listed for removal (uninsneveruninstall).
 Name: "{app}\data"; Tasks: portable; Flags: uninsneveruninstall
+[InstallDelete]
+; An upgrade first removes the previous version's program files: a migration or module renamed in
+; the new version would otherwise stay beside its new name (two revision files for one version break
+; every start). Only {app}\_internal: EcoDesk.exe is overwritten, and the portable data\ folder and
+; portable.txt beside it are the clerk's and are kept.
+Type: filesandordirs; Name: "{app}\_internal"
+
 
 [Icons]
 ; A portable install leaves this PC's Start menu alone; the desktop shortcut stays the clerk's choice.
