@@ -65,13 +65,6 @@ Name: "chs"; MessagesFile: "compiler:Default.isl,ChineseSimplified.isl"
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 Name: "portable"; Description: "{cm:PortableTask}"; GroupDescription: "{cm:PortableGroup}"; Flags: unchecked
 
-[Files]
-Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
-Source: "portable.txt"; DestDir: "{app}"; Tasks: portable; Flags: ignoreversion
-
-[Dirs]
-; The portable data folder: created here, never listed for removal (uninsneveruninstall).
-Name: "{app}\data"; Tasks: portable; Flags: uninsneveruninstall
 [InstallDelete]
 ; An upgrade first removes the previous version's program files: a migration or module renamed in
 ; the new version would otherwise stay beside its new name (two revision files for one version break
@@ -79,6 +72,13 @@ Name: "{app}\data"; Tasks: portable; Flags: uninsneveruninstall
 ; portable.txt beside it are the clerk's and are kept.
 Type: filesandordirs; Name: "{app}\_internal"
 
+[Files]
+Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "portable.txt"; DestDir: "{app}"; Tasks: portable; Flags: ignoreversion
+
+[Dirs]
+; The portable data folder: created here, never listed for removal (uninsneveruninstall).
+Name: "{app}\data"; Tasks: portable; Flags: uninsneveruninstall
 
 [Icons]
 ; A portable install leaves this PC's Start menu alone; the desktop shortcut stays the clerk's choice.
