@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -75,7 +75,9 @@ def catalogue_table() -> QTableWidget:
     table.setWordWrap(True)
     for row, placeholder in enumerate(county_forms.CATALOGUE):
         table.setItem(row, 0, QTableWidgetItem(placeholder.token))
-        table.setItem(row, 1, QTableWidgetItem(placeholder.description))
+        description = QTableWidgetItem(placeholder.description)
+        description.setToolTip(placeholder.description)
+        table.setItem(row, 1, description)
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -164,6 +166,10 @@ class FillFormDialog(unsaved.AskingDialog):
         layout.addWidget(buttons)
         self.resize(900, 680)
         self._initial = self._state()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.catalogue.resizeRowsToContents()  # the long descriptions wrap once the column has its width
 
     # -- the fields ---------------------------------------------------------------------------------
 
