@@ -6,6 +6,7 @@
 #   dist\EcoDesk\                      the one-folder program (EcoDesk.exe, ecodesk-cli.exe, _internal\)
 #   dist\EcoDesk-<version>-portable.zip the same folder zipped, with portable.txt (USB stick)
 #   dist\installer\EcoDesk-<version>-setup.exe
+#   dist\SHA256SUMS.txt                 SHA-256 of the two programs, the zip and the setup
 #   build\selftest-report.txt          what EcoDesk.exe --self-test printed
 #
 # Code signing (packaging/README.md says what an unsigned build triggers): when a code-signing
@@ -53,7 +54,7 @@ function Start-Signing {
     $pfxFile = $env:ECODESK_SIGN_PFX_FILE
     if (-not $pfxFile -and -not $env:ECODESK_SIGN_PFX) {
         Write-Host "== code signing: SKIPPED - no certificate (set ECODESK_SIGN_PFX or ECODESK_SIGN_PFX_FILE and ECODESK_SIGN_PASSWORD)."
-        Write-Host "   The build is UNSIGNED: SmartScreen and antivirus will warn (packaging/README.md, 代码签名)."
+        Write-Host "   The build is UNSIGNED: SmartScreen and antivirus will warn (see packaging/README.md, 'Code signing')."
         return $null
     }
     $signtool = Find-SignTool
@@ -194,6 +195,15 @@ try {
             Write-Host "installer: $($_.FullName)"
         }
     }
+
+    # What an office's IT (or 360 / 火绒 / Microsoft, in a false-positive report) whitelists by.
+    Write-Host "== SHA-256 of what is shipped"
+    $shipped = @($programs) + @(Get-ChildItem "dist\*-portable.zip", "dist\installer\*.exe" -ErrorAction SilentlyContinue | ForEach-Object { $_.FullName })
+    $sums = "dist\SHA256SUMS.txt"
+    Get-FileHash -Algorithm SHA256 -Path $shipped |
+        ForEach-Object { "{0}  {1}" -f $_.Hash.ToLowerInvariant(), (Split-Path $_.Path -Leaf) } |
+        Set-Content -Path $sums -Encoding utf8
+    Get-Content $sums | Write-Host
 } finally {
     Stop-Signing $signing
 }

@@ -55,6 +55,13 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 ShowLanguageDialog=no
+#ifdef Sign
+; Code signing, when build_windows.ps1 has a certificate: it passes /DSign and the tool
+; (/Secosign="signtool sign … $f"). Inno Setup then signs the setup and, while compiling, the
+; uninstaller it embeds, so neither is flagged as an unknown program (packaging/README.md).
+SignTool=ecosign
+SignedUninstaller=yes
+#endif
 
 [Languages]
 ; Default.isl first: our Chinese file overrides its messages, anything it lacks stays English
