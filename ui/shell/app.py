@@ -39,6 +39,7 @@ from ui.shell import password
 from ui.shell.fonts import apply_ui_font
 from ui.shell.main_window import APP_TITLE, MainWindow
 from ui.shell.operator_dialog import OperatorDialog
+from ui.shell.palette import apply_light_palette
 from ui.shell.recovery import missing_text, offer_backup
 from ui.shell.wizard import FirstStartWizard, load_demo, setup_data
 
@@ -220,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("EcoDesk %s starting (log %s)", ecodesk.__version__, log_file)
     report_folders.sweep_leftovers()  # 日报 files an earlier run could not remove (a crash, a PDF left open)
     install_translations(app)
+    apply_light_palette(app)  # the light look also when Windows is in dark mode
     apply_ui_font(app)
     screen_fit.install(app)  # every window and dialog fits the screen (1366×768, 150 %)
     sys.excepthook = _excepthook
