@@ -55,7 +55,7 @@ from ecodesk.files import atomic_file
 
 Value = int | float | str | date
 
-# {{名称}} or ｛｛名称｝｝ (a Chinese input method types the full-width braces), spaces inside allowed.
+# {{名称}} or ｛｛名称｝｝ (a Chinese input method types the full-width braces), spaces anywhere inside.
 PLACEHOLDER = re.compile(r"[{｛]\s*[{｛]\s*([^{}｛｝]*?)\s*[}｝]\s*[}｝]")
 # A cell that labels a total row: 合计, 合  计, 总计, 全镇合计 …
 _TOTAL_LABEL = re.compile(r"^.{0,4}(合计|总计)$")
@@ -145,7 +145,12 @@ def _is_old_excel(path: Path) -> bool:
 
 
 def names_in(text: str) -> list[str]:
-    return PLACEHOLDER.findall(text)
+    return [_name(m) for m in PLACEHOLDER.finditer(text)]
+
+
+def _name(match: re.Match[str]) -> str:
+    """The placeholder's name; spaces an input method slipped in (``{{火 点}}``) do not count."""
+    return _SPACES.sub("", match.group(1))
 
 
 @dataclass
@@ -406,13 +411,13 @@ def _put(cell: Cell, text: str, lookup: Callable[[str], Value]) -> None:
     """Replace the placeholders of ``cell`` (whose text is ``text``) by their values."""
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole is not None:
-        value = lookup(whole.group(1))
+        value = lookup(_name(whole))
         if isinstance(value, int | float) or (isinstance(value, date) and is_date_format(cell.number_format)):
             cell.value = value
             return
         _put_text(cell, _as_text(value))
         return
-    _put_text(cell, PLACEHOLDER.sub(lambda m: _as_text(lookup(m.group(1))), text))
+    _put_text(cell, PLACEHOLDER.sub(lambda m: _as_text(lookup(_name(m))), text))
 
 
 def _put_text(cell: Cell, text: str) -> None:
@@ -482,7 +487,7 @@ def _check_header_footer(ws: Worksheet, data: FormData, problems: list[str], pre
 
 def _fill_header_footer(ws: Worksheet, data: FormData) -> None:
     for _label, part in _header_footer_parts(ws):
-        part.text = PLACEHOLDER.sub(lambda m: _as_text(data.town[m.group(1)]), part.text or "")
+        part.text = PLACEHOLDER.sub(lambda m: _as_text(data.town[_name(m)]), part.text or "")
 
 
 def fill_form(template: Path, out: Path, data: FormData) -> FilledForm:

@@ -415,7 +415,7 @@ def test_merges_breaks_filter_dates_and_full_width_braces(tmp_path: Path) -> Non
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws["A1"], ws["B1"], ws["F1"] = "村", "数", "｛｛ 乡镇 ｝｝"
+    ws["A1"], ws["B1"], ws["F1"] = "村", "数", "｛｛ 乡 镇 ｝｝"
     ws["A2"], ws["B2"], ws["G2"] = "{{村}}", "{{n}}", "{{开始日期}}"
     ws["C2"] = "{{开始日期}}"
     ws["C2"].number_format = "yyyy-mm-dd"
