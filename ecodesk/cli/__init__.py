@@ -28,7 +28,9 @@ An output whose folder is missing or is a file is refused before anything is ope
 from __future__ import annotations
 
 import argparse
+import codecs
 import gc
+import io
 import logging
 import logging.handlers
 import os
@@ -44,7 +46,7 @@ from ecodesk.cli import appraisal, data, documents, ledgers, letters, records, r
 from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
 from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
-from ecodesk.files import os_reason
+from ecodesk.files import is_read_only, os_reason
 from ecodesk.paths import default_data_dir, default_db_path
 
 __all__ = ["LOG_DIR_ENV", "PASSWORD_ENV", "build_parser", "main"]
@@ -129,6 +131,7 @@ def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    readable_output()
     logged = setup_logging()
     args = build_parser().parse_args(argv)
     log.info("ecodesk %s (%s)", args.command, args.db)  # not the whole line: it may hold --password
@@ -141,6 +144,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         # logs it, rather than at interpreter exit, where Python prints it on the clerk's screen.
         gc.collect()
         sys.unraisablehook = previous_hook
+
+
+def readable_output() -> None:
+    """Make printing never fail on a character and keep every character in a redirected file.
+
+    Output redirected to a file (``ecodesk report … > 日报.txt``) or a pipe is written in UTF-8:
+    the Windows console's code page (cp936, GBK) has no "m³" and no rare name characters (䶮, 𠮷),
+    so printing them would stop the command, and "?" in their place would change a name in a
+    record. Windows 10 1903's Notepad and WPS open UTF-8 without being told, and EcoDesk needs
+    Windows 10 anyway. A console keeps its encoding (Python writes Unicode to the Windows console);
+    one that cannot show a character prints "?" instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # replaced (a test's capture, a GUI's log window): it handles its own text
+        try:
+            if codecs.lookup(stream.encoding).name == "utf-8":
+                continue
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError, LookupError):
+            continue  # a closed or odd stream: printing reports its own trouble
+
+
+def _permission_message(exc: PermissionError, target: object) -> str:
+    """A refusal in Chinese; a read-only file is named as such, not blamed on another program."""
+    if target is None:
+        return f"{os_reason(exc)}，命令没有完成。"
+    if is_read_only(Path(str(target))):
+        return f"文件是只读的（文件属性中勾选了“只读”），无法写入：{target}。请取消只读或换一个文件名。"
+    return f"{os_reason(exc)}：{target}"
 
 
 def _main(args: argparse.Namespace, logged: Path | None) -> int:
@@ -169,7 +205,7 @@ def _main(args: argparse.Namespace, logged: Path | None) -> int:
         message = f"找不到文件 {exc.filename}"
     except PermissionError as exc:
         log.info("permission denied", exc_info=True)
-        message = f"没有权限访问 {exc.filename}"
+        message = _permission_message(exc, exc.filename or getattr(args, "out", None))
     except OSError as exc:
         log.warning("system error", exc_info=True)
         target = exc.filename or getattr(args, "out", None)
