@@ -106,7 +106,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     table = [("指标", "年累计", "目标", "状态", "月数")]
     for r in rows:
-        actual = "—" if r.actual is None else f"{r.actual:g}{r.unit}"
+        actual = "—" if r.actual is None else f"{r.actual_text}{r.unit}"
         target = "未设目标" if r.target is None else f"{r.direction}{r.target:g}{r.unit}"
         table.append((r.name, actual, target, r.status, str(r.months_covered)))
     widths = [max(display_width(row[c]) for row in table) + 2 for c in range(len(table[0]))]

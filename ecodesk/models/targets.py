@@ -34,7 +34,12 @@ DIRECTION_LABELS = {LE: "不高于", GE: "不低于", EQ: "等于"}
 # monthly rows; the rest are counted from the records.
 ENTERED = "entered"
 AIR_PM25, AIR_PM10, AIR_GOOD_RATE = "air_pm25", "air_pm10", "air_good_rate"
-FIRE_POINTS, PROBLEMS_CLOSED, LETTERS_SIGNED, PATROLS = "fire_points", "problems_closed", "letters_signed", "patrols"
+FIRE_POINTS, PROBLEMS_CLOSED, LETTERS_SIGNED, PATROLS = (
+    "fire_points",
+    "problems_closed",
+    "letters_signed",
+    "patrols",
+)
 AIR_SOURCES = (AIR_PM25, AIR_PM10, AIR_GOOD_RATE)
 COUNTED_SOURCES = (FIRE_POINTS, PROBLEMS_CLOSED, LETTERS_SIGNED, PATROLS)
 SOURCES = (ENTERED, *AIR_SOURCES, *COUNTED_SOURCES)
@@ -97,7 +102,9 @@ class IndicatorValue(RecordMixin, Base):
 
     __tablename__ = "target_values"
     __label__ = "指标月度值"
-    __table_args__ = (Index("ix_target_values_indicator_month", "indicator_id", "year", "month", unique=True),)
+    __table_args__ = (
+        Index("ix_target_values_indicator_month", "indicator_id", "year", "month", unique=True),
+    )
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("target_indicators.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)

@@ -193,6 +193,7 @@ class StatusRow:
     direction: str
     target: float | None
     actual: float | None
+    actual_text: str  # as shown, with the indicator's decimals ("" without data)
     met: bool
     status: str
     months_covered: int
@@ -589,6 +590,7 @@ def status(db: Database, year: int, *, today: date | None = None) -> list[Status
             direction=r.indicator.direction,
             target=r.indicator.target,
             actual=None if r.actual is None else round(r.actual, r.indicator.decimals),
+            actual_text=r.actual_text,
             met=r.met,
             status=r.status,
             months_covered=r.months_covered,
