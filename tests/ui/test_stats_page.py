@@ -149,7 +149,7 @@ def test_fill_dialog_names_an_unknown_placeholder_and_stays_open(
     assert handle is not None
     with qtbot.wait_signal(handle.finished, timeout=15_000):
         pass
-    assert dialog.isVisible()
+    assert dialog.isVisible() and dialog.job is None  # it can be tried again
     assert "D4：不认识的占位符 {{火点数}}" in dialog.error.text()
     assert not (tmp_path / "填好.xlsx").exists()
     monkeypatch.setattr(unsaved, "ask", lambda _p: unsaved.Answer.DISCARD)  # closing it at the end
@@ -177,3 +177,16 @@ def test_a_double_click_copies_the_placeholder(qtbot, page: StatsPage) -> None:
     row = next(i for i, p in enumerate(county_forms.CATALOGUE) if p.name == "巡查次数")
     dialog.catalogue.cellDoubleClicked.emit(row, 1)
     assert QApplication.clipboard().text() == "{{巡查次数}}"
+
+
+def test_fill_dialog_asks_before_replacing_a_filled_form(
+    qtbot, page: StatsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "填好.xlsx"
+    out.write_bytes(b"last week's, corrected by hand")
+    asked: list[Path] = []
+    monkeypatch.setattr(fill_dialog, "replace_existing", lambda _p, path: asked.append(path) or False)
+    dialog = _dialog(qtbot, page, county_form(tmp_path / "周报表.xlsx"), out)
+    assert dialog.save() is None
+    assert asked == [out] and out.read_bytes() == b"last week's, corrected by hand"
+    monkeypatch.setattr(unsaved, "ask", lambda _p: unsaved.Answer.DISCARD)  # closing it at the end

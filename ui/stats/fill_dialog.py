@@ -64,6 +64,15 @@ def tell_filled(parent: QWidget | None, filled: FilledForm, villages: int) -> bo
     return clicked is folder
 
 
+def replace_existing(parent: QWidget | None, path: Path) -> bool:
+    """Whether to write over a filled form already there (a function so tests can replace it)."""
+    return dialogs.confirm(
+        parent,
+        f"“{path.name}”已经存在（也许是上次填好、又改过的表格）。\n要用新填的表格替换它吗？",
+        ok_text="替换",
+    )
+
+
 def catalogue_table() -> QTableWidget:
     """Every placeholder and what it counts; double-click copies the placeholder."""
     table = QTableWidget(len(county_forms.CATALOGUE), 2)
@@ -243,10 +252,14 @@ class FillFormDialog(unsaved.AskingDialog):
 
     def save(self) -> JobHandle | None:
         """Fill the form as a job; the dialog closes when it is written."""
+        if self.job is not None:
+            return None  # already filling (填写 pressed twice)
         checked = self._checked()
         if checked is None:
             return None
         template, first, last, out = checked
+        if out.exists() and not replace_existing(self, out):
+            return None
         db = self.db
 
         def work(_job: Job) -> tuple[FilledForm, int]:
@@ -257,12 +270,14 @@ class FillFormDialog(unsaved.AskingDialog):
         return self.job
 
     def _done(self, result: tuple[FilledForm, int]) -> None:
+        self.job = None
         self.filled, villages = result
         self.accept()
         if tell_filled(self.parentWidget(), self.filled, villages):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.filled.path.parent)))
 
     def _failed(self, exc: BaseException) -> None:
+        self.job = None
         if isinstance(exc, EcoDeskError):
             self._problem(str(exc))
         else:
