@@ -1233,6 +1233,7 @@ __all__ = [
     "MEAN",
     "MET",
     "MISSED",
+    "MONTHS",
     "MonthCell",
     "NO_DATA",
     "NO_TARGET",
