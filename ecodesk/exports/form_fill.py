@@ -130,7 +130,10 @@ def open_template(path: Path) -> Workbook:
         kind = _OTHER_FORMATS.get(suffix, f"“{suffix or '无扩展名'}”文件")
         raise FormError(f"“{path.name}”是{kind}，只能填写 .xlsx 格式的表格。{HOW_TO_CONVERT}")
     if _is_old_excel(path):
-        raise FormError(f"“{path.name}”其实是旧的 .xls 格式（只是扩展名写成了 .xlsx）。{HOW_TO_CONVERT}")
+        raise FormError(
+            f"“{path.name}”不是普通的 .xlsx：可能是改了扩展名的旧 .xls，或设了打开密码（请先在 WPS 或 Excel 中"
+            f"取消密码）。{HOW_TO_CONVERT}"
+        )
     try:
         return load_workbook(path)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -141,7 +144,8 @@ def open_template(path: Path) -> Workbook:
 
 def _is_old_excel(path: Path) -> bool:
     with open(path, "rb") as f:
-        return f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the OLE header of .xls and .et
+        # the OLE header: .xls, .et, and an .xlsx with an opening password (encrypted inside OLE)
+        return f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def names_in(text: str) -> list[str]:
@@ -211,7 +215,7 @@ _REF = re.compile(
 
 @dataclass(frozen=True)
 class _Shift:
-    """Rows after ``row`` move down by ``extra``; ``copy`` k > 0 is the k-th copy of ``row``."""
+    """Rows after ``row`` (the repeating one) move down by ``extra``, making room for its copies."""
 
     row: int
     extra: int

@@ -452,6 +452,6 @@ def test_forms_that_cannot_be_filled(tmp_path: Path) -> None:
     with pytest.raises(FormError, match="没有在册的村"):
         fill_form(tmp_path / "empty.xlsx", tmp_path / "out.xlsx", data)
     (tmp_path / "renamed.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(FormError, match="其实是旧的 .xls 格式"):
+    with pytest.raises(FormError, match="改了扩展名的旧 .xls，或设了打开密码"):
         fill_form(tmp_path / "renamed.xlsx", tmp_path / "out.xlsx", data)
     assert not (tmp_path / "out.xlsx").exists()
