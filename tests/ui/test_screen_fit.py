@@ -100,11 +100,19 @@ def _run_probe(shots: Path | None) -> list[dict[str, Any]]:  # pragma: no cover 
     from PySide6.QtWidgets import QApplication, QWidget
     from reportlab.pdfgen import canvas
 
+    from ecodesk import dates
     from ecodesk.db import Database
-    from ecodesk.services import kinds
+    from ecodesk.services import appraisal, kinds
+    from ui.appraisal.scheme import SchemeDialog
     from ui.common import screen_fit
     from ui.common.printing import ListPrintPreview
+    from ui.common.text_input import TextInputDialog
+    from ui.dashboard.todo import AllTodoDialog
+    from ui.patrols.daily_report import DateDialog
+    from ui.patrols.entry import PatrolEntryDialog
+    from ui.patrols.summary import PeriodDialog
     from ui.shell.about_dialog import AboutDialog
+    from ui.shell.backup_dialog import RestoreDialog
     from ui.shell.fonts import apply_ui_font
     from ui.shell.guide_window import GuideWindow
     from ui.shell.main_window import MainWindow
@@ -127,6 +135,7 @@ def _run_probe(shots: Path | None) -> list[dict[str, Any]]:  # pragma: no cover 
     page.save()
 
     main = MainWindow(db)
+    today = dates.today()
     makers: list[Any] = [
         lambda: main,
         lambda: GuideWindow(main),
@@ -135,6 +144,13 @@ def _run_probe(shots: Path | None) -> list[dict[str, Any]]:  # pragma: no cover 
         lambda: FirstStartWizard(None),
         lambda: OperatorDialog(["张三", "李四"], "张三", main),
         lambda: PasswordDialog(db, main),
+        lambda: TextInputDialog(main, "退回整改", "退回原因：", multiline=True),
+        lambda: DateDialog(today, main),
+        lambda: PeriodDialog((today, today), main),
+        lambda: PatrolEntryDialog(db, main),
+        lambda: appraisal.ensure_scheme(db, today.year) and SchemeDialog(db, today.year, main),
+        lambda: RestoreDialog([], main, db),
+        lambda: AllTodoDialog([], main),
     ]
     makers += [lambda kind=kind: _record_dialog(db, kind, main) for kind in kinds.KINDS.values()]
     reported = []
