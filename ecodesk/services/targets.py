@@ -976,7 +976,7 @@ def header_key(text: object) -> str | None:
         return None  # a station's own rate column: the rate is computed from the days
     if "优良" in core and "天" in core:
         return GOOD
-    if "有效" in core and "天" in core:
+    if ("有效" in core and "天" in core) or core == "监测天数":
         return VALID
     return None
 

@@ -232,3 +232,23 @@ def _dump(path: Path) -> str:
         return "\n".join(
             line for line in conn.iterdump() if "target_" in line or "air_quality" in line or "audit" in line
         )
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("PM₂.₅（μg/m³）", t.PM25),
+        ("PM2.5(ug/m3)", t.PM25),
+        ("细颗粒物（PM2.5）", t.PM25),
+        ("可吸入颗粒物（PM10）", t.PM10),
+        ("PM10浓度\n（μg/m³）", t.PM10),
+        ("优良天数（天）", t.GOOD),
+        ("优良天数比例（%）", None),  # the station's own rate: computed from the days instead
+        ("有效天数", t.VALID),
+        ("监测天数", t.VALID),
+        ("月 份", t.MONTH),
+        ("备注", None),
+    ],
+)
+def test_headers_are_recognised_by_name(header: str, key: str | None) -> None:
+    assert t.header_key(header) == key
