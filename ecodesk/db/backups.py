@@ -414,7 +414,7 @@ def auto_backup_status(db: Database, every: timedelta = AUTO_EVERY) -> BackupSta
             text += f"，已超过 {every.total_seconds() / 3600:g} 小时没有备份"
     if behind and newest is not None:
         tone = "red"
-        text += f"。电脑时间早于最近一次备份的时间（{_stamp_cn(newest.created)}），请检查日期"
+        text += "。电脑时间早于最近一次备份的时间，请检查日期"  # the line gives that time already
     return BackupStatus(text, tone, newest, behind)
 
 

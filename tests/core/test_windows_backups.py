@@ -155,7 +155,9 @@ def test_a_clock_set_back_is_flagged_and_does_not_stop_the_automatic_backup(
 
     status = backups.auto_backup_status(db)
     assert status.clock_behind and status.tone == "red"
-    assert status.text.endswith("。电脑时间早于最近一次备份的时间（2026年12月6日 08:30），请检查日期")
+    assert status.text == (
+        f"自动备份：最近一次 2026年12月6日 08:30（{backups_dir(db.path)}）。电脑时间早于最近一次备份的时间，请检查日期"
+    )
 
     second = backups.maybe_auto_backup(db)  # before: "the newest is in the future" skipped every backup
     third = backups.maybe_auto_backup(db)

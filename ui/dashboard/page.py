@@ -30,7 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.dates import format_cn
+from ecodesk.db import backups
 from ecodesk.db.database import Database
+from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_reason
 from ecodesk.services import dashboard
 from ecodesk.services.dashboard import Dashboard, Target
 from ui.common.changes import changes
@@ -108,6 +111,11 @@ NO_DATA = "尚无数据"
 NO_DATA_HINT = "录入村（社区）或载入演示数据后显示"  # short: the window must still fit an 800×600 screen
 NO_DATA_TIP = "还没有村（社区），暂无可统计的数据：到“基础信息”页录入；正在载入演示数据时，载入完成后自动显示"
 LOADING = "正在载入演示数据…"
+BACKUP_TIP = (
+    "打开和关闭程序时，若最近一次备份已超过 12 小时，程序自动备份到“设置”中的备份文件夹，只保留最近的若干份；"
+    "备份文件夹不能用（U 盘没插、磁盘已满）时改存到数据文件旁的默认文件夹，并在这里用红字说明。"
+    "随时可用“文件 → 备份数据”另存一份（含附件）到 U 盘。"
+)
 LOADING_TIP = "演示数据载入完成后，这里的数字自动显示"
 
 
@@ -147,6 +155,12 @@ class DashboardPage(QWidget):
         self.progress.hide()  # only while the demo town loads
         top.addWidget(self.progress)
         top.addWidget(self.refresh_button)
+        # The automatic backup's state: a failed one (the USB stick out, a full disk) must not pass unseen.
+        self.backup_status = QLabel()
+        self.backup_status.setObjectName("dashboard_backup_status")
+        self.backup_status.setWordWrap(True)
+        self.backup_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_status.setToolTip(BACKUP_TIP)
 
         self.tiles: dict[str, Tile] = {}
         grid = QGridLayout()
@@ -201,6 +215,7 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(12)
         layout.addLayout(top)
+        layout.addWidget(self.backup_status)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
         self.setStyleSheet("QWidget#dashboard_page { background:#f6f8fa; }")
@@ -240,7 +255,21 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
+        self.show_backup_status()
         self.show_data(dashboard.load(self.db))
+
+    def show_backup_status(self) -> None:
+        """自动备份：最近一次 … — red when the last automatic backup failed or the clock is wrong."""
+        try:
+            status = backups.auto_backup_status(self.db)
+            text, tone = status.text, status.tone
+        except OSError as exc:  # the backup folder vanished while it was being read
+            text, tone = f"自动备份：无法查看备份文件夹（{os_reason(exc)}）", "amber"
+        except EcoDeskError as exc:
+            text, tone = f"自动备份：{exc}", "amber"
+        self.backup_status.setText(text)
+        weight = "font-weight:bold;" if tone == "red" else ""
+        self.backup_status.setStyleSheet(f"color:{TONE[tone] if tone else '#57606a'};{weight}")
 
     # -- the demo town loading -------------------------------------------------------------------
 
