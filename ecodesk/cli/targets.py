@@ -1,6 +1,6 @@
-"""``ecodesk targets …``: the 目标指标 — import the station's sheet, status, list, set, value, export.
+"""``ecodesk targets …``: the 目标指标 — import the station's sheet, status, list, set, value, air, export.
 
-``import``, ``set`` and ``value`` write and take the file lock; ``status``, ``list`` and ``export``
+``import``, ``set``, ``value`` and ``air`` write and take the file lock; ``status``, ``list`` and ``export``
 only read, so they work beside an open window.
 """
 
@@ -61,6 +61,15 @@ def add_parser(sub: Subparsers) -> None:
     v.add_argument("--value", help="数值")
     v.add_argument("--clear", action="store_true", help="清除该月数值")
     v.set_defaults(func=cmd_value)
+
+    a = cmds.add_parser("air", help="录入（或 --clear 清除）一个月的空气质量数据，不用整张月报表")
+    a.add_argument("--month", required=True, metavar="YYYY-MM")
+    a.add_argument("--pm25", help="PM2.5 月均浓度（μg/m³）")
+    a.add_argument("--pm10", help="PM10 月均浓度（μg/m³）")
+    a.add_argument("--good", help="优良天数")
+    a.add_argument("--valid", help="有效监测天数")
+    a.add_argument("--clear", action="store_true", help="清除该月数据")
+    a.set_defaults(func=cmd_air)
 
     e = cmds.add_parser("export", help="导出目标指标完成情况表（.xlsx，可直接打印）")
     e.add_argument("--year", type=int, help="年度（默认今年）")
@@ -145,10 +154,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_value(args: argparse.Namespace) -> int:
     from ecodesk.services import targets
 
-    match = _MONTH.match(args.month.strip())
-    if not match:
-        raise CliError(f"--month 应写作 2026-03（收到“{args.month}”）")
-    year, month = int(match.group(1)), int(match.group(2))
+    year, month = _year_month(args.month)
     if args.clear == (args.value is not None):
         raise CliError("请给出 --value 数值，或用 --clear 清除（二者选一）")
     value = None if args.clear else _number(args.value, "--value")
@@ -157,6 +163,44 @@ def cmd_value(args: argparse.Namespace) -> int:
         targets.set_value(db, view.id, year, month, value)
     done = "已清除" if value is None else f"已填报 {value:g}{view.unit}："
     print(f"{done}“{view.name}”{year}年{month}月")
+    return 0
+
+
+def _year_month(text: str) -> tuple[int, int]:
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise CliError(f"--month 应写作 2026-03（收到“{text}”）")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _days(text: str | None, option: str) -> int:
+    if text is None:
+        raise CliError(f"请给出 {option}")
+    number = _number(text, option)
+    if not number.is_integer():
+        raise CliError(f"{option} 应为整数天数（收到“{text}”）")
+    return int(number)
+
+
+def cmd_air(args: argparse.Namespace) -> int:
+    from ecodesk.services import targets
+
+    year, month = _year_month(args.month)
+    with open_db(args) as db:
+        if args.clear:
+            targets.clear_air_month(db, year, month)
+            print(f"已清除{year}年{month}月的空气质量数据")
+            return 0
+        row = targets.AirMonth(
+            year,
+            month,
+            None if args.pm25 is None else _number(args.pm25, "--pm25"),
+            None if args.pm10 is None else _number(args.pm10, "--pm10"),
+            _days(args.good, "--good"),
+            _days(args.valid, "--valid"),
+        )
+        replaced = targets.set_air_month(db, row)
+    print(f"已{'替换' if replaced else '录入'}{year}年{month}月的空气质量数据")
     return 0
 
 

@@ -252,3 +252,19 @@ def _dump(path: Path) -> str:
 )
 def test_headers_are_recognised_by_name(header: str, key: str | None) -> None:
     assert t.header_key(header) == key
+
+
+def test_cli_air_enters_replaces_and_clears_one_month(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = ("targets", "air", "--month", "2026-02", "--pm25", "40", "--pm10", "66", "--good", "20", "--valid")
+    code, out, _err = run(capsys, db_path, *line, "28")
+    assert code == 0 and out.strip() == "已录入2026年2月的空气质量数据"
+    code, _out, err = run(capsys, db_path, *line, "29")
+    assert code == 1 and "有效监测天数：不能多于当月天数（2月共28天，收到29）" in err
+    assert run(capsys, db_path, *line, "27")[1].strip() == "已替换2026年2月的空气质量数据"
+    with Database.open(db_path, "甲") as db:
+        assert air(db) == [(2, 40.0, 66.0, 20, 27)]
+    assert run(capsys, db_path, "targets", "air", "--month", "2026-02", "--clear")[0] == 0
+    with Database.open(db_path, "甲") as db:
+        assert air(db) == []
