@@ -30,7 +30,7 @@ from ecodesk.models.lifespan import villages_on
 from ecodesk.models.org import Grid, Person, PersonRole, grid_members
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import Problem
-from ecodesk.services import campaigns
+from ecodesk.services import campaigns, targets
 from ecodesk.services import complaints as complaint_service
 from ecodesk.services.records import ListFilter
 from ecodesk.services.rectification import (
@@ -145,6 +145,8 @@ class Dashboard:
     problems_opened: tuple[MonthCount, ...]
     problems_closed: tuple[MonthCount, ...]
     todo_overdue_total: int = 0  # overdue among ``todo_total``, listed or not
+    # 目标指标 有风险 or 未达标 this year: (name, status), in the 目标 page's order
+    indicators_at_risk: tuple[tuple[str, str], ...] = ()
 
     @property
     def coverage_rate(self) -> float | None:
@@ -171,6 +173,16 @@ class Dashboard:
 
     def target_due_this_week(self) -> Target:
         return Target("campaigns")
+
+    def target_indicators(self) -> Target:
+        """The 目标 page at this year (it selects the first indicator at risk)."""
+        return Target(
+            "targets", flt=ListFilter(date_from=self.today.replace(month=1, day=1), date_to=self.today)
+        )
+
+    @property
+    def indicators_missed(self) -> int:
+        return sum(1 for _name, status in self.indicators_at_risk if status == targets.MISSED)
 
     @property
     def todo_overdue(self) -> int:
@@ -449,6 +461,7 @@ def load(db: Database, today: date | None = None) -> Dashboard:
     todo_total += len(owed_now)
     todo_late += sum(1 for item in owed_now if item.overdue)
     todo.sort(key=_todo_order)
+    risky = tuple((r.indicator.name, r.status) for r in targets.at_risk(db, today.year, today=today))
     return Dashboard(
         today=today,
         villages=len(villages),
@@ -474,4 +487,5 @@ def load(db: Database, today: date | None = None) -> Dashboard:
         fires_by_month=fire_chart,
         problems_opened=opened,
         problems_closed=closed,
+        indicators_at_risk=risky,
     )

@@ -24,6 +24,7 @@ class Area(StrEnum):
 
     LETTERS = "letters"  # commitment letters and their yearly wording (承诺书)
     APPRAISAL = "appraisal"  # the yearly scheme, scores, adjustments, finalising (考核)
+    TARGETS = "targets"  # 目标指标: indicators, their yearly targets, monthly values, station months
 
 
 Change = RecordKind | Area

@@ -1,7 +1,8 @@
 """Monthly charts on QtCharts: the 工作台's fire points and problems, the 目标 page's indicators.
 
 :class:`MonthChart` shows one or more series of values per month as grouped bars, with the months
-along the bottom, a value axis titled with its unit, an optional target line across the whole chart
+along the bottom, a value axis with its unit written level above it ("单位：μg/m³" — a vertical axis
+title would turn 个 or 处 on its side), an optional target line across the whole chart
 and the value under the mouse (a tooltip, also kept in :attr:`MonthChart.hover_text`). It holds plain
 numbers, never records. QtCharts ships in the PySide6-Addons wheel that already brings QtPdf; its
 import costs a few milliseconds, so the 工作台 (the first page) imports it directly.
@@ -23,9 +24,9 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, QSize, Qt
+from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QSizePolicy, QToolTip, QWidget
 
 AXIS_GREY = QColor("#57606a")
 GRID_GREY = QColor("#e1e4e8")
@@ -101,7 +102,7 @@ class MonthChart(QChartView):
         chart.setTitleBrush(QColor("#24292f"))
         chart.setTitle(title)
         legend = chart.legend()
-        legend.setAlignment(Qt.AlignmentFlag.AlignTop)
+        legend.setAlignment(Qt.AlignmentFlag.AlignRight)  # beside the plot: small charts lack height
         legend.setFont(self.font())
         self.bars = QBarSeries()
         self.bars.setLabelsVisible(True)
@@ -127,13 +128,29 @@ class MonthChart(QChartView):
             self.target_series.attachAxis(axis)
         self.month_axis.setGridLineVisible(False)
         self.month_axis.setTruncateLabels(False)  # "10月" fits its column; Qt would cut it to "1…"
-        self.value_axis.setTitleFont(self.font())
-        self.value_axis.setTitleBrush(AXIS_GREY)
-        self.value_axis.setTitleText(unit)
         self.value_axis.setTickCount(TICKS)
+        self.unit_item = QGraphicsSimpleTextItem(chart)
+        self.unit_item.setFont(self.font())
+        self.unit_item.setBrush(AXIS_GREY)
+        chart.plotAreaChanged.connect(self._place_unit)
+        self.set_unit(unit)
 
     def sizeHint(self) -> QSize:
         return QSize(420, 220)
+
+    def set_unit(self, unit: str) -> None:
+        """The unit of the values: above the value axis, in tooltips."""
+        self.unit = unit
+        self.unit_item.setText(f"单位：{unit}" if unit else "")
+        self._place_unit(self.chart().plotArea())
+
+    def unit_text(self) -> str:
+        return self.unit_item.text()
+
+    def _place_unit(self, plot: QRectF) -> None:
+        """Level, just above the top of the value axis, as Chinese charts write it."""
+        height = self.unit_item.boundingRect().height()
+        self.unit_item.setPos(max(2.0, plot.left() - 24), max(0.0, plot.top() - height - 6))
 
     # -- data ----------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.files import os_reason
 from ecodesk.services import dashboard
 from ecodesk.services.dashboard import Dashboard, Target
+from ecodesk.services.targets import MISSED
 from ui.common.changes import changes
 from ui.common.charts import MonthChart, Series
 from ui.dashboard.contacts import SilentVillagesDialog
@@ -172,7 +173,9 @@ class DashboardPage(QWidget):
             ("fires", "本月火点", Dashboard.target_fires_this_month),
             ("coverage", "承诺书签订率", Dashboard.target_coverage),
             ("due", "待报送材料（逾期及本周到期）", Dashboard.target_due_this_week),
+            ("indicators", "指标预警", Dashboard.target_indicators),
         )
+        columns = 4  # seven tiles in two rows: the 待办 and the charts keep their height at 1366×768
         for n, (key, title, target) in enumerate(specs):
             tile = Tile(key, title)
             if target is None:
@@ -180,8 +183,8 @@ class DashboardPage(QWidget):
             else:
                 tile.clicked.connect(lambda t=target: self.open(t))
             self.tiles[key] = tile
-            grid.addWidget(tile, n // 3, n % 3)
-        for column in range(3):
+            grid.addWidget(tile, n // columns, n % columns)
+        for column in range(columns):
             grid.setColumnStretch(column, 1)
 
         def framed(widget: QWidget) -> QFrame:
@@ -362,6 +365,7 @@ class DashboardPage(QWidget):
             "red" if late else "amber" if week else "green",
             tip="查看专项行动的报送情况；逾期的各项列在下方“待办”中",
         )
+        self._show_indicators(d)
         empty = d.villages == 0  # nothing to count yet (a new file, or the demo town still loading)
         if empty:
             for tile in t.values():
@@ -382,6 +386,19 @@ class DashboardPage(QWidget):
             ],
         )
         self.loaded.emit()
+
+    def _show_indicators(self, d: Dashboard) -> None:
+        """指标预警: the 目标指标 有风险 or 未达标 this year, the missed ones named first."""
+        risky = sorted(d.indicators_at_risk, key=lambda pair: pair[1] != MISSED)
+        missed = d.indicators_missed
+        names = "、".join(f"{name}（{status}）" for name, status in risky[:3])
+        more = f"等{len(risky)}项" if len(risky) > 3 else ""
+        self.tiles["indicators"].show_value(
+            f"{len(risky)} 项",
+            f"{names}{more}" if risky else f"{d.today.year}年各项指标暂无风险",
+            "red" if missed else "amber" if risky else "green",
+            tip=f"{d.today.year}年度有风险或未达标的目标指标：未达标 {missed} 项，有风险 {len(risky) - missed} 项。点击查看“目标”页",
+        )
 
     def show_all_todo(self) -> AllTodoDialog:
         """还有 N 条，点此查看全部: every overdue and soon-due item, each opening its record."""
