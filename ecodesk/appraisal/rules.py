@@ -489,7 +489,9 @@ def _indicator_rule(
         return {
             v: Outcome(max_score, 0, [_line("target_indicators", None, None, why, 0.0)]) for v in villages
         }
-    counts = count(session, indicator.source, period.year, period.end, indicator.source_filter)
+    counts = count(
+        session, indicator.source, period.year, period.end, indicator.source_filter, village_days_only=True
+    )
     months = range(1, period.end.month + 1)
     per_unit = not counts.is_rate and indicator.direction == LE
     table, unit, d = _EVIDENCE_TABLE[indicator.source], indicator.unit, indicator.decimals

@@ -25,6 +25,8 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, sele
 from sqlalchemy.orm import Session
 
 from ecodesk.models.letter import STATUS_SIGNED, STATUS_VOID, Commitment
+from ecodesk.models.lifespan import existed_on
+from ecodesk.models.org import Unit
 from ecodesk.models.patrol import FirePoint, Patrol
 from ecodesk.models.rectification import CLOSED, Problem
 from ecodesk.models.targets import (
@@ -75,8 +77,21 @@ def _month(column: Any) -> ColumnElement[int]:
     return cast(func.strftime("%m", column), Integer)
 
 
-def count(session: Session, source: str, year: int, through: date, source_filter: str = "") -> Counts:
-    """The records behind ``source`` from 1 January of ``year`` to ``through`` (≤ 31 December)."""
+def count(
+    session: Session,
+    source: str,
+    year: int,
+    through: date,
+    source_filter: str = "",
+    *,
+    village_days_only: bool = False,
+) -> Counts:
+    """The records behind ``source`` from 1 January of ``year`` to ``through`` (≤ 31 December).
+
+    ``village_days_only`` (the 考核 rule): a fire point, patrol or problem dated outside its village's
+    days in being (:mod:`ecodesk.models.lifespan`) is left out, as the other appraisal rules leave it out;
+    the town's own figures count every record.
+    """
     start = date(year, 1, 1)
     out = Counts()
     if source in (FIRE_POINTS, PATROLS):
@@ -90,6 +105,8 @@ def count(session: Session, source: str, year: int, through: date, source_filter
         )
         if source_filter:
             query = query.where(narrow == source_filter)
+        if village_days_only:
+            query = query.join(Unit, Unit.id == model.village_id).where(existed_on(model.date))
         for v, m, n in session.execute(query):
             out.numerator[(v, int(m))] += int(n)
         return out
@@ -104,6 +121,8 @@ def count(session: Session, source: str, year: int, through: date, source_filter
             .where(Problem.deleted_at.is_(None), Problem.found_date >= start, Problem.found_date <= through)
             .group_by(Problem.village_id, month)
         )
+        if village_days_only:
+            found = found.join(Unit, Unit.id == Problem.village_id).where(existed_on(Problem.found_date))
         for v, m, n, done in session.execute(found):
             out.denominator[(v, int(m))] += int(n)
             out.numerator[(v, int(m))] += int(done or 0)

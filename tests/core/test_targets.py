@@ -318,3 +318,25 @@ def test_the_demo_town_has_monitoring_months_and_straw_reports(tmp_path: Path) -
         assert row(table, "PM2.5年均浓度").months_covered >= 1
         assert row(table, "巡查次数").actual
         assert all(r.status != t.NO_DATA for r in table.rows if r.indicator.station)
+
+
+def test_the_rule_counts_a_village_only_for_its_days_as_the_other_rules_do(db: Database) -> None:
+    from ecodesk.models.org import Unit
+
+    town = h.build_scored_town(db)
+    with db.session() as s:
+        south = s.get(Unit, town.south)
+        assert south is not None
+        south.established_date = date(h.SCORED_YEAR, 6, 3)  # its fires of 1 and 2 June came before it
+    t.set_target(db, ind_id(db, "火点总数", h.SCORED_YEAR), h.SCORED_YEAR, 0)
+    items = (
+        ItemInput("目标", "火点", 15, "target_indicator", {"indicator": "火点总数", "points": 2}),
+        ItemInput("大气", "火点扣分", 15, "fire_points", {"points": 2}),
+    )
+    appraisal.create_scheme(db, h.SCORED_YEAR, items)
+    appraisal.compute(db, h.SCORED_YEAR, as_of=h.SCORED_AS_OF)
+    sheet = appraisal.sheet(db, h.SCORED_YEAR)
+    south_row = next(r for r in sheet.rows if r.village_id == town.south)
+    assert [south_row.cells[i.id].final for i in sheet.items] == [7, 7]  # 4 fires × 2 off 15, both rules
+    town_total = row(t.year_table(db, h.SCORED_YEAR, today=h.SCORED_AS_OF), "火点总数")
+    assert town_total.actual == 8  # the town's figure counts every fire
