@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize
+
+from ui.common.screen_fit import fitted_position, fitted_size
 
 pytestmark = pytest.mark.gui
 
@@ -77,6 +80,21 @@ def test_every_window_fits_the_screen(width: int, height: int, tmp_path: Path) -
     main = next(w for w in windows if w["name"] == "main_window")
     about = next(w for w in windows if w["name"] == "about_dialog")
     assert abs(_centre(about["frame"])[0] - _centre(main["frame"])[0]) <= 2
+
+
+def test_a_windows_title_bar_is_counted_and_the_frame_kept_on_screen() -> None:
+    """On Windows the frame is measured (about 31 px of title bar at 100 %); what is left for the
+    inside is the available area less the frame, and a frame hanging off an edge is moved in."""
+    laptop = QRect(0, 0, 1366, 728)  # 1366×768 above the taskbar
+    frame = QMargins(8, 31, 8, 8)
+    assert fitted_size(QSize(860, 760), frame, laptop, QSize(300, 200)) == QSize(860, 728 - 39)
+    assert fitted_size(QSize(600, 400), frame, laptop, QSize(300, 200)) == QSize(600, 400)  # fits: untouched
+    # The layout's minimum wins over the screen: never squashed below what the widgets need.
+    assert fitted_size(QSize(600, 900), frame, laptop, QSize(300, 800)) == QSize(600, 800)
+    assert fitted_position(QRect(1200, 600, 400, 300), laptop) == QPoint(1366 - 400, 728 - 300)
+    assert fitted_position(QRect(-50, -20, 400, 300), laptop) == QPoint(0, 0)
+    # Too tall even so: the title bar (top left) stays on the screen, where it can be dragged.
+    assert fitted_position(QRect(10, 100, 400, 900), laptop) == QPoint(10, 0)
 
 
 def _centre(rect: list[int]) -> tuple[float, float]:
