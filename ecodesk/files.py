@@ -90,6 +90,12 @@ def is_read_only(path: Path) -> bool:
     return path.is_file() and (not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK))
 
 
+def write_error(path: Path, exc: OSError) -> EcoDeskError:
+    """Why ``path`` could not be written, in Chinese: read-only, open in another program, a full
+    disk, no permission … — for every place that writes a file the clerk named."""
+    return _refused(path, exc) if isinstance(exc, PermissionError) else _explained(path, exc)
+
+
 def _explained(path: Path, exc: OSError) -> EcoDeskError:
     if exc.errno == errno.ENOSPC:
         return EcoDeskError(f"磁盘已满，无法写入 {path}（原有文件未受影响）。")

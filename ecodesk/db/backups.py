@@ -160,7 +160,7 @@ def _write_backup(db: Database, folder: Path, reason: str) -> Path:
         partial.unlink(missing_ok=True)
         if exc.errno == 28:
             raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
-        raise DatabaseError(f"备份失败：{exc.strerror or exc}（{folder}）") from None
+        raise DatabaseError(f"备份失败：{os_reason(exc)}（{folder}）") from None
     except sqlite3.Error as exc:  # SQLite writing the copy: a full or read-only USB stick
         partial.unlink(missing_ok=True)
         if is_damage(exc):
@@ -443,7 +443,7 @@ def verify_backup_file(path: Path) -> str:
         with open(path, "rb") as fh:
             header = fh.read(16)
     except OSError as exc:
-        raise DatabaseError(f"无法读取备份文件 {path}：{exc.strerror or exc}") from None
+        raise DatabaseError(f"无法读取备份文件 {path}：{os_reason(exc)}") from None
     if header.startswith(ZIP_MAGIC):
         with tempfile.TemporaryDirectory(prefix="ecodesk-verify-") as tmp:
             copy = Path(tmp) / "check.db"
@@ -586,7 +586,7 @@ def _save_current(db_path: Path) -> Path | None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise DatabaseError(
-            f"恢复前另存当前数据失败（{exc.strerror or exc}，{folder}），没有恢复，原数据文件未被改动。"
+            f"恢复前另存当前数据失败（{os_reason(exc)}，{folder}），没有恢复，原数据文件未被改动。"
         ) from None
     return target
 

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 from ecodesk.errors import DatabaseError
+from ecodesk.files import os_reason
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KDF_ITERATIONS = 256_000  # SQLCipher 4 default (PBKDF2-HMAC-SHA512)
@@ -303,9 +304,7 @@ def convert(path: Path, old: Key | None, new: Key | None) -> None:
         _fsync_dir(path.parent)
     except OSError as exc:
         target.unlink(missing_ok=True)
-        raise DatabaseError(
-            f"无法写入数据文件所在的文件夹（{exc.strerror or exc}），密码没有改动。"
-        ) from None
+        raise DatabaseError(f"无法写入数据文件所在的文件夹（{os_reason(exc)}），密码没有改动。") from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise

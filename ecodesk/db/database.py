@@ -167,7 +167,7 @@ def _check_header(path: Path) -> None:
     except PermissionError:
         raise DatabaseError(f"没有读取数据文件的权限：{path}") from None
     except OSError as exc:
-        raise DatabaseError(f"无法读取数据文件 {path}：{exc.strerror or exc}") from None
+        raise DatabaseError(f"无法读取数据文件 {path}：{os_reason(exc)}") from None
     if head and head != SQLITE_HEADER:
         raise damage_error(path, "", summary=f"{path} 不是 EcoDesk 数据文件，或文件已损坏。")
 
@@ -242,7 +242,7 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseError(f"无法创建数据文件夹 {path.parent}：{exc.strerror or exc}") from None
+            raise DatabaseError(f"无法创建数据文件夹 {path.parent}：{os_reason(exc)}") from None
         # SQLite needs to write its journal beside the file, even to read it: say so plainly.
         if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
             raise DatabaseError(

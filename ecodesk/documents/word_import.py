@@ -25,6 +25,7 @@ from ecodesk.dates import format_cn
 from ecodesk.documents.linebreak import is_wide
 from ecodesk.documents.spec import Attachment
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_reason
 from ecodesk.models.document import CIRCULAR, INTERVIEW, LETTER, NOTICE, RECTIFICATION
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -220,7 +221,7 @@ def _check_container(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise WordImportError(f"无法读取“{name}”：{exc.strerror or exc}") from None
+        raise WordImportError(f"无法读取“{name}”：{os_reason(exc)}") from None
     if not head:
         raise WordImportError(f"“{name}”是空文件，不是 Word 文档")
     if head == _OLE_MAGIC:

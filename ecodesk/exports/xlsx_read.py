@@ -36,6 +36,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ def check_file(path: Path) -> None:
     except PermissionError:
         raise EcoDeskError(f"没有权限读取“{name}”（文件是否正在被其他程序使用？）") from None
     except OSError as exc:
-        raise EcoDeskError(f"无法读取“{name}”：{exc.strerror or exc}") from None
+        raise EcoDeskError(f"无法读取“{name}”：{os_reason(exc)}") from None
     if size == 0:
         raise EcoDeskError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿。")
     if not head.startswith(b"PK"):

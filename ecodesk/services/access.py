@@ -25,6 +25,7 @@ from ecodesk.db import cipher
 from ecodesk.db.audit import OPERATOR_KEY, AuditEntry
 from ecodesk.db.database import Database
 from ecodesk.errors import DatabaseError, ValidationError
+from ecodesk.files import os_reason
 from ecodesk.models import Setting
 
 SETTING_KEY = "open_password"  # the old gate's verifier (plain files of older versions)
@@ -168,5 +169,5 @@ def write_recovery_key(db: Database, target: Path) -> Path:
     try:
         target.write_text(recovery_text(db), encoding="utf-8")
     except OSError as exc:
-        raise DatabaseError(f"无法写入恢复密钥文件 {target}：{exc.strerror or exc}") from None
+        raise DatabaseError(f"无法写入恢复密钥文件 {target}：{os_reason(exc)}") from None
     return target

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk import dates
 from ecodesk.db.database import Database
+from ecodesk.files import os_reason
 from ecodesk.jobs import Job
 from ecodesk.schema import RecordKind
 from ecodesk.services.org import UNITS
@@ -480,7 +481,8 @@ class ImportDialog(QDialog):
             dialog = cls(db, kind, path, parent)
         except Exception as exc:  # noqa: BLE001 - an unreadable file is the clerk's problem to see
             log.warning("cannot read %s: %s", path, exc)
-            dialogs.show_error(parent, f"无法读取这个 Excel 文件：{path.name}\n{exc}")
+            reason = os_reason(exc) if isinstance(exc, OSError) else exc
+            dialogs.show_error(parent, f"无法读取这个 Excel 文件：{path.name}\n{reason}")
             return False
         try:
             dialog.exec()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import write_error
 from ecodesk.jobs import Job
 from ecodesk.schema import RecordKind
 from ecodesk.services import documents
@@ -102,7 +103,7 @@ class ListPrintPreview(QDialog):
         try:
             target.write_bytes(self.pdf.read_bytes())
         except OSError as exc:
-            dialogs.show_error(self, f"无法保存 PDF：{exc}")
+            dialogs.show_error(self, str(write_error(target, exc)))
             return None
         return target
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ecodesk.db.database import Database
 from ecodesk.documents.kinds import KIND_HELP
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import write_error
 from ecodesk.jobs import Job
 from ecodesk.models.document import DOCUMENT_KINDS, DOCUMENT_STATUSES, DRAFT, ISSUED
 from ecodesk.services import documents
@@ -534,7 +535,10 @@ class DocumentsPage(QWidget):
             target = target.with_name(target.name + suffix)
         try:
             export(self.db, doc.id, target)
-        except (EcoDeskError, OSError) as exc:
+        except OSError as exc:
+            dialogs.show_error(self, str(write_error(target, exc)))
+            return None
+        except EcoDeskError as exc:
             dialogs.show_error(self, f"无法保存{what}：{exc}")
             return None
         if tell_saved(self, target):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ecodesk import dates
 from ecodesk.dates import format_cn, format_iso
 from ecodesk.db.database import Database
+from ecodesk.files import write_error
 from ecodesk.jobs import Job
 from ecodesk.services import reports
 from ecodesk.services.reports import DailyReport
@@ -211,7 +212,7 @@ class DailyResultDialog(QDialog):
         try:
             shutil.copyfile(path, target)
         except OSError as exc:
-            dialogs.show_error(self, f"无法保存到 {target}：{exc.strerror or exc}")
+            dialogs.show_error(self, str(write_error(target, exc)))
             return
         dialogs.show_info(self, f"已保存到：\n{target}", "保存完成")
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from ecodesk.files import write_error
 from ecodesk.paths import resources_dir
 from ui.common import dialogs
 
@@ -94,7 +95,7 @@ class GuideWindow(QWidget):
         try:
             shutil.copyfile(source, target)
         except OSError as exc:
-            dialogs.show_error(self, f"无法保存到 {target}：{exc.strerror or exc}")
+            dialogs.show_error(self, str(write_error(target, exc)))
             return None
         dialogs.show_info(self, f"已保存到：\n{target}", "保存完成")
         return target

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.db.database import Database
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_reason
 from ecodesk.jobs import Job
 from ecodesk.paths import DB_FILENAME, default_data_dir
 from ecodesk.services import settings as data_settings
@@ -101,7 +102,7 @@ class FolderPage(QWizardPage):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            dialogs.show_error(self, f"无法使用这个文件夹：{folder}\n{exc.strerror or exc}")
+            dialogs.show_error(self, f"无法使用这个文件夹：{folder}\n{os_reason(exc)}")
             return False
         if not os.access(folder, os.W_OK):
             dialogs.show_error(
