@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import sqlite3
+import sys
 from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -165,7 +166,10 @@ def test_a_clock_set_back_is_flagged_and_does_not_stop_the_automatic_backup(
     assert _names(backups_dir(db.path)) == sorted([second.name, third.name])  # the first (numbered 1) went
 
 
-@pytest.mark.parametrize("folder_name", ["备份#1", "a?b"])
+NO_QUESTION_MARK = pytest.mark.skipif(sys.platform == "win32", reason="Windows forbids ? in names")
+
+
+@pytest.mark.parametrize("folder_name", ["备份#1", pytest.param("a?b", marks=NO_QUESTION_MARK)])
 def test_folder_names_that_would_cut_a_raw_sqlite_uri(
     tmp_path: Path, _template_db: Path, monkeypatch: pytest.MonkeyPatch, folder_name: str
 ) -> None:
@@ -199,6 +203,8 @@ def test_folder_names_that_would_cut_a_raw_sqlite_uri(
 
 
 def test_the_uri_escapes_and_marks_read_only(tmp_path: Path) -> None:
-    uri = backups.read_only_uri(tmp_path / "备份#1" / "a?b.db")
-    assert uri.startswith("file:///") and uri.endswith("/%E5%A4%87%E4%BB%BD%231/a%3Fb.db?mode=ro")
+    uri = backups.read_only_uri(tmp_path / "备份#1" / "a.db")
+    assert uri.startswith("file:///") and uri.endswith("/%E5%A4%87%E4%BB%BD%231/a.db?mode=ro")
+    if sys.platform != "win32":
+        assert backups.read_only_uri(tmp_path / "a?b" / "x.db").endswith("/a%3Fb/x.db?mode=ro")
     assert backups.read_only_uri(tmp_path / "x.db", immutable=True).endswith("x.db?mode=ro&immutable=1")
