@@ -8,7 +8,8 @@ the filter as ``ui.shell.app`` does, opens the main window, the 使用说明 win
 and every dialog it can build cheaply, and reports each window's frame and the screen's available area.
 The offscreen screen has no taskbar, so the screens are given the size above the taskbar.
 
-Run ``python -m tests.ui.test_screen_fit 1280 680 /tmp/shots`` to save a screenshot of each window.
+To save a screenshot of each window: write such a file (``screen.json``), then
+``QT_QPA_PLATFORM=offscreen:configfile=screen.json python -m tests.ui.test_screen_fit 1280 680 /tmp/shots``.
 """
 
 from __future__ import annotations
@@ -39,10 +40,13 @@ def _probe(width: int, height: int, tmp_path: Path) -> list[dict[str, Any]]:
         json.dumps({"screens": [{"name": "office", "x": 0, "y": 0, "width": width, "height": height}]}),
         encoding="utf-8",
     )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    # Qt splits the platform's arguments at ":", so the file is named relative to the child's
+    # folder (a Windows path's "C:" would cut it); the tests package is found through PYTHONPATH.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config.name}", PYTHONPATH=path)
     result = subprocess.run(
         [sys.executable, "-m", "tests.ui.test_screen_fit", str(width), str(height)],
-        cwd=ROOT,
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
@@ -112,6 +116,7 @@ def _inside(frame: list[int], area: list[int]) -> bool:
 
 
 def _run_probe(shots: Path | None) -> list[dict[str, Any]]:  # pragma: no cover - runs in a child process
+    import shutil
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -191,6 +196,7 @@ def _run_probe(shots: Path | None) -> list[dict[str, Any]]:  # pragma: no cover 
             window.close()
     main.close()
     db.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return reported
 
 
@@ -202,4 +208,4 @@ def _record_dialog(db: Any, kind: Any, parent: Any) -> Any:  # pragma: no cover 
 
 if __name__ == "__main__":  # pragma: no cover - the child process of the tests above
     shots_folder = Path(sys.argv[3]) if len(sys.argv) > 3 else None
-    print(json.dumps(_run_probe(shots_folder), ensure_ascii=False))
+    print(json.dumps(_run_probe(shots_folder)))  # ASCII: a Windows pipe is not UTF-8
