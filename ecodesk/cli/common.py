@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ecodesk import dates
 from ecodesk.db import Database
+from ecodesk.drives import network_refusal
 from ecodesk.errors import CorruptDatabaseError, DatabaseLockedError, EcoDeskError, UpgradeNeedsLockError
 from ecodesk.jobs import Job
 
@@ -60,11 +61,21 @@ def open_db(args: argparse.Namespace, *, lock: bool = True, create: bool = False
     A missing file is refused (“找不到数据文件 …（新建请用 ecodesk init）”) and nothing is
     created: only ``init`` passes ``create=True``.
     """
+    check_location(args)
     return Database.open(args.db, operator=args.operator, lock=lock, create=create, verify=lock)
+
+
+def check_location(args: argparse.Namespace) -> None:
+    """Refuse a ``--db`` on a network share or mapped network drive before anything opens it: SQLite's
+    WAL there is damaged by a second PC or a dropped connection (backups may go there)."""
+    refused = network_refusal(Path(args.db).expanduser())
+    if refused is not None:
+        raise CliError(refused.replace("\n\n", "\n"))
 
 
 def check_password(args: argparse.Namespace) -> None:
     """A data file with an opening password is opened by no command until the password is given."""
+    check_location(args)
     path = Path(args.db).expanduser()
     if not path.is_file() or path.stat().st_size == 0:
         return  # init of a new file, or a missing one (the command says so)

@@ -144,19 +144,23 @@ def test_bundled_fonts_load(qtbot) -> None:
 def test_a_missing_remembered_file_is_said_and_not_recreated(
     qtbot, monkeypatch, tmp_path: Path, messages: list[str]
 ) -> None:
-    """Last time the data was on a USB stick that is not plugged in now: the clerk is told, nothing
-    is created where it was, and the wizard follows (here cancelled: the program quits)."""
-    from ui.shell.wizard import FirstStartWizard
+    """Last time the data was on a USB stick that is not plugged in now: the clerk is asked what to
+    do (here 退出: the program quits), and nothing is created where it was."""
+    from ui.shell.missing_data_file import Answer, Choice, MissingDataFileDialog
 
     monkeypatch.delenv("ECODESK_DB", raising=False)
     gone = tmp_path / "E盘" / "EcoDesk" / "ecodesk.db"
     machine_settings.set_last_db_path(gone)
-    wizard: list[bool] = []
-    monkeypatch.setattr(FirstStartWizard, "ask", classmethod(lambda cls, parent=None: wizard.append(True)))
+    asked: list[tuple[Path, bool]] = []
+    monkeypatch.setattr(
+        MissingDataFileDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, path, **kw: asked.append((path, kw["remembered"])) or Answer(Choice.QUIT)
+        ),
+    )
     assert app.start(argparse.Namespace(db=None, operator="王晓燕")) is None
-    assert messages[0].startswith("找不到数据文件|") and str(gone) in messages[0]
-    assert "没有在那里新建空文件" in messages[0]
-    assert wizard == [True]
+    assert asked == [(gone, True)]
     assert list(tmp_path.iterdir()) == []  # no file, folder, journal or lock file
     assert machine_settings.last_db_path() == gone  # still remembered for when the stick is back
 
@@ -164,17 +168,18 @@ def test_a_missing_remembered_file_is_said_and_not_recreated(
 def test_a_missing_file_then_the_wizard_opens_the_data_elsewhere(
     qtbot, monkeypatch, tmp_path: Path, db_path: Path, messages: list[str]
 ) -> None:
+    from ui.shell.missing_data_file import Answer, Choice, MissingDataFileDialog
     from ui.shell.wizard import FirstStartWizard, WizardResult
 
     monkeypatch.delenv("ECODESK_DB", raising=False)
+    monkeypatch.setattr(MissingDataFileDialog, "ask", classmethod(lambda cls, *a, **kw: Answer(Choice.NEW)))
     chosen = WizardResult(db_path.parent, "清河镇", "王晓燕", False)  # the folder that holds the data
-    monkeypatch.setattr(FirstStartWizard, "ask", classmethod(lambda cls, parent=None: chosen))
+    monkeypatch.setattr(FirstStartWizard, "ask", classmethod(lambda cls, parent=None, avoid=None: chosen))
     started = app.start(argparse.Namespace(db=tmp_path / "打错了.db", operator="王晓燕"))
     assert started is not None
     db, _demo = started
     try:
         assert db.path == db_path.resolve()
-        assert "找不到数据文件" in messages[0]
         assert not (tmp_path / "打错了.db").exists()
     finally:
         db.close()

@@ -2,8 +2,9 @@
 
 Whatever goes wrong while opening the data file is explained in Chinese and nothing is changed
 without asking: a corrupt file offers the newest backup, a locked one says another window has it,
-a file from a newer EcoDesk is left alone, and a missing one is said to be missing (then the
-first-start wizard: choose where the data is, or start anew) — never silently recreated empty.
+a file from a newer EcoDesk is left alone, and a missing one (or one on a network location) is
+said so, with 重试 / 选择数据文件… / 新建数据文件… / 退出 — never silently recreated empty.
+Starting the program again on a file already open brings that window to the front.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import ecodesk
 from ecodesk.db.database import Database
+from ecodesk.drives import network_refusal
 from ecodesk.errors import (
     CorruptDatabaseError,
     DamagedDatabaseError,
@@ -33,14 +35,17 @@ from ecodesk.errors import (
 from ecodesk.paths import ENV_DB, default_data_dir, portable_db_path, portable_settings_dir
 from ecodesk.services import settings as data_settings
 from ui.common import dialogs, machine_settings, screen_fit
+from ui.common.changes import changes
 from ui.common.icons import icon
 from ui.patrols import report_folders
 from ui.shell import password
 from ui.shell.fonts import apply_ui_font
 from ui.shell.main_window import APP_TITLE, MainWindow
+from ui.shell.missing_data_file import Choice, MissingDataFileDialog
 from ui.shell.operator_dialog import OperatorDialog
 from ui.shell.palette import apply_light_palette
-from ui.shell.recovery import missing_text, offer_backup
+from ui.shell.recovery import offer_backup
+from ui.shell.single_instance import RunningInstance, bring_running_to_front, raise_window
 from ui.shell.wizard import FirstStartWizard, load_demo, setup_data
 
 log = logging.getLogger(__name__)
@@ -142,24 +147,34 @@ def choose_operator(db: Database, wanted: str | None) -> str | None:
     return name
 
 
+def named_path(args: argparse.Namespace) -> tuple[Path, bool] | None:
+    """The data file this start is for (``--db``, ``ECODESK_DB``, the portable one, the one used
+    last time) and whether it is the remembered one; None on a first start."""
+    env = os.environ.get(ENV_DB)
+    path = args.db or (Path(env) if env else None) or portable_db_path()
+    if path is not None:
+        return Path(path).expanduser(), False
+    remembered = machine_settings.last_db_path()
+    return (remembered, True) if remembered is not None else None
+
+
 def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
     """The data file to work on (and whether to load demo data), or None to quit.
 
-    The file named (``--db``, ``ECODESK_DB``, the portable one, the one used last time) is opened;
-    when it is not there the clerk is told so and the first-start wizard follows (choose the folder
-    that holds the data, or start anew) — a missing file is never silently recreated empty.
+    The file named is opened. When it is not there (a USB stick elsewhere, a network drive not
+    connected) or lies on a network location, the clerk chooses: 重试, another file, a new one (the
+    first-start wizard, never at the missing path) or 退出 — a missing file is never recreated empty.
     """
-    env = os.environ.get(ENV_DB)
-    path = args.db or (Path(env) if env else None) or portable_db_path() or machine_settings.last_db_path()
-    if path is not None:
-        try:
-            opened = open_database(Path(path).expanduser(), args.operator or "")
-        except MissingDatabaseError as exc:
-            log.warning("data file missing: %s", exc.path)
-            dialogs.show_error(None, missing_text(exc.path), "找不到数据文件")
-        else:
-            return _sign_in(opened, args) if opened is not None else None
-    result = FirstStartWizard.ask(None)
+    named = named_path(args)
+    if named is None:
+        result = FirstStartWizard.ask(None)
+    else:
+        opened = _open_named(*named, args)
+        if isinstance(opened, Database):
+            return _sign_in(opened, args)
+        if opened is not Choice.NEW:
+            return None
+        result = FirstStartWizard.ask(None, avoid=named[0])  # never at the missing file's place
     if result is None:
         return None
     try:
@@ -168,6 +183,23 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
         dialogs.show_error(None, str(exc), "无法创建数据文件")
         return None
     return created, result.demo
+
+
+def _open_named(path: Path, remembered: bool, args: argparse.Namespace) -> Database | Choice | None:
+    """Open the named file, asking what to do while it is missing or on a network location: the
+    database, :attr:`Choice.NEW` for the wizard, or None to quit (a refusal already said why)."""
+    while True:
+        refused = network_refusal(path)
+        if refused is None:
+            try:
+                return open_database(path, args.operator or "")
+            except MissingDatabaseError as exc:
+                log.warning("data file missing: %s", exc.path)
+        answer = MissingDataFileDialog.ask(None, path, remembered=remembered, refusal=refused)
+        if answer.choice is Choice.CHOOSE and answer.path is not None:
+            path, remembered = answer.path, False
+        elif answer.choice is not Choice.RETRY:
+            return Choice.NEW if answer.choice is Choice.NEW else None
 
 
 def _sign_in(db: Database, args: argparse.Namespace) -> tuple[Database, bool] | None:
@@ -199,6 +231,15 @@ def _auto_backup(db: Database) -> None:
         log.warning("automatic backup failed", exc_info=True)
 
 
+def _answer_later_starts(window: MainWindow) -> RunningInstance:
+    """Starting EcoDesk again on the open file brings this window forward (also after 打开 or a
+    restore changed the file: the whole-file notice follows it)."""
+    running = RunningInstance(lambda: raise_window(window), lambda: window.db.path, window)
+    running.follow_current()
+    changes().everything_changed.connect(running.follow_current)
+    return running
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test is not None:  # before any Qt setup: the self-test must not touch the clerk's settings
@@ -226,12 +267,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     screen_fit.install(app)  # every window and dialog fits the screen (1366×768, 150 %)
     sys.excepthook = _excepthook
 
+    named = named_path(args)
+    if named is not None and bring_running_to_front(named[0]):
+        return 0  # started again: the window already open on this file came to the front
     started = start(args)
     if started is None:
         return 1
     db, demo = started
     _auto_backup(db)
     window = MainWindow(db)
+    _answer_later_starts(window)
     window.show()
     if demo:
         load_demo(window, db)

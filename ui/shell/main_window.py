@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
+from ecodesk.drives import network_refusal
 from ecodesk.errors import (
     CorruptDatabaseError,
     DamagedDatabaseError,
@@ -417,6 +418,10 @@ class MainWindow(QMainWindow):
         return self.open_file(path, fresh=fresh)
 
     def open_file(self, path: Path, *, fresh: bool) -> bool:
+        refused = network_refusal(path)  # before resolving: the letter typed says it is a network drive
+        if refused is not None:
+            dialogs.show_error(self, refused, "不能使用网络位置")
+            return False
         path = path.expanduser().resolve()
         if path == self.db.path:
             dialogs.show_info(self, "这就是当前正在使用的数据文件。")

@@ -26,17 +26,6 @@ log = logging.getLogger(__name__)
 DAMAGED_TITLE = "数据文件已损坏"
 
 
-def missing_text(path: Path) -> str:
-    """Why a data file that should be there is not, and what happens next (the first-start wizard)."""
-    return (
-        f"找不到数据文件：\n{path}\n\n"
-        "它可能在没有插好的 U 盘或移动硬盘上，也可能已被移动、改名或删除。"
-        "程序没有在那里新建空文件，原来的数据不受影响。\n\n"
-        "若文件还在，请在下一步点“取消”，插好 U 盘或找回文件后重新启动程序；"
-        "也可以在下一步选择数据所在的文件夹（其中已有的数据文件会直接打开），或新建数据文件。"
-    )
-
-
 def backup_candidates(db_path: Path) -> list[BackupInfo]:
     """Backups of ``db_path``, newest first: beside it, and in the folder this PC remembers for it
     (the folder set in 设置 is inside the file, which may be what cannot be read)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.db.database import Database
+from ecodesk.drives import network_refusal
 from ecodesk.errors import EcoDeskError
 from ecodesk.files import os_reason
 from ecodesk.jobs import Job
@@ -55,11 +56,18 @@ class WizardResult:
 
 
 class FolderPage(QWizardPage):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Where the data lives. ``avoid``: the data file that could not be found (新建数据文件… at
+    start-up) — nothing is created at its path, so it is never mistaken for the missing data later."""
+
+    def __init__(self, parent: QWidget | None = None, avoid: Path | None = None) -> None:
         super().__init__(parent)
+        self.avoid = avoid
         self.setTitle("欢迎使用乡镇生态环境工作台账")
         self.setSubTitle("先选一个文件夹保存数据。全部记录都存在这个文件夹里，备份或换电脑时复制它即可。")
-        self.folder = QLineEdit(str(default_data_dir()))
+        start = default_data_dir()
+        if avoid is not None and self._is_avoided(start):
+            start = start / "新数据"
+        self.folder = QLineEdit(str(start))
         self.folder.setObjectName("wizard_folder")
         browse = QPushButton("浏览…")
         browse.clicked.connect(self._browse)
@@ -73,6 +81,15 @@ class FolderPage(QWizardPage):
         layout.addWidget(QLabel("数据文件夹："))
         layout.addLayout(row)
         layout.addWidget(self.note)
+        if avoid is not None:
+            kept = QLabel(
+                f"找不到的数据文件不会被改动，也不会在它原来的位置新建：\n{avoid}\n"
+                "U 盘插好后，可以用“文件 → 打开其他数据文件”再打开它。"
+            )
+            kept.setObjectName("wizard_avoid")
+            kept.setWordWrap(True)
+            layout.addSpacing(12)
+            layout.addWidget(kept)
         layout.addStretch(1)
         # Not "folder*": QWizard counts a mandatory field done only once it differs from its
         # initial text, and the default folder is a good answer as it stands.
@@ -91,6 +108,8 @@ class FolderPage(QWizardPage):
         path = Path(self.folder.text().strip()).expanduser() / DB_FILENAME
         if path.is_file():
             self.note.setText(f"这个文件夹里已有数据文件 {DB_FILENAME}，将直接打开它，原有数据不变。")
+        elif self._is_avoided(path.parent):
+            self.note.setText("这是找不到的那个数据文件原来的位置，不能在这里新建，请换一个文件夹。")
         else:
             self.note.setText(f"将在这里新建数据文件 {DB_FILENAME}。")
 
@@ -99,6 +118,8 @@ class FolderPage(QWizardPage):
 
     def validatePage(self) -> bool:
         folder = Path(self.folder.text().strip()).expanduser()
+        if self._refused(folder):
+            return False
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -110,6 +131,30 @@ class FolderPage(QWizardPage):
             )
             return False
         return True
+
+    def _is_avoided(self, folder: Path) -> bool:
+        if self.avoid is None:
+            return False
+        return os.path.normcase(os.path.abspath(folder / DB_FILENAME)) == os.path.normcase(
+            os.path.abspath(self.avoid)
+        )
+
+    def _refused(self, folder: Path) -> bool:
+        """A network folder is refused before anything is made there (the data file must be local),
+        and so is the place of the data file that could not be found."""
+        refused = network_refusal(folder / DB_FILENAME)
+        if refused is not None:
+            dialogs.show_error(self, refused, "不能使用网络位置")
+            return True
+        if self._is_avoided(folder) and not (folder / DB_FILENAME).is_file():
+            dialogs.show_error(
+                self,
+                f"这是找不到的那个数据文件原来的位置：{self.avoid}\n"
+                "在这里新建，以后会分不清新旧数据。请换一个文件夹。",
+                "请换一个文件夹",
+            )
+            return True
+        return False
 
 
 class TownPage(QWizardPage):
@@ -147,9 +192,9 @@ class TownPage(QWizardPage):
 
 
 class FirstStartWizard(QWizard):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, avoid: Path | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("首次使用")
+        self.setWindowTitle("首次使用" if avoid is None else "新建数据文件")
         self.setObjectName("first_start_wizard")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -160,7 +205,7 @@ class FirstStartWizard(QWizard):
             (QWizard.WizardButton.CancelButton, "取消"),
         ):
             self.setButtonText(button, text)
-        self.folder_page = FolderPage()
+        self.folder_page = FolderPage(avoid=avoid)
         self.town_page = TownPage()
         self.addPage(self.folder_page)
         self.addPage(self.town_page)
@@ -175,8 +220,8 @@ class FirstStartWizard(QWizard):
         )
 
     @classmethod
-    def ask(cls, parent: QWidget | None = None) -> WizardResult | None:
-        wizard = cls(parent)
+    def ask(cls, parent: QWidget | None = None, avoid: Path | None = None) -> WizardResult | None:
+        wizard = cls(parent, avoid)
         try:
             return wizard.result_values() if wizard.exec() == QWizard.DialogCode.Accepted else None
         finally:
