@@ -146,6 +146,15 @@ def os_reason(exc: OSError) -> str:
     return reason or str(exc.strerror or exc)
 
 
+def os_error_message(exc: OSError) -> str:
+    """An OS error that reached the clerk without a message of its own: the reason in Chinese and
+    the file it names; a read-only file is named read-only."""
+    where = str(exc.filename) if exc.filename else ""
+    if isinstance(exc, PermissionError) and where and is_read_only(Path(where)):
+        return f"文件是只读的（文件属性中勾选了“只读”）：{where}。请取消只读，或换一个文件名。"
+    return f"操作没有完成：{os_reason(exc)}" + (f"（{where}）" if where else "") + "。"
+
+
 _FORBIDDEN_IN_NAMES = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]')
 WINDOWS_RESERVED_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

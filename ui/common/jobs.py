@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.files import os_error_message
 from ecodesk.jobs import Job, JobCancelledError
 from ui.common import dialogs
 
@@ -153,6 +154,9 @@ class JobHandle(QObject):
             dialogs.show_info(self.parent_widget, str(exc), "已取消")
         elif isinstance(exc, EcoDeskError):
             dialogs.show_error(self.parent_widget, str(exc))
+        elif isinstance(exc, OSError):  # a file or folder refused: the clerk's to put right, not a bug
+            log.warning("job failed on a file", exc_info=(type(exc), exc, exc.__traceback__))
+            dialogs.show_error(self.parent_widget, os_error_message(exc))
         else:
             dialogs.show_unexpected(self.parent_widget, exc)
         self._finish(False)
@@ -173,8 +177,9 @@ def run_job(
 ) -> JobHandle:
     """Start ``fn(job)`` on the thread pool; ``on_done(result)`` runs on the GUI thread afterwards.
 
-    Errors: a cancelled job says so; an :class:`EcoDeskError` is shown as its Chinese message; any
-    other exception is logged and reported as a program error. ``on_error`` replaces all of that.
+    Errors: a cancelled job says so; an :class:`EcoDeskError` is shown as its Chinese message, an
+    ``OSError`` as its reason in Chinese with the file; any other exception is logged and reported as
+    a program error. ``on_error`` replaces all of that.
     """
     handle = JobHandle(parent, title, on_done, on_error, show_progress=show_progress)
     _running.add(handle)

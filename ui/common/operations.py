@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QWidget
 
 from ecodesk.errors import EcoDeskError, ValidationError
+from ecodesk.files import os_error_message
 from ecodesk.jobs import Job
 from ui.common import dialogs
 from ui.common.changes import Change, changes, checked
@@ -62,6 +63,9 @@ def write(
         return None
     except EcoDeskError as exc:
         dialogs.show_error(parent, str(exc))
+        return None
+    except OSError as exc:  # a file or folder refused (an attachment, an output): said in Chinese
+        dialogs.show_error(parent, os_error_message(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - keep the program alive and the data untouched
         dialogs.show_unexpected(parent, exc)
