@@ -86,6 +86,55 @@ def test_every_window_fits_the_screen(width: int, height: int, tmp_path: Path) -
     assert abs(_centre(about["frame"])[0] - _centre(main["frame"])[0]) <= 2
 
 
+DUAL_SCREEN_PROBE = """
+import json
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
+from ui.common import screen_fit
+app = QApplication([])
+screen_fit.install(app)
+main = QMainWindow()
+main.resize(1000, 600)
+main.move(1500, 30)
+main.show()
+dialog = QDialog(main)
+dialog.resize(600, 900)
+guide = QWidget(main, Qt.WindowType.Window)
+guide.resize(860, 760)
+shown = {}
+for name, window in (("dialog", dialog), ("guide", guide)):
+    window.show()
+    app.processEvents()
+    shown[name] = list(window.frameGeometry().getRect())
+print(json.dumps(shown))
+"""
+
+
+def test_a_window_fits_the_screen_its_parent_is_on(tmp_path: Path) -> None:
+    """Two monitors: a laptop (1366×768) and, to its right, a 1280×680 one holding the main window.
+    A tall dialog and the guide open there and fit that screen, not the laptop's."""
+    screens = [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768},
+        {"name": "second", "x": 1366, "y": 0, "width": 1280, "height": 680},
+    ]
+    (tmp_path / "screens.json").write_text(json.dumps({"screens": screens}), encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen:configfile=screens.json", PYTHONPATH=path)
+    result = subprocess.run(
+        [sys.executable, "-c", DUAL_SCREEN_PROBE],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    second = [1366, 0, 1280, 680]
+    assert _inside(shown["dialog"], second) and shown["dialog"][3] == 680
+    assert _inside(shown["guide"], second) and shown["guide"][3] == 680
+
+
 def test_a_windows_title_bar_is_counted_and_the_frame_kept_on_screen() -> None:
     """On Windows the frame is measured (about 31 px of title bar at 100 %); what is left for the
     inside is the available area less the frame, and a frame hanging off an edge is moved in."""

@@ -31,8 +31,13 @@ _LEFT_ALONE_STATES = (
 
 
 def available_area(widget: QWidget) -> QRect:
-    """The part of the widget's screen that windows may use (the taskbar left out)."""
-    screen = QGuiApplication.screenAt(widget.frameGeometry().center()) or widget.screen()
+    """The part of the window's screen that windows may use (the taskbar left out). A window the
+    program has not placed opens over its parent, so with two monitors the parent's screen counts."""
+    parent = widget.parentWidget()
+    anchor = widget
+    if parent is not None and not widget.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        anchor = parent.window()
+    screen = QGuiApplication.screenAt(anchor.frameGeometry().center()) or anchor.screen()
     if screen is None:
         screen = QGuiApplication.primaryScreen()
     return screen.availableGeometry()
