@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -257,6 +257,25 @@ def register_file(path: Path, index: int = 0) -> str:
         return alias
 
 
+def _candidates(
+    style: str, configured: str | os.PathLike[str] | None, sys_dirs: Sequence[Path], bundled: Path
+) -> Iterator[tuple[Path, int, str, str | None]]:
+    """(file, subfont index, source, family name read from it) to try for ``style``, in order. Lazy:
+    the font folders are searched for 小标宋 only when none of its usual file names is there."""
+    if configured is not None and str(configured).strip():
+        yield Path(configured).expanduser(), 0, "设置", None
+    for d in sys_dirs:
+        for name, idx in _WINDOWS_FILES.get(style, ()):
+            yield d / name, idx, "系统", None
+    if style == XBS:
+        usual = {d / name for d in sys_dirs for name, _ in _WINDOWS_FILES[XBS]}
+        for path, idx, family in xbs_files(sys_dirs):
+            if path not in usual:  # already tried
+                yield path, idx, "系统", family
+    for name, idx in _BUNDLED_FILES.get(style, ()):
+        yield bundled / name, idx, "内置", None
+
+
 def resolve_fonts(
     configured: Mapping[str, str | os.PathLike[str]] | None = None,
     *,
@@ -280,18 +299,7 @@ def resolve_fonts(
 
     for style in STYLES:
         label = STYLE_LABELS[style]
-        candidates: list[tuple[Path, int, str, str | None]] = []
-        if style in configured and str(configured[style]).strip():
-            candidates.append((Path(configured[style]).expanduser(), 0, "设置", None))
-        for d in sys_dirs:
-            for name, idx in _WINDOWS_FILES.get(style, ()):
-                candidates.append((d / name, idx, "系统", None))
-        if style == XBS:
-            fixed = {path for path, *_ in candidates}
-            candidates += [(p, i, "系统", fam) for p, i, fam in xbs_files(sys_dirs) if p not in fixed]
-        for name, idx in _BUNDLED_FILES.get(style, ()):
-            candidates.append((bundled / name, idx, "内置", None))
-        for path, idx, source, family in candidates:
+        for path, idx, source, family in _candidates(style, configured.get(style), sys_dirs, bundled):
             looked[style].append(str(path))
             if not path.is_file():
                 if source == "设置":

@@ -121,3 +121,13 @@ def test_without_xiaobiaosong_the_title_still_borrows_hei(tmp_path: Path) -> Non
     (fonts / "FZXBS-broken.TTF").write_bytes(b"not a font at all")
     report = resolve_fonts(system_dirs=[fonts], bundled_dir=BUNDLED)
     assert report.choices[XBS].borrowed_from == HEI
+
+
+def test_the_usual_file_name_comes_before_the_search(tmp_path: Path) -> None:
+    fonts = tmp_path / "Fonts"
+    fonts.mkdir()
+    xiaobiaosong(fonts / "aaa.ttf")
+    shutil.copyfile(SONG_FILE, fonts / "FZXBSJW.TTF")
+    choice = resolve_fonts(system_dirs=[fonts], bundled_dir=BUNDLED).choices[XBS]
+    assert choice.path == fonts / "FZXBSJW.TTF"
+    assert choice.face == "方正小标宋简体"  # the usual file's face, as before
