@@ -16,14 +16,13 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget, QWizard
 
+from tests.ui.helpers import keep_shot
 from ui.common import dialogs, machine_settings
 from ui.shell import app
 from ui.shell.missing_data_file import MissingDataFileDialog
 from ui.shell.wizard import FirstStartWizard
 
 pytestmark = pytest.mark.gui
-
-SHOTS = Path("/tmp/win-a")
 
 
 @pytest.fixture
@@ -46,11 +45,6 @@ def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], seen: list[Q
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
-
-
-def save_shot(widget: QWidget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    widget.grab().save(str(SHOTS / name))
 
 
 @pytest.fixture
@@ -77,11 +71,11 @@ def test_retry_opens_the_file_once_the_stick_is_back(qtbot, on_usb: tuple[Path, 
 
     def answer(dialog: QWidget) -> None:
         assert isinstance(dialog, MissingDataFileDialog)
-        save_shot(dialog, "missing_data_file.png")
+        keep_shot(dialog, "missing_data_file.png")
         assert dialog.retry_button is not None
         dialog.retry_button.click()  # not plugged in yet: the dialog stays and says so
         still_missing.append(dialog.isVisible() and dialog.still_missing.isVisible())
-        save_shot(dialog, "missing_data_file_still.png")
+        keep_shot(dialog, "missing_data_file_still.png")
         aside.rename(stick)  # the stick is plugged in
         dialog.retry_button.click()
 
@@ -142,7 +136,7 @@ def test_new_goes_to_the_wizard_which_does_not_create_at_the_missing_place(
         assert str(stick) in page.findChild(QLabel, "wizard_avoid").text()
         page.folder.setText(str(stick.parent))  # the missing file's own folder: refused
         assert "不能在这里新建" in page.note.text()
-        save_shot(wizard, "missing_then_new_wizard.png")
+        keep_shot(wizard, "missing_then_new_wizard.png")
         wizard.next()
         assert wizard.currentPage() is page
         page.folder.setText(str(elsewhere))

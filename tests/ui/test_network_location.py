@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ecodesk import drives
 from ecodesk.db import Database
+from tests.ui.helpers import keep_shot
 from ui.common import dialogs, machine_settings
 from ui.shell import app
 from ui.shell.main_window import MainWindow
@@ -89,7 +90,7 @@ def test_a_start_on_a_share_offers_another_file(
             QTimer.singleShot(20, answer)
             return
         seen.append(dialog)
-        dialog.grab().save("/tmp/win-a/network_refused.png")
+        keep_shot(dialog, "network_refused.png")
         dialog.choose_button.click()
 
     QTimer.singleShot(0, answer)
