@@ -7,6 +7,7 @@ lock would otherwise make it show "数据文件正在使用").
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -16,9 +17,11 @@ from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QWidget
 
 from ecodesk.db import Database
+from ecodesk.services import settings as data_settings
 from ui.common import dialogs
 from ui.shell import app, single_instance
 from ui.shell.main_window import MainWindow
+from ui.shell.operator_dialog import OperatorDialog
 from ui.shell.single_instance import RunningInstance, bring_running_to_front, raise_window, server_name
 
 pytestmark = pytest.mark.gui
@@ -56,9 +59,9 @@ def test_a_second_start_brings_the_open_window_forward(
         raised.append(True)
         raise_window(window)
 
-    running = RunningInstance(activate, lambda: holder.path)
+    running = RunningInstance(activate)
     try:
-        assert running.follow_current()
+        assert running.follow(holder.path)
         assert second_start(db_path) == 0
     finally:
         running.server.close()
@@ -93,9 +96,9 @@ def test_another_data_file_is_not_the_open_window(qtbot, tmp_path: Path, db_path
     assert server_name(db_path) != server_name(other)
     assert server_name(db_path) == server_name(db_path.parent / "." / db_path.name)
     raised: list[bool] = []
-    running = RunningInstance(lambda: raised.append(True), lambda: db_path)
+    running = RunningInstance(lambda: raised.append(True))
     try:
-        assert running.follow_current()
+        assert running.follow(db_path)
         assert not bring_running_to_front(other, timeout_ms=300)
     finally:
         running.server.close()
@@ -110,7 +113,8 @@ def test_the_window_answers_for_the_file_it_has_now(
     window = MainWindow(village_db)
     qtbot.addWidget(window)
     window.show()
-    running = app._answer_later_starts(window)
+    running = RunningInstance()
+    app._answer_later_starts(window, running)
     assert bring_running_to_front(first_path, timeout_ms=2000)
     other = tmp_path / "另一个" / "ecodesk.db"
     other.parent.mkdir()
@@ -123,3 +127,28 @@ def test_the_window_answers_for_the_file_it_has_now(
     finally:
         running.server.close()
         window.db.close()
+
+
+def test_a_start_still_asking_for_the_operator_answers_already(
+    qtbot, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    """A double-click while the first start asks who is working: the second start reaches the first
+    (its question comes forward) instead of running into the lock."""
+    with Database.open(db_path, "测试") as db:
+        data_settings.save(db, operators=["王晓燕", "李军"])
+    monkeypatch.delenv("ECODESK_DB", raising=False)
+    answered: list[bool] = []
+
+    def ask_operator(cls, parent, known, last=""):  # the clerk double-clicks the icon meanwhile
+        answered.append(bring_running_to_front(db_path, timeout_ms=2000))
+        return "王晓燕"
+
+    monkeypatch.setattr(OperatorDialog, "ask", classmethod(ask_operator))
+    running = RunningInstance()
+    try:
+        started = app.start(argparse.Namespace(db=db_path, operator=None), on_open=running.follow)
+        assert started is not None
+        started[0].close()
+    finally:
+        running.server.close()
+    assert answered == [True]

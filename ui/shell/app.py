@@ -14,7 +14,7 @@ import logging
 import logging.handlers
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -45,7 +45,7 @@ from ui.shell.missing_data_file import Choice, MissingDataFileDialog
 from ui.shell.operator_dialog import OperatorDialog
 from ui.shell.palette import apply_light_palette
 from ui.shell.recovery import offer_backup
-from ui.shell.single_instance import RunningInstance, bring_running_to_front, raise_window
+from ui.shell.single_instance import RunningInstance, bring_running_to_front
 from ui.shell.wizard import FirstStartWizard, load_demo, setup_data
 
 log = logging.getLogger(__name__)
@@ -158,12 +158,15 @@ def named_path(args: argparse.Namespace) -> tuple[Path, bool] | None:
     return (remembered, True) if remembered is not None else None
 
 
-def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
+def start(
+    args: argparse.Namespace, on_open: Callable[[Path], object] | None = None
+) -> tuple[Database, bool] | None:
     """The data file to work on (and whether to load demo data), or None to quit.
 
     The file named is opened. When it is not there (a USB stick elsewhere, a network drive not
     connected) or lies on a network location, the clerk chooses: 重试, another file, a new one (the
     first-start wizard, never at the missing path) or 退出 — a missing file is never recreated empty.
+    ``on_open`` hears the file's path as soon as it is open (and locked), before any question.
     """
     named = named_path(args)
     if named is None:
@@ -171,6 +174,8 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
     else:
         opened = _open_named(*named, args)
         if isinstance(opened, Database):
+            if on_open is not None:
+                on_open(opened.path)
             return _sign_in(opened, args)
         if opened is not Choice.NEW:
             return None
@@ -182,6 +187,8 @@ def start(args: argparse.Namespace) -> tuple[Database, bool] | None:
     except DatabaseError as exc:
         dialogs.show_error(None, str(exc), "无法创建数据文件")
         return None
+    if on_open is not None:
+        on_open(created.path)
     return created, result.demo
 
 
@@ -231,13 +238,12 @@ def _auto_backup(db: Database) -> None:
         log.warning("automatic backup failed", exc_info=True)
 
 
-def _answer_later_starts(window: MainWindow) -> RunningInstance:
-    """Starting EcoDesk again on the open file brings this window forward (also after 打开 or a
-    restore changed the file: the whole-file notice follows it)."""
-    running = RunningInstance(lambda: raise_window(window), lambda: window.db.path, window)
+def _answer_later_starts(window: MainWindow, running: RunningInstance) -> None:
+    """Starting EcoDesk again on the window's file brings it forward, also after 打开 or a restore
+    changed the file (the whole-file notice moves the server to it)."""
+    running.current_path = lambda: window.db.path
     running.follow_current()
     changes().everything_changed.connect(running.follow_current)
-    return running
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,13 +276,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     named = named_path(args)
     if named is not None and bring_running_to_front(named[0]):
         return 0  # started again: the window already open on this file came to the front
-    started = start(args)
+    running = RunningInstance()  # answers later starts from the moment the file is open
+    started = start(args, on_open=running.follow)
     if started is None:
         return 1
     db, demo = started
     _auto_backup(db)
     window = MainWindow(db)
-    _answer_later_starts(window)
+    _answer_later_starts(window, running)
     window.show()
     if demo:
         load_demo(window, db)

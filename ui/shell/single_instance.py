@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -91,22 +91,21 @@ def bring_running_to_front(db_path: Path, timeout_ms: int | None = None) -> bool
 
 class RunningInstance(QObject):
     """The server a running EcoDesk keeps for its data file; ``activate`` runs when EcoDesk is
-    started again on that file. :meth:`follow_current` moves it to the file ``current_path`` names
-    now (after 打开, 新建 or a restore)."""
+    started again on that file. It listens from the moment the file is open (a double-click while
+    the password or operator question is up reaches that question); :meth:`follow_current` moves it
+    to the file ``current_path`` names now (after 打开, 新建 or a restore)."""
 
-    def __init__(
-        self, activate: Callable[[], None], current_path: Callable[[], Path], parent: QObject | None = None
-    ) -> None:
+    def __init__(self, activate: Callable[[], None] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._activate = activate
-        self._current_path = current_path
+        self._activate = activate or raise_program
+        self.current_path: Callable[[], Path] | None = None
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._connected)
         self.path: Path | None = None
 
     def follow_current(self) -> bool:
-        return self.follow(self._current_path())
+        return self.follow(self.current_path()) if self.current_path is not None else False
 
     def follow(self, db_path: Path) -> bool:
         """Listen for the file now open; True when listening. Called only while holding the file's
@@ -141,6 +140,17 @@ class RunningInstance(QObject):
             log.exception("bringing the window to the front failed")
         socket.write(ANSWER)
         socket.flush()
+
+
+def raise_program() -> None:
+    """Bring this EcoDesk forward: its main window, and the question it is asking, if any (the
+    password or operator question of a start not yet finished, a dialog left open)."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMainWindow) and widget.isVisible():
+            raise_window(widget)
+    modal = QApplication.activeModalWidget()
+    if modal is not None:
+        raise_window(modal)
 
 
 def raise_window(window: QWidget) -> None:
