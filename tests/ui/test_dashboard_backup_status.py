@@ -96,3 +96,23 @@ def test_a_clock_earlier_than_the_newest_backup_is_pointed_out(
     monkeypatch.setattr(dates, "now", lambda: NOW + timedelta(minutes=1))  # the date put right, F5
     page.refresh()
     assert line.text() == f"自动备份：最近一次 1 分钟前（{backups_dir(town_db.path)}）"
+
+
+def test_a_window_left_open_backs_up_when_due_and_the_line_follows(
+    qtbot, town_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backups.maybe_auto_backup(town_db)  # as the program does on opening the file
+    window = MainWindow(town_db)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.findChild(DashboardPage)
+    assert page is not None
+    assert window.backup_timer.isActive() and window.backup_timer.interval() == 30 * 60 * 1000
+    assert window.auto_backup() is None  # not due yet
+
+    monkeypatch.setattr(dates, "now", lambda: NOW + timedelta(hours=13))  # left open overnight
+    page.refresh()
+    assert page.backup_status.text().endswith("，已超过 12 小时没有备份")
+    made = window.auto_backup()  # the timer's next look
+    assert made is not None and made.parent == backups_dir(town_db.path)
+    assert page.backup_status.text() == f"自动备份：最近一次 刚刚（{backups_dir(town_db.path)}）"

@@ -58,6 +58,9 @@ PageFactory = Callable[[Database], QWidget]
 # The background check of every page starts this long after the window shows a file (start-up is
 # measured to the first painted window; the check reads the whole file, 0.2 s for the decade demo).
 CHECK_DELAY_MS = 1500
+# Automatic backups run on open and on close (ui.shell.app); a window left open for days also backs up
+# when due, looked at this often (only a due backup costs anything: a folder listing otherwise).
+AUTO_BACKUP_CHECK_MS = 30 * 60 * 1000
 
 # (key, label) in the order of the paper work; the key names the page in QSettings and in tests.
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
@@ -192,6 +195,10 @@ class MainWindow(QMainWindow):
         last = machine_settings.last_page()
         self.show_page(last if last in self._keys else "dashboard")
         self._watch(db)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(AUTO_BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.auto_backup)
+        self.backup_timer.start()
 
     def _first_size(self) -> None:
         """Nearly the whole screen on the small office monitors (1366×768), at most 1280×800."""
@@ -354,6 +361,24 @@ class MainWindow(QMainWindow):
         window has settled (the check reads the whole file: it must not slow the start)."""
         db.damage_listeners.append(self._damage.found.emit)
         QTimer.singleShot(CHECK_DELAY_MS, lambda: self._check(db))
+
+    def auto_backup(self) -> Path | None:
+        """The automatic backup while the window stays open, when one is due. Its outcome shows on the
+        工作台's backup line (a failure in red there), never as a box over the clerk's work."""
+        from ecodesk.db import backups
+
+        if QApplication.activeModalWidget() is not None:
+            return None  # not under an open dialog: the next look, half an hour on
+        try:
+            made = backups.maybe_auto_backup(self.db)
+        except Exception:  # noqa: BLE001 - a failed automatic backup must not stop the work
+            log.warning("automatic backup failed", exc_info=True)
+            made = None
+        dashboard = self.pages.get("dashboard")
+        show = getattr(dashboard, "show_backup_status", None)
+        if callable(show):
+            show()
+        return made
 
     def _check(self, db: Database) -> None:
         if db is self.db:  # not a file since replaced (a restore, 打开)
