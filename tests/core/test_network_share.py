@@ -43,6 +43,7 @@ def nas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         f"/dev/sda1 / ext4 rw 0 0\n//fileserver/环保办 {folder} cifs rw,vers=3.0 0 0\n", encoding="utf-8"
     )
     monkeypatch.setattr(drives, "MOUNTS", mounts)
+    monkeypatch.setattr(drives, "_on_windows", lambda: False)  # the mount table, also on the Windows runner
     return folder
 
 

@@ -39,6 +39,7 @@ def nas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     mounts = tmp_path / "mounts"
     mounts.write_text(f"//fileserver/环保办 {folder} cifs rw 0 0\n", encoding="utf-8")
     monkeypatch.setattr(drives, "MOUNTS", mounts)
+    monkeypatch.setattr(drives, "_on_windows", lambda: False)  # the mount table, also on the Windows runner
     return folder
 
 
