@@ -40,7 +40,11 @@ def server_name(db_path: Path) -> str:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in the environment: one name for everyone
         user = ""
-    where = os.path.normcase(str(Path(db_path).expanduser().resolve()))
+    try:
+        resolved = Path(db_path).expanduser().resolve()
+    except OSError:  # a drive that is not there (a USB stick out): its absolute spelling will do
+        resolved = Path(db_path).expanduser().absolute()
+    where = os.path.normcase(str(resolved))
     digest = hashlib.sha256(f"{user}\n{where}".encode()).hexdigest()[:24]
     return f"EcoDesk-{digest}"
 
