@@ -299,10 +299,9 @@ def maybe_auto_backup(db: Database, every: timedelta = AUTO_EVERY) -> Path | Non
     (:func:`auto_backup_status`). A clock earlier than the newest backup does not stop the backup.
     Raises :class:`DatabaseError` when no backup could be written anywhere.
     """
-    newest = newest_backup(db)
     now = dates.now()
-    if newest is not None and timedelta(0) <= now - newest.created < every:
-        return None
+    if any(timedelta(0) <= now - info.created < every for info in _auto_folders_backups(db)):
+        return None  # a recent one. One dated after the clock does not count: the clock was set back
     folder, default = backup_folder(db, None), backups_dir(db.path)
     try:
         if not _same_folder(folder, default) and (unusable := _unusable(folder, db.path)):
@@ -365,9 +364,12 @@ def _failure_reason(exc: DatabaseError) -> str:
 def newest_backup(db: Database) -> BackupInfo | None:
     """The newest backup of the data file, in the backup folder or the default one (where an
     automatic backup goes when the backup folder cannot be used)."""
+    return max(_auto_folders_backups(db), key=lambda info: (info.created, _counter(info.path)), default=None)
+
+
+def _auto_folders_backups(db: Database) -> list[BackupInfo]:
     folders = dict.fromkeys((backup_folder(db, None), backups_dir(db.path)))
-    found = [info for folder in folders for info in list_backups(db.path, folder)]
-    return max(found, key=lambda info: (info.created, _counter(info.path)), default=None)
+    return [info for folder in folders for info in list_backups(db.path, folder)]
 
 
 @dataclass(frozen=True)

@@ -161,9 +161,13 @@ def test_a_clock_set_back_is_flagged_and_does_not_stop_the_automatic_backup(
     )
 
     second = backups.maybe_auto_backup(db)  # before: "the newest is in the future" skipped every backup
-    third = backups.maybe_auto_backup(db)
-    assert second is not None and third is not None
-    assert _names(backups_dir(db.path)) == sorted([second.name, third.name])  # the first (numbered 1) went
+    assert second is not None
+    assert backups.maybe_auto_backup(db) is None  # one now, not one at every look while the clock is wrong
+    assert backups.auto_backup_status(db).clock_behind  # the 2026 backup still says so
+
+    made = [backups.create_backup(db) for _ in range(2)]  # keep 2: the last two made stay, by number
+    assert _names(backups_dir(db.path)) == sorted(p.name for p in made)
+    assert not backups.auto_backup_status(db).clock_behind  # no backup left dated after the clock
 
 
 NO_QUESTION_MARK = pytest.mark.skipif(sys.platform == "win32", reason="Windows forbids ? in names")
