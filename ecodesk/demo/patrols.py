@@ -32,6 +32,7 @@ from ecodesk.models.campaign import (
     Submission,
 )
 from ecodesk.models.patrol import FirePoint, Patrol, PatrolPerson
+from ecodesk.models.sort_keys import fill_sort_keys
 
 Progress = Callable[[int, str], None]
 _BATCH = 5000
@@ -442,6 +443,7 @@ def build_patrols(
         day += timedelta(days=1)
     flush(force=True)
     _fast_insert(session, FirePoint.__tablename__, fire_rows)
+    fill_sort_keys(session.connection(), Patrol)  # the raw inserts above wrote no pinyin keys
     return counts
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ecodesk.cn_numbers import parse_cn_int
 from ecodesk.db.base import AuditedChild, Base, RecordMixin
+from ecodesk.models import sort_keys
 
 UNIT_KINDS = ("村", "社区", "镇属单位", "驻镇单位", "企业主管部门")
 # Villages and communities are the units that are appraised and own households.
@@ -83,13 +84,18 @@ grid_members = Table(
 )
 
 
+@sort_keys.maintain
 class Grid(RecordMixin, Base):
     """网格: a patrol area inside one village, with its grid members."""
 
     __tablename__ = "grids"
     __label__ = "网格"
+    # The name's pinyin key: the long lists sorted by 网格 walk the grids in this order.
+    __sort_keys__ = ("name",)
+    __audit_exclude__ = RecordMixin.__audit_exclude__ | {"name_key"}
 
     name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[bytes] = sort_keys.key_column("name")
     village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     village: Mapped[Unit] = relationship(lazy="joined")
     # 网格长: the person answerable for the grid (reference 003 names one per village grid).
@@ -182,12 +188,22 @@ class VillageGroup(RecordMixin, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)  # the 组's number: 二组 before 十组
 
 
+@sort_keys.maintain
 class Household(RecordMixin, Base):
     """农户: one household of a village roster (花名册)."""
 
     __tablename__ = "households"
     __label__ = "农户"
-    __table_args__ = (Index("ix_households_village_group", "village_id", "group_id"),)
+    # Every column of the 200,000-row list sorts through an index (revision 0013): text by its
+    # maintained pinyin key, references by their target's rows, 人口 by itself.
+    __sort_keys__ = ("head_name", "address", "phone")
+    __audit_exclude__ = RecordMixin.__audit_exclude__ | {"head_name_key", "address_key", "phone_key"}
+    __table_args__ = (
+        Index("ix_households_village_group", "village_id", "group_id"),
+        *(sort_keys.key_index("households", c) for c in __sort_keys__),
+        *(sort_keys.ref_index("households", c) for c in ("village_id", "group_id", "grid_id")),
+        sort_keys.number_index("households", "members"),
+    )
 
     head_name: Mapped[str] = mapped_column(String(40), index=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
@@ -200,6 +216,9 @@ class Household(RecordMixin, Base):
     members: Mapped[int | None] = mapped_column(Integer, default=None)  # 人口
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, default=None)
     grid: Mapped[Grid | None] = relationship(lazy="joined")
+    head_name_key: Mapped[bytes] = sort_keys.key_column("head_name")
+    address_key: Mapped[bytes] = sort_keys.key_column("address")
+    phone_key: Mapped[bytes] = sort_keys.key_column("phone")
 
 
 class Enterprise(RecordMixin, Base):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
+from ecodesk.models import sort_keys
 from ecodesk.models.org import Grid, Person, Unit
 
 PATROL_KINDS = ("禁烧巡查", "巡河", "扬尘检查", "护林防火", "企业检查", "明察暗访", "夜查", "联合执法")
@@ -38,16 +39,30 @@ class PatrolPerson(Base):
 patrol_people = PatrolPerson.__table__
 
 
+@sort_keys.maintain
 class Patrol(RecordMixin, Base):
     """巡查记录: one patrol of one village (or grid) on one day."""
 
     __tablename__ = "patrols"
     __label__ = "巡查记录"
+    # Every column of the ten-year list sorts through an index (revision 0013): text by its maintained
+    # pinyin key, 村 and 网格 by their target's rows, 火点数 by itself.
+    __sort_keys__ = ("kind", "place", "findings", "measures")
+    __audit_exclude__ = RecordMixin.__audit_exclude__ | {
+        "kind_key",
+        "place_key",
+        "findings_key",
+        "measures_key",
+    }
     __table_args__ = (
         # The daily report, the duplicate check and every per-village list read by (village, date).
         Index("ix_patrols_village_date", "village_id", "date"),
-        # The list's own order (newest first) over live rows: read in index order, never sorted.
-        Index("ix_patrols_live_date", "date", "id", sqlite_where=text("deleted_at IS NULL")),
+        # The list's own order (newest first) over live rows: read in index order, never sorted
+        # (revision 0008; covering since 0013).
+        sort_keys.number_index("patrols", "date"),
+        *(sort_keys.key_index("patrols", c) for c in __sort_keys__),
+        *(sort_keys.ref_index("patrols", c) for c in ("village_id", "grid_id")),
+        sort_keys.number_index("patrols", "fire_count"),
     )
 
     date: Mapped[date] = mapped_column(Date, index=True)
@@ -64,6 +79,10 @@ class Patrol(RecordMixin, Base):
     measures: Mapped[str] = mapped_column(Text, default="")  # 处置措施
     # The rectification problem opened from the findings (no foreign key: see FirePoint.problem_id).
     problem_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    kind_key: Mapped[bytes] = sort_keys.key_column("kind")
+    place_key: Mapped[bytes] = sort_keys.key_column("place")
+    findings_key: Mapped[bytes] = sort_keys.key_column("findings")
+    measures_key: Mapped[bytes] = sort_keys.key_column("measures")
     crew: Mapped[list[PatrolPerson]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=PatrolPerson.position
     )

@@ -102,13 +102,13 @@ def test_fetches_only_what_is_shown(monkeypatch, village_db: Database) -> None:
         for i in range(BLOCK_SIZE * 3):
             records.new_record(session, HOUSEHOLDS, {"head_name": f"户主{i:04d}", "village": village})
     asked: list[int] = []
-    real_fetch = records.fetch
+    real_fetch = records.list_rows
 
     def counting_fetch(db, kind, ids):
         asked.append(len(ids))
         return real_fetch(db, kind, ids)
 
-    monkeypatch.setattr(records, "fetch", counting_fetch)
+    monkeypatch.setattr(records, "list_rows", counting_fetch)
     model = RecordTableModel(village_db, HOUSEHOLDS)
     assert model.rowCount() == BLOCK_SIZE * 3 + 5
     assert asked == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -18,13 +18,14 @@ from PySide6.QtGui import QColor, QFont
 from ecodesk.db.database import Database
 from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
-from ecodesk.services.records import ListFilter
+from ecodesk.services.records import ListFilter, ListRow
 
 log = logging.getLogger(__name__)
 
 BLOCK_SIZE = 200
 MAX_CACHED_ROWS = 20_000  # ~100 screens; beyond this the oldest half is forgotten
 LONG_TEXT_TOOLTIP = 16  # cells longer than this show their full text as a tooltip
+FEW_IDS = 32  # persistent indexes looked up one by one after a sort; more build the id → row index
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DELETED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -34,11 +35,6 @@ _DELETED_COLOUR = QColor("#9a9a9a")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-
-
-class _Row(NamedTuple):
-    texts: tuple[str, ...]
-    deleted: bool
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -60,8 +56,8 @@ class RecordTableModel(QAbstractTableModel):
         self._descending = False
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
-        self._cache: OrderedDict[int, _Row] = OrderedDict()
-        self._blank = _Row(("",) * len(self._fields), False)
+        self._cache: OrderedDict[int, ListRow] = OrderedDict()
+        self._blank = ListRow(("",) * len(self._fields), False)
         self._ids = self._query_ids()
 
     # -- what the page asks --------------------------------------------------------------------
@@ -195,14 +191,18 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in SQL: re-query the ids. Rows stay the same set, so this is a layout change."""
+        """Sort in SQL: re-query the ids. Rows stay the same set, so this is a layout change.
+
+        At 160,000 rows nothing here may walk the whole list in Python more than once: comparing the
+        old and new id sets, or indexing every id to move the selection, cost more than the query.
+        """
         column = column if 0 <= column < len(self._fields) else -1
         descending = order == Qt.SortOrder.DescendingOrder
         if column == self._sort_column and descending == self._descending:
             return
         self._sort_column, self._descending = column, descending
         new_ids = self._query_ids()
-        if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):  # someone wrote meanwhile
+        if len(new_ids) != len(self._ids):  # someone added or removed records meanwhile
             self._reset_to(new_ids)
             return
         self.layoutAboutToBeChanged.emit()
@@ -210,16 +210,30 @@ class RecordTableModel(QAbstractTableModel):
         old_ids = [self._ids[i.row()] for i in old_persistent]
         self._ids = new_ids
         self._row_of = None
+        new_rows = self._rows_of(old_ids)
         new_persistent = [
-            self.index(self.row_of_id(rid), i.column()) if self.row_of_id(rid) >= 0 else QModelIndex()
-            for rid, i in zip(old_ids, old_persistent, strict=True)
+            self.index(row, i.column()) if row >= 0 else QModelIndex()
+            for row, i in zip(new_rows, old_persistent, strict=True)
         ]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
 
+    def _rows_of(self, record_ids: list[int]) -> list[int]:
+        """The rows of a few ids (the selection, the current row): a scan each, in C, is cheaper
+        than indexing all 160,000 rows; many ids build the index once."""
+        distinct: dict[int, int] = dict.fromkeys(record_ids, -1)  # a selected row holds one index per column
+        if len(distinct) > FEW_IDS:
+            return [self.row_of_id(rid) for rid in record_ids]
+        for rid in distinct:
+            try:
+                distinct[rid] = self._ids.index(rid)
+            except ValueError:  # gone meanwhile (the row count matched by chance)
+                distinct[rid] = -1
+        return [distinct[rid] for rid in record_ids]
+
     # -- the cache -----------------------------------------------------------------------------
 
-    def _row(self, row: int) -> _Row:
+    def _row(self, row: int) -> ListRow:
         record_id = self._ids[row]
         cached = self._cache.get(record_id)
         if cached is None:
@@ -230,14 +244,10 @@ class RecordTableModel(QAbstractTableModel):
     def _fetch_block(self, row: int) -> None:
         start = (row // BLOCK_SIZE) * BLOCK_SIZE
         wanted = [rid for rid in self._ids[start : start + BLOCK_SIZE] if rid not in self._cache]
-        objects = records.fetch(self._db, self._kind, wanted)
+        rows = records.list_rows(self._db, self._kind, wanted)
         for rid in wanted:
-            obj = objects.get(rid)
-            if obj is None:  # purged meanwhile: show a blank row rather than asking again and again
-                self._cache[rid] = self._blank
-                continue
-            texts = tuple(records.display_value(f, obj) for f in self._fields)
-            self._cache[rid] = _Row(texts, obj.deleted_at is not None)
+            # purged meanwhile: show a blank row rather than asking again and again
+            self._cache[rid] = rows.get(rid, self._blank)
         if len(self._cache) > MAX_CACHED_ROWS:
             for _ in range(len(self._cache) - MAX_CACHED_ROWS // 2):
                 self._cache.popitem(last=False)
