@@ -16,7 +16,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased, defaultload, joinedload, lazyload
 
 from ecodesk import dates
@@ -915,13 +915,20 @@ def list_rows(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, L
 
 
 def _lean_loading(kind: RecordKind) -> list[Any]:
-    """Loader options for :func:`list_rows`: each shown reference joined, nothing beyond it; the
-    record's other relations as declared when a custom column's display may read them."""
+    """Loader options for :func:`list_rows`: each shown reference joined, nothing beyond it. When a
+    custom column's display may read the record's other relations (a patrol's crew and their
+    names), those and their records load as declared, and nothing deeper (the patrollers' roles)."""
     model, fields = kind.model, kind.table_fields
     refs = [getattr(model, f.key) for f in fields if f.type is FieldType.REF]
-    if any(f.type is FieldType.CUSTOM for f in fields):
-        return [defaultload(ref).lazyload("*") for ref in refs]
-    return [lazyload("*"), *(joinedload(ref).lazyload("*") for ref in refs)]
+    if not any(f.type is FieldType.CUSTOM for f in fields):
+        return [lazyload("*"), *(joinedload(ref).lazyload("*") for ref in refs)]
+    shown = {f.key for f in fields if f.type is FieldType.REF}
+    others = [r for r in inspect(model).relationships if r.key not in shown]
+    return [defaultload(ref).lazyload("*") for ref in refs] + [
+        defaultload(getattr(model, r.key)).defaultload(getattr(r.mapper.class_, s.key)).lazyload("*")
+        for r in others
+        for s in r.mapper.relationships
+    ]
 
 
 def fetch_rows(db: Database, kind: RecordKind, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
