@@ -779,7 +779,7 @@ def _filtered(kind: RecordKind, flt: ListFilter, query: Select[Any]) -> Select[A
             else:
                 texts.append(column_of(kind, f).like(pattern))
         # A referenced name first: one look-up among the few matching villages per row, and a row it
-        # matches skips the LIKE scans of its text columns (at 160,000 rows that halves a search).
+        # matches skips the LIKE scans of its text columns (a search of 160,000 patrols: 20–70 % less).
         query = query.where(or_(*names, *texts))
     return query
 

@@ -296,3 +296,22 @@ def test_the_demo_town_has_every_key(db: Database) -> None:
             rows, missing = conn.execute(text(f"SELECT count(*), sum({column} IS NULL) FROM {table}")).one()
             assert rows > 0 and not missing, table
     assert records.list_ids(db, UNITS)  # the town is there
+
+
+def test_revision_0013_goes_down_and_up_again_without_the_programs_sql_functions(tmp_path: Path) -> None:
+    """The revision brings its own frozen key function: a bare engine (no ``zh_key``) upgrades too."""
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    _file_at_0012(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0013")
+        command.downgrade(migrate.alembic_config(conn), "0012")
+        columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(households)")]
+        assert not [c for c in columns if c.endswith("_key")]
+        command.upgrade(migrate.alembic_config(conn), "0013")
+        conn.commit()
+        keys = [row[0] for row in conn.exec_driver_sql("SELECT head_name_key FROM households ORDER BY id")]
+    engine.dispose()
+    assert keys == [sort_key(name) for name in TYPED_ORDER]
