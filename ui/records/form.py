@@ -56,16 +56,6 @@ def fitted_size(
     return QSize(width, height)
 
 
-def keep_within_screen(dialog: QWidget) -> None:
-    """Never taller or wider than the screen's available area, and placed inside it."""
-    screen = dialog.screen().availableGeometry() if dialog.screen() else None
-    if screen is None:
-        return
-    dialog.setMaximumSize(screen.width(), screen.height())
-    if dialog.width() > screen.width() or dialog.height() > screen.height():
-        dialog.resize(min(dialog.width(), screen.width()), min(dialog.height(), screen.height()))
-
-
 class RecordDialog(unsaved.AskingDialog):
     """Add (``record_id=None``) or edit one record. ``saved_id`` is set once the service accepted it."""
 
@@ -200,7 +190,6 @@ class RecordDialog(unsaved.AskingDialog):
         if not self._sized:  # Qt opens a window at most 2/3 of the screen tall; the form may use it all
             self._sized = True
             self.resize(self.sizeHint())
-        keep_within_screen(self)
         super().showEvent(event)
 
     # -- saving --------------------------------------------------------------------------------
