@@ -225,6 +225,8 @@ def take_all(shooter: Shooter, db_path: Path, work: Path, only: list[str] | None
 
     if not only or "wizard" in only:
         shoot_wizard(shooter, work)
+    if not only or "missing" in only:
+        shoot_missing(shooter)
     db = Database.open(db_path, OPERATOR, lock=True)  # made by `ecodesk init` above
     try:
         from ui.shell.main_window import MainWindow
@@ -245,6 +247,8 @@ def take_all(shooter: Shooter, db_path: Path, work: Path, only: list[str] | None
             shoot_letters,
             shoot_documents,
             shoot_appraisal,
+            shoot_targets,
+            shoot_stats,
             shoot_backup,
             shoot_rename,
         ):
@@ -278,9 +282,24 @@ def shoot_wizard(shooter: Shooter, work: Path) -> None:
     wizard.deleteLater()
 
 
+def shoot_missing(shooter: Shooter) -> None:
+    """找不到数据文件: the USB stick holding last time's data file is not in."""
+    from ui.shell.missing_data_file import MissingDataFileDialog
+
+    dialog = MissingDataFileDialog(Path(r"E:\EcoDesk\ecodesk.db"))
+    show_dialog(dialog, shooter, "missing-data-file")
+
+
 def shoot_dashboard(shooter: Shooter, window: Any) -> None:
-    window.show_page("dashboard")
+    from ecodesk.db import backups
+
+    backups.create_backup(window.db, reason="自动")  # the 自动备份 line names its age and folder
+    page = window.show_page("dashboard")
+    page.refresh()
     wait_jobs()
+    # The clerk's PC shows the Windows data folder, not this temporary one.
+    line = page.backup_status
+    line.setText(line.text().replace(str(window.db.path.parent), WIN_DATA).replace("/", "\\"))
     shooter.save(window, "dashboard")
 
 
@@ -542,6 +561,163 @@ def shoot_backup(shooter: Shooter, window: Any) -> None:
     wait_jobs()
     page.backup_dir.setText(r"E:\EcoDesk备份")  # typed, not saved: a USB stick's folder as the clerk would
     shooter.save(window, "settings")
+
+
+# The county's weekly form as the clerk marks it once (按上级表格填报): a title with the town and the
+# period, one village row, a 合计 row, the 填报人 line. Column widths in Excel's characters.
+FORM_COLUMNS = (
+    ("序号", "{{序号}}", 9),
+    ("村（社区）", "{{村}}", 12),
+    ("巡查次数", "{{巡查次数}}", 12),
+    ("报送天数", "{{报送天数}}", 12),
+    ("火点", "{{火点}}", 9),
+    ("发现问题", "{{发现问题}}", 12),
+    ("整改完成", "{{整改完成}}", 12),
+    ("承诺书签订", "{{承诺书签订}}", 14),
+)
+
+
+def marked_form(path: Path) -> None:
+    """Write the county's form with its placeholders (openpyxl), as the clerk would in Excel/WPS."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "周报表"
+    last = len(FORM_COLUMNS)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    sheet["A1"] = "秸秆禁烧工作周报表"
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    sheet["A2"] = "填报单位：{{乡镇}}人民政府　　统计时间：{{开始日期}}至{{结束日期}}"
+    side = Side(style="thin")
+    rows = (
+        [head for head, _token, _width in FORM_COLUMNS],
+        [token for _head, token, _width in FORM_COLUMNS],
+        ["合计", "", *(token for _head, token, _width in FORM_COLUMNS[2:])],
+    )
+    for row, values in enumerate(rows, start=3):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row, column, value)
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            cell.font = Font(bold=row == 3)
+    sheet.merge_cells("A5:B5")
+    sheet["A6"] = "填报人：{{填报人}}　　填报日期：{{填报日期}}"
+    for column, (_head, _token, width) in enumerate(FORM_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    book.save(path)
+
+
+def render_sheet(shooter: Shooter, xlsx: Path, name: str, headings: bool = False) -> None:
+    """A form as it prints: LibreOffice Calc converts it to PDF, pdftoppm renders the first page,
+    and the paper around the table is cut off. ``headings`` prints Excel's column letters and row
+    numbers (how the program names a cell: C4)."""
+    from openpyxl import load_workbook
+    from PIL import Image, ImageChops
+
+    source = xlsx
+    if headings:
+        book = load_workbook(xlsx)
+        for sheet in book.worksheets:
+            sheet.print_options.headings = True
+        source = xlsx.with_name(f"{xlsx.stem}-headings.xlsx")
+        book.save(source)
+    profile = xlsx.parent / "lo-profile"  # its own LibreOffice profile: another soffice may be running
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(xlsx.parent),
+            str(source),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+    )
+    pdf = source.with_suffix(".pdf")
+    stem = xlsx.parent / f"{name}-page"
+    subprocess.run(["pdftoppm", "-r", "96", "-f", "1", "-l", "1", "-png", str(pdf), str(stem)], check=True)
+    page = next(xlsx.parent.glob(f"{name}-page*.png"))
+    with Image.open(page) as image:
+        rgb = image.convert("RGB")
+    box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, "white")).getbbox()
+    if box is None:
+        raise RuntimeError(f"{xlsx.name} printed an empty page")
+    margin = 12
+    left, top, right, bottom = box
+    box = (
+        max(0, left - margin),
+        max(0, top - margin),
+        min(rgb.width, right + margin),
+        min(rgb.height, bottom + margin),
+    )
+    path = shooter.out / f"{name}.png"
+    rgb.crop(box).save(path)
+    shooter.made.append(path)
+    print(f"{path.name}: {box[2] - box[0]}×{box[3] - box[1]} (printed by LibreOffice)")
+
+
+def shoot_stats(shooter: Shooter, window: Any) -> None:
+    """统计 (last month by village) and 按上级表格填报: the county's weekly form marked once, the
+    dialog, and the form it fills for last week."""
+    from ui.stats.fill_dialog import FillFormDialog
+
+    page = window.show_page("stats")
+    wait_jobs()
+    page.set_period("上月")
+    wait_jobs()
+    select_row(page.table, 0)
+    shooter.save(window, "stats")
+
+    folder = Path(tempfile.mkdtemp(prefix="ecodesk-guide-form-"))
+    template = folder / "秸秆禁烧工作周报表.xlsx"
+    marked_form(template)
+    render_sheet(shooter, template, "form-marked", headings=True)
+
+    dialog = FillFormDialog(window.db, page.chosen_period(), window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.show()
+    settle(200)
+    # As on the clerk's PC: the form where she saved it from the county's message.
+    dialog.template.setText(r"C:\Users\wxy\Documents\上级表格\秸秆禁烧工作周报表.xlsx")
+    dialog.use_period("上周")
+    shooter.save(dialog, "stats-fill")
+
+    filled = folder / "秸秆禁烧工作周报表（已填）.xlsx"
+    dialog.template.setText(str(template))
+    dialog.out.setText(str(filled))
+    shooter.answer_modal("已填写", None, "关闭")
+    if dialog.save() is None:
+        raise RuntimeError(f"按上级表格填报 did not start: {dialog.error.text()}")
+    wait_jobs()
+    settle(300)
+    if not filled.is_file():
+        raise RuntimeError(f"the county's form was not filled: {dialog.error.text()}")
+    dialog.close()
+    dialog.deleteLater()
+    render_sheet(shooter, filled, "form-filled")
+    shutil.rmtree(folder, ignore_errors=True)
+    page.set_period("本月")
+
+
+def shoot_targets(shooter: Shooter, window: Any) -> None:
+    window.show_page("targets")
+    wait_jobs()
+    settle(500)
+    shooter.save(window, "targets")
 
 
 if __name__ == "__main__":
