@@ -202,7 +202,7 @@ class Household(RecordMixin, Base):
         Index("ix_households_village_group", "village_id", "group_id"),
         *(sort_keys.key_index("households", c) for c in __sort_keys__),
         *(sort_keys.ref_index("households", c) for c in ("village_id", "group_id", "grid_id")),
-        sort_keys.number_index("households", "members"),
+        sort_keys.order_index("households", "members"),
     )
 
     head_name: Mapped[str] = mapped_column(String(40), index=True)

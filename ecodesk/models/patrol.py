@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecodesk.db.base import Base, RecordMixin
@@ -59,10 +59,10 @@ class Patrol(RecordMixin, Base):
         Index("ix_patrols_village_date", "village_id", "date"),
         # The list's own order (newest first) over live rows: read in index order, never sorted
         # (revision 0008; covering since 0013).
-        sort_keys.number_index("patrols", "date"),
+        Index("ix_patrols_live_date", "date", "id", "deleted_at", sqlite_where=text("deleted_at IS NULL")),
         *(sort_keys.key_index("patrols", c) for c in __sort_keys__),
         *(sort_keys.ref_index("patrols", c) for c in ("village_id", "grid_id")),
-        sort_keys.number_index("patrols", "fire_count"),
+        sort_keys.order_index("patrols", "fire_count"),
     )
 
     date: Mapped[date] = mapped_column(Date, index=True)

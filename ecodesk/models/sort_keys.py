@@ -3,8 +3,8 @@
 A list sorted by a Chinese text column (户主姓名, 巡查路线/地点) sorts by pinyin, as Excel and WPS do
 in China: :func:`ecodesk.db.database.zh_sort_key` (GB18030 byte order). Computing that key per row in
 SQL costs a Python call per row — a third of a second at 200,000 rows — so the tables whose lists
-grow that long keep the key in a column of its own (``<column>_key``) with an index over the live
-rows in key order, and the list reads the index instead of sorting (``services.records.list_ids``).
+grow that long keep the key in a column of its own (``<column>_key``) with an index in key order,
+and the list reads the index instead of sorting (``services.records.list_ids``).
 
 A key is kept up to date on every write path of the program:
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Index, LargeBinary, event, func, inspect, text, update
+from sqlalchemy import Connection, Index, LargeBinary, event, func, inspect, update
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
@@ -49,15 +49,11 @@ def key_column(source: str) -> Mapped[bytes]:
 
 
 def key_index(table: str, source: str) -> Index:
-    """The live rows in key order, id breaking ties; ``deleted_at`` makes the index covering, so a
-    sorted list never reads the table."""
-    return Index(
-        f"ix_{table}_live_{source}{SUFFIX}",
-        f"{source}{SUFFIX}",
-        "id",
-        "deleted_at",
-        sqlite_where=text("deleted_at IS NULL"),
-    )
+    """Every row in key order, id breaking ties; ``deleted_at`` makes the index covering, so a sorted
+    list never reads the table. Not partial (``WHERE deleted_at IS NULL``): without statistics SQLite
+    would take a partial index for any query over live rows and read the table through it row by
+    row — a search of 200,000 households 60 → 140 ms."""
+    return order_index(table, f"{source}{SUFFIX}")
 
 
 def keyed_columns(model: type[Any]) -> tuple[str, ...]:
@@ -108,8 +104,6 @@ def ref_index(table: str, column: str) -> Index:
     return Index(f"ix_{table}_{column}_deleted", column, "deleted_at")
 
 
-def number_index(table: str, column: str) -> Index:
-    """A number column's live rows in order, id breaking ties (covering, as :func:`key_index`)."""
-    return Index(
-        f"ix_{table}_live_{column}", column, "id", "deleted_at", sqlite_where=text("deleted_at IS NULL")
-    )
+def order_index(table: str, column: str) -> Index:
+    """A column's rows in order, id breaking ties, covering (see :func:`key_index`)."""
+    return Index(f"ix_{table}_{column}_order", column, "id", "deleted_at")

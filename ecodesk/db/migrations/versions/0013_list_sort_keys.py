@@ -9,7 +9,7 @@ Python pinyin function per row, and by 村/网格/组 or a number sorted the who
 click. Each text column of households and patrols (and the grid name they sort by) gets a ``_key``
 column holding its pinyin key (ecodesk.models.sort_keys), computed here for every existing row with a
 frozen copy of the key at this revision; each key, number and reference column gets an index over
-the live rows that the list reads in order instead of sorting.
+the rows that the list reads in order instead of sorting.
 """
 
 import sqlalchemy as sa
@@ -44,6 +44,12 @@ def _key_0013(value):
         return text.encode("utf-8", "surrogatepass")
 
 
+def _ordered() -> list[tuple[str, str]]:
+    """(table, column) of each (column, id, deleted_at) index: every key but the grids', every number."""
+    keys = [(t, f"{c}_key") for t, columns in KEYED.items() if t != "grids" for c in columns]
+    return keys + [(t, c) for t, columns in NUMBERS.items() for c in columns]
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     bind.connection.driver_connection.create_function("key_0013", 1, _key_0013, deterministic=True)
@@ -52,29 +58,13 @@ def upgrade() -> None:
             op.add_column(table, sa.Column(f"{column}_key", sa.LargeBinary(), nullable=True))
         assignments = ", ".join(f"{c}_key = key_0013({c})" for c in columns)
         op.execute(f"UPDATE {table} SET {assignments}")
-    for table, columns in KEYED.items():
-        if table == "grids":
-            continue
-        for column in columns:
-            op.create_index(
-                f"ix_{table}_live_{column}_key",
-                table,
-                [f"{column}_key", "id", "deleted_at"],
-                unique=False,
-                sqlite_where=LIVE,
-            )
+    # Not partial: without statistics SQLite would read a table through a partial index row by row
+    # for any query over live rows.
+    for table, column in _ordered():
+        op.create_index(f"ix_{table}_{column}_order", table, [column, "id", "deleted_at"], unique=False)
     for table, columns in REFS.items():
         for column in columns:
             op.create_index(f"ix_{table}_{column}_deleted", table, [column, "deleted_at"], unique=False)
-    for table, columns in NUMBERS.items():
-        for column in columns:
-            op.create_index(
-                f"ix_{table}_live_{column}",
-                table,
-                [column, "id", "deleted_at"],
-                unique=False,
-                sqlite_where=LIVE,
-            )
     name, table, columns = OLD_DATE
     op.drop_index(name, table_name=table, sqlite_where=LIVE)
     op.create_index(name, table, [*columns, "deleted_at"], unique=False, sqlite_where=LIVE)
@@ -84,15 +74,11 @@ def downgrade() -> None:
     name, table, columns = OLD_DATE
     op.drop_index(name, table_name=table, sqlite_where=LIVE)
     op.create_index(name, table, columns, unique=False, sqlite_where=LIVE)
-    for table, columns in NUMBERS.items():
-        for column in columns:
-            op.drop_index(f"ix_{table}_live_{column}", table_name=table, sqlite_where=LIVE)
     for table, columns in REFS.items():
         for column in columns:
             op.drop_index(f"ix_{table}_{column}_deleted", table_name=table)
+    for table, column in _ordered():
+        op.drop_index(f"ix_{table}_{column}_order", table_name=table)
     for table, columns in KEYED.items():
-        if table != "grids":
-            for column in columns:
-                op.drop_index(f"ix_{table}_live_{column}_key", table_name=table, sqlite_where=LIVE)
         for column in columns:  # SQLite ≥ 3.35 drops a column in place: no table rebuild
             op.execute(f"ALTER TABLE {table} DROP COLUMN {column}_key")
