@@ -714,10 +714,17 @@ def shoot_stats(shooter: Shooter, window: Any) -> None:
 
 
 def shoot_targets(shooter: Shooter, window: Any) -> None:
-    window.show_page("targets")
+    """目标: the year's indicators with PM2.5's chart, and a hand-filled month typed in."""
+    from ui.targets.dialogs import MonthValueDialog
+
+    page = window.show_page("targets")
     wait_jobs()
     settle(500)
     shooter.save(window, "targets")
+    row = next(r for r in page.model.rows if r.indicator.name == "秸秆综合利用率")  # 逐月填报
+    dialog = MonthValueDialog(window.db, row, 11, window)
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    show_dialog(dialog, shooter, "targets-month")
 
 
 if __name__ == "__main__":
