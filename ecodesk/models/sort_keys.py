@@ -10,8 +10,9 @@ A key is kept up to date on every write path of the program:
 
 - an ORM insert or update (forms, imports, every service): the mapper events below;
 - a Core ``insert(Model)`` (the demo town's bulk rows): the column's Python default;
-- anything else that writes the text itself (raw driver inserts, a migration): :func:`fill_sort_keys`
-  afterwards, which recomputes every key in SQL through the same ``zh_key`` function.
+- rows written straight through the driver (the demo's patrols): :func:`fill_sort_keys` afterwards,
+  which recomputes every key in SQL through the same ``zh_key`` function. (A migration that changes
+  these texts computes their keys with its own frozen copy, as revision 0013 does.)
 
 Only the first :data:`SORT_KEY_CHARS` characters count: two texts alike that far sort by record
 number, which keeps the indexes small whatever a clerk types into a 发现问题 box.
