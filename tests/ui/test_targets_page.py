@@ -120,6 +120,10 @@ def test_the_chart_follows_the_selected_row(qtbot: Any, town_db: Database) -> No
     assert page.chart.bar_text(0, 1) == "2月 当月数值：44.0 μg/m³"
     assert page.chart.bar_text(0, 6) == "7月 当月数值：无数据"
     assert page.chart.target_text() == "目标（不高于）：34.0 μg/m³"
+    assert not page.chart.is_empty
+    page.year.setValue(2019)  # nothing reported that year: the chart says so instead of a blank plot
+    assert page.chart.is_empty and page.chart.empty_item.text() == "尚无数据"
+    page.year.setValue(2026)
     page.select(row_of(page, "火点总数"))  # no target: no line, whole numbers
     assert page.chart.target_value() is None and page.chart.values()["当月数值"][5] == 2.0
     assert page.chart.bar_text(0, 5) == "6月 当月数值：2 个"

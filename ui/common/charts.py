@@ -32,6 +32,7 @@ AXIS_GREY = QColor("#57606a")
 GRID_GREY = QColor("#e1e4e8")
 TARGET_RED = QColor("#cf222e")
 TICKS = 5  # value axis: 0 and four steps
+NO_DATA = "尚无数据"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ class MonthChart(QChartView):
         self.unit_item = QGraphicsSimpleTextItem(chart)
         self.unit_item.setFont(self.font())
         self.unit_item.setBrush(AXIS_GREY)
+        self.empty_item = QGraphicsSimpleTextItem(NO_DATA, chart)  # over a chart with nothing to draw
+        self.empty_item.setFont(self.font())
+        self.empty_item.setBrush(AXIS_GREY)
+        self.empty_item.hide()
         chart.plotAreaChanged.connect(self._place_unit)
         self.set_unit(unit)
 
@@ -148,9 +153,17 @@ class MonthChart(QChartView):
         return self.unit_item.text()
 
     def _place_unit(self, plot: QRectF) -> None:
-        """Level, just above the top of the value axis, as Chinese charts write it."""
+        """The unit level, just above the top of the value axis, as Chinese charts write it; 尚无数据
+        in the middle of an empty plot."""
         height = self.unit_item.boundingRect().height()
         self.unit_item.setPos(max(2.0, plot.left() - 24), max(0.0, plot.top() - height - 6))
+        note = self.empty_item.boundingRect()
+        self.empty_item.setPos(plot.center().x() - note.width() / 2, plot.center().y() - note.height() / 2)
+
+    @property
+    def is_empty(self) -> bool:
+        """No value at all to draw (a zero is a value; a month not reported is not)."""
+        return self.empty_item.isVisible()
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -181,6 +194,7 @@ class MonthChart(QChartView):
         # One series needs no legend: the title names it.
         self.chart().legend().setVisible(len(self.series_data) + (target is not None) > 1)
         values = [v for s in self.series_data for v in s.values if v is not None]
+        self.empty_item.setVisible(not values)
         peak = max([*values, target.value if target else 0.0, 0.0])
         whole = self.decimals == 0
         self.value_axis.setRange(0, nice_top(peak * 1.12, whole))  # headroom for the labels over the bars
