@@ -297,3 +297,28 @@ def test_the_page_is_in_the_side_bar_after_appraisal(qtbot: Any, town_db: Databa
     assert labels.index("目标") == labels.index("考核") + 1
     page = window.show_page("targets")
     assert isinstance(page, TargetsPage) and page.current_year() == 2026
+
+
+def test_a_sheet_without_a_year_goes_into_the_year_on_screen(
+    qtbot: Any, town_db: Database, tmp_path: Path, shown: dict[str, list[str]]
+) -> None:
+    page = open_page(qtbot, town_db)
+    page.year.setValue(2025)
+    rows = [["月份", "PM2.5", "PM10", "优良天数", "有效监测天数"], ["1月", 61, 95, 15, 31]]
+    handle = page.import_file(write_sheet(tmp_path / "无年份.xlsx", rows, sheet="月报"))
+    with qtbot.waitSignal(handle.finished, timeout=20_000) as blocker:
+        pass
+    assert blocker.args == [True] and shown["error"] == []
+    assert [(m.year, m.month, m.pm25) for m in targets.air_months(town_db, 2025)] == [(2025, 1, 61.0)]
+    assert "已导入2025年1月" in shown["info"][-1]
+
+
+def test_enter_on_a_month_opens_it(qtbot: Any, town_db: Database) -> None:
+    page = open_page(qtbot, town_db)
+    page.grid.setCurrentIndex(page.model.index(row_of(page, STRAW), FIRST_MONTH + 4))
+    page.grid.setFocus()
+    qtbot.keyClick(page.grid, Qt.Key.Key_Return)
+    dialog = page.findChild(MonthValueDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.value.text() == "60"
+    dialog.reject()  # untouched: closes without asking
+    assert not dialog.isVisible()
