@@ -756,15 +756,24 @@ def set_target(db: Database, indicator_id: int, year: int, target: float | None)
 
 
 def retire_indicator(db: Database, indicator_id: int, from_year: int) -> None:
-    """Stop tracking from ``from_year`` on; the years before keep it with its values."""
+    """Stop tracking from ``from_year`` on; the years before keep it with its values.
+
+    Retired from its first year, an indicator is tracked in no year — how one added by mistake goes
+    away (it stays under 管理指标 as 停用, to be restored). Once it holds values that year, it cannot:
+    they would vanish from every table."""
     _check_year(from_year)
     with db.session() as session:
         ind = _get(session, indicator_id)
-        if ind.first_year is not None and from_year <= ind.first_year:
+        first = ind.first_year
+        if first is not None and from_year < first:
+            raise ValidationError.single(
+                "retired_from", "停用年度", f"这个指标从{first}年起才跟踪，停用年度不能早于{first}年"
+            )
+        if first is not None and from_year == first and _has_values(session, ind):
             raise ValidationError.single(
                 "retired_from",
                 "停用年度",
-                f"这个指标从{ind.first_year}年起才跟踪，停用年度应晚于{ind.first_year}年",
+                f"这个指标{first}年已填了数值，只能从{first + 1}年起停用（先清空数值才能整个停用）",
             )
         ind.retired_from = from_year
 

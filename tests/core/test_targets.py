@@ -221,8 +221,15 @@ def test_a_retired_indicator_stays_in_the_years_before(db: Database) -> None:
     assert "秸秆综合利用率" in [v.name for v in t.list_indicators(db, 2027)]
     new = t.create_indicator(db, t.IndicatorInput("裸土覆盖率", "%", t.GE, target=95), 2027)
     assert "裸土覆盖率" not in [v.name for v in t.list_indicators(db, 2026)]  # tracked from 2027 on
-    with pytest.raises(ValidationError, match="停用年度"):
+    t.set_value(db, new, 2027, 3, 90.0)
+    with pytest.raises(ValidationError, match="停用年度"):  # its first year holds a value
         t.retire_indicator(db, new, 2027)
+    with pytest.raises(ValidationError, match="不能早于2027年"):
+        t.retire_indicator(db, new, 2026)
+    t.set_value(db, new, 2027, 3, None)
+    t.retire_indicator(db, new, 2027)  # added by mistake: tracked in no year
+    assert "裸土覆盖率" not in [v.name for v in t.list_indicators(db, 2027)]
+    assert "裸土覆盖率" in [v.name for v in t.list_indicators(db, 2027, include_retired=True)]
     with pytest.raises(ValidationError, match="已有名为"):
         t.create_indicator(db, t.IndicatorInput("裸土覆盖率"), 2027)
 
