@@ -42,7 +42,18 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from ecodesk import __version__
-from ecodesk.cli import appraisal, data, documents, ledgers, letters, records, rectification, reports, targets
+from ecodesk.cli import (
+    appraisal,
+    data,
+    documents,
+    ledgers,
+    letters,
+    password,
+    records,
+    rectification,
+    reports,
+    targets,
+)
 from ecodesk.cli.common import PASSWORD_ENV, check_output_folder, check_password
 from ecodesk.db.database import write_failure
 from ecodesk.errors import EcoDeskError
@@ -69,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     parser.add_argument(
         "--password",
-        help=f"数据文件的打开密码（设置了密码时需要；也可用环境变量 {PASSWORD_ENV}，或在提示时输入）",
+        help=f"不建议：会显示在进程列表中。请改用环境变量 {PASSWORD_ENV}，或在提示时输入（不显示）",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In the order ``ecodesk --help`` lists them.
@@ -84,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_parser(sub)  # report daily/weekly/monthly/range/fires/reminders
     appraisal.add_parser(sub)  # appraisal compute/export/finalise/unlock/circular
     targets.add_parser(sub)  # targets import/status/list/set/value/export
+    password.add_parser(sub)  # password set/change/remove/recovery-key
     return parser
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -76,9 +75,17 @@ def check_location(args: argparse.Namespace) -> None:
 def check_password(args: argparse.Namespace) -> None:
     """A data file with an opening password is opened by no command until the password is given."""
     check_location(args)
+    from ecodesk.cli import password as cli_password
+    from ecodesk.db import cipher
+
+    cipher.forget_all()  # every command proves the password anew
+    cli_password.warn_if_on_command_line(args)
     path = Path(args.db).expanduser()
     if not path.is_file() or path.stat().st_size == 0:
         return  # init of a new file, or a missing one (the command says so)
+    if cipher.looks_encrypted(path):  # encrypted: the password is the key, asked before any open
+        args.current_password = cli_password.unlock_file(path.resolve(), args)
+        return
     from ecodesk.services import access
 
     # Read-only (two settings reads), so without the lock: the GUI may have the file open.
@@ -91,13 +98,18 @@ def check_password(args: argparse.Namespace) -> None:
     with db:
         if not access.is_protected(db):
             return
-        password = args.password or os.environ.get(PASSWORD_ENV)
+        # A plain file of an older version, gated by a stored verifier (``password set`` encrypts it).
+        password = cli_password.given_password(args)
         if password is None and sys.stdin.isatty():
             password = getpass.getpass("数据文件已设置打开密码，请输入密码：")
         if password is None:
-            raise CliError(f"数据文件已设置打开密码：请用 --password 或环境变量 {PASSWORD_ENV} 提供密码。")
+            raise CliError(
+                f"数据文件已设置打开密码：请用环境变量 {PASSWORD_ENV} 提供密码，或在终端中运行以便输入。"
+            )
         if not access.check(db, password):
+            cli_password.wait(cipher.wrong_try_delay(1))
             raise CliError("打开密码不正确。")
+        args.current_password = password
 
 
 def _open_for_password(args: argparse.Namespace) -> Database:

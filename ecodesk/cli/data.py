@@ -110,7 +110,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not target.is_file():  # a mistyped --db would put the restored data where nobody looks
         raise MissingDatabaseError(f"找不到数据文件 {target}（新建请用 ecodesk init）", path=target)
     # refuses while the file is locked; a take-away zip puts its attachments back too
-    saved = backups.restore_backup(Path(args.db), Path(args.file), progress_printer(args.quiet))
+    from ecodesk.cli.password import backup_key
+
+    key = backup_key(Path(args.file))  # an encrypted backup with another password: asked for
+    saved = backups.restore_backup(Path(args.db), Path(args.file), progress_printer(args.quiet), key)
     print(f"已从 {args.file} 恢复。恢复前的数据另存为：{saved}" if saved else f"已从 {args.file} 恢复。")
     return 0
 

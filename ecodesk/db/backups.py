@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecodesk import dates
-from ecodesk.db import migrate
+from ecodesk.db import cipher, migrate
 from ecodesk.db.database import SQLITE_HEADER, Database, is_damage
 from ecodesk.db.lock import FileLock
 from ecodesk.errors import CorruptDatabaseError, DatabaseError, SchemaTooNewError
@@ -134,8 +134,9 @@ def _write_backup(db: Database, folder: Path, reason: str) -> Path:
         raw = db.engine.raw_connection()
         try:
             source = raw.driver_connection
-            assert isinstance(source, sqlite3.Connection)
-            dest = sqlite3.connect(partial)
+            assert source is not None
+            # An encrypted file's backup has its key and salt: the same password opens both.
+            dest = cipher.connect(partial, db.key)
             try:
                 with claimed(partial):  # a sweep by another EcoDesk opening the file leaves it alone
                     source.backup(dest)
@@ -161,7 +162,7 @@ def _write_backup(db: Database, folder: Path, reason: str) -> Path:
         if exc.errno == 28:
             raise DatabaseError(f"磁盘已满，备份未完成：{folder}（原数据未受影响）") from None
         raise DatabaseError(f"备份失败：{os_reason(exc)}（{folder}）") from None
-    except sqlite3.Error as exc:  # SQLite writing the copy: a full or read-only USB stick
+    except cipher.driver_errors() as exc:  # SQLite writing the copy: a full or read-only USB stick
         partial.unlink(missing_ok=True)
         if is_damage(exc):
             damage = db.find_damage()
@@ -438,9 +439,10 @@ def _stamp_cn(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-def verify_backup_file(path: Path) -> str:
+def verify_backup_file(path: Path, key: cipher.Key | None = None) -> str:
     """Check a file before restoring it (a ``.db`` or a take-away zip); returns its schema revision
-    or raises a clear error."""
+    or raises a clear error. An encrypted backup needs ``key`` or a remembered key with its salt
+    (:class:`cipher.PasswordNeededError` otherwise)."""
     try:
         with open(path, "rb") as fh:
             header = fh.read(16)
@@ -450,24 +452,25 @@ def verify_backup_file(path: Path) -> str:
         with tempfile.TemporaryDirectory(prefix="ecodesk-verify-") as tmp:
             copy = Path(tmp) / "check.db"
             _extract_db(path, copy)
-            return _verify_database(copy, path.name)
-    if header != SQLITE_HEADER:
+            return _verify_database(copy, path.name, key)
+    if header != SQLITE_HEADER and not cipher.looks_encrypted(path):
         raise CorruptDatabaseError(f"{path.name} 不是 EcoDesk 数据文件，或文件已损坏。")
-    return _verify_database(path, path.name)
+    return _verify_database(path, path.name, key)
 
 
-def _verify_database(path: Path, shown: str) -> str:
+def _verify_database(path: Path, shown: str, key: cipher.Key | None = None) -> str:
     """Integrity and schema revision of an SQLite file; messages name ``shown`` (the backup's name)."""
     journal = [Path(f"{path}{extra}") for extra in ("-wal", "-shm")]
     had_journal = [file.exists() for file in journal]
+    key = cipher.needs_key(path, key, what="备份文件") if cipher.looks_encrypted(path) else None
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = cipher.connect(read_only_uri(path), key, uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.driver_errors() as exc:
         raise CorruptDatabaseError(
             f"备份文件 {shown} 已损坏或不是 EcoDesk 数据文件（{_short(exc)}）。"
         ) from None
@@ -496,7 +499,9 @@ def _drop_empty_journal(journal: list[Path], had: list[bool]) -> None:
         pass
 
 
-def restore_backup(db_path: Path, backup_file: Path, job: Job | None = None) -> Path | None:
+def restore_backup(
+    db_path: Path, backup_file: Path, job: Job | None = None, key: cipher.Key | None = None
+) -> Path | None:
     """Replace the data file with ``backup_file`` (a ``.db`` or a take-away zip). Returns where the
     replaced data was saved.
 
@@ -511,7 +516,7 @@ def restore_backup(db_path: Path, backup_file: Path, job: Job | None = None) -> 
         raise DatabaseError(f"找不到备份文件：{backup_file}")
     takeaway = _is_zip(backup_file)
     if not takeaway:
-        verify_backup_file(backup_file)
+        verify_backup_file(backup_file, key)
     lock = FileLock(db_path)
     lock.acquire()
     try:
@@ -522,7 +527,7 @@ def restore_backup(db_path: Path, backup_file: Path, job: Job | None = None) -> 
                 if job is not None:
                     job.report(0, 0, f"正在读取 {backup_file.name}……")
                 manifest = _extract_db(backup_file, partial)
-                _verify_database(partial, backup_file.name)
+                _verify_database(partial, backup_file.name, key)
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
@@ -540,6 +545,10 @@ def restore_backup(db_path: Path, backup_file: Path, job: Job | None = None) -> 
             for extra in ("-wal", "-shm"):
                 Path(str(db_path) + extra).unlink(missing_ok=True)
             os.replace(partial, db_path)
+            # The restored file has the backup's password (none for a plain backup) from now on.
+            cipher.remember(
+                db_path, (key or cipher.known_key(db_path)) if cipher.looks_encrypted(db_path) else None
+            )
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise DatabaseError(f"恢复失败：{os_reason(exc)}。原数据文件未被改动。") from None
@@ -596,15 +605,40 @@ def _save_current(db_path: Path) -> Path | None:
 def configured_folder(db_path: Path) -> Path | None:
     """The backup folder set in 设置, read straight from the file (it may be too damaged for a session)."""
     try:
-        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+        conn = cipher.connect(read_only_uri(db_path), _remembered_key(db_path), uri=True)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'backup_dir'").fetchone()
         finally:
             conn.close()
         value = json.loads(row[0]) if row is not None and row[0] else ""
-    except (sqlite3.Error, ValueError, TypeError):
+    except cipher.driver_errors() + (ValueError, TypeError):
         return None
     return Path(value) if isinstance(value, str) and value else None
+
+
+def backup_salt_needing_password(path: Path) -> bytes | None:
+    """The SQLCipher salt of an encrypted backup (``.db`` or the database in a take-away zip) whose
+    key this process does not know — the caller asks for that backup's password and passes
+    ``cipher.key_from(salt, password)`` to :func:`restore_backup`. None: plain, or the key is known."""
+    start = cipher.head(path)
+    if start.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+                with zf.open(str(manifest["database"])) as member:
+                    start = member.read(cipher.SALT_BYTES)
+        except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
+            return None  # the restore itself names what is wrong with the zip
+    elif not cipher.looks_encrypted(path):
+        return None
+    if len(start) < cipher.SALT_BYTES or start == SQLITE_HEADER:
+        return None
+    return None if cipher.known_for_salt(start) is not None else start
+
+
+def _remembered_key(path: Path) -> cipher.Key | None:
+    """The key this process knows for an encrypted file (None for a plain one, or none known)."""
+    return cipher.known_key(path) if cipher.looks_encrypted(path) else None
 
 
 def newest_good_backup_of(db_path: Path) -> BackupInfo | None:
@@ -727,7 +761,7 @@ def database_counts(db: Database) -> RecordCounts:
     raw = db.engine.raw_connection()
     try:
         conn = raw.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
+        assert conn is not None
         return count_records(conn)
     finally:
         raw.close()
@@ -745,12 +779,12 @@ def record_counts(path: Path) -> RecordCounts | None:
         except (OSError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
             return None
     try:
-        conn = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
+        conn = cipher.connect(read_only_uri(path, immutable=True), _remembered_key(path), uri=True)
         try:
             return count_records(conn)
         finally:
             conn.close()
-    except (sqlite3.Error, OSError, ValueError):
+    except cipher.driver_errors() + (OSError, ValueError):
         return None
 
 
@@ -853,7 +887,9 @@ def create_takeaway(db: Database, folder: Path, job: Job | None = None) -> Path:
             copy = Path(tmp) / db.path.name
             job.report(0, 0, "正在复制数据库……")
             _copy_database(db, copy)
-            with contextlib.closing(sqlite3.connect(read_only_uri(copy, immutable=True), uri=True)) as conn:
+            with contextlib.closing(
+                cipher.connect(read_only_uri(copy, immutable=True), db.key, uri=True)
+            ) as conn:
                 counts = count_records(conn)
                 revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
             manifest = {
@@ -869,7 +905,7 @@ def create_takeaway(db: Database, folder: Path, job: Job | None = None) -> Path:
                 "attachments": {"count": len(files), "bytes": sum(size for _, _, size in files)},
             }
             _write_zip(partial, copy, manifest, files, job)
-            _verify_zip(partial, manifest, files, Path(tmp) / "verify.db", folder)
+            _verify_zip(partial, manifest, files, Path(tmp) / "verify.db", folder, db.key)
         _fsync(partial)
         os.replace(partial, target)
     except OSError as exc:
@@ -894,11 +930,11 @@ def _copy_database(db: Database, dest: Path) -> None:
     raw = db.engine.raw_connection()
     try:
         source = raw.driver_connection
-        assert isinstance(source, sqlite3.Connection)
-        with contextlib.closing(sqlite3.connect(dest)) as out:
+        assert source is not None
+        with contextlib.closing(cipher.connect(dest, db.key)) as out:  # encrypted like the data file
             source.backup(out)
             check = out.execute("PRAGMA quick_check").fetchone()
-    except sqlite3.Error as exc:
+    except cipher.driver_errors() as exc:
         damage = db.find_damage() if is_damage(exc) else None
         if damage is not None:
             raise damage from None
@@ -934,7 +970,12 @@ def _write_zip(
 
 
 def _verify_zip(
-    partial: Path, manifest: dict[str, Any], files: list[tuple[str, Path, int]], scratch: Path, folder: Path
+    partial: Path,
+    manifest: dict[str, Any],
+    files: list[tuple[str, Path, int]],
+    scratch: Path,
+    folder: Path,
+    key: cipher.Key | None = None,
 ) -> None:
     """Read the written zip back: its database passes ``quick_check``, each attachment's size matches."""
     problem = ""
@@ -949,12 +990,12 @@ def _verify_zip(
                 with zf.open(str(manifest["database"])) as src, open(scratch, "wb") as out:
                     shutil.copyfileobj(src, out, _CHUNK)
                 with contextlib.closing(
-                    sqlite3.connect(read_only_uri(scratch, immutable=True), uri=True)
+                    cipher.connect(read_only_uri(scratch, immutable=True), key, uri=True)
                 ) as conn:
                     check = conn.execute("PRAGMA quick_check").fetchone()
                 if check is None or check[0] != "ok":
                     problem = _short(check)
-    except (zipfile.BadZipFile, sqlite3.Error, KeyError) as exc:
+    except cipher.driver_errors() + (zipfile.BadZipFile, KeyError) as exc:
         problem = _short(exc)
     if problem:
         raise DatabaseError(

@@ -20,7 +20,7 @@ def _buttons(dialog: PasswordDialog) -> list[str]:
 
 
 def test_remove_dialog_says_what_removing_does(qtbot, db: Database) -> None:
-    access.set_password(db, "环保2026")
+    access.set_password(db, "环保2026年")
     dialog = PasswordDialog(db, remove=True)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -37,7 +37,7 @@ def test_set_and_change_dialogs_keep_their_own_text(qtbot, db: Database) -> None
     first = PasswordDialog(db)
     qtbot.addWidget(first)
     assert first.note.text().startswith("设置后，每次打开") and set(_buttons(first)) == {"确定", "取消"}
-    access.set_password(db, "环保2026")
+    access.set_password(db, "环保2026年")
     change = PasswordDialog(db)
     qtbot.addWidget(change)
     assert change.note.text().startswith("修改后，每次打开这个数据文件要输入新密码")

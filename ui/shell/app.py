@@ -109,6 +109,8 @@ def open_database(path: Path, operator: str, parent: QWidget | None = None) -> D
     offers the wizard); a damaged one offers the newest good backup.
     """
     for _attempt in range(2):  # a second try after restoring a backup
+        if not password.ensure_key(path, parent):  # an encrypted file: its password first
+            return None
         try:
             return Database.open(path, operator, lock=True)
         except MissingDatabaseError:

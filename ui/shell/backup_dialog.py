@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecodesk.db import Database, backups
+from ecodesk.db import Database, backups, cipher
 from ecodesk.db.backups import BackupInfo, RecordCounts
 from ecodesk.jobs import Job
 from ui.common import dialogs
@@ -99,7 +99,9 @@ def done_text(path: Path) -> str:
 # -- restoring ---------------------------------------------------------------------------------
 
 
-def restore_in_background(parent: QWidget | None, db_path: Path, backup_file: Path) -> Path | None:
+def restore_in_background(
+    parent: QWidget | None, db_path: Path, backup_file: Path, key: cipher.Key | None = None
+) -> Path | None:
     """Put ``backup_file`` in place of the (closed) data file on a worker thread, with progress and
     取消, and wait for it while the screen stays alive; where the replaced data was saved.
 
@@ -116,7 +118,7 @@ def restore_in_background(parent: QWidget | None, db_path: Path, backup_file: Pa
         loop.quit()
 
     def work(job: Job) -> Path | None:
-        return backups.restore_backup(db_path, backup_file, job)
+        return backups.restore_backup(db_path, backup_file, job, key)  # key: an encrypted backup's
 
     window = parent.window() if parent is not None else None
     if window is not None:

@@ -331,12 +331,15 @@ class MainWindow(QMainWindow):
     def restore_file(self, backup_file: Path) -> bool:
         """Close the data file, put the backup in its place, and open it again."""
         path, operator = self.db.path, self.db.operator
+        go_on, key = password.backup_key(self, backup_file)  # a backup made under another password
+        if not go_on:
+            return False
         self.save_state()
         self.db.close()
         saved: Path | None = None
         error: Exception | None = None
         try:
-            saved = restore_in_background(self, path, backup_file)  # off the GUI thread, with progress
+            saved = restore_in_background(self, path, backup_file, key)  # off the GUI thread, with progress
         except EcoDeskError as exc:
             error = exc
         try:
@@ -492,6 +495,8 @@ class MainWindow(QMainWindow):
         """Open (or, for 新建, create) another file with the lock; a missing file is refused with
         the way forward, a damaged one offers its newest good backup. None when not opened."""
         for _attempt in range(2):  # again after restoring a backup
+            if not fresh and not password.ensure_key(path, self):  # an encrypted file: its password first
+                return None
             try:
                 return Database.open(path, self.db.operator, lock=True, create=fresh)
             except MissingDatabaseError:
