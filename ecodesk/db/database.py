@@ -252,6 +252,7 @@ class Database:
         existed = path.exists() and path.stat().st_size > 0
         if existed and cipher.looks_encrypted(path):
             key = cipher.needs_key(path, key)
+            cipher.remember(path, key)  # its backups (same key and salt) are then read without asking
         else:
             key = None
             if existed:

@@ -27,7 +27,15 @@ def test_self_test_passes_and_leaves_the_clerks_settings_alone(
     text = report.read_text(encoding="utf-8")
     printed = capsys.readouterr().out
     assert text.strip() == printed.strip()  # the file holds exactly what was printed
-    for step in ("资源文件", "数据库迁移脚本", "演示数据", "通知 PDF", "xlsx 导出", "Qt 界面与 PDF 预览"):
+    for step in (
+        "资源文件",
+        "数据库迁移脚本",
+        "演示数据",
+        "加密数据文件",
+        "通知 PDF",
+        "xlsx 导出",
+        "Qt 界面与 PDF 预览",
+    ):
         assert f"[通过] {step}" in text
     assert "[失败]" not in text
     assert "嵌入字体" in text and f"主窗口打开全部 {len(NAV_ITEMS)} 个页面后关闭" in text

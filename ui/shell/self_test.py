@@ -128,6 +128,7 @@ def _run_steps(report: Report, folder: Path) -> None:
         report.step("资源文件", resources)
         report.step("数据库迁移脚本", _migrations)
         report.step("演示数据（small）", lambda: _demo(folder / "ecodesk.db", state))
+        report.step("加密数据文件（SQLCipher）", lambda: _encrypted(folder / "加密.db"))
         report.step("通知 PDF（GB/T 9704）", lambda: _notice(folder / "通知.pdf", state))
         report.step("Word 公文（.docx）", lambda: _word(folder / "通知.docx", state))
         report.step("xlsx 导出", lambda: _xlsx(folder / "农户.xlsx", state))
@@ -167,6 +168,38 @@ def _demo(path: Path, state: dict[str, object]) -> str:
     state["db"] = db
     summary = demo.generate(db, "small")
     return str(summary)
+
+
+def _encrypted(path: Path) -> str:
+    """A data file with an opening password: encrypted in place, reopened with the password, backed up
+    (encrypted too) and checked; Python's sqlite3 must not read it. Proves the bundle has SQLCipher."""
+    import sqlite3
+
+    from ecodesk.db import backups, cipher
+    from ecodesk.db.database import Database
+    from ecodesk.services import access
+
+    secret = "自检用的密码2026"
+    with Database.open(path, SELF_TEST_OPERATOR, lock=True, create=True) as db:
+        access.set_password(db, secret)
+    cipher.forget_all()
+    with Database.open(path, SELF_TEST_OPERATOR, lock=True, key=cipher.key_for(path, secret)) as db:
+        problems = db.integrity_errors()
+        if problems:
+            raise RuntimeError(f"加密文件完整性检查未通过：{problems[0]}")
+        backup = backups.create_backup(db, path.parent / "加密备份")
+        revision = backups.verify_backup_file(backup)
+        with db.engine.connect() as conn:
+            version = conn.exec_driver_sql("PRAGMA cipher_version").scalar()
+    for readable in (path, backup):
+        try:
+            with sqlite3.connect(readable) as conn:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        raise RuntimeError(f"{readable.name} 没有加密：sqlite3 能读出它")
+    cipher.forget_all()
+    return f"SQLCipher {version}：加密、用密码打开、加密备份（数据版本 {revision}）、校验均通过"
 
 
 def _notice(path: Path, state: dict[str, object]) -> str:
