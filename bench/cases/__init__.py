@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.cases import appraisal, backup, letters, lists, startup, xlsx
+from bench.cases import appraisal, backup, encryption, letters, lists, startup, xlsx
 from bench.context import Context
 from bench.harness import Report
 
@@ -13,6 +13,7 @@ CASES: dict[str, Callable[[Context, Report], None]] = {
     "lists": lists.run,
     "xlsx": xlsx.run,
     "backup": backup.run,
+    "encryption": encryption.run,
     "letters": letters.run,
     "appraisal": appraisal.run,
 }
