@@ -259,3 +259,27 @@ def test_exports_of_an_encrypted_file_still_mask_the_complainant(town: Path, tmp
         sheet = b"".join(zf.read(name) for name in zf.namelist() if name.endswith(".xml"))
     names = [s for s in secrets if not s.isdigit()]
     assert names and not any(name in sheet for name in names)
+
+
+def test_an_old_gate_password_still_asks_and_setting_again_encrypts(town: Path) -> None:
+    """A plain file of an older version kept only an scrypt verifier in its settings."""
+    import hashlib
+    import json
+
+    salt = bytes(range(16))
+    verifier = hashlib.scrypt(
+        "老密码1234".encode(), salt=salt, n=2**14, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32
+    )
+    record = {"kdf": "scrypt", "n": 2**14, "r": 8, "p": 1, "salt": salt.hex(), "key": verifier.hex()}
+    with sqlite3.connect(town) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('open_password', ?)", (json.dumps(record),)
+        )
+    with Database.open(town, "甲", lock=True) as db:
+        assert access.has_old_gate(db) and access.is_protected(db) and not access.is_encrypted(db)
+        assert access.check(db, "老密码1234") and not access.check(db, "别的密码12")
+        with pytest.raises(ValidationError, match="原密码"):
+            access.set_password(db, PASSWORD, current="别的密码12")
+        access.set_password(db, PASSWORD, current="老密码1234")
+        assert access.is_encrypted(db) and not access.has_old_gate(db)
+    sqlite3_refuses(town)
