@@ -562,6 +562,22 @@ def shoot_backup(shooter: Shooter, window: Any) -> None:
     page.backup_dir.setText(r"E:\EcoDesk备份")  # typed, not saved: a USB stick's folder as the clerk would
     shooter.save(window, "settings")
 
+    # 打开密码: the dialog that sets it (typed, not applied: converting the demo file takes a while)
+    from ui.shell.password import PasswordDialog, UnlockDialog
+
+    dialog = PasswordDialog(window.db, window)
+
+    def type_password() -> None:
+        dialog.new.setText("qh-2026-hb")
+        dialog.again.setText("qh-2026-hb")
+
+    show_dialog(dialog, shooter, "password-set", type_password)
+    # and the question at start-up (ui.shell.password.ensure_key asks with this text)
+    unlock = UnlockDialog(
+        "数据文件 ecodesk.db 设置了打开密码（已加密），请输入密码。", lambda _s: False, window
+    )
+    show_dialog(unlock, shooter, "password-unlock")
+
 
 # The county's weekly form as the clerk marks it once (按上级表格填报): a title with the town and the
 # period, one village row, a 合计 row, the 填报人 line. Column widths in Excel's characters.
