@@ -184,6 +184,8 @@ def start(
         result = FirstStartWizard.ask(None, avoid=named[0])  # never at the missing file's place
     if result is None:
         return None
+    if not password.ensure_key(result.db_path):  # the data chosen there may have a password
+        return None
     try:
         created = setup_data(result)
     except DatabaseError as exc:
