@@ -179,3 +179,27 @@ def test_restore_asks_for_a_backup_made_under_another_password(
     assert go_on and key is not None
     assert "密码不正确" in asked[0]
     assert backups.verify_backup_file(old, key)
+
+
+def test_opening_an_encrypted_file_asks_until_the_right_password(qtbot: Any, db_path: Path) -> None:
+    """What the start and 打开其他数据文件 do before ``Database.open``: the modal question."""
+    _encrypt(db_path)
+    answers = iter(["不是这个密码", PASSWORD])
+    shown: list[str] = []
+
+    def answer() -> None:
+        dialog = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, UnlockDialog) and w.isVisible()
+        )
+        dialog.password.setText(next(answers))
+        dialog.try_password()
+        shown.append(dialog.message.text())
+        if dialog.isVisible():
+            QTimer.singleShot(50, answer)
+
+    QTimer.singleShot(100, answer)
+    assert password.ensure_key(db_path, delay=lambda tries: 0.0)
+    assert "密码不正确" in shown[0]
+    assert password.ensure_key(db_path)  # known now: no second question
+    with Database.open(db_path, "甲", lock=True) as db:
+        assert access.is_encrypted(db) and db.integrity_errors() == []
