@@ -84,7 +84,13 @@ def check_password(args: argparse.Namespace) -> None:
     if not path.is_file() or path.stat().st_size == 0:
         return  # init of a new file, or a missing one (the command says so)
     if cipher.looks_encrypted(path):  # encrypted: the password is the key, asked before any open
-        args.current_password = cli_password.unlock_file(path.resolve(), args)
+        try:
+            args.current_password = cli_password.unlock_file(path.resolve(), args)
+        except CliError:
+            if not getattr(args, "damaged_ok", False):
+                raise
+            # ``restore`` over a file the password cannot open (its first page damaged): the
+            # backup's password is what counts, and the current file is saved aside first.
         return
     from ecodesk.services import access
 

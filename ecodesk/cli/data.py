@@ -112,7 +112,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # refuses while the file is locked; a take-away zip puts its attachments back too
     from ecodesk.cli.password import backup_key
 
-    key = backup_key(Path(args.file))  # an encrypted backup with another password: asked for
+    key = backup_key(Path(args.file), args)  # an encrypted backup with another password: asked for
     saved = backups.restore_backup(Path(args.db), Path(args.file), progress_printer(args.quiet), key)
     print(f"已从 {args.file} 恢复。恢复前的数据另存为：{saved}" if saved else f"已从 {args.file} 恢复。")
     return 0

@@ -78,14 +78,27 @@ def unlock_file(path: Path, args: argparse.Namespace) -> str:
     raise CliError(f"打开密码不正确，数据文件 {path.name} 没有打开。")
 
 
-def backup_key(backup: Path) -> cipher.Key | None:
+def backup_key(backup: Path, args: argparse.Namespace | None = None) -> cipher.Key | None:
     """The key for restoring ``backup`` when it is encrypted with a password other than the data
-    file's (None: plain, or the current key opens it); asked once, checked by the restore itself."""
+    file's (None: plain, or the current key opens it); asked once, checked by the restore itself.
+    Without ``ECODESK_BACKUP_PASSWORD`` the current password is tried first: it is the backup's too
+    when the data file itself could not be unlocked (a damaged file being restored)."""
     from ecodesk.db import backups
+    from ecodesk.errors import EcoDeskError
 
     salt = backups.backup_salt_needing_password(backup)
     if salt is None:
         return None
+    current = given_password(args) if args is not None else None
+    if current is not None and os.environ.get(BACKUP_PASSWORD_ENV) is None:
+        key = cipher.key_from(salt, current)
+        try:
+            backups.verify_backup_file(backup, key)
+            return key
+        except cipher.WrongPasswordError:
+            pass
+        except EcoDeskError:
+            return key  # damaged or too new: the restore itself says so
     secret = os.environ.get(BACKUP_PASSWORD_ENV)
     if secret is None:
         secret = _prompt(

@@ -235,3 +235,19 @@ def test_passwords_are_asked_on_the_terminal_without_echo(
     code, screen = _converse(["--db", str(path), "check"], ["错的密码呀", "六个字以上啊"], tmp_path)
     assert code == 0, screen
     assert "密码不正确，请再输入一次" in screen and "结论：正常" in screen
+
+
+def test_an_encrypted_file_damaged_at_its_first_page_is_restored_with_the_password(
+    encrypted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(encrypted)
+    monkeypatch.setenv("ECODESK_PASSWORD", PASSWORD)
+    assert main(["--db", db, "backup"]) == 0
+    backup = backups.list_backups(encrypted)[0].path
+    data = bytearray(encrypted.read_bytes())
+    data[cipher.SALT_BYTES : 4096] = b"\x00" * (4096 - cipher.SALT_BYTES)  # page 1 wiped, salt kept
+    encrypted.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["--db", db, "check"]) == 1  # the password cannot open it any more
+    assert main(["--db", db, "restore", str(backup)]) == 0, capsys.readouterr().err
+    assert main(["--db", db, "check"]) == 0
