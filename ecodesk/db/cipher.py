@@ -374,7 +374,7 @@ def recover(path: Path) -> list[Path]:
 
 
 def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
+    with open(path, "r+b") as fh:  # Windows flushes only a handle open for writing
         os.fsync(fh.fileno())
 
 
