@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -50,6 +49,7 @@ from ecodesk.services.records import ListFilter
 from ui.appraisal.model import ScoreModel
 from ui.appraisal.scheme import SchemeDialog
 from ui.common import dialogs, operations, unsaved
+from ui.common.buttons import dialog_buttons, page_button
 from ui.common.changes import Area, changes
 from ui.common.field_problems import problem_cell
 from ui.common.jobs import JobHandle, run_job
@@ -132,13 +132,7 @@ class AdjustDialog(unsaved.AskingDialog):
         form.addRow("计算得分", QLabel(computed))
         form.addRow("调整后得分", self.value)
         form.addRow("调整原因", reason_cell)
-        box = QDialogButtonBox()
-        ok = box.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        ok.setDefault(True)
-        cancel.setAutoDefault(False)
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
+        box = dialog_buttons(self, "确定", self.save).box
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(box)
@@ -295,41 +289,36 @@ class AppraisalPage(QWidget):
         self.banner.setObjectName("appraisal_banner")
         self.banner.setWordWrap(True)
 
-        def button(name: str, text: str, tip: str, slot: Any) -> QPushButton:
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.setToolTip(tip)
-            b.setAutoDefault(False)
-            b.clicked.connect(slot)
-            return b
-
-        self.create_button = button(
-            "appraisal_create",
+        self.create_button = page_button(
             "建立考核方案",
             "沿用上一年度的方案；没有时使用默认方案（参照污染防治实施方案）",
             self.create_scheme,
+            name="appraisal_create",
         )
-        self.scheme_button = button(
-            "appraisal_scheme", "考核方案…", "修改考核类别、项目、分值和计分规则", self.edit_scheme
+        self.scheme_button = page_button(
+            "考核方案…", "修改考核类别、项目、分值和计分规则", self.edit_scheme, name="appraisal_scheme"
         )
-        self.compute_button = button(
-            "appraisal_compute",
+        self.compute_button = page_button(
             "计算得分",
             "按计分规则从巡查、火点、问题、信访、报送、承诺书记录计算各村得分",
             self.compute,
+            name="appraisal_compute",
         )
         self.compute_button.setStyleSheet("font-weight:bold;")
-        self.finalise_button = button(
-            "appraisal_finalise", "定稿锁定", "定稿后本年度考核不能再修改", self.finalise
+        self.finalise_button = page_button(
+            "定稿锁定", "定稿后本年度考核不能再修改", self.finalise, name="appraisal_finalise"
         )
-        self.unlock_button = button(
-            "appraisal_unlock", "解除锁定…", "确需更正已定稿的考核时使用，须写明原因", self.unlock
+        self.unlock_button = page_button(
+            "解除锁定…", "确需更正已定稿的考核时使用，须写明原因", self.unlock, name="appraisal_unlock"
         )
-        self.export_button = button(
-            "appraisal_export", "导出考核表", "导出年度考核表（Excel：得分表和扣分依据）", self.ask_export
+        self.export_button = page_button(
+            "导出考核表",
+            "导出年度考核表（Excel：得分表和扣分依据）",
+            self.ask_export,
+            name="appraisal_export",
         )
-        self.circular_button = button(
-            "appraisal_circular", "起草通报", "根据考核结果起草通报，存入“公文”草稿", self.draft_circular
+        self.circular_button = page_button(
+            "起草通报", "根据考核结果起草通报，存入“公文”草稿", self.draft_circular, name="appraisal_circular"
         )
         top = QHBoxLayout()
         top.addWidget(QLabel("年度"))

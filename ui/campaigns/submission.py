@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.services import campaigns
 from ecodesk.services.campaigns import CAMPAIGNS, DeliverableInput, DeliverableStatus
 from ui.common import dialogs, operations, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_editors import DateLineEdit
 from ui.common.field_problems import ERROR_STYLE, problem_cell
 
@@ -127,12 +127,7 @@ class SubmissionDialog(_ProblemForm):
         self.add_row("file", "报送文件", file_row)
         self.add_row("remark", "备注", self.remark)
 
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("登记", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setDefault(True)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "登记", self.save).box
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(self.form)
@@ -212,12 +207,7 @@ class DeliverableDialog(_ProblemForm):
         self.add_row("phase", "所属阶段", self.phase)
         note = QLabel("报送单位：全部村（社区）。")
         note.setStyleSheet("color:#666;")
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("添加", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setDefault(True)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "添加", self.save).box
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(note)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common import unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_problems import is_ctrl_enter, problem_cell
 
 REQUIRED = "必须填写"
@@ -64,13 +64,7 @@ class TextInputDialog(unsaved.AskingDialog):
         self.prompt.setBuddy(self.editor)
         cell, self.error_label = problem_cell(self.editor, "text", prefix="text_input_")
 
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.setDefault(True)
-        self.cancel_button.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, self.cancel_button = dialog_buttons(self, ok_text, self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt)

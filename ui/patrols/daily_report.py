@@ -18,7 +18,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,6 +33,7 @@ from ecodesk.jobs import Job
 from ecodesk.services import reports
 from ecodesk.services.reports import DailyReport
 from ui.common import dialogs, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_editors import DateLineEdit
 from ui.common.jobs import JobHandle, run_job
 from ui.patrols import report_folders
@@ -94,12 +94,7 @@ class DateDialog(unsaved.AskingDialog):
         row = QHBoxLayout()
         row.addWidget(QLabel("日报日期："))
         row.addWidget(self.date_edit, 1)
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton("生成日报", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "生成日报", self._accept).box
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.error)

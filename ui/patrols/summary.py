@@ -11,7 +11,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from ecodesk import dates
 from ecodesk.dates import format_iso
 from ecodesk.services import reports
 from ui.common import unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_editors import DateLineEdit
 
 EXCEL, PDF = ".xlsx", ".pdf"
@@ -86,12 +86,7 @@ class PeriodDialog(unsaved.AskingDialog):
         note = QLabel("按村和巡查类型汇总这段时间的巡查次数、报送天数、发现问题和火点。")
         note.setWordWrap(True)
         note.setStyleSheet("color:#57606a;")
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton("生成汇总", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "生成汇总", self._accept).box
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

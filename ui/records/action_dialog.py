@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -31,6 +30,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.schema import Field, FieldType
 from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.changes import Change, checked
 from ui.common.field_editors import FieldEditor, make_editor
 from ui.common.field_problems import ERROR_STYLE, REQUIRED_MARK, is_ctrl_enter, place_problems, problem_cell
@@ -96,13 +96,7 @@ class ActionDialog(unsaved.AskingDialog):
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.setDefault(True)
-        cancel.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, _cancel = dialog_buttons(self, ok_text, self.save)
         layout.addWidget(buttons)
         for editor in self.editors.values():
             if isinstance(editor.widget, QPlainTextEdit):

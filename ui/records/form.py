@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QLabel,
     QPlainTextEdit,
@@ -28,6 +27,7 @@ from ecodesk.schema import Field, FieldType, RecordKind
 from ecodesk.services import records
 from ecodesk.services.lookups import ref_choices
 from ui.common import operations, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_editors import FieldEditor, make_editor
 from ui.common.field_problems import ERROR_STYLE, REQUIRED_MARK, is_ctrl_enter, place_problems, problem_cell
 
@@ -137,14 +137,7 @@ class RecordDialog(unsaved.AskingDialog):
         hint.setTextFormat(Qt.TextFormat.RichText)
         hint.setStyleSheet("color:#666;")
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        self.save_button.setAutoDefault(True)
-        self.cancel_button.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button, self.cancel_button = dialog_buttons(self, "保存", self.save)
 
         # Scrolls down, never sideways: the dialog is made as wide as the fields need (sizeHint).
         scroll = QScrollArea()

@@ -6,7 +6,9 @@ the open data file's (``Database.operator``), so every edit from then on carries
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
+
+from ui.common.buttons import dialog_buttons
 
 
 class OperatorDialog(QDialog):
@@ -39,12 +41,9 @@ class OperatorDialog(QDialog):
             text = "请选择本次使用的操作员："
         else:
             text = "请输入操作员姓名（记录和修改记录中会写上这个名字）："
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton("切换" if switching else "确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        buttons.addButton("取消" if switching else "退出", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept_if_named)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(
+            self, "切换" if switching else "确定", self._accept_if_named, "取消" if switching else "退出"
+        ).box
         layout = QVBoxLayout(self)
         label = QLabel(text)
         label.setWordWrap(True)

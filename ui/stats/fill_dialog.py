@@ -16,7 +16,6 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from ecodesk.exports.form_fill import FilledForm
 from ecodesk.jobs import Job
 from ecodesk.services import county_forms
 from ui.common import dialogs, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.field_editors import DateLineEdit
 from ui.common.jobs import JobHandle, run_job
 
@@ -160,12 +160,7 @@ class FillFormDialog(unsaved.AskingDialog):
         usage.setWordWrap(True)
         usage.setStyleSheet("color:#57606a;")
         self.catalogue = catalogue_table()
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton("填写", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "填写", self.save).box
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

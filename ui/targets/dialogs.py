@@ -35,6 +35,7 @@ from ecodesk.errors import FieldProblem, ValidationError
 from ecodesk.services import targets
 from ecodesk.services.targets import AirMonth, IndicatorInput, IndicatorView, IndicatorYear
 from ui.common import dialogs, operations, unsaved
+from ui.common.buttons import dialog_buttons
 from ui.common.changes import Area
 from ui.common.field_problems import ERROR_STYLE, place_problems, problem_cell
 
@@ -55,15 +56,9 @@ def number_text(value: float | None) -> str:
 
 
 def _buttons(dialog: QDialog, save: Callable[[], object], ok_text: str = "保存") -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setObjectName("save_button")
-    cancel = box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-    ok.setDefault(True)
-    cancel.setAutoDefault(False)
-    box.accepted.connect(save)
-    box.rejected.connect(dialog.reject)
-    return box
+    buttons = dialog_buttons(dialog, ok_text, save)
+    buttons.ok.setObjectName("save_button")
+    return buttons.box
 
 
 def _general_label() -> QLabel:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -39,6 +37,7 @@ from ecodesk.services import targets
 from ecodesk.services.dashboard import Target
 from ecodesk.services.targets import ImportResult, IndicatorYear, YearTable
 from ui.common import dialogs, operations
+from ui.common.buttons import page_button
 from ui.common.changes import Area, changes
 from ui.common.charts import MonthChart, Series, TargetLine
 from ui.common.jobs import JobHandle, run_job
@@ -87,28 +86,20 @@ class TargetsPage(QWidget):
         self.year.setSuffix(" 年度")
         self.year.setValue(dates.today().year)
 
-        def button(name: str, text: str, tip: str, slot: Any) -> QPushButton:
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.setToolTip(tip)
-            b.setAutoDefault(False)
-            b.clicked.connect(slot)
-            return b
-
-        self.import_button = button(
-            "targets_import",
+        self.import_button = page_button(
             "导入监测数据…",
             "导入监测站的空气质量月报（Excel：月份、PM2.5、PM10、优良天数、有效监测天数）；全部导入或全部不导入",
             self.ask_import,
+            name="targets_import",
         )
-        self.air_button = button(
-            "targets_air", "录入空气质量…", "手工录入或修改某个月的监测站月报数据", self.enter_air_month
+        self.air_button = page_button(
+            "录入空气质量…", "手工录入或修改某个月的监测站月报数据", self.enter_air_month, name="targets_air"
         )
-        self.export_button = button(
-            "targets_export", "导出…", "导出本年度目标指标完成情况（Excel，可直接打印）", self.ask_export
+        self.export_button = page_button(
+            "导出…", "导出本年度目标指标完成情况（Excel，可直接打印）", self.ask_export, name="targets_export"
         )
-        self.manage_button = button(
-            "targets_manage", "管理指标…", "新增、修改、停用指标，设置本年度的目标", self.manage
+        self.manage_button = page_button(
+            "管理指标…", "新增、修改、停用指标，设置本年度的目标", self.manage, name="targets_manage"
         )
         self.summary = QLabel()
         self.summary.setObjectName("targets_summary")
