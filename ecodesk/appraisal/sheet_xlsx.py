@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,10 +31,9 @@ from ecodesk.exports.xlsx_style import (
     HEADER_FILL,
     HEADER_FONT,
     TITLE_FONT,
-    clean_text,
     column_width,
     display_width,
-    needs_text_cell,
+    put,
     set_print_layout,
     sheet_title,
 )
@@ -53,22 +51,8 @@ HEADER_ROWS = (3, 4)  # the two header rows, repeated on every printed page
 FIRST_DATA_ROW = 5
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
-    """Write one cell; text stays text (a name starting with = is never a formula)."""
-    cell: Cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        if needs_text_cell(value):
-            cell.data_type = "s"
-    else:
-        cell.value = value
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
-
-
 def _header(ws: Worksheet, row: int, column: int, text: str, *, fill: PatternFill = HEADER_FILL) -> None:
-    _put(ws, row, column, text, font=HEADER_FONT, fill=fill, border=HEADER_BORDER, alignment=CENTER)
+    put(ws, row, column, text, font=HEADER_FONT, fill=fill, border=HEADER_BORDER, alignment=CENTER)
 
 
 def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
@@ -88,12 +72,12 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
     last_col = rank_col
 
     ws.title = sheet_title("考核得分表")
-    _put(ws, 1, 1, f"{data.title}得分表", font=TITLE_FONT, alignment=CENTER)
+    put(ws, 1, 1, f"{data.title}得分表", font=TITLE_FONT, alignment=CENTER)
     _merge(ws, 1, 1, 1, last_col)
     ws.row_dimensions[1].height = 36
     bonus = f"，另设加分项目{data.bonus_max:g}分" if data.bonus_max else ""
     state = f"已于{format_cn(data.finalised_at.date())}定稿" if data.finalised_at else "未定稿"
-    _put(
+    put(
         ws,
         2,
         1,
@@ -128,11 +112,11 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
 
     row = FIRST_DATA_ROW
     for n, village in enumerate(data.rows, 1):
-        _put(ws, row, 1, n, font=BODY_FONT, border=HEADER_BORDER, alignment=CENTER)
-        _put(ws, row, 2, village.village, font=BODY_FONT, border=HEADER_BORDER, alignment=CENTER)
+        put(ws, row, 1, n, font=BODY_FONT, border=HEADER_BORDER, alignment=CENTER)
+        put(ws, row, 2, village.village, font=BODY_FONT, border=HEADER_BORDER, alignment=CENTER)
         for offset, item in enumerate(items):
             cell = village.cells.get(item.id)
-            _put(
+            put(
                 ws,
                 row,
                 first_item_col + offset,
@@ -142,7 +126,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
                 alignment=CENTER,
                 number_format=SCORE_FORMAT,
             )
-        _put(
+        put(
             ws,
             row,
             total_col,
@@ -152,7 +136,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
             alignment=CENTER,
             number_format=SCORE_FORMAT,
         )
-        _put(
+        put(
             ws,
             row,
             converted_col,
@@ -162,7 +146,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
             alignment=CENTER,
             number_format=SCORE_FORMAT,
         )
-        _put(
+        put(
             ws,
             row,
             rank_col,
@@ -176,7 +160,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
         row += 1
 
     row += 1
-    _put(
+    put(
         ws,
         row,
         1,
@@ -191,7 +175,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
     for k, text in enumerate(("制表人：", "审核人：", f"日期：{today.year}年    月    日")):
         start = 1 + k * thirds
         end = last_col if k == 2 else start + thirds - 1
-        _put(ws, row, start, text, font=SIGN_FONT, alignment=LEFT)
+        put(ws, row, start, text, font=SIGN_FONT, alignment=LEFT)
         _merge(ws, row, start, row, end)
     ws.row_dimensions[row].height = 30
 
@@ -209,7 +193,7 @@ def write_score_sheet(ws: Worksheet, data: Sheet, today: date) -> None:
 def write_evidence_sheet(ws: Worksheet, data: Sheet, lines: Sequence[EvidenceLine]) -> None:
     headers = ("序号", "村（社区）", "考核项目", "日期", "扣分依据 / 调整原因", "分值")
     widths = (6, 12, 22, 11, 80, 8)
-    _put(ws, 1, 1, f"{data.title}扣分依据", font=TITLE_FONT, alignment=CENTER)
+    put(ws, 1, 1, f"{data.title}扣分依据", font=TITLE_FONT, alignment=CENTER)
     _merge(ws, 1, 1, 1, len(headers))
     ws.row_dimensions[1].height = 32
     for col, (text, width) in enumerate(zip(headers, widths, strict=True), 1):
@@ -220,7 +204,7 @@ def write_evidence_sheet(ws: Worksheet, data: Sheet, lines: Sequence[EvidenceLin
         item = line.item.rpartition(" / ")[2]  # the category is in the 得分表; the item names it here
         values: tuple[Any, ...] = (n, line.village, item, line.day, line.text, line.points)
         for col, value in enumerate(values, 1):
-            _put(
+            put(
                 ws,
                 row,
                 col,
@@ -237,7 +221,7 @@ def write_evidence_sheet(ws: Worksheet, data: Sheet, lines: Sequence[EvidenceLin
         ws.row_dimensions[row].height = 16 * wrapped + 2
         row += 1
     if not lines:
-        _put(ws, row, 1, "本年度没有计算扣分或人工调整。", font=NOTE_FONT)
+        put(ws, row, 1, "本年度没有计算扣分或人工调整。", font=NOTE_FONT)
         _merge(ws, row, 1, row, len(headers))
     ws.freeze_panes = "A3"
     set_print_layout(ws, 2)

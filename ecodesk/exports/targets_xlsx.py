@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,8 +26,7 @@ from ecodesk.exports.xlsx_style import (
     HEADER_FILL,
     HEADER_FONT,
     TITLE_FONT,
-    clean_text,
-    needs_text_cell,
+    put,
     set_print_layout,
     sheet_title,
 )
@@ -70,19 +67,6 @@ class TargetSheet:
     status_rule: str
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
-    cell: Cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        if needs_text_cell(value):
-            cell.data_type = "s"
-    else:
-        cell.value = value
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
-
-
 def _number_format(decimals: int) -> str:
     return "0" if decimals <= 0 else "0." + "0" * decimals
 
@@ -90,15 +74,15 @@ def _number_format(decimals: int) -> str:
 def write_targets_sheet(ws: Worksheet, data: TargetSheet) -> None:
     last_col = len(WIDTHS)
     ws.title = sheet_title("目标指标")
-    _put(ws, TITLE_ROW, 1, data.title, font=TITLE_FONT, alignment=CENTER)
+    put(ws, TITLE_ROW, 1, data.title, font=TITLE_FONT, alignment=CENTER)
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_col)
     ws.row_dimensions[TITLE_ROW].height = 36
-    _put(ws, NOTE_ROW, 1, data.note, font=NOTE_FONT, alignment=LEFT)
+    put(ws, NOTE_ROW, 1, data.note, font=NOTE_FONT, alignment=LEFT)
     ws.merge_cells(start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=last_col)
     ws.row_dimensions[NOTE_ROW].height = 20
     headers = ("序号", "指标", "单位", *(f"{m}月" for m in range(1, 13)), "年累计", "目标", "状态")
     for col, text in enumerate(headers, start=1):
-        _put(
+        put(
             ws,
             HEADER_ROW,
             col,
@@ -112,37 +96,37 @@ def write_targets_sheet(ws: Worksheet, data: TargetSheet) -> None:
     row = FIRST_ROW
     for number, line in enumerate(data.lines, start=1):
         style = {"font": BODY_FONT, "border": HEADER_BORDER, "alignment": CENTER}
-        _put(ws, row, 1, number, **style)
-        _put(ws, row, 2, line.name, font=BODY_FONT, border=HEADER_BORDER, alignment=LEFT)
-        _put(ws, row, 3, line.unit, **style)
+        put(ws, row, 1, number, **style)
+        put(ws, row, 2, line.name, font=BODY_FONT, border=HEADER_BORDER, alignment=LEFT)
+        put(ws, row, 3, line.unit, **style)
         fmt = _number_format(line.decimals)
         for m in range(MONTH_COLUMNS):
             value = line.months[m] if m < len(line.months) else None
-            cell = _put(
+            cell = put(
                 ws, row, 4 + m, None if value is None else round(value, max(0, line.decimals)), **style
             )
             cell.number_format = fmt
-        actual = _put(
+        actual = put(
             ws, row, 16, None if line.actual is None else round(line.actual, max(0, line.decimals)), **style
         )
         actual.number_format = fmt
         actual.font = Font(name="宋体", size=11, bold=True)
-        _put(ws, row, 17, line.target, **style)
-        status = _put(ws, row, 18, line.status, **style)
+        put(ws, row, 17, line.target, **style)
+        status = put(ws, row, 18, line.status, **style)
         if line.status in STATUS_FILLS:
             status.fill = STATUS_FILLS[line.status]
         ws.row_dimensions[row].height = 22
         row += 1
     row += 1
-    _put(ws, row, 1, "计算方法：", font=HEADER_FONT, alignment=LEFT)
+    put(ws, row, 1, "计算方法：", font=HEADER_FONT, alignment=LEFT)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
     for line in data.lines:
         row += 1
-        _put(ws, row, 1, f"{line.name}：{line.method}", font=NOTE_FONT, alignment=LEFT)
+        put(ws, row, 1, f"{line.name}：{line.method}", font=NOTE_FONT, alignment=LEFT)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
         ws.row_dimensions[row].height = 28
     row += 1
-    _put(ws, row, 1, f"状态：{data.status_rule}", font=NOTE_FONT, alignment=LEFT)
+    put(ws, row, 1, f"状态：{data.status_rule}", font=NOTE_FONT, alignment=LEFT)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
     ws.row_dimensions[row].height = 44
     for col, width in enumerate(WIDTHS, start=1):

@@ -78,6 +78,21 @@ def needs_text_cell(text: str) -> bool:
     return text.startswith(_FORMULA_START) or text in _ERRORS
 
 
+def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Cell:
+    """Write one cell of a normal (not write-only) sheet: text stays text (a name starting with = is
+    never a formula), then the given styles (``font=``, ``fill=``, ``number_format=`` …)."""
+    cell: Cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = clean_text(value)
+        if needs_text_cell(value):
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
 def styled_cell(
     ws: WriteOnlyWorksheet,
     value: Any,

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ecodesk.errors import EcoDeskError
@@ -188,3 +188,36 @@ def run_job(
     QThreadPool.globalInstance().start(_Task(fn, handle.job, handle.signals))
     log.info("job started: %s", title)
     return handle
+
+
+def run_job_and_wait(parent: QWidget | None, title: str, fn: Callable[[Job], Any]) -> Any:
+    """Run ``fn(job)`` on the thread pool with progress and 取消, and wait for it while the screen
+    stays alive; its result, or its error raised here (取消 is an :class:`EcoDeskError`).
+
+    For the jobs that swap the data file under the window (restore, encrypting it): the caller closed
+    the file first, so the window stops repainting until the job ends — a lazy list would otherwise
+    fetch rows to paint. The progress dialog, a window of its own, still repaints.
+    """
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def finished(key: str, value: object) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    window = parent.window() if parent is not None else None
+    if window is not None:
+        window.setUpdatesEnabled(False)
+    try:
+        run_job(
+            parent, title, fn, lambda result: finished("result", result), lambda exc: finished("error", exc)
+        )
+        if not outcome:  # the signals come through this loop, never before it runs
+            loop.exec()
+    finally:
+        if window is not None:
+            window.setUpdatesEnabled(True)
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    return outcome.get("result")

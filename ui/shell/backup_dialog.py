@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from ecodesk.db import Database, backups, cipher
 from ecodesk.db.backups import BackupInfo, RecordCounts
 from ecodesk.jobs import Job
 from ui.common import dialogs
-from ui.common.jobs import JobHandle, run_job
+from ui.common.jobs import JobHandle, run_job, run_job_and_wait
 
 _TAKEAWAY_DIR = "backup/takeaway_dir"
 FEW_RECORDS = 0.5  # a backup holding less than half the current records is questioned
@@ -110,36 +110,11 @@ def restore_in_background(
     job ends; the progress dialog, a window of its own, still does. Raises the job's error (an
     :class:`~ecodesk.errors.EcoDeskError` carries the clerk's message; 取消 is one, changing nothing).
     """
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def finished(key: str, value: object) -> None:
-        outcome[key] = value
-        loop.quit()
 
     def work(job: Job) -> Path | None:
         return backups.restore_backup(db_path, backup_file, job, key)  # key: an encrypted backup's
 
-    window = parent.window() if parent is not None else None
-    if window is not None:
-        window.setUpdatesEnabled(False)
-    try:
-        run_job(
-            parent,
-            "正在从备份恢复",
-            work,
-            lambda saved: finished("saved", saved),
-            lambda exc: finished("error", exc),
-        )
-        if not outcome:  # the signals come through this loop, never before it runs
-            loop.exec()
-    finally:
-        if window is not None:
-            window.setUpdatesEnabled(True)
-    error = outcome.get("error")
-    if isinstance(error, BaseException):
-        raise error
-    saved = outcome.get("saved")
+    saved = run_job_and_wait(parent, "正在从备份恢复", work)
     return saved if isinstance(saved, Path) else None
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,7 +32,7 @@ from ecodesk.errors import EcoDeskError, ValidationError
 from ecodesk.jobs import Job
 from ecodesk.services import access
 from ui.common import dialogs
-from ui.common.jobs import run_job
+from ui.common.jobs import run_job_and_wait
 
 MAX_TRIES = 5
 Delay = Callable[[int], float]  # seconds to wait after the n-th wrong try (tests pass a short one)
@@ -214,33 +213,14 @@ def note_text(*, remove: bool, protected: bool) -> str:
 
 
 def convert_in_background(parent: QWidget | None, title: str, work: Callable[[], None]) -> None:
-    """Run a conversion on a worker thread, with a progress dialog, waiting for it while the screen
-    stays alive (the window does not repaint meanwhile: its pages must not read the file being
-    converted). Raises the job's error."""
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def finished(key: str, value: object) -> None:
-        outcome[key] = value
-        loop.quit()
+    """Run a conversion on a worker thread with a progress dialog and wait for it (the window does
+    not repaint meanwhile: its pages must not read the file being converted). Raises the job's error."""
 
     def job_fn(job: Job) -> None:
         job.report(0, 0, title + "，请稍候……")
         work()
 
-    window = parent.window() if parent is not None else None
-    if window is not None:
-        window.setUpdatesEnabled(False)
-    try:
-        run_job(parent, title, job_fn, lambda _r: finished("done", True), lambda exc: finished("error", exc))
-        if not outcome:
-            loop.exec()
-    finally:
-        if window is not None:
-            window.setUpdatesEnabled(True)
-    error = outcome.get("error")
-    if isinstance(error, BaseException):
-        raise error
+    run_job_and_wait(parent, title, job_fn)
 
 
 class PasswordDialog(QDialog):
