@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,17 +74,23 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     return _write_summary(args, lambda db: reports.monthly_summary(db, year, month))
 
 
-def cmd_range(args: argparse.Namespace) -> int:
+def _period(args: argparse.Namespace) -> tuple[date, date]:
+    """The period of ``--from D --to D`` or ``--period 上月`` (one of the two, not both)."""
     from ecodesk.services import reports
 
     if args.period:
         if args.date_from or args.date_to:
             raise CliError("--period 与 --from/--to 只能选一种")
-        date_from, date_to = reports.preset_range(args.period, dates.today())
-    elif args.date_from and args.date_to:
-        date_from, date_to = required_date(args.date_from, "--from"), required_date(args.date_to, "--to")
-    else:
-        raise CliError(f"请给出 --from 和 --to，或 --period（{'、'.join(reports.PRESETS)}）")
+        return reports.preset_range(args.period, dates.today())
+    if args.date_from and args.date_to:
+        return required_date(args.date_from, "--from"), required_date(args.date_to, "--to")
+    raise CliError(f"请给出 --from 和 --to，或 --period（{'、'.join(reports.PRESETS)}）")
+
+
+def cmd_range(args: argparse.Namespace) -> int:
+    from ecodesk.services import reports
+
+    date_from, date_to = _period(args)
     return _write_summary(args, lambda db: reports.range_summary(db, date_from, date_to))
 
 
@@ -99,21 +106,14 @@ def cmd_fires(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     """Fill the county's form (a template marked with placeholders), or list the placeholders."""
-    from ecodesk.services import county_forms, reports
+    from ecodesk.services import county_forms
 
     if args.list:
         print(county_forms.catalogue_text())
         return 0
     if not args.template:
         raise CliError("请给出要填写的表格文件（.xlsx），或用 --list 查看可用的占位符")
-    if args.period:
-        if args.date_from or args.date_to:
-            raise CliError("--period 与 --from/--to 只能选一种")
-        date_from, date_to = reports.preset_range(args.period, dates.today())
-    elif args.date_from and args.date_to:
-        date_from, date_to = required_date(args.date_from, "--from"), required_date(args.date_to, "--to")
-    else:
-        raise CliError(f"请给出 --from 和 --to，或 --period（{'、'.join(reports.PRESETS)}）")
+    date_from, date_to = _period(args)
     if not args.out:
         raise CliError("请用 --out 指定填好的表格存到哪里（.xlsx，不能是原表格）")
     out = out_path(args.out, (".xlsx",))
