@@ -182,6 +182,9 @@ class MonthChart(QChartView):
             bar_set.setLabelColor(QColor("#444"))
             bar_set.append([0.0 if v is None else float(v) for v in s.values])
             self.bars.append(bar_set)
+        # Two series side by side leave no room for a number over each bar (they overprint at 1366
+        # wide); the value under the mouse is in the tooltip either way.
+        self.bars.setLabelsVisible(len(self.series_data) == 1)
         self.month_axis.clear()
         self.month_axis.append(self.labels or [""])
         self.target_series.clear()
