@@ -29,6 +29,17 @@ def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def small_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo town, generated once per run: copy it before changing it."""
+    from ecodesk import demo
+
+    path = tmp_path_factory.mktemp("small-demo") / "town.db"
+    with Database.open(path, "甲", lock=True, create=True) as database:
+        demo.generate(database, "small")
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, _template_db: Path) -> Path:
     path = tmp_path / "ecodesk.db"

@@ -15,7 +15,6 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from ecodesk import demo
 from ecodesk.db import Database, backups, cipher, migrate
 from ecodesk.errors import DatabaseLockedError, ValidationError
 from ecodesk.services import access
@@ -32,18 +31,10 @@ def _no_remembered_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     cipher.forget_all()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "town.db"
-    with Database.open(path, "甲", lock=True, create=True) as db:
-        demo.generate(db, "small")
-    return path
-
-
 @pytest.fixture
-def town(tmp_path: Path, demo_template: Path) -> Path:
+def town(tmp_path: Path, small_demo_db: Path) -> Path:
     path = tmp_path / "town.db"
-    shutil.copyfile(demo_template, path)
+    shutil.copyfile(small_demo_db, path)
     return path
 
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ecodesk import demo
 from ecodesk.cli import main
-from ecodesk.db import Database, backups, cipher
+from ecodesk.db import backups, cipher
 from ecodesk.paths import attachments_dir
 
 PASSWORD = "镇环保办2026"
@@ -36,19 +35,11 @@ def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     cipher.forget_all()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "town.db"
-    with Database.open(path, "甲", lock=True, create=True) as db:
-        demo.generate(db, "small")
-    return path
-
-
 @pytest.fixture
-def encrypted(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def encrypted(tmp_path: Path, small_demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "town.db"
-    shutil.copyfile(demo_template, path)
-    shutil.copytree(attachments_dir(demo_template), attachments_dir(path))  # issued documents' PDFs
+    shutil.copyfile(small_demo_db, path)
+    shutil.copytree(attachments_dir(small_demo_db), attachments_dir(path))  # issued documents' PDFs
     monkeypatch.setenv("ECODESK_NEW_PASSWORD", PASSWORD)
     assert main(["--db", str(path), "password", "set"]) == 0
     monkeypatch.delenv("ECODESK_NEW_PASSWORD")
@@ -217,11 +208,11 @@ def _converse(args: list[str], answers: list[str], tmp_path: Path) -> tuple[int,
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal")
 def test_passwords_are_asked_on_the_terminal_without_echo(
-    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "town.db"
-    shutil.copyfile(demo_template, path)
-    shutil.copytree(attachments_dir(demo_template), attachments_dir(path))
+    shutil.copyfile(small_demo_db, path)
+    shutil.copytree(attachments_dir(small_demo_db), attachments_dir(path))
     code, screen = _converse(
         ["--db", str(path), "password", "set"], ["六个字以上啊", "六个字以上哦"], tmp_path
     )

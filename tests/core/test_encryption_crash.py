@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from ecodesk import demo
 from ecodesk.db import Database, cipher
 
 OLD = "原来的密码123"
@@ -33,14 +32,6 @@ def _no_remembered_keys() -> Iterator[None]:
     cipher.forget_all()
     yield
     cipher.forget_all()
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "town.db"
-    with Database.open(path, "甲", lock=True, create=True) as db:
-        demo.generate(db, "small")
-    return path
 
 
 def rows(path: Path, password: str | None) -> dict[str, int]:
@@ -82,11 +73,11 @@ def run_until_paused(db_path: Path, operation: str, point: str, tmp_path: Path) 
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_kill_during_conversion_leaves_a_whole_file(
-    operation: str, point: str, tmp_path: Path, demo_template: Path
+    operation: str, point: str, tmp_path: Path, small_demo_db: Path
 ) -> None:
     before, after = OPERATIONS[operation]
     db_path = tmp_path / "town.db"
-    db_path.write_bytes(demo_template.read_bytes())
+    db_path.write_bytes(small_demo_db.read_bytes())
     if before is not None:
         cipher.convert(db_path, None, cipher.new_key(before))
         cipher.forget_all()
